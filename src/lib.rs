@@ -1,0 +1,8 @@
+//! Autoencoder Playground: the autoencoders of the NYU Deep Learning lecture "Introduction to
+//! autoencoders" (week 7, part 3) and its notebook `10-autoencoder.ipynb`, in pure Rust.
+//!
+//! Every module but `api` is plain math over `std` and `ndarray`, tested natively with
+//! `cargo test`; `api` is the one `#[wasm_bindgen]` façade the web page talks to.
+
+pub mod error;
+pub mod rng;
