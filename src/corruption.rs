@@ -1,0 +1,105 @@
+//! Corruptions for the denoising autoencoder. Each writes the corrupted batch and a mask the UI
+//! can draw. Data values live in [lo, hi] ([-1, 1] for the notebook, [0, 1] for BCE).
+
+use crate::error::{Error, Result};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// How inputs are corrupted.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Corruption {
+    /// No corruption: x̃ = x, mask = 1.
+    None,
+    /// The notebook's: `Dropout(p)` applied to ones, multiplied into the image. Mask entries are
+    /// 0 (probability p) or 1/(1 − p); x̃ = x ⊙ mask.
+    Dropout { p: f32 },
+    /// x̃ = x + σ·z, z ~ N(0, 1). Mask = 1 (nothing is hidden).
+    Gaussian { sigma: f32 },
+    /// Each pixel with probability p is set to lo or hi (half each). Mask 0 where changed, else 1.
+    SaltPepper { p: f32 },
+    /// A `size`×`size` square at a random position (fully inside the image) is set to mid-grey
+    /// (lo + hi)/2. Mask 0 inside the square, else 1.
+    Square { size: usize },
+}
+
+impl Corruption {
+    /// Checks the strength parameter.
+    pub fn validate(&self, rows: usize, cols: usize) -> Result<()> {
+        match *self {
+            Corruption::None => Ok(()),
+            Corruption::Dropout { p } | Corruption::SaltPepper { p } => {
+                if p.is_finite() && (0.0..1.0).contains(&p) {
+                    Ok(())
+                } else {
+                    Err(Error::Config(format!("noise p must be in [0, 1), got {p}")))
+                }
+            }
+            Corruption::Gaussian { sigma } => {
+                if sigma.is_finite() && (0.0..=10.0).contains(&sigma) {
+                    Ok(())
+                } else {
+                    Err(Error::Config(format!("noise σ must be in [0, 10], got {sigma}")))
+                }
+            }
+            Corruption::Square { size } => {
+                if size >= 1 && size <= rows.min(cols) {
+                    Ok(())
+                } else {
+                    Err(Error::Config(format!("square size must be 1..{}, got {size}", rows.min(cols))))
+                }
+            }
+        }
+    }
+
+    /// Corrupts `x` (rows of `rows*cols` values) into `out`, writing the mask into `mask`.
+    /// All three slices have the same length, a multiple of rows·cols.
+    pub fn apply(&self, x: &[f32], rows: usize, cols: usize, lo: f32, hi: f32, rng: &mut Rng, out: &mut [f32], mask: &mut [f32]) {
+        debug_assert!(x.len() == out.len() && x.len() == mask.len());
+        match *self {
+            Corruption::None => {
+                out.copy_from_slice(x);
+                mask.fill(1.0);
+            }
+            Corruption::Dropout { p } => {
+                // As torch: keep with probability 1 − p, scale kept entries by 1/(1 − p).
+                let scale = 1.0 / (1.0 - p);
+                for ((o, m), &v) in out.iter_mut().zip(mask.iter_mut()).zip(x) {
+                    *m = if rng.bernoulli(p) { 0.0 } else { scale };
+                    *o = v * *m;
+                }
+            }
+            Corruption::Gaussian { sigma } => {
+                for (o, &v) in out.iter_mut().zip(x) {
+                    *o = v + sigma * rng.normal();
+                }
+                mask.fill(1.0);
+            }
+            Corruption::SaltPepper { p } => {
+                for ((o, m), &v) in out.iter_mut().zip(mask.iter_mut()).zip(x) {
+                    if rng.bernoulli(p) {
+                        *o = if rng.bernoulli(0.5) { hi } else { lo };
+                        *m = 0.0;
+                    } else {
+                        *o = v;
+                        *m = 1.0;
+                    }
+                }
+            }
+            Corruption::Square { size } => {
+                let grey = 0.5 * (lo + hi);
+                let dim = rows * cols;
+                for ((xr, or), mr) in x.chunks_exact(dim).zip(out.chunks_exact_mut(dim)).zip(mask.chunks_exact_mut(dim)) {
+                    let top = rng.below(rows - size + 1);
+                    let left = rng.below(cols - size + 1);
+                    or.copy_from_slice(xr);
+                    mr.fill(1.0);
+                    for r in top..top + size {
+                        or[r * cols + left..r * cols + left + size].fill(grey);
+                        mr[r * cols + left..r * cols + left + size].fill(0.0);
+                    }
+                }
+            }
+        }
+    }
+}
