@@ -1,0 +1,50 @@
+# Autoencoder Playground: build, serve, test and benchmark.
+#
+#   make serve    set-up, build dist/ and serve it on http://127.0.0.1:$(PORT)/
+#   make test     set-up, build, native tests, façade tests, browser end-to-end tests
+#   make dist     build the static site into dist/ (copy it to any static host)
+#   make bench    build, then time training steps in headless Chromium
+#   make setup    only the idempotent installs (scripts/setup.sh)
+#   make wasm     only the wasm-pack build into pkg/
+#   make clean    remove pkg/, dist/ and cargo's target/
+#
+# The +simd128 flag for the wasm32 target lives in .cargo/config.toml, so wasm-pack build and
+# wasm-pack test both get it and native builds never do.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DELETE_ON_ERROR:
+.NOTPARALLEL:
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+PORT ?= 8080
+
+.PHONY: all setup wasm dist serve test bench clean
+
+all: dist
+
+setup:
+	bash scripts/setup.sh
+
+wasm: setup
+	wasm-pack build --release --target web --out-dir pkg
+
+dist: setup wasm
+	bash scripts/build-dist.sh
+
+serve: dist
+	node scripts/serve.mjs dist $(PORT)
+
+test: dist
+	cargo test --release
+	@# Façade (wasm-bindgen-test) tests: the command is added with tests/facade.rs.
+	@if [ -d tests/e2e ]; then echo 'node --test tests/e2e/'; node --test tests/e2e/; \
+	 else echo 'test: no tests/e2e/ yet, skipping browser tests'; fi
+
+bench: dist
+	node scripts/bench.mjs
+
+clean:
+	rm -rf pkg dist
+	cargo clean

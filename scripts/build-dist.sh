@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Assemble dist/ from www/, the wasm-pack output in pkg/ and the MNIST files in data/:
+#
+#   dist/            every file of www/ (index.html, bench.html, *.js, draw/, style.css, ...)
+#   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm
+#   dist/data/       mnist10k-*.gz
+#
+# Run after `make wasm` (`make dist` does both). The page uses relative URLs only, so dist/
+# works from any static host and under any sub-path; this script refuses root-relative URLs.
+# dist/ is swapped in whole at the end, so a server running on it never sees a half-built tree.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+die() { printf 'build-dist: error: %s\n' "$*" >&2; exit 1; }
+
+[ -d www ] || die "www/ missing"
+compgen -G 'pkg/*.wasm' >/dev/null || die "pkg/*.wasm missing; run 'make wasm' first"
+compgen -G 'data/*.gz' >/dev/null || die "data/*.gz missing (the MNIST files, see data/README.md)"
+
+# Root-relative URLs ("/pkg/...") break under a sub-path such as GitHub Pages' /<repo>/.
+bad=$(grep -rnE --include='*.html' --include='*.js' --include='*.mjs' --include='*.css' \
+  "(src|href|action)=[\"']/[^/]|url\(\s*[\"']?/[^/]|(fetch|Worker|URL|import)\(\s*[\"'\`]/[^/]|from\s+[\"']/[^/]" \
+  www || true)
+[ -z "$bad" ] || die "root-relative URLs in www/ (use ./...):"$'\n'"$bad"
+
+stage=target/dist-staging
+rm -rf "$stage"
+mkdir -p "$stage/pkg" "$stage/data"
+cp -R www/. "$stage/"
+cp pkg/*.js pkg/*.wasm "$stage/pkg/"
+cp data/*.gz "$stage/data/"
+
+# Swap in place: rename the old tree away, the new one in, then delete the old one.
+rm -rf target/dist-old
+[ -e dist ] && mv dist target/dist-old
+mv "$stage" dist
+rm -rf target/dist-old
+
+printf 'build-dist: dist/ ready (%s files, %s)\n' \
+  "$(find dist -type f | wc -l)" "$(du -sh dist | cut -f1)"
