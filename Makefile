@@ -39,7 +39,8 @@ serve: dist
 # --no-fail-fast: every test binary runs, so CI reports every failing suite at once.
 test: dist
 	cargo test --release --no-fail-fast
-	@# Façade (wasm-bindgen-test) tests: the command is added with tests/facade.rs.
+	@if [ -f tests/facade.rs ]; then echo 'wasm-pack test --node -- --test facade'; \
+	 wasm-pack test --node -- --test facade; fi
 	@if [ -d tests/e2e ]; then echo 'node --test tests/e2e/'; node --test tests/e2e/; \
 	 else echo 'test: no tests/e2e/ yet, skipping browser tests'; fi
 
