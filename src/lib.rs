@@ -6,3 +6,14 @@
 
 pub mod error;
 pub mod rng;
+pub mod data;
+pub mod activation;
+pub mod autoencoder;
+pub mod layer;
+pub mod corruption;
+pub mod objective;
+pub mod optim;
+pub mod train;
+pub mod manifold;
+pub mod api;
+pub mod fixture;
