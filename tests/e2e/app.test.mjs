@@ -1,0 +1,344 @@
+// End-to-end tests of the page in dist/ (build it with `make dist`), in Debian's Chromium through
+// playwright-core, served on 127.0.0.1. Run: node --test tests/e2e/
+//
+// What the page exposes for these tests: data-* attributes on <main id="app"> (ready, running,
+// done, steps, epoch, loss, generation) that are set in the same animation frame that draws the
+// canvases, so a test that waits for an attribute then reads a canvas sees that frame's pixels.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, copyFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../scripts/serve.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = `${ROOT}dist`;
+const RESULTS = `${ROOT}test-results`;
+const TIMEOUT = 60_000; // for waits on training, on a machine shared with builds
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(`${DIST}/index.html`) && existsSync(`${DIST}/pkg`), 'dist/ is missing: run `make dist` first');
+  await mkdir(RESULTS, { recursive: true });
+  server = await startServer(DIST, 0);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/**
+ * A fresh context and page on `hash`, recording every request (the worker's too), console errors,
+ * uncaught page errors, and main-thread long tasks (PerformanceObserver installed before any script).
+ */
+async function open(hash = '', { viewport = { width: 1280, height: 900 }, route } = {}) {
+  const context = await browser.newContext({ viewport });
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  if (route) await context.route(route.url, route.handler);
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(server.url + hash);
+  return { context, page, requests, errors };
+}
+
+async function ready(page) {
+  await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
+}
+
+async function attr(page, name) {
+  return page.getAttribute('#app', `data-${name}`);
+}
+
+async function steps(page) {
+  return Number(await attr(page, 'steps'));
+}
+
+/** Wait until at least `min` batches are drawn. */
+async function waitSteps(page, min) {
+  await page.waitForFunction((m) => Number(document.getElementById('app').dataset.steps) >= m, min, { timeout: TIMEOUT });
+}
+
+/** Pixel sum and an exact fingerprint of a canvas. */
+async function pixels(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i++) {
+      sum += d[i];
+      h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    }
+    return { sum, hash: `${c.width}x${c.height}:${h.toString(16)}` };
+  }, id);
+}
+
+test('loads with no console error and no request outside its own origin', async () => {
+  const { context, page, requests, errors } = await open();
+  await ready(page);
+  const origin = new URL(server.url).origin;
+  const outside = requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:'));
+  assert.deepEqual(outside, [], 'requests outside the page origin');
+  // The worker's own requests are recorded too: the wasm and both data files.
+  for (const f of ['autoencoder_playground_bg.wasm', 'mnist10k-images-idx3-ubyte.gz', 'mnist10k-labels-idx1-ubyte.gz']) {
+    assert.ok(requests.some((u) => u.endsWith(f)), `${f} was not requested`);
+  }
+  assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/40 · loss — · ready$/);
+  assert.equal(await page.inputValue('#d'), '30');
+  assert.equal(await page.inputValue('#preset'), 'standard');
+  // The untrained reconstructions are drawn as soon as the model exists (not blank, not one colour).
+  const recon = await pixels(page, 'row-recon');
+  assert.ok(recon.sum > 0, 'reconstructions are drawn at load');
+  assert.ok(await page.locator('.row[data-row="mask"]').isHidden(), 'the standard AE has no mask row');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Train lowers the loss and changes the reconstructions; Pause stops; no long task', async () => {
+  const { context, page, errors } = await open();
+  await ready(page);
+  const atLoad = await pixels(page, 'row-recon');
+
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitSteps(page, 1);
+  assert.equal(await steps(page), 1);
+  const firstLoss = Number(await attr(page, 'loss'));
+  assert.ok(firstLoss > 0, `first loss ${firstLoss}`);
+
+  const t0 = await page.evaluate(() => performance.now());
+  // Keyboard: from Step, Shift+Tab reaches Train, which shows a focus ring and starts with Enter.
+  await page.keyboard.press('Shift+Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'train');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'solid', 'visible focus');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getByRole('button', { name: 'Pause' }).count(), 1, 'Train is named Pause while training');
+  await waitSteps(page, 100);
+  assert.equal(await attr(page, 'running'), 'true');
+  assert.match(await page.textContent('#status'), /^epoch \d+\/20 · batch \d+\/40 · loss \d+\.\d{4}/);
+  assert.match(await page.textContent('#epoch-label'), /^epoch \d+\/20$/);
+
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForSelector('#app[data-running="false"]', { timeout: TIMEOUT });
+  const t1 = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(300); // let the frame that answers the pause land
+  const pausedSteps = await steps(page);
+  const paused = await pixels(page, 'row-recon');
+  await page.waitForTimeout(1000);
+  assert.equal(await steps(page), pausedSteps, 'no batch after Pause');
+  assert.equal((await pixels(page, 'row-recon')).hash, paused.hash, 'no redraw after Pause');
+  assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 1);
+  assert.match(await page.textContent('#status'), /paused$/);
+
+  const loss = Number(await attr(page, 'loss'));
+  assert.ok(loss < 0.6 * firstLoss, `loss fell from ${firstLoss} to ${loss}`);
+  assert.ok(Math.abs(paused.sum - atLoad.sum) > 0.05 * atLoad.sum, `reconstructions changed (pixel sum ${atLoad.sum} → ${paused.sum})`);
+
+  const longTasks = await page.evaluate(([a, b]) => window.__longTasks.filter((t) => t.start >= a && t.start <= b), [t0, t1]);
+  assert.deepEqual(longTasks, [], 'main-thread long tasks (> 50 ms) while training');
+
+  // The chart's hover readout names the batch under the pointer.
+  const box = await page.locator('#chart').boundingBox();
+  await page.mouse.move(box.x + 80, box.y + box.height / 2);
+  assert.match(await page.textContent('#chart-readout'), /^batch \d+ \(epoch 1, batch \d+\/40\) · loss \d\.\d{4}/);
+  await page.getByRole('radio', { name: 'log' }).check();
+  assert.match(await page.evaluate(() => location.hash), /scale=log/);
+
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: `${RESULTS}/app.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Step trains exactly one batch', async () => {
+  const { context, page, errors } = await open();
+  await ready(page);
+  const step = page.getByRole('button', { name: 'Step' });
+  for (let k = 1; k <= 3; k++) {
+    const before = await pixels(page, 'row-recon');
+    await step.click();
+    await waitSteps(page, k);
+    await page.waitForTimeout(200); // a second batch, if any, would show by now
+    assert.equal(await steps(page), k);
+    assert.notEqual((await pixels(page, 'row-recon')).hash, before.hash, 'a step redraws the reconstructions');
+    assert.match(await page.textContent('#status'), new RegExp(`^epoch 1/20 · batch ${k}/40 · loss \\d\\.\\d{4} · paused$`));
+    assert.equal(await attr(page, 'running'), 'false');
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Reset restores the initial state of the settings and seed', async () => {
+  const { context, page, errors } = await open();
+  await ready(page);
+  const recon0 = await pixels(page, 'row-recon');
+  const kernels0 = await pixels(page, 'kernels');
+  const generation = Number(await attr(page, 'generation'));
+  await page.getByRole('button', { name: 'Train' }).click();
+  await waitSteps(page, 20);
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForFunction((g) => Number(document.getElementById('app').dataset.generation) > g
+    && document.getElementById('app').dataset.steps === '0', generation, { timeout: TIMEOUT });
+  await page.waitForTimeout(300);
+  assert.equal(await steps(page), 0);
+  assert.equal(await attr(page, 'running'), 'false');
+  assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 1);
+  assert.equal((await pixels(page, 'row-recon')).hash, recon0.hash, 'same reconstructions as at load');
+  assert.equal((await pixels(page, 'kernels')).hash, kernels0.hash, 'same kernels as at load');
+  assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/40 · loss — · ready$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an invalid value is refused beside its control and never starts training', async () => {
+  const { context, page, errors } = await open();
+  await ready(page);
+  const hash0 = await page.evaluate(() => location.hash);
+  for (const [id, bad] of [['lr', 'abc'], ['d', '0'], ['d', '5000'], ['p', '1'], ['batch', '12.5']]) {
+    const input = page.locator(`#${id}`);
+    const good = await input.inputValue();
+    await input.fill(bad);
+    await input.press('Tab');
+    assert.equal(await input.getAttribute('aria-invalid'), 'true', `${id}=${bad} marked invalid`);
+    assert.match(await input.getAttribute('aria-describedby'), new RegExp(`\\b${id}-error\\b`));
+    const message = page.locator(`#${id}-error`);
+    assert.ok(await message.isVisible(), `${id}=${bad}: message shown`);
+    assert.match(await message.textContent(), /must be/);
+
+    await page.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.waitForTimeout(400);
+    assert.equal(await steps(page), 0, `${id}=${bad}: no training`);
+    assert.equal(await attr(page, 'running'), 'false');
+    assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 1);
+    assert.match(await page.textContent('#status'), /^Not (training|stepping)/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), id, 'focus moves to the invalid control');
+    assert.equal(await page.evaluate(() => location.hash), hash0, 'an invalid value never reaches the hash');
+
+    await input.fill(good);
+    await input.press('Tab');
+    assert.equal(await input.getAttribute('aria-invalid'), null);
+    assert.ok(await message.isHidden());
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the URL hash round-trips the settings, and training stops after its epochs', async () => {
+  const hash = '#preset=denoising&d=64&lr=0.002&batch=2000&epochs=2&p=0.3&seed=7';
+  const { context, page, errors } = await open(hash);
+  await ready(page);
+  const shown = {};
+  for (const id of ['preset', 'd', 'lr', 'batch', 'epochs', 'p', 'seed']) shown[id] = await page.inputValue(`#${id}`);
+  assert.deepEqual(shown, { preset: 'denoising', d: '64', lr: '0.002', batch: '2000', epochs: '2', p: '0.3', seed: '7' });
+  assert.ok(await page.locator('.row[data-row="mask"]').isVisible(), 'the denoising AE shows its masks');
+  assert.ok(await page.locator('.row[data-row="corrupted"]').isVisible());
+  assert.match(await page.textContent('#status'), /^epoch 1\/2 · batch 0\/5 /);
+
+  // Training stops by itself after 2 epochs of 5 batches.
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.waitForSelector('#app[data-done="true"][data-running="false"]', { timeout: TIMEOUT });
+  await page.waitForTimeout(300);
+  assert.equal(await steps(page), 10);
+  assert.match(await page.textContent('#status'), /^epoch 2\/2 · batch 5\/5 · loss \d\.\d{4} · finished$/);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.waitForTimeout(300);
+  assert.equal(await steps(page), 10, 'no training past the last epoch');
+
+  // A changed control writes the hash.
+  await page.locator('#d').fill('40');
+  await page.locator('#d').press('Enter');
+  await page.waitForFunction(() => location.hash.includes('d=40'));
+  const written = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  assert.deepEqual(Object.fromEntries(written), { preset: 'denoising', d: '40', lr: '0.002', batch: '2000', epochs: '2', p: '0.3', seed: '7' });
+  await page.waitForFunction(() => document.getElementById('app').dataset.steps === '0', null, { timeout: TIMEOUT });
+
+  // A hash change is honoured: missing keys take the preset's defaults.
+  const generation = Number(await attr(page, 'generation'));
+  await page.evaluate(() => { location.hash = '#preset=standard&seed=5'; });
+  await page.waitForFunction((g) => Number(document.getElementById('app').dataset.generation) > g, generation, { timeout: TIMEOUT });
+  assert.equal(await page.inputValue('#preset'), 'standard');
+  assert.equal(await page.inputValue('#d'), '30');
+  assert.equal(await page.inputValue('#seed'), '5');
+  assert.ok(await page.locator('.row[data-row="mask"]').isHidden());
+  await page.waitForTimeout(300);
+  const url = page.url();
+  const recon = await pixels(page, 'row-recon');
+
+  // The copied link reopens the same configuration and seed: the same initial model.
+  const other = await open(new URL(url).hash);
+  await ready(other.page);
+  assert.equal(await other.page.inputValue('#seed'), '5');
+  assert.equal((await pixels(other.page, 'row-recon')).hash, recon.hash);
+  assert.deepEqual(other.errors, []);
+  await other.context.close();
+
+  // An invalid value in a link is shown with its message and refused.
+  const bad = await open('#preset=standard&lr=abc');
+  await ready(bad.page);
+  assert.equal(await bad.page.inputValue('#lr'), 'abc');
+  assert.equal(await bad.page.getAttribute('#lr', 'aria-invalid'), 'true');
+  assert.ok(await bad.page.locator('#lr-error').isVisible());
+  await bad.page.getByRole('button', { name: 'Train' }).click();
+  await bad.page.waitForTimeout(300);
+  assert.equal(await steps(bad.page), 0);
+  await bad.context.close();
+
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an error from the engine is shown on the page, which stays usable', async () => {
+  const { context, page, errors } = await open('', {
+    route: {
+      url: '**/mnist10k-labels-idx1-ubyte.gz',
+      handler: (r) => r.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('not an IDX file') }),
+    },
+  });
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ state: 'visible', timeout: TIMEOUT });
+  assert.match(await alert.textContent(), /IDX/i, 'the Rust message reaches the page');
+  assert.equal(await attr(page, 'ready'), 'false');
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.waitForTimeout(300);
+  assert.equal(await steps(page), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('fits a phone screen', async () => {
+  const { context, page, errors } = await open('', { viewport: { width: 375, height: 812 } });
+  await ready(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  for (const name of ['Train', 'Step', 'Reset']) {
+    const box = await page.getByRole('button', { name }).boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 375 && box.height >= 40, `${name} button fits and is tappable`);
+  }
+  const recon = await page.locator('#row-recon').boundingBox();
+  assert.ok(recon.width > 250 && recon.x + recon.width <= 375, `reconstructions use the width (${recon.width}px)`);
+  await page.screenshot({ path: `${RESULTS}/app-phone.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+after(async () => {
+  // Keep one desktop screenshot as the project's picture when asked (UPDATE_SCREENSHOT=1).
+  if (process.env.UPDATE_SCREENSHOT === '1' && existsSync(`${RESULTS}/app.png`)) {
+    await copyFile(`${RESULTS}/app.png`, `${ROOT}docs/screenshot.png`);
+  }
+});

@@ -1,0 +1,237 @@
+// The live loss chart: its data (per-batch losses, grouped into epochs) and a pure drawing function
+// with a linear or log y axis, epoch ticks on x, and a hover cursor. Drawn in CSS pixels on a
+// canvas whose backing store is devicePixelRatio times larger, so lines stay sharp.
+
+/** Per-batch losses of one trainer, in order, with their epoch means. */
+export class LossSeries {
+  constructor() {
+    this.values = new Float32Array(1024);
+    this.length = 0;
+    this.perEpoch = 1; // batches per epoch
+  }
+
+  /** Forget everything (a new trainer). */
+  clear(perEpoch) {
+    this.length = 0;
+    this.perEpoch = Math.max(1, perEpoch);
+  }
+
+  /** Append the losses of batches start, start+1, … (a frame's `losses` and `lossStart`). */
+  append(start, losses) {
+    if (start !== this.length) throw new Error(`loss series: expected batch ${this.length}, got ${start}`);
+    const need = this.length + losses.length;
+    if (need > this.values.length) {
+      const grown = new Float32Array(Math.max(need, this.values.length * 2));
+      grown.set(this.values.subarray(0, this.length));
+      this.values = grown;
+    }
+    this.values.set(losses, this.length);
+    this.length = need;
+  }
+
+  /** The epoch of batch i (0-based). */
+  epochOf(i) {
+    return Math.floor(i / this.perEpoch);
+  }
+
+  /** Mean loss of epoch e over its batches so far (finite ones), and how many there were. */
+  epochMean(e) {
+    const from = e * this.perEpoch;
+    const to = Math.min(this.length, from + this.perEpoch);
+    let sum = 0;
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const v = this.values[i];
+      if (Number.isFinite(v)) { sum += v; n++; }
+    }
+    return { mean: n ? sum / n : NaN, count: to - from };
+  }
+}
+
+const PAD = { left: 54, right: 12, top: 20, bottom: 32 };
+
+/** 1, 2, 5 × 10^k ticks covering [lo, hi], about `want` of them. */
+function linearTicks(lo, hi, want) {
+  const span = hi - lo || 1;
+  const raw = span / want;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const ticks = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  return ticks;
+}
+
+/** Decades, and 2 and 5 times them when the range is short, inside [lo, hi] (lo > 0). */
+function logTicks(lo, hi) {
+  const ticks = [];
+  for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** k;
+      if (v >= lo && v <= hi) ticks.push(Number(v.toPrecision(12)));
+    }
+  }
+  return ticks.length > 8 ? ticks.filter((v) => Math.abs(Math.log10(v) % 1) < 1e-9) : ticks;
+}
+
+function label(v) {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
+}
+
+/** The plot's geometry and scales for this series, size and options. */
+export function layout(series, dims, opts) {
+  const w = Math.max(1, dims.width - PAD.left - PAD.right);
+  const h = Math.max(1, dims.height - PAD.top - PAD.bottom);
+  const total = Math.max(1, dims.total, series.length);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < series.length; i++) {
+    const v = series.values[i];
+    if (Number.isFinite(v) && (!opts.log || v > 0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  }
+  const empty = !(hi >= lo);
+  let ylo;
+  let yhi;
+  if (opts.log) {
+    [ylo, yhi] = empty ? [0.01, 1] : [lo / 1.15, hi * 1.15];
+    if (yhi / ylo < 10) { const c = Math.sqrt(ylo * yhi); ylo = c / Math.sqrt(10); yhi = c * Math.sqrt(10); }
+  } else {
+    [ylo, yhi] = empty ? [0, 1] : [0, hi * 1.05 || 1];
+  }
+  const fy = opts.log
+    ? (v) => PAD.top + h * (1 - (Math.log10(v) - Math.log10(ylo)) / (Math.log10(yhi) - Math.log10(ylo)))
+    : (v) => PAD.top + h * (1 - (v - ylo) / (yhi - ylo));
+  const fx = (i) => PAD.left + (w * (i + 0.5)) / total;
+  return { w, h, total, ylo, yhi, fx, fy, empty };
+}
+
+/** The batch index under CSS x coordinate `x`, or -1 when there is none. */
+export function indexAt(series, x, dims) {
+  if (series.length === 0) return -1;
+  const w = Math.max(1, dims.width - PAD.left - PAD.right);
+  const total = Math.max(1, dims.total, series.length);
+  const i = Math.round(((x - PAD.left) / w) * total - 0.5);
+  if (x < PAD.left - 4 || x > dims.width - PAD.right + 4) return -1;
+  return Math.max(0, Math.min(series.length - 1, i));
+}
+
+/**
+ * Draw the chart.
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {LossSeries} series
+ * @param {{width:number, height:number, dpr:number, total:number}} dims  CSS size; `total` = the
+ *   planned number of batches (epochs × batches per epoch), so the x axis spans the whole run
+ * @param {{log:boolean, hover:number, colors:{text:string, grid:string, batch:string, epoch:string, cursor:string}}} opts
+ */
+export function drawLossChart(ctx, series, dims, opts) {
+  const { width, height, dpr } = dims;
+  const c = opts.colors;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const L = layout(series, dims, opts);
+  const clip = (v) => Math.max(PAD.top, Math.min(PAD.top + L.h, v));
+
+  // Grid and y labels.
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = c.grid;
+  ctx.fillStyle = c.text;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  const yt = opts.log ? logTicks(L.ylo, L.yhi) : linearTicks(L.ylo, L.yhi, Math.max(2, Math.floor(L.h / 36)));
+  for (const v of yt) {
+    const y = Math.round(L.fy(v)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(PAD.left, y); ctx.lineTo(PAD.left + L.w, y); ctx.stroke();
+    ctx.fillText(label(v), PAD.left - 6, y);
+  }
+  // Epoch ticks on x, labelled at most every ~44 px.
+  const pe = series.perEpoch;
+  const epochs = Math.ceil(L.total / pe);
+  const every = Math.max(1, Math.ceil(44 / ((L.w * pe) / L.total)));
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (let e = 0; e <= epochs; e += every) {
+    const x = Math.round(PAD.left + (L.w * e * pe) / L.total) + 0.5;
+    if (x > PAD.left + L.w + 1) break;
+    ctx.beginPath(); ctx.moveTo(x, PAD.top + L.h); ctx.lineTo(x, PAD.top + L.h + 4); ctx.stroke();
+    ctx.fillText(String(e), x, PAD.top + L.h + 6);
+  }
+  ctx.fillText('epoch', PAD.left + L.w / 2, PAD.top + L.h + 18);
+  ctx.textAlign = 'left';
+  ctx.fillText(opts.log ? 'loss (MSE, log axis)' : 'loss (MSE)', 4, 2);
+  ctx.strokeStyle = c.text;
+  ctx.beginPath(); ctx.moveTo(PAD.left + 0.5, PAD.top); ctx.lineTo(PAD.left + 0.5, PAD.top + L.h + 0.5); ctx.lineTo(PAD.left + L.w, PAD.top + L.h + 0.5); ctx.stroke();
+
+  if (L.empty) {
+    ctx.fillStyle = c.text;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('no batches yet — press Train or Step', PAD.left + L.w / 2, PAD.top + L.h / 2);
+    return;
+  }
+
+  // Per-batch losses: a polyline, or min–max bars per pixel column when there are many.
+  const ok = (v) => Number.isFinite(v) && (!opts.log || v > 0);
+  ctx.strokeStyle = c.batch;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  const n = series.length;
+  if (n > L.w * 2) {
+    const cols = Math.ceil(L.w);
+    for (let px = 0; px < cols; px++) {
+      const from = Math.floor((px / L.w) * L.total);
+      const to = Math.min(n, Math.floor(((px + 1) / L.w) * L.total));
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = from; i < to; i++) {
+        const v = series.values[i];
+        if (ok(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+      }
+      if (hi >= lo) { ctx.moveTo(PAD.left + px + 0.5, clip(L.fy(hi)) - 0.5); ctx.lineTo(PAD.left + px + 0.5, clip(L.fy(lo)) + 0.5); }
+    }
+  } else {
+    let pen = false;
+    for (let i = 0; i < n; i++) {
+      const v = series.values[i];
+      if (!ok(v)) { pen = false; continue; }
+      const x = L.fx(i);
+      const y = clip(L.fy(v));
+      if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      pen = true;
+    }
+  }
+  ctx.stroke();
+
+  // Epoch means: a line through the complete epochs, a hollow dot for the one in progress.
+  ctx.strokeStyle = c.epoch;
+  ctx.fillStyle = c.epoch;
+  ctx.lineWidth = 1.5;
+  const last = series.epochOf(n - 1);
+  const pts = [];
+  for (let e = 0; e <= last; e++) {
+    const { mean, count } = series.epochMean(e);
+    if (ok(mean)) pts.push({ x: L.fx(Math.min(e * pe + pe / 2, L.total) - 0.5), y: clip(L.fy(mean)), done: count === pe });
+  }
+  ctx.beginPath();
+  pts.forEach((p, k) => (k ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
+  ctx.stroke();
+  for (const p of pts) {
+    ctx.beginPath();
+    ctx.arc(p.x, p.y, 3, 0, 2 * Math.PI);
+    if (p.done) ctx.fill(); else { ctx.lineWidth = 1.5; ctx.stroke(); }
+  }
+
+  // Hover cursor.
+  if (opts.hover >= 0 && opts.hover < n) {
+    const x = Math.round(L.fx(opts.hover)) + 0.5;
+    ctx.strokeStyle = c.cursor;
+    ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.moveTo(x, PAD.top); ctx.lineTo(x, PAD.top + L.h); ctx.stroke();
+    const v = series.values[opts.hover];
+    if (ok(v)) {
+      ctx.fillStyle = c.cursor;
+      ctx.beginPath(); ctx.arc(x, clip(L.fy(v)), 3.5, 0, 2 * Math.PI); ctx.fill();
+    }
+  }
+}

@@ -1,0 +1,76 @@
+// The messages between the page (main.js) and the training worker (worker.js), named once.
+//
+// Page → worker (each carries `id`, a counter the page increments per command):
+//   config {settings, epochs}  build a Trainer for `settings` (the façade's plain object) unless the
+//                              settings equal the current ones, in which case only the epoch limit
+//                              changes. A refused config keeps the old model and answers `error`.
+//   play                       train until `pause`, or until `epochs` epochs are complete
+//   pause                      stop after the batch in progress; answers with a frame
+//   step                       pause if running, then train exactly one batch; answers with a frame
+//   reset                      rebuild the Trainer with the current settings and seed (same
+//                              initial weights as at load); answers `ready` and a frame
+//
+// Worker → page:
+//   loading {stage}            progress of start-up: 'wasm', 'data', 'model'
+//   ready {generation, info, indices, labels, inputs, masks?, corrupted?}
+//                              a new Trainer exists. The display inputs, masks and corrupted
+//                              inputs are fixed for a trainer, so they travel only here.
+//   frame {generation, ack, running, done, stats, elapsed, rate, losses, lossStart,
+//          recon, reconClean?, kernels?}
+//                              at most every FRAME_MS while training, and after every command.
+//                              `losses` are the per-batch losses since the previous frame, the
+//                              first of them being batch number `lossStart` (0-based, counted
+//                              since the trainer was built). `ack` is the id of the last command
+//                              the worker handled. `kernels` come at most every KERNELS_MS.
+//   error {message, ack, fatal} a thrown Error's message (from Rust or from loading); `fatal`
+//                              when there is no usable model at all
+//
+// Every typed array is a fresh copy and is transferred, never cloned.
+
+/** Commands, page → worker. */
+export const TO_WORKER = Object.freeze({
+  CONFIG: 'config',
+  PLAY: 'play',
+  PAUSE: 'pause',
+  STEP: 'step',
+  RESET: 'reset',
+});
+
+/** Reports, worker → page. */
+export const TO_PAGE = Object.freeze({
+  LOADING: 'loading',
+  READY: 'ready',
+  FRAME: 'frame',
+  ERROR: 'error',
+});
+
+/** Longest stretch of training before the worker yields to its message queue (ms). */
+export const SLICE_MS = 40;
+/** Least time between two frames while training (ms): at most 10 frames a second. */
+export const FRAME_MS = 100;
+/** Least time between two kernel snapshots while training (ms). */
+export const KERNELS_MS = 1000;
+
+/** The data files, relative to the site root (worker.js sits in the root). */
+export const DATA_FILES = Object.freeze({
+  images: './data/mnist10k-images-idx3-ubyte.gz',
+  labels: './data/mnist10k-labels-idx1-ubyte.gz',
+});
+
+/** Side of one image, in pixels. */
+export const SIDE = 28;
+
+/**
+ * The fixed display digits: the first image of each class 0–9 in the data set, in class order.
+ * Fixed for a given data set, so every frame, every run and every shared link shows the same ten.
+ * @param {Uint8Array} labels one label per image
+ * @returns {Uint32Array} ten image indices (fewer if a class is missing)
+ */
+export function displayIndices(labels) {
+  const first = new Array(10).fill(-1);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i];
+    if (c < 10 && first[c] < 0) first[c] = i;
+  }
+  return Uint32Array.from(first.filter((i) => i >= 0));
+}

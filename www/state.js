@@ -1,0 +1,170 @@
+// Every setting of the page: its default, its validation, and its round trip through the URL hash
+// (#preset=standard&d=30&lr=0.001&batch=256&epochs=20&p=0.5&seed=0), so a copied link reopens the
+// same configuration and seed. The page keeps exactly one `State`; nothing else here is mutable.
+
+/**
+ * The two models of the notebook 10-autoencoder.ipynb: Linear(784,d)+Tanh, Linear(d,784)+Tanh,
+ * MSE, Adam lr 1e-3, batch 256, 20 epochs. The denoising one multiplies each image by a
+ * Dropout(p=0.5) mask (values 0 or 1/(1−p) = 2) before encoding it.
+ */
+export const PRESETS = Object.freeze({
+  standard: Object.freeze({ label: 'Notebook standard AE', d: 30, lr: 0.001, batch: 256, epochs: 20, p: 0.5 }),
+  denoising: Object.freeze({ label: 'Notebook denoising AE', d: 500, lr: 0.001, batch: 256, epochs: 20, p: 0.5 }),
+});
+
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const INTEGER = /^\+?\d+$/;
+
+/** A whole number in [min, max]; `what` names it in the message. */
+function integer(what, min, max) {
+  return (text) => {
+    const n = INTEGER.test(text) ? Number(text) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      return { error: `${what} must be a whole number from ${min} to ${max}.` };
+    }
+    return { value: n };
+  };
+}
+
+/** A finite number checked by `ok`; `rule` says the range in words. */
+function decimal(what, rule, ok) {
+  return (text) => {
+    const n = NUMBER.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(n) || !ok(n)) return { error: `${what} must be a number ${rule}.` };
+    return { value: n };
+  };
+}
+
+function oneOf(what, choices) {
+  return (text) => (choices.includes(text)
+    ? { value: text }
+    : { error: `${what} must be one of: ${choices.join(', ')}.` });
+}
+
+/**
+ * The settings, in hash order. `parse(text)` gives {value} or {error} (a sentence for a person);
+ * `hash: 'always'` keys are written to every hash, `'changed'` keys only when not at their default.
+ */
+export const FIELDS = Object.freeze({
+  preset: { label: 'Preset', hash: 'always', parse: oneOf('Preset', Object.keys(PRESETS)) },
+  d: { label: 'Code size d', hash: 'always', parse: integer('Code size d', 1, 2048) },
+  lr: { label: 'Learning rate', hash: 'always', parse: decimal('Learning rate', 'above 0 and at most 10', (x) => x > 0 && x <= 10) },
+  batch: { label: 'Batch size', hash: 'always', parse: integer('Batch size', 1, 4096) },
+  epochs: { label: 'Epochs', hash: 'always', parse: integer('Epochs', 1, 1000) },
+  p: { label: 'Noise p', hash: 'always', parse: decimal('Noise p', 'from 0 up to (not including) 1', (x) => x >= 0 && x < 1) },
+  seed: { label: 'Seed', hash: 'always', parse: integer('Seed', 0, 4294967295) },
+  // How the page shows things; in the hash only when changed.
+  scale: { label: 'Loss axis', hash: 'changed', parse: oneOf('Loss axis', ['linear', 'log']) },
+  kscale: { label: 'Kernel colour scale', hash: 'changed', parse: oneOf('Kernel colour scale', ['tile', 'global']) },
+});
+
+export const KEYS = Object.freeze(Object.keys(FIELDS));
+
+/** The keys whose change needs a new Trainer (all but the epoch limit and the view). */
+export const MODEL_KEYS = Object.freeze(['preset', 'd', 'lr', 'batch', 'p', 'seed']);
+
+/** Every default, for a preset (the seed and the view do not depend on it). */
+export function defaults(preset = 'standard') {
+  const { d, lr, batch, epochs, p } = PRESETS[preset];
+  return { preset, d, lr, batch, epochs, p, seed: 0, scale: 'linear', kscale: 'tile' };
+}
+
+/** How a value is written into a control and into the hash. */
+export function format(value) {
+  return String(value);
+}
+
+/**
+ * The page's one state. `values` are the last valid value of each key (what the model uses);
+ * `text` is what each control shows (maybe invalid); `errors` holds a message per invalid key.
+ */
+export class State {
+  constructor(preset = 'standard') {
+    this.values = defaults(preset);
+    this.text = Object.fromEntries(KEYS.map((k) => [k, format(this.values[k])]));
+    this.errors = {};
+  }
+
+  /** A state read from a location hash ('#a=1&b=2' or 'a=1&b=2'). */
+  static fromHash(hash) {
+    const s = new State();
+    s.readHash(hash);
+    return s;
+  }
+
+  /** True when every control holds a valid value. */
+  get valid() {
+    return Object.keys(this.errors).length === 0;
+  }
+
+  /**
+   * Set one key from a control's text. Returns the error message, or null when it was valid
+   * (the value is then taken). An invalid text never changes `values`.
+   */
+  set(key, text) {
+    const field = FIELDS[key];
+    if (!field) throw new Error(`unknown setting ${key}`);
+    const t = String(text).trim();
+    this.text[key] = t;
+    const r = field.parse(t);
+    if (r.error) {
+      this.errors[key] = r.error;
+      return r.error;
+    }
+    delete this.errors[key];
+    this.values[key] = r.value;
+    return null;
+  }
+
+  /** Switch to a preset: its d, lr, batch, epochs and p; the seed and the view stay. */
+  applyPreset(name) {
+    const err = this.set('preset', name);
+    if (err) return err;
+    const base = defaults(name);
+    for (const k of ['d', 'lr', 'batch', 'epochs', 'p']) this.set(k, format(base[k]));
+    return null;
+  }
+
+  /**
+   * Take every key from a hash. Keys it lacks get the defaults of its preset (so `#preset=denoising`
+   * alone means the notebook's denoising AE); invalid ones are kept as text with their error.
+   */
+  readHash(hash) {
+    const params = new URLSearchParams(String(hash).replace(/^#/, ''));
+    const preset = params.get('preset');
+    const base = defaults(preset && PRESETS[preset] ? preset : 'standard');
+    this.errors = {};
+    for (const k of KEYS) {
+      this.values[k] = base[k];
+      this.set(k, params.has(k) ? params.get(k) : format(base[k]));
+      if (FIELDS[k].hash === 'changed' && this.errors[k]) {
+        // A bad view option in a link is not worth a refusal: show the default instead.
+        delete this.errors[k];
+        this.text[k] = format(base[k]);
+      }
+    }
+  }
+
+  /** The hash of the valid values, without '#'. */
+  toHash() {
+    const base = defaults(this.values.preset);
+    const params = new URLSearchParams();
+    for (const k of KEYS) {
+      if (FIELDS[k].hash === 'always' || this.values[k] !== base[k]) params.set(k, format(this.values[k]));
+    }
+    return params.toString();
+  }
+
+  /** True when this key is used by the current preset (the noise p only by the denoising AE). */
+  applies(key) {
+    return key !== 'p' || this.values.preset === 'denoising';
+  }
+
+  /** The settings object for `new Trainer(settings, images, labels)` (see docs/ARCHITECTURE.md). */
+  trainerSettings() {
+    const v = this.values;
+    const s = { variant: v.preset, d: v.d, lr: v.lr, batch: v.batch, seed: v.seed, loss: 'mse', optimizer: 'adam', tied: false };
+    if (v.preset === 'denoising') Object.assign(s, { corruption: 'dropout', noise_p: v.p });
+    return s;
+  }
+}

@@ -1,0 +1,245 @@
+// The training worker: owns the one wasm `Trainer` and trains it in time slices, so that the page's
+// main thread only draws. It fetches the wasm module and the MNIST bytes once, and answers the
+// commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
+
+import init, { Trainer } from './pkg/autoencoder_playground.js';
+import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, DATA_FILES, displayIndices } from './protocol.js';
+
+/** Fetch a file beside this worker as bytes, or throw an Error that says which file failed. */
+async function fetchBytes(path) {
+  const url = new URL(path, import.meta.url);
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`Could not load ${path} (HTTP ${res.status}).`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The message of anything thrown (wasm-bindgen turns a Rust error into an Error with its text). */
+function messageOf(e) {
+  if (e instanceof Error) return e.message || String(e);
+  return String(e);
+}
+
+/** One training session: the current Trainer, its settings and the bookkeeping of frames. */
+class Session {
+  constructor() {
+    this.images = null; // Uint8Array, gzipped IDX, handed to every new Trainer
+    this.labels = null;
+    this.trainer = null;
+    this.settingsKey = ''; // JSON of the settings the trainer was built with
+    this.settings = null;
+    this.epochs = 20;
+    this.generation = 0; // counts trainers, so the page can drop frames of an old one
+    this.ack = 0; // id of the last command handled
+    this.running = false;
+    this.stats = null;
+    this.indices = null; // Uint32Array, the display digits
+    this.losses = []; // per-batch losses since the last frame
+    this.lossStart = 0;
+    this.elapsed = 0; // ms spent in step() since the trainer was built
+    this.lastFrame = 0;
+    this.lastKernels = 0;
+    this.queue = Promise.resolve(); // commands run one after another
+    this.tick = new MessageChannel(); // a yield that does not suffer setTimeout's clamping
+    this.tick.port1.onmessage = () => this.slice();
+    this.loaded = this.load();
+  }
+
+  async load() {
+    post({ type: TO_PAGE.LOADING, stage: 'wasm' });
+    const wasm = init();
+    post({ type: TO_PAGE.LOADING, stage: 'data' });
+    [this.images, this.labels] = await Promise.all([fetchBytes(DATA_FILES.images), fetchBytes(DATA_FILES.labels)]);
+    await wasm;
+  }
+
+  /** Queue a command from the page; errors become `error` messages, never an uncaught throw. */
+  receive(msg) {
+    this.queue = this.queue.then(async () => {
+      try {
+        await this.loaded;
+      } catch {
+        return; // already reported, once, as a fatal error
+      }
+      try {
+        this.ack = msg.id ?? this.ack;
+        this.handle(msg);
+      } catch (e) {
+        this.running = false;
+        post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: !this.trainer });
+      }
+    });
+  }
+
+  handle(msg) {
+    switch (msg.type) {
+      case TO_WORKER.CONFIG: return this.configure(msg.settings, msg.epochs);
+      case TO_WORKER.RESET: return this.build(this.settings);
+      case TO_WORKER.PLAY: return this.play();
+      case TO_WORKER.PAUSE: return this.pause();
+      case TO_WORKER.STEP: return this.stepOnce();
+      default: throw new Error(`unknown command ${msg.type}`);
+    }
+  }
+
+  configure(settings, epochs) {
+    this.epochs = epochs;
+    if (this.trainer && JSON.stringify(settings) === this.settingsKey) {
+      // Only the epoch limit changed: keep the model and say whether it is now done.
+      if (this.done()) this.running = false;
+      this.sendFrame(true);
+      return;
+    }
+    this.build(settings);
+  }
+
+  /** Build a Trainer; if Rust refuses the settings, the old one (if any) stays as it was. */
+  build(settings) {
+    if (!settings) throw new Error('No settings yet.');
+    post({ type: TO_PAGE.LOADING, stage: 'model' });
+    this.running = false; // a refused config leaves the old model paused, not gone
+    const trainer = new Trainer(settings, this.images, this.labels);
+    this.trainer?.free();
+    this.trainer = trainer;
+    this.settings = settings;
+    this.settingsKey = JSON.stringify(settings);
+    this.generation += 1;
+    this.stats = null;
+    this.losses = [];
+    this.lossStart = 0;
+    this.elapsed = 0;
+    if (!this.indices) this.indices = displayIndices(trainer.labels(Uint32Array.from({ length: trainer.len }, (_, i) => i)));
+    this.sendReady();
+    this.sendFrame(true);
+  }
+
+  sendReady() {
+    const t = this.trainer;
+    const idx = this.indices;
+    const denoising = this.settings.variant === 'denoising';
+    const msg = {
+      type: TO_PAGE.READY,
+      generation: this.generation,
+      ack: this.ack,
+      info: {
+        len: t.len, d: t.d, dim: t.dim, lo: t.lo, hi: t.hi, variant: this.settings.variant,
+        batch: this.settings.batch,
+        // Until the first step says otherwise: the last, smaller batch counts as a batch.
+        batches_per_epoch: Math.ceil(t.len / this.settings.batch),
+      },
+      indices: idx.slice(),
+      labels: t.labels(idx),
+      inputs: t.inputs(idx),
+    };
+    if (denoising) {
+      msg.masks = t.masks(idx);
+      msg.corrupted = t.corrupted(idx);
+    }
+    post(msg, [msg.indices.buffer, msg.labels.buffer, msg.inputs.buffer, msg.masks?.buffer, msg.corrupted?.buffer]);
+  }
+
+  done() {
+    return !!this.stats && this.stats.epoch >= this.epochs;
+  }
+
+  play() {
+    if (!this.trainer) throw new Error('The model is not ready yet.');
+    if (this.running) return;
+    if (this.done()) {
+      this.sendFrame(true);
+      return;
+    }
+    this.running = true;
+    this.sendFrame(false); // says "running" at once, without the cost of a snapshot
+    this.schedule();
+  }
+
+  pause() {
+    this.running = false;
+    if (this.trainer) this.sendFrame(true);
+  }
+
+  stepOnce() {
+    if (!this.trainer) throw new Error('The model is not ready yet.');
+    this.running = false;
+    if (!this.done()) this.trainOne();
+    this.sendFrame(true);
+  }
+
+  schedule() {
+    this.tick.port2.postMessage(null);
+  }
+
+  /** Train one batch and record its loss. */
+  trainOne() {
+    const t0 = performance.now();
+    const s = this.trainer.step(1);
+    this.elapsed += performance.now() - t0;
+    this.stats = s;
+    this.losses.push(s.loss);
+  }
+
+  /** One time slice: batches for about SLICE_MS, then a frame if one is due, then yield. */
+  slice() {
+    if (!this.running || !this.trainer) return;
+    try {
+      const t0 = performance.now();
+      do {
+        this.trainOne();
+        if (this.done()) this.running = false;
+      } while (this.running && performance.now() - t0 < SLICE_MS);
+      const now = performance.now();
+      if (!this.running) this.sendFrame(true);
+      else if (now - this.lastFrame >= FRAME_MS) this.sendFrame(now - this.lastKernels >= KERNELS_MS);
+    } catch (e) {
+      this.running = false;
+      post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: false });
+      return;
+    }
+    if (this.running) this.schedule();
+  }
+
+  /** Send the current state; `full` adds the kernels (a d×784 copy). */
+  sendFrame(full) {
+    const t = this.trainer;
+    const idx = this.indices;
+    const denoising = this.settings.variant === 'denoising';
+    const s = this.stats;
+    const stats = s
+      ? { loss: s.loss, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps }
+      : { loss: NaN, epoch: 0, batch: 0, batches_per_epoch: Math.ceil(t.len / this.settings.batch), samples_seen: 0, steps: 0 };
+    const losses = Float32Array.from(this.losses);
+    const msg = {
+      type: TO_PAGE.FRAME,
+      generation: this.generation,
+      ack: this.ack,
+      running: this.running,
+      done: this.done(),
+      epochs: this.epochs,
+      stats,
+      elapsed: this.elapsed,
+      rate: this.elapsed > 0 ? (stats.samples_seen / this.elapsed) * 1000 : 0,
+      losses,
+      lossStart: this.lossStart,
+      // The notebook shows the output for the input the model was fed: x̃ for the denoising AE.
+      recon: denoising ? t.reconstruct_corrupted(idx) : t.reconstruct(idx),
+    };
+    if (denoising) msg.reconClean = t.reconstruct(idx);
+    if (full) {
+      msg.kernels = t.kernels();
+      this.lastKernels = performance.now();
+    }
+    this.lossStart += this.losses.length;
+    this.losses = [];
+    this.lastFrame = performance.now();
+    post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer]);
+  }
+}
+
+/** postMessage with the given buffers transferred (undefined entries dropped). */
+function post(msg, buffers = []) {
+  self.postMessage(msg, buffers.filter(Boolean));
+}
+
+const session = new Session();
+self.onmessage = (e) => session.receive(e.data);
+session.loaded.catch((e) => post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: 0, fatal: true }));
