@@ -34,7 +34,10 @@ fn parse_settings(settings: JsValue) -> Result<Settings, JsError> {
     if settings.is_undefined() || settings.is_null() {
         return Ok(Settings::default());
     }
-    serde_wasm_bindgen::from_value(settings).map_err(|e| JsError::new(&format!("bad settings: {e}")))
+    // Through a JSON value so that serde's `deny_unknown_fields` sees every key: a misspelt
+    // setting is an error, not silently the default.
+    let v: serde_json::Value = serde_wasm_bindgen::from_value(settings).map_err(|e| JsError::new(&format!("bad settings: {e}")))?;
+    serde_json::from_value(v).map_err(|e| JsError::new(&format!("bad settings: {e}")))
 }
 
 /// The trainer handle. Heavy state (model, data, buffers) lives in wasm memory.
@@ -155,4 +158,87 @@ impl Trainer {
     pub fn kernels(&self) -> Vec<f32> {
         self.inner.kernels()
     }
+}
+
+// =============================================================================================
+// The 2-D manifold lab (www/manifold.html): one `ManifoldLab` handle per variant.
+
+/// One 2-D manifold lab (src/manifold.rs): points on a curve and one autoencoder trained on them
+/// as a standard, denoising or contractive AE. Points cross as `[k, 2]` Float32Arrays.
+#[wasm_bindgen]
+pub struct ManifoldLab {
+    inner: crate::manifold::ManifoldTrainer,
+}
+
+#[wasm_bindgen]
+impl ManifoldLab {
+    /// `new ManifoldLab(settings, drawn)`: `settings` a plain object `{variant, curve, points,
+    /// noise, sigma, lambda, width, depth, code, lr, batch, seed}` (missing keys take the
+    /// defaults), `drawn` the user's stroke as a Float32Array `[k, 2]` when `curve` is "drawn".
+    /// Throws on bad settings or a bad stroke.
+    #[wasm_bindgen(constructor)]
+    pub fn new(settings: JsValue, drawn: Option<Vec<f32>>) -> Result<ManifoldLab, JsError> {
+        let s: crate::manifold::ManifoldSettings = if settings.is_undefined() || settings.is_null() {
+            Default::default()
+        } else {
+            // Through a JSON value, so `deny_unknown_fields` sees every key.
+            let v: serde_json::Value =
+                serde_wasm_bindgen::from_value(settings).map_err(|e| JsError::new(&format!("bad settings: {e}")))?;
+            serde_json::from_value(v).map_err(|e| JsError::new(&format!("bad settings: {e}")))?
+        };
+        Ok(ManifoldLab { inner: crate::manifold::ManifoldTrainer::new(s, drawn.as_deref()).map_err(js)? })
+    }
+
+    /// Runs `k` mini-batches; returns `{loss, recon, penalty, epoch, steps}` (means over the k).
+    pub fn step(&mut self, k: u32) -> Result<JsValue, JsError> {
+        to_js(&self.inner.step(k).map_err(js)?)
+    }
+
+    /// The training points `[n, 2]` (copy).
+    pub fn data(&self) -> Vec<f32> {
+        self.inner.data().to_vec()
+    }
+
+    /// The fixed corrupted points x + σ·ε of fig 16 `[n, 2]` (the same for every variant of a seed).
+    pub fn corrupted(&self) -> Vec<f32> {
+        self.inner.corrupted()
+    }
+
+    /// g(f(x)) of points `x: [k, 2]` (the reconstructions, or the arrow heads of the field).
+    pub fn reconstruct(&mut self, x: &[f32]) -> Result<Vec<f32>, JsError> {
+        self.inner.reconstruct(x).map_err(js)
+    }
+
+    /// The exact Jacobian ∂h/∂x at points `x: [k, 2]`, as `[k, code, 2]`.
+    pub fn jacobian(&mut self, x: &[f32]) -> Result<Vec<f32>, JsError> {
+        self.inner.jacobian(x).map_err(js)
+    }
+
+    /// The learned manifold: the decoder's image of a code sweep, polylines of `k` points each
+    /// (`[lines·k, 2]`; one line for code size 1, a 9 + 9 mesh otherwise).
+    pub fn sweep(&mut self, k: usize) -> Result<Vec<f32>, JsError> {
+        self.inner.sweep(k).map_err(js)
+    }
+
+    /// Code size.
+    #[wasm_bindgen(getter)]
+    pub fn code(&self) -> usize {
+        self.inner.settings().code
+    }
+}
+
+/// The centres of a `g × g` grid over the lab's view box `[-1.5, 1.5]²`, row by row from the
+/// top, `[g², 2]`.
+#[wasm_bindgen(js_name = manifoldGrid)]
+pub fn manifold_grid(g: usize) -> Result<Vec<f32>, JsError> {
+    if !(1..=512).contains(&g) {
+        return Err(JsError::new(&format!("grid size must be between 1 and 512, got {g}")));
+    }
+    Ok(crate::manifold::grid_points(g))
+}
+
+/// Half-width of the lab's view box (1.5).
+#[wasm_bindgen(js_name = manifoldView)]
+pub fn manifold_view() -> f32 {
+    crate::manifold::VIEW
 }

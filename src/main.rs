@@ -105,7 +105,7 @@ fn parse<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
 
 fn load_data(images: Option<&str>, labels: Option<&str>) -> Result<Dataset, String> {
     match images {
-        None => Dataset::default_mnist().map_err(|e| e.to_string()),
+        None => default_data(),
         Some(p) => {
             let img = std::fs::read(p).map_err(|e| format!("--data {p}: {e}"))?;
             let lab = match labels {
@@ -220,7 +220,7 @@ fn bench(args: &[String]) -> Result<(), String> {
             _ => return Err(format!("unknown option --{k}\n{USAGE}")),
         }
     }
-    let data = Dataset::default_mnist().map_err(|e| e.to_string())?;
+    let data = default_data()?;
     println!("{:<18} {:>5} {:>6} {:>14} {:>14} {:>14}", "model", "d", "batch", "median smp/s", "min smp/s", "max smp/s");
     for (name, s) in [("standard d=30", Settings::default()), ("denoising d=500", Settings::notebook_denoising())] {
         let mut t = Trainer::new(s.clone(), data.clone()).map_err(|e| e.to_string())?;
@@ -247,4 +247,13 @@ fn bench(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// The committed MNIST files (native builds embed them; a wasm build of this CLI, which only
+/// `wasm-pack test` makes, has none).
+fn default_data() -> Result<Dataset, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Dataset::default_mnist().map_err(|e| e.to_string());
+    #[cfg(target_arch = "wasm32")]
+    return Err("this build has no default data: pass --data".into());
 }

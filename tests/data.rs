@@ -1,5 +1,6 @@
 //! The `data` module: the committed default data set, IDX parsing of good and hostile input
 //! (raw and gzip), and the PyTorch scaling. Run with `cargo test --release --test data`.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};

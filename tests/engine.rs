@@ -1,5 +1,6 @@
 //! Native tests of the engine: PyTorch fixtures, gradient checks of every variant, optimiser
 //! semantics, corruption statistics, reproducibility, learning, and refusal of bad settings.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use autoencoder_playground::activation::Activation;
 use autoencoder_playground::autoencoder::{AeConfig, Autoencoder};
@@ -87,7 +88,7 @@ fn gradient_check(cfg: AeConfig, obj: Objective, x_in: &Array2<f32>, target: &Ar
         let gmax = g.iter().fold(0f32, |a, v| a.max(v.abs()));
         assert!(gmax > 1e-5, "parameter {pi} has a zero gradient: nothing would be checked");
         for j in 0..g.len() {
-            let mut loss_at = |delta: f32| {
+            let loss_at = |delta: f32| {
                 let mut mm = model.clone();
                 mm.for_each_param(|i, p, _| if i == pi { p[j] += delta });
                 let mut ws2 = ws.clone();
