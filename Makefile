@@ -39,8 +39,8 @@ serve: dist
 # --no-fail-fast: every test binary runs, so CI reports every failing suite at once.
 test: dist
 	cargo test --release --no-fail-fast
-	@if [ -f tests/facade.rs ]; then echo 'wasm-pack test --node -- --test facade'; \
-	 wasm-pack test --node -- --test facade; fi
+	@if [ -f tests/facade.rs ]; then echo 'wasm-pack test --node --release -- --test facade'; \
+	 wasm-pack test --node --release -- --test facade; fi
 	@if [ -d tests/e2e ]; then echo 'node --test tests/e2e/'; node --test tests/e2e/; \
 	 else echo 'test: no tests/e2e/ yet, skipping browser tests'; fi
 
