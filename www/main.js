@@ -4,7 +4,7 @@
 import { TO_WORKER, TO_PAGE, SIDE } from './protocol.js';
 import { State, KEYS, FIELDS } from './state.js';
 import { drawDigitRow } from './draw/digits.js';
-import { drawKernels, gridSize, tileAt, maxAbs } from './draw/kernels.js';
+import { drawKernels, gridSize, tileAt, maxAbs, legendGradient } from './draw/kernels.js';
 import { LossSeries, drawLossChart, indexAt } from './draw/chart.js';
 
 /** The text inputs, by setting key (the preset is a select, the view settings are elsewhere). */
@@ -12,6 +12,7 @@ const INPUT_KEYS = ['d', 'lr', 'batch', 'epochs', 'p', 'seed'];
 const KERNEL_PAGE = 64; // kernels per page when not showing all
 const DIGIT_GAP = 2; // pixels between digits, at native resolution
 const KERNEL_GAP = 2;
+const KERNEL_TILES_PER_FRAME = 128; // ~100,000 pixels: a few ms of drawing per animation frame
 const STATUS_EVERY_MS = 3000; // the live region speaks at most this often while training
 const LOADING_TEXT = {
   wasm: 'Loading the WebAssembly engine…',
@@ -78,6 +79,7 @@ function start() {
     series: new LossSeries(),
     kernels: null,
     kernelsMax: 0,
+    kernelsDrawn: 0, // tiles of the current grid already painted
     kernelPage: 0,
     showAll: false,
     hover: -1,
@@ -141,7 +143,7 @@ function start() {
     if (key === run.sent) return;
     const modelChanged = !run.sent || JSON.stringify(JSON.parse(run.sent).settings) !== JSON.stringify(msg.settings);
     run.sent = key;
-    if (modelChanged) run.running = false;
+    if (modelChanged) setRunning(false);
     send(TO_WORKER.CONFIG, msg);
     invalidate('status', 'chart');
   }
@@ -208,7 +210,7 @@ function start() {
   ui.train.addEventListener('click', () => {
     if (run.running) {
       send(TO_WORKER.PAUSE);
-      run.running = false;
+      setRunning(false);
       invalidate('status');
       return;
     }
@@ -219,7 +221,7 @@ function start() {
       return;
     }
     send(TO_WORKER.PLAY);
-    run.running = true;
+    setRunning(true);
     invalidate('status');
   });
   ui.step.addEventListener('click', () => {
@@ -230,13 +232,13 @@ function start() {
       return;
     }
     send(TO_WORKER.STEP);
-    run.running = false;
+    setRunning(false);
     invalidate('status');
   });
   ui.reset.addEventListener('click', () => {
     if (state.valid) commit();
     send(TO_WORKER.RESET);
-    run.running = false;
+    setRunning(false);
     invalidate('status');
   });
 
@@ -357,10 +359,10 @@ function start() {
       console.warn(e.message); // a gap in the series: keep drawing what we have
     }
     run.frame = msg;
-    if (msg.ack >= run.lastCommand) run.running = msg.running;
+    if (msg.ack >= run.lastCommand) setRunning(msg.running);
     if (msg.kernels) {
       run.kernels = msg.kernels;
-      run.kernelsMax = maxAbs(msg.kernels, SIDE * SIDE, 0, msg.kernels.length / (SIDE * SIDE));
+      run.kernelsMax = msg.kernelsMax;
       run.dirty.add('kernels');
     }
     // The live region speaks after each command and when training ends, but while training only
@@ -371,7 +373,7 @@ function start() {
   }
 
   function onError(msg) {
-    if (msg.ack >= run.lastCommand) run.running = false;
+    if (msg.ack >= run.lastCommand) setRunning(false);
     run.sent = ''; // the refused config may be sent again once changed back and forth
     const kept = run.info && !msg.fatal ? ' The current model is kept.' : '';
     showAlert(`${msg.fatal ? 'The engine could not start: ' : ''}${msg.message}${kept}`);
@@ -398,12 +400,20 @@ function start() {
   };
   run.worker.onerror = (e) => {
     e.preventDefault();
-    run.running = false;
+    setRunning(false);
     showAlert(`The training worker stopped: ${e.message || 'its script could not be loaded'}.`);
     invalidate('status');
   };
 
   // ---- drawing -------------------------------------------------------------------------------
+
+  /** Train's name says what a press does: Train, or Pause while training. Set at once, not per frame. */
+  function setRunning(running) {
+    run.running = running;
+    const name = running ? 'Pause' : 'Train';
+    if (ui.train.textContent !== name) ui.train.textContent = name;
+    ui.train.classList.toggle('running', running);
+  }
 
   function invalidate(...parts) {
     for (const p of parts) run.dirty.add(p);
@@ -436,15 +446,13 @@ function start() {
     const f = run.frame;
     const epochs = state.values.epochs;
 
-    ui.train.textContent = run.running ? 'Pause' : 'Train';
-    ui.train.classList.toggle('running', run.running);
     if (f) {
       const pos = position(f.stats);
       ui.epochLabel.textContent = `epoch ${pos.epoch}/${epochs}`;
       ui.progress.max = pos.of;
       ui.progress.value = pos.batch;
       ui.loss.textContent = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
-      ui.rate.textContent = f.rate > 0 ? Math.round(f.rate).toLocaleString('en-US') : '—';
+      ui.rate.textContent = f.rate > 0 ? fmtCount(f.rate) : '—';
       ui.elapsed.textContent = fmtTime(f.elapsed);
       if (dirty.has('status')) say(statusText(f, pos, epochs));
     }
@@ -452,6 +460,7 @@ function start() {
     if (f && dirty.has('digits')) drawRecon(f);
     if (dirty.has('chart')) drawChart();
     if (dirty.has('kernels')) drawKernelPanel();
+    else if (dirty.has('more-kernels')) paintKernels();
 
     // For tests and for anyone scripting the page: what is drawn now.
     const ds = ui.app.dataset;
@@ -498,6 +507,21 @@ function start() {
     drawLossChart(ui.chart.getContext('2d'), run.series, dims, { log: state.values.scale === 'log', hover: run.hover, colors });
   }
 
+  /**
+   * Paint the next rows of the kernel grid: at most KERNEL_TILES_PER_FRAME tiles now, the rest in
+   * the next animation frames (2048 tiles at once would block the page for too long).
+   */
+  function paintKernels() {
+    const v = kernelView();
+    const from = run.kernelsDrawn;
+    if (!run.kernels || from >= v.count) return;
+    const to = Math.min(v.count, from + Math.max(1, Math.floor(KERNEL_TILES_PER_FRAME / v.cols)) * v.cols);
+    drawKernels(ui.kernels.getContext('2d'), run.kernels, { ...v, from, to }, { scale: state.values.kscale, globalMax: run.kernelsMax });
+    run.kernelsDrawn = to;
+    if (to < v.count) invalidate('more-kernels');
+  }
+
+  /** The kernels panel: pager, legend, canvas size, then the first rows of the grid. */
   function drawKernelPanel() {
     const v = kernelView();
     const pages = Math.max(1, Math.ceil(v.d / KERNEL_PAGE));
@@ -509,17 +533,19 @@ function start() {
     ui.legendLo.textContent = global && run.kernels ? `−${run.kernelsMax.toPrecision(2)}` : '−max';
     ui.legendHi.textContent = global && run.kernels ? `+${run.kernelsMax.toPrecision(2)}` : '+max';
     if (!run.kernels || !v.count) return;
-    drawKernels(ui.kernels.getContext('2d'), run.kernels, v, { scale: state.values.kscale, globalMax: run.kernelsMax });
     // Scale the native grid so that a full row of `cols` tiles fills the panel's width.
     const fullRow = v.cols * (SIDE + KERNEL_GAP) - KERNEL_GAP;
     const g = gridSize(v.count, v.cols, SIDE, KERNEL_GAP);
     ui.kernels.style.width = `${Math.floor((g.width * v.width) / fullRow)}px`;
     ui.kernels.setAttribute('aria-label', `Encoder kernels ${v.start + 1} to ${v.start + v.count} of ${v.d}, as 28×28 tiles`);
+    run.kernelsDrawn = 0;
+    paintKernels();
   }
 
   // ---- go ------------------------------------------------------------------------------------
 
   ui.app.setAttribute('aria-busy', 'true');
+  document.querySelector('.legend .bar').style.background = legendGradient();
   showControls();
   writeHash();
   sendConfig(); // even with an invalid field: the model shows its valid settings, and Train refuses
@@ -535,6 +561,11 @@ function position(stats) {
 
 function fmtLoss(v) {
   return Number.isFinite(v) ? v.toFixed(4) : String(v);
+}
+
+/** 12345.6 → "12,346" (not toLocaleString: its first call loads locale data, a long task). */
+function fmtCount(v) {
+  return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function fmtTime(ms) {

@@ -15,13 +15,16 @@
 //   ready {generation, info, indices, labels, inputs, masks?, corrupted?}
 //                              a new Trainer exists. The display inputs, masks and corrupted
 //                              inputs are fixed for a trainer, so they travel only here.
-//   frame {generation, ack, running, done, stats, elapsed, rate, losses, lossStart,
-//          recon, reconClean?, kernels?}
+//   frame {generation, ack, running, done, epochs, stats, elapsed, rate, losses, lossStart,
+//          recon, reconClean?, kernels?, kernelsMax?}
 //                              at most every FRAME_MS while training, and after every command.
 //                              `losses` are the per-batch losses since the previous frame, the
 //                              first of them being batch number `lossStart` (0-based, counted
 //                              since the trainer was built). `ack` is the id of the last command
-//                              the worker handled. `kernels` come at most every KERNELS_MS.
+//                              the worker handled. `kernels` (d×784, rows of W_h) and their
+//                              largest |w| come at most every KERNELS_MS, and after commands.
+//                              `stats` are the fields of Trainer.step; `elapsed` is the time
+//                              spent training (ms) and `rate` samples per second of it.
 //   error {message, ack, fatal} a thrown Error's message (from Rust or from loading); `fatal`
 //                              when there is no usable model at all
 //

@@ -58,10 +58,8 @@ export const FIELDS = Object.freeze({
   kscale: { label: 'Kernel colour scale', hash: 'changed', parse: oneOf('Kernel colour scale', ['tile', 'global']) },
 });
 
+/** Every setting's key, in hash order. */
 export const KEYS = Object.freeze(Object.keys(FIELDS));
-
-/** The keys whose change needs a new Trainer (all but the epoch limit and the view). */
-export const MODEL_KEYS = Object.freeze(['preset', 'd', 'lr', 'batch', 'p', 'seed']);
 
 /** Every default, for a preset (the seed and the view do not depend on it). */
 export function defaults(preset = 'standard') {

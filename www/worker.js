@@ -103,7 +103,7 @@ class Session {
     this.settings = settings;
     this.settingsKey = JSON.stringify(settings);
     this.generation += 1;
-    this.stats = null;
+    this.stats = trainer.position(); // steps 0, and the true batches per epoch
     this.losses = [];
     this.lossStart = 0;
     this.elapsed = 0;
@@ -122,9 +122,7 @@ class Session {
       ack: this.ack,
       info: {
         len: t.len, d: t.d, dim: t.dim, lo: t.lo, hi: t.hi, variant: this.settings.variant,
-        batch: this.settings.batch,
-        // Until the first step says otherwise: the last, smaller batch counts as a batch.
-        batches_per_epoch: Math.ceil(t.len / this.settings.batch),
+        batch: this.settings.batch, batches_per_epoch: this.stats.batches_per_epoch,
       },
       indices: idx.slice(),
       labels: t.labels(idx),
@@ -138,7 +136,7 @@ class Session {
   }
 
   done() {
-    return !!this.stats && this.stats.epoch >= this.epochs;
+    return this.stats.epoch >= this.epochs;
   }
 
   play() {
@@ -204,9 +202,7 @@ class Session {
     const idx = this.indices;
     const denoising = this.settings.variant === 'denoising';
     const s = this.stats;
-    const stats = s
-      ? { loss: s.loss, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps }
-      : { loss: NaN, epoch: 0, batch: 0, batches_per_epoch: Math.ceil(t.len / this.settings.batch), samples_seen: 0, steps: 0 };
+    const stats = { loss: s.loss, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps };
     const losses = Float32Array.from(this.losses);
     const msg = {
       type: TO_PAGE.FRAME,
@@ -226,6 +222,7 @@ class Session {
     if (denoising) msg.reconClean = t.reconstruct(idx);
     if (full) {
       msg.kernels = t.kernels();
+      msg.kernelsMax = maxAbs(msg.kernels); // here, not on the page's thread: d×784 can be 1.6 M values
       this.lastKernels = performance.now();
     }
     this.lossStart += this.losses.length;
@@ -233,6 +230,16 @@ class Session {
     this.lastFrame = performance.now();
     post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer]);
   }
+}
+
+/** Largest |w| of an array. */
+function maxAbs(a) {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]);
+    if (v > m) m = v;
+  }
+  return m;
 }
 
 /** postMessage with the given buffers transferred (undefined entries dropped). */

@@ -126,7 +126,9 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   assert.equal(await page.evaluate(() => document.activeElement.id), 'train');
   assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'solid', 'visible focus');
   await page.keyboard.press('Enter');
+  // The name changes in the click handler itself, without waiting for a frame.
   assert.equal(await page.getByRole('button', { name: 'Pause' }).count(), 1, 'Train is named Pause while training');
+  assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 0);
   await waitSteps(page, 100);
   assert.equal(await attr(page, 'running'), 'true');
   assert.match(await page.textContent('#status'), /^epoch \d+\/20 · batch \d+\/40 · loss \d+\.\d{4}/);
@@ -298,6 +300,50 @@ test('the URL hash round-trips the settings, and training stops after its epochs
   assert.equal(await steps(bad.page), 0);
   await bad.context.close();
 
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('encoder kernels: every one reachable by paging or show all, diverging colours', async () => {
+  const { context, page, errors } = await open('#preset=standard&d=100');
+  await ready(page);
+  const range = page.locator('#kernels-range');
+  const size = () => page.evaluate(() => [document.getElementById('kernels').width, document.getElementById('kernels').height]);
+  assert.equal(await range.textContent(), 'kernels 1–64 of 100');
+  assert.ok(await page.getByRole('button', { name: 'Previous kernels' }).isDisabled());
+  const [w, h64] = await size();
+  await page.getByRole('button', { name: 'Next kernels' }).click();
+  assert.equal(await range.textContent(), 'kernels 65–100 of 100');
+  assert.ok(await page.getByRole('button', { name: 'Next kernels' }).isDisabled());
+  const [, h36] = await size();
+  assert.ok(h36 < h64, 'the last page has fewer rows');
+  await page.getByLabel('show all').check();
+  assert.equal(await range.textContent(), 'all 100 kernels');
+  const [wAll, hAll] = await size();
+  assert.ok(wAll >= w && hAll > h36, `all 100 tiles drawn (${wAll}×${hAll})`);
+
+  // Blue below 0, red above: a random initial W_h has both, in about equal numbers.
+  const tally = () => page.evaluate(() => {
+    const c = document.getElementById('kernels');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let red = 0;
+    let blue = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3] === 0) continue; // gap
+      if (d[i] > d[i + 2] + 40) red++;
+      else if (d[i + 2] > d[i] + 40) blue++;
+    }
+    return { red, blue };
+  });
+  const perTile = await tally();
+  assert.ok(perTile.red > 1000 && perTile.blue > 1000, JSON.stringify(perTile));
+  assert.ok(Math.abs(perTile.red - perTile.blue) < 0.2 * (perTile.red + perTile.blue), 'symmetric around 0');
+  const before = await pixels(page, 'kernels');
+  await page.getByLabel('Colour scale').selectOption('global');
+  await page.waitForFunction(() => location.hash.includes('kscale=global'));
+  await page.waitForTimeout(200);
+  assert.notEqual((await pixels(page, 'kernels')).hash, before.hash, 'the global scale repaints the tiles');
+  assert.match(await page.textContent('#legend-hi'), /^\+\d/);
   assert.deepEqual(errors, []);
   await context.close();
 });

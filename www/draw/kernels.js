@@ -8,23 +8,27 @@ const ANCHORS = [
   [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
 ];
 
-/** 256-entry lookup table, index 0 ↔ −1, 255 ↔ +1 (built once; read only). */
+/**
+ * 256 colours, index 0 ↔ −1, 255 ↔ +1, each an RGBA pixel packed into one u32 in the byte order
+ * of ImageData (written through a byte view, so right on either endianness). Built once; read only.
+ */
 const LUT = (() => {
-  const lut = new Uint8ClampedArray(256 * 3);
+  const lut = new Uint32Array(256);
+  const bytes = new Uint8Array(lut.buffer);
   const last = ANCHORS.length - 1;
   for (let i = 0; i < 256; i++) {
     const t = (i / 255) * last;
     const k = Math.min(last - 1, Math.floor(t));
     const f = t - k;
-    for (let c = 0; c < 3; c++) lut[i * 3 + c] = ANCHORS[k][c] + (ANCHORS[k + 1][c] - ANCHORS[k][c]) * f;
+    for (let c = 0; c < 3; c++) bytes[i * 4 + c] = Math.round(ANCHORS[k][c] + (ANCHORS[k + 1][c] - ANCHORS[k][c]) * f);
+    bytes[i * 4 + 3] = 255;
   }
   return lut;
 })();
 
-/** The colour of v ∈ [−1, 1] as [r, g, b] (for legends). */
-export function divergingColor(v) {
-  const i = Math.round((Math.max(-1, Math.min(1, v)) + 1) * 127.5);
-  return [LUT[i * 3], LUT[i * 3 + 1], LUT[i * 3 + 2]];
+/** The colour map as a CSS gradient from −1 (left) to +1 (right), for the legend. */
+export function legendGradient() {
+  return `linear-gradient(to right, ${ANCHORS.map(([r, g, b]) => `rgb(${r} ${g} ${b})`).join(', ')})`;
 }
 
 /** Largest |w| in rows [from, to) of a row-major matrix with `n` columns. */
@@ -45,39 +49,44 @@ export function gridSize(count, cols, side, gap) {
 }
 
 /**
- * Paint kernels `start … start+count−1` in a grid.
- * @param {CanvasRenderingContext2D} ctx   its canvas is resized to fit
+ * Paint kernels `start … start+count−1` in a grid, or only the grid rows holding tiles
+ * [from, to) of them, so that a caller can spread a large grid over several animation frames.
+ * @param {CanvasRenderingContext2D} ctx   its canvas is resized to fit the whole grid (which clears it)
  * @param {Float32Array} weights           d×side² encoder weights (rows of W_h)
- * @param {{start:number, count:number, cols:number, side:number, gap:number}} dims
+ * @param {{start:number, count:number, cols:number, side:number, gap:number, from?:number, to?:number}} dims
  * @param {{scale:'tile'|'global', globalMax?:number}} opts
  *   tile: each tile scaled by its own max |w| (shows every unit's pattern);
- *   global: all tiles by the largest |w| over all d rows (compares units' strengths).
+ *   global: all tiles by one max |w| (`globalMax`, else the largest over all d rows), which
+ *   compares the units' strengths.
  */
 export function drawKernels(ctx, weights, dims, opts) {
   const { start, count, side, gap } = dims;
   const g = gridSize(count, dims.cols, side, gap);
   if (ctx.canvas.width !== g.width) ctx.canvas.width = g.width;
   if (ctx.canvas.height !== g.height) ctx.canvas.height = g.height;
-  const img = ctx.createImageData(g.width, g.height); // transparent gaps show the page behind
-  const px = img.data;
+  const r0 = Math.floor((dims.from ?? 0) / g.cols);
+  const r1 = Math.ceil(Math.min(count, dims.to ?? count) / g.cols); // grid rows [r0, r1)
+  if (r1 <= r0) return;
+  const img = ctx.createImageData(g.width, (r1 - r0) * (side + gap) - gap); // transparent gaps
+  const px = new Uint32Array(img.data.buffer); // one packed RGBA pixel per element
   const n = side * side;
   const global = opts.scale === 'global' ? (opts.globalMax ?? maxAbs(weights, n, 0, weights.length / n)) : 0;
-  for (let t = 0; t < count; t++) {
+  for (let t = r0 * g.cols; t < Math.min(count, r1 * g.cols); t++) {
     const row = start + t;
     const m = opts.scale === 'global' ? global : maxAbs(weights, n, row, row + 1);
-    const k = m > 0 ? 127.5 / m : 0;
+    const k = m > 0 ? 127.5 / m : 0; // w = ±m ↦ 0 or 255, w = 0 ↦ 127.5
     const x0 = (t % g.cols) * (side + gap);
-    const y0 = Math.floor(t / g.cols) * (side + gap);
-    const base = row * n;
+    const y0 = (Math.floor(t / g.cols) - r0) * (side + gap);
+    let w = row * n;
     for (let y = 0; y < side; y++) {
-      let o = ((y0 + y) * g.width + x0) * 4;
-      for (let x = 0; x < side; x++, o += 4) {
-        const i = Math.max(0, Math.min(255, Math.round(weights[base + y * side + x] * k + 127.5))) * 3;
-        px[o] = LUT[i]; px[o + 1] = LUT[i + 1]; px[o + 2] = LUT[i + 2]; px[o + 3] = 255;
+      let o = (y0 + y) * g.width + x0;
+      for (let x = 0; x < side; x++, o++, w++) {
+        const i = (weights[w] * k + 128) | 0; // rounds, as the value is ≥ 0 once in range
+        px[o] = LUT[i < 0 ? 0 : i > 255 ? 255 : i];
       }
     }
   }
-  ctx.putImageData(img, 0, 0);
+  ctx.putImageData(img, 0, r0 * (side + gap));
 }
 
 /** Which tile (0-based within the drawn page) lies under canvas pixel (x, y), or -1. */
