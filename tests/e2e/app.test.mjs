@@ -348,6 +348,59 @@ test('encoder kernels: every one reachable by paging or show all, diverging colo
   await context.close();
 });
 
+test('worker protocol: frames, exact steps, a refused config keeps the trained model, epochs end play', async () => {
+  const { context, page, errors } = await open();
+  await ready(page);
+  // A second worker, driven by hand with the messages of protocol.js.
+  const r = await page.evaluate(async () => {
+    const w = new Worker(new URL('./worker.js', location.href), { type: 'module' });
+    const next = (want) => new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error('no such message in 30 s')), 30000);
+      const on = (e) => {
+        if (!want(e.data)) return;
+        clearTimeout(timer);
+        w.removeEventListener('message', on);
+        ok(e.data);
+      };
+      w.addEventListener('message', on);
+    });
+    const settings = { variant: 'standard', d: 8, batch: 1000, seed: 3 };
+    w.postMessage({ type: 'config', id: 1, settings, epochs: 1 });
+    const ready = await next((m) => m.type === 'ready');
+    const first = await next((m) => m.type === 'frame' && m.ack === 1);
+    w.postMessage({ type: 'step', id: 2 });
+    const stepped = await next((m) => m.type === 'frame' && m.ack === 2);
+    w.postMessage({ type: 'config', id: 3, settings: { ...settings, d: 0 }, epochs: 1 });
+    const refused = await next((m) => m.type === 'error');
+    w.postMessage({ type: 'step', id: 4 });
+    const after = await next((m) => m.type === 'frame' && m.ack === 4);
+    w.postMessage({ type: 'play', id: 5 });
+    const done = await next((m) => m.type === 'frame' && m.done && !m.running);
+    w.terminate();
+    return {
+      ready: { d: ready.info.d, perEpoch: ready.info.batches_per_epoch, inputs: ready.inputs.length, type: ready.inputs.constructor.name, labels: [...ready.labels] },
+      first: { steps: first.stats.steps, losses: first.losses.length, kernels: first.kernels.length, recon: first.recon.length },
+      stepped: { steps: stepped.stats.steps, losses: stepped.losses.length, lossStart: stepped.lossStart, loss: stepped.stats.loss, batchLoss: stepped.losses[0] },
+      refused: { message: refused.message, ack: refused.ack, fatal: refused.fatal },
+      after: { steps: after.stats.steps, lossStart: after.lossStart, generation: after.generation, was: ready.generation },
+      done: { steps: done.stats.steps, epoch: done.stats.epoch },
+    };
+  });
+  assert.deepEqual(r.ready, { d: 8, perEpoch: 10, inputs: 10 * 784, type: 'Float32Array', labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+  assert.deepEqual(r.first, { steps: 0, losses: 0, kernels: 8 * 784, recon: 10 * 784 });
+  assert.equal(r.stepped.steps, 1);
+  assert.equal(r.stepped.losses, 1);
+  assert.equal(r.stepped.lossStart, 0);
+  assert.ok(Math.abs(r.stepped.batchLoss - r.stepped.loss) < 1e-6, 'the frame carries the batch loss');
+  assert.match(r.refused.message, /code size/i, 'the Rust message');
+  assert.equal(r.refused.ack, 3);
+  assert.equal(r.refused.fatal, false);
+  assert.deepEqual(r.after, { steps: 2, lossStart: 1, generation: r.after.was, was: r.after.was }, 'the trained model is kept');
+  assert.deepEqual(r.done, { steps: 10, epoch: 1 }, 'play stops after the last epoch');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('an error from the engine is shown on the page, which stays usable', async () => {
   const { context, page, errors } = await open('', {
     route: {
