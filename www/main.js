@@ -6,6 +6,8 @@ import { State, KEYS, FIELDS } from './state.js';
 import { drawDigitRow } from './draw/digits.js';
 import { drawKernels, gridSize, tileAt, maxAbs, legendGradient } from './draw/kernels.js';
 import { LossSeries, drawLossChart, indexAt } from './draw/chart.js';
+import { ModelClient } from './model.js';
+import { PANELS } from './panels/index.js';
 
 /** The text inputs, by setting key (the preset is a select, the view settings are elsewhere). */
 const INPUT_KEYS = ['d', 'lr', 'batch', 'epochs', 'p', 'seed'];
@@ -392,12 +394,19 @@ function start() {
       case TO_PAGE.LOADING:
         if (!run.info || msg.stage === 'model') say(run.info ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
         break;
-      case TO_PAGE.READY: onReady(msg); break;
-      case TO_PAGE.FRAME: onFrame(msg); break;
+      case TO_PAGE.READY: onReady(msg); model.ready(msg); break;
+      case TO_PAGE.FRAME: onFrame(msg); model.frame(msg); break;
+      case TO_PAGE.ANSWER: model.answer(msg); break;
       case TO_PAGE.ERROR: onError(msg); break;
       default: console.warn(`unknown message from the worker: ${msg.type}`);
     }
   };
+  // The lecture panels ask the same model their questions (www/model.js, www/panels/).
+  const model = new ModelClient(run.worker);
+  for (const panel of PANELS) {
+    const section = document.getElementById(panel.id);
+    if (section) panel.mount(section, model);
+  }
   run.worker.onerror = (e) => {
     e.preventDefault();
     setRunning(false);

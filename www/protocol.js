@@ -28,6 +28,12 @@
 //   error {message, ack, fatal} a thrown Error's message (from Rust or from loading); `fatal`
 //                              when there is no usable model at all
 //
+// Panels (www/model.js) ask the model questions between training slices:
+//   query {qid, op, args}      → worker: run `trainer[op](...args)` (any Trainer method but the
+//                                training and lifetime ones: step, free)
+//   answer {qid, generation, result?, error?}
+//                              → page: the result (typed arrays transferred) or the Error message
+//
 // Every typed array is a fresh copy and is transferred, never cloned.
 
 /** Commands, page → worker. */
@@ -37,6 +43,7 @@ export const TO_WORKER = Object.freeze({
   PAUSE: 'pause',
   STEP: 'step',
   RESET: 'reset',
+  QUERY: 'query',
 });
 
 /** Reports, worker → page. */
@@ -45,6 +52,7 @@ export const TO_PAGE = Object.freeze({
   READY: 'ready',
   FRAME: 'frame',
   ERROR: 'error',
+  ANSWER: 'answer',
 });
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */

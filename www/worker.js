@@ -60,6 +60,7 @@ class Session {
       } catch {
         return; // already reported, once, as a fatal error
       }
+      if (msg.type === TO_WORKER.QUERY) return this.query(msg);
       try {
         this.ack = msg.id ?? this.ack;
         this.handle(msg);
@@ -78,6 +79,18 @@ class Session {
       case TO_WORKER.PAUSE: return this.pause();
       case TO_WORKER.STEP: return this.stepOnce();
       default: throw new Error(`unknown command ${msg.type}`);
+    }
+  }
+
+  /** A panel's question: `trainer[op](...args)`, answered with `answer` (never an `error`). */
+  query({ qid, op, args = [] }) {
+    try {
+      if (!this.trainer) throw new Error('The model is not ready yet.');
+      if (QUERY_DENIED.has(op) || typeof this.trainer[op] !== 'function') throw new Error(`unknown model query ${op}`);
+      const result = this.trainer[op](...args);
+      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, result }, ArrayBuffer.isView(result) ? [result.buffer] : []);
+    } catch (e) {
+      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, error: messageOf(e) });
     }
   }
 
@@ -231,6 +244,9 @@ class Session {
     post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer]);
   }
 }
+
+/** Trainer methods a query may not call: training goes through play/step, lifetime through reset. */
+const QUERY_DENIED = new Set(['step', 'free', 'constructor']);
 
 /** Largest |w| of an array. */
 function maxAbs(a) {
