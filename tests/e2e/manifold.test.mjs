@@ -1,0 +1,191 @@
+// End-to-end tests of the 2-D manifold lab (dist/manifold.html; build with `make dist`), in
+// Debian's Chromium through playwright-core, served on 127.0.0.1. Run:
+//   node --test tests/e2e/manifold.test.mjs
+//
+// The page sets data-* attributes on <main id="lab"> (ready, running, steps, generation, frames,
+// curve, bounds = min/max of the training points) in the animation frame that draws the canvases.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../scripts/serve.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = `${ROOT}dist`;
+const RESULTS = `${ROOT}test-results`;
+const TIMEOUT = 60_000; // waits on training, on a machine shared with builds
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(`${DIST}/manifold.html`) && existsSync(`${DIST}/pkg`), 'dist/ is missing: run `make dist` first');
+  await mkdir(RESULTS, { recursive: true });
+  server = await startServer(DIST, 0);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page on manifold.html + hash, recording requests (the worker's too) and errors. */
+async function open(hash = '', viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const requests = [];
+  const errors = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(`${server.url}manifold.html${hash}`);
+  await page.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
+  return { context, page, requests, errors };
+}
+
+const attr = (page, name) => page.getAttribute('#lab', `data-${name}`);
+
+async function waitSteps(page, min) {
+  await page.waitForFunction((m) => Number(document.getElementById('lab').dataset.steps) >= m, min, { timeout: TIMEOUT });
+}
+
+/** A fingerprint of a canvas's pixels. */
+async function fingerprint(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    return h.toString(16);
+  }, id);
+}
+
+test('the lab loads, trains all three autoencoders, and the field changes; Pause stops; Step is one batch', async () => {
+  const { context, page, requests, errors } = await open();
+  const origin = new URL(server.url).origin;
+  assert.deepEqual(requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:')), [], 'requests outside the origin');
+  assert.ok(requests.some((u) => u.endsWith('autoencoder_playground_bg.wasm')), 'the worker loaded the wasm');
+  // Defaults, and one field canvas per variant.
+  assert.equal(await page.inputValue('#curve'), 'arcs');
+  assert.equal(await attr(page, 'curve'), 'arcs');
+  for (const v of ['standard', 'denoising', 'contractive']) {
+    assert.equal(await page.locator(`#field-${v}`).count(), 1, `${v} field canvas`);
+  }
+  await page.waitForFunction(() => Number(document.getElementById('lab').dataset.frames) >= 1, null, { timeout: TIMEOUT });
+  const untrained = await fingerprint(page, 'field-denoising');
+
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitSteps(page, 1);
+  assert.equal(await attr(page, 'steps'), '1');
+
+  await page.getByRole('button', { name: 'Train' }).click();
+  assert.equal(await page.getByRole('button', { name: 'Pause' }).count(), 1, 'Train is named Pause while training');
+  await waitSteps(page, 400);
+  const early = await fingerprint(page, 'field-denoising');
+  assert.notEqual(early, untrained, 'the field canvas changed with training');
+  await waitSteps(page, 1500);
+  const later = await fingerprint(page, 'field-denoising');
+  assert.notEqual(later, early, 'the field canvas keeps changing while training');
+  // The page shows the loss of every variant.
+  assert.match(await page.textContent('#loss-legend'), /Standard AE: \d.*Denoising AE: \d.*Contractive AE: \d/s);
+
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForSelector('#lab[data-running="false"]', { timeout: TIMEOUT });
+  await page.waitForTimeout(300);
+  const paused = Number(await attr(page, 'steps'));
+  await page.waitForTimeout(500);
+  assert.equal(Number(await attr(page, 'steps')), paused, 'no training while paused');
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitSteps(page, paused + 1);
+  assert.equal(Number(await attr(page, 'steps')), paused + 1, 'Step is one mini-batch');
+
+  // Reset: the seed's initial weights again, so the untrained field comes back exactly.
+  const gen = Number(await attr(page, 'generation'));
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForFunction((g) => Number(document.getElementById('lab').dataset.generation) > g, gen, { timeout: TIMEOUT });
+  await page.waitForFunction(() => document.getElementById('lab').dataset.steps === '0', null, { timeout: TIMEOUT });
+  await page.waitForTimeout(200);
+  assert.equal(await fingerprint(page, 'field-denoising'), untrained, 'Reset restores the initial model');
+  await page.screenshot({ path: `${RESULTS}/manifold-1280.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a drawn curve becomes the training data', async () => {
+  const { context, page, errors } = await open('#curve=circle');
+  assert.equal(await attr(page, 'curve'), 'circle');
+  const gen = Number(await attr(page, 'generation'));
+  // A horizontal stroke at y = 0.75 from x = −1 to x = 1 (pad: [−1.5, 1.5]² onto the canvas box).
+  const box = await page.locator('#pad').boundingBox();
+  const px = (x, y) => [box.x + ((x + 1.5) / 3) * box.width, box.y + ((1.5 - y) / 3) * box.height];
+  await page.mouse.move(...px(-1, 0.75));
+  await page.mouse.down();
+  for (let i = 1; i <= 20; i++) await page.mouse.move(...px(-1 + (2 * i) / 20, 0.75));
+  await page.mouse.up();
+  await page.waitForFunction((g) => Number(document.getElementById('lab').dataset.generation) > g, gen, { timeout: TIMEOUT });
+  assert.equal(await attr(page, 'curve'), 'drawn');
+  assert.equal(await page.inputValue('#curve'), 'drawn');
+  // The training points now lie along the stroke (noise 0.02 around it), not on the circle.
+  const [x0, x1, y0, y1] = (await attr(page, 'bounds')).split(',').map(Number);
+  assert.ok(x0 < -0.9 && x0 > -1.12 && x1 > 0.9 && x1 < 1.12, `x range ${x0}..${x1}`);
+  assert.ok(y0 > 0.6 && y1 < 0.9, `y range ${y0}..${y1}`);
+  // The stroke is in the address, so the link reproduces the drawn data.
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /curve=drawn/);
+  assert.match(hash, /stroke=[A-Za-z0-9_-]{8,}/);
+  // Training on it works.
+  await page.getByRole('button', { name: 'Train' }).click();
+  await waitSteps(page, 200);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const reopened = await browser.newContext({ viewport: { width: 800, height: 900 } });
+  const p2 = await reopened.newPage();
+  await p2.goto(`${server.url}manifold.html${hash}`);
+  await p2.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
+  assert.equal(await p2.getAttribute('#lab', 'data-bounds'), await attr(page, 'bounds'), 'the shared link rebuilds the same points');
+  await reopened.close();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('settings round-trip through the address; bad values are refused with a message', async () => {
+  const { context, page, errors } = await open('#curve=spiral&points=300&noise=0.05&sigma=0.4&lambda=0.2&width=32&depth=2&code=1&lr=0.005&seed=7&show=dc&view=corrupted');
+  const want = { curve: 'spiral', points: '300', noise: '0.05', sigma: '0.4', lambda: '0.2', width: '32', depth: '2', code: '1', lr: '0.005', seed: '7' };
+  for (const [k, v] of Object.entries(want)) assert.equal(await page.inputValue(`#${k}`), v, k);
+  assert.equal(await page.locator('#field-standard').count(), 0, 'standard hidden by show=dc');
+  assert.equal(await page.locator('#field-contractive').count(), 1);
+  assert.ok(await page.isChecked('input[name="view"][value="corrupted"]'));
+  assert.match(await page.evaluate(() => location.hash), /curve=spiral&points=300&noise=0\.05&sigma=0\.4&lambda=0\.2&width=32&depth=2&code=1&lr=0\.005&seed=7&show=dc&view=corrupted/);
+
+  await page.fill('#width', '999');
+  await page.press('#width', 'Enter');
+  await page.waitForSelector('#width-error:not([hidden])');
+  assert.match(await page.textContent('#width-error'), /Hidden width must be a whole number from 1 to 256/);
+  assert.equal(await page.getAttribute('#width', 'aria-invalid'), 'true');
+  assert.match(await page.evaluate(() => location.hash), /width=32/, 'an invalid value never reaches the address');
+  const gen = Number(await attr(page, 'generation'));
+  await page.fill('#width', '16');
+  await page.press('#width', 'Enter');
+  await page.waitForSelector('#width-error', { state: 'hidden' });
+  await page.waitForFunction((g) => Number(document.getElementById('lab').dataset.generation) > g, gen, { timeout: TIMEOUT });
+  assert.match(await page.evaluate(() => location.hash), /width=16/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('phone width: one column, nothing wider than the screen, training works', async () => {
+  const { context, page, errors } = await open('', { width: 390, height: 844 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 390, `page is ${overflow}px wide`);
+  const box = await page.locator('#field-standard').boundingBox();
+  assert.ok(box.width > 250 && box.x >= 0 && box.x + box.width <= 390, `field canvas at ${JSON.stringify(box)}`);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await waitSteps(page, 100);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.screenshot({ path: `${RESULTS}/manifold-390.png`, fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,43 @@
+// The messages between the lab page (manifold/main.js) and its worker (manifold/worker.js).
+//
+// Page → worker (each carries `id`, a counter the page increments per command):
+//   config {labs: [{variant, settings}], drawn}
+//                       build one ManifoldLab per entry (settings: the façade's plain object;
+//                       drawn: Float32Array [k, 2] or null). A refused config keeps the old labs
+//                       and answers `error`. Answers `ready` and a frame.
+//   play                train every lab until `pause` or MAX_STEPS steps
+//   pause               stop after the slice in progress; answers with a frame
+//   step                pause if running, then one mini-batch for every lab; answers with a frame
+//   reset               rebuild the labs from the current config (the seed's initial weights)
+//
+// Worker → page:
+//   ready {generation, data, corrupted}
+//                       new labs exist; the training points and the fixed corrupted points
+//                       (fig 16) are the same for every variant, so they travel only here
+//   frame {generation, ack, running, done, steps, epoch, labs: [{variant, loss, recon, penalty,
+//          lossSteps, losses, out, outCorrupted, heat, arrows, sweep}]}
+//                       at most every FRAME_MS while training and after every command.
+//                       `lossSteps`/`losses`: the (step, mean loss) points since the previous
+//                       frame; `out` g(f(x)) of the data; `outCorrupted` g(f(x̃)) of the
+//                       corrupted points; `heat` g(f(x̃)) over the HEAT × HEAT grid; `arrows` the
+//                       same over the ARROWS × ARROWS grid; `sweep` polylines of SWEEP points.
+//   error {message, ack, fatal}
+//
+// Every typed array is a fresh copy and is transferred, never cloned.
+
+export const TO_WORKER = Object.freeze({ CONFIG: 'config', PLAY: 'play', PAUSE: 'pause', STEP: 'step', RESET: 'reset' });
+export const TO_PAGE = Object.freeze({ READY: 'ready', FRAME: 'frame', ERROR: 'error' });
+
+/** Longest stretch of training before the worker yields to its message queue (ms). */
+export const SLICE_MS = 30;
+/** Least time between two frames while training (ms). */
+export const FRAME_MS = 80;
+/** Mini-batches per `step(k)` call while training: one loss point each. */
+export const CHUNK = 10;
+/** Training stops by itself after this many steps (the picture has long settled). */
+export const MAX_STEPS = 30000;
+/** Side of the heat-map grid and of the arrow grid (cells over the view box). */
+export const HEAT = 64;
+export const ARROWS = 15;
+/** Points per polyline of the learned manifold. */
+export const SWEEP = 160;

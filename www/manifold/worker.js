@@ -1,0 +1,165 @@
+// The lab's training worker: owns up to three wasm `ManifoldLab` handles (standard, denoising,
+// contractive, trained side by side on the same points from the same initial weights), trains
+// them in time slices and sends frames of everything the page draws (protocol.js).
+
+import init, { ManifoldLab, manifoldGrid } from '../pkg/autoencoder_playground.js';
+import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, MAX_STEPS, HEAT, ARROWS, SWEEP } from './protocol.js';
+
+const post = (msg, transfer = []) => self.postMessage(msg, transfer);
+const messageOf = (e) => (e instanceof Error ? e.message || String(e) : String(e));
+
+class Session {
+  constructor() {
+    this.labs = []; // [{variant, lab, losses: [], lossSteps: [], last}]
+    this.config = null;
+    this.generation = 0;
+    this.ack = 0;
+    this.running = false;
+    this.steps = 0;
+    this.epoch = 0;
+    this.lastFrame = 0;
+    this.heatGrid = null;
+    this.arrowGrid = null;
+    this.tick = new MessageChannel(); // a yield without setTimeout's clamping
+    this.tick.port1.onmessage = () => this.slice();
+    this.queue = Promise.resolve();
+    this.loaded = init().then(() => {
+      this.heatGrid = manifoldGrid(HEAT);
+      this.arrowGrid = manifoldGrid(ARROWS);
+    });
+  }
+
+  receive(msg) {
+    this.queue = this.queue.then(async () => {
+      try {
+        await this.loaded;
+      } catch (e) {
+        post({ type: TO_PAGE.ERROR, message: `Could not start the engine: ${messageOf(e)}`, ack: msg.id, fatal: true });
+        return;
+      }
+      try {
+        this.ack = msg.id ?? this.ack;
+        this.handle(msg);
+      } catch (e) {
+        this.running = false;
+        post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: this.labs.length === 0 });
+        if (this.labs.length) this.frame();
+      }
+    });
+  }
+
+  handle(msg) {
+    switch (msg.type) {
+      case TO_WORKER.CONFIG: return this.build(msg);
+      case TO_WORKER.RESET: return this.build(this.config);
+      case TO_WORKER.PLAY: return this.play();
+      case TO_WORKER.PAUSE:
+        this.running = false;
+        return this.frame();
+      case TO_WORKER.STEP:
+        this.running = false;
+        this.train(1);
+        return this.frame();
+      default: throw new Error(`unknown command ${msg.type}`);
+    }
+  }
+
+  /** New labs for `config`; on any error the old ones stay. */
+  build(config) {
+    if (!config) throw new Error('no configuration yet');
+    const labs = [];
+    try {
+      for (const { variant, settings } of config.labs) {
+        labs.push({ variant, lab: new ManifoldLab(settings, config.drawn ?? undefined), losses: [], lossSteps: [], last: null });
+      }
+    } catch (e) {
+      for (const l of labs) l.lab.free();
+      throw e;
+    }
+    for (const l of this.labs) l.lab.free();
+    this.labs = labs;
+    this.config = config;
+    this.generation++;
+    this.running = false;
+    this.steps = 0;
+    this.epoch = 0;
+    const first = labs[0].lab;
+    const data = first.data();
+    const corrupted = first.corrupted();
+    post({ type: TO_PAGE.READY, generation: this.generation, data, corrupted }, [data.buffer, corrupted.buffer]);
+    this.frame();
+  }
+
+  play() {
+    if (this.steps >= MAX_STEPS) return this.frame();
+    if (!this.running) {
+      this.running = true;
+      this.tick.port2.postMessage(0);
+    }
+    this.frame();
+  }
+
+  /** `k` mini-batches for every lab, one loss point each. */
+  train(k) {
+    for (const l of this.labs) {
+      const s = l.lab.step(k);
+      l.last = s;
+      l.losses.push(s.loss);
+      l.lossSteps.push(s.steps);
+      this.epoch = s.epoch;
+    }
+    this.steps += k;
+  }
+
+  /** One slice of training; schedules the next unless paused. */
+  slice() {
+    if (!this.running) return;
+    try {
+      const t0 = performance.now();
+      do {
+        this.train(Math.min(CHUNK, MAX_STEPS - this.steps));
+      } while (performance.now() - t0 < SLICE_MS && this.steps < MAX_STEPS);
+      if (this.steps >= MAX_STEPS) this.running = false;
+      if (!this.running || performance.now() - this.lastFrame >= FRAME_MS) this.frame();
+    } catch (e) {
+      this.running = false;
+      post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: false });
+    }
+    if (this.running) this.tick.port2.postMessage(0);
+  }
+
+  /** Everything the page draws, for every lab. */
+  frame() {
+    this.lastFrame = performance.now();
+    const transfer = [];
+    const first = this.labs[0]?.lab;
+    const data = first ? first.data() : new Float32Array(0);
+    const corrupted = first ? first.corrupted() : new Float32Array(0);
+    const labs = this.labs.map((l) => {
+      const f = {
+        variant: l.variant,
+        loss: l.last?.loss ?? NaN,
+        recon: l.last?.recon ?? NaN,
+        penalty: l.last?.penalty ?? NaN,
+        lossSteps: Float64Array.from(l.lossSteps),
+        losses: Float32Array.from(l.losses),
+        out: l.lab.reconstruct(data),
+        outCorrupted: l.lab.reconstruct(corrupted),
+        heat: l.lab.reconstruct(this.heatGrid),
+        arrows: l.lab.reconstruct(this.arrowGrid),
+        sweep: l.lab.sweep(SWEEP),
+      };
+      l.losses = [];
+      l.lossSteps = [];
+      for (const k of ['lossSteps', 'losses', 'out', 'outCorrupted', 'heat', 'arrows', 'sweep']) transfer.push(f[k].buffer);
+      return f;
+    });
+    post({
+      type: TO_PAGE.FRAME, generation: this.generation, ack: this.ack, running: this.running,
+      done: this.steps >= MAX_STEPS, steps: this.steps, epoch: this.epoch, labs,
+    }, transfer);
+  }
+}
+
+const session = new Session();
+self.onmessage = (e) => session.receive(e.data);
