@@ -471,6 +471,17 @@ impl Trainer {
         &self.model
     }
 
+    /// The model, for analyses that run it on their own inputs (inpainting, probes). They may
+    /// overwrite its activation buffers, never its parameters.
+    pub fn model_mut(&mut self) -> &mut Autoencoder {
+        &mut self.model
+    }
+
+    /// Largest batch the model's buffers hold (`forward` takes at most this many rows).
+    pub fn max_batch(&self) -> usize {
+        self.xb.nrows()
+    }
+
     /// Value range of the model's data: (-1, 1) or (0, 1).
     pub fn range(&self) -> (f32, f32) {
         self.scaling.range()
