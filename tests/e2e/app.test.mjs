@@ -8,7 +8,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, copyFile } from 'node:fs/promises';
+import { mkdir, copyFile, mkdtemp, symlink, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
 import { launchChromium } from '../../scripts/chromium.mjs';
@@ -107,6 +109,33 @@ test('loads with no console error and no request outside its own origin', async 
   assert.ok(await page.locator('.row[data-row="mask"]').isHidden(), 'the standard AE has no mask row');
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('works from a sub-path: every URL is relative', async () => {
+  // Serve a folder in which dist/ appears as /some/sub-path/, like a project page of a static host.
+  const top = await mkdtemp(join(tmpdir(), 'aep-'));
+  await mkdir(join(top, 'some'));
+  await symlink(DIST, join(top, 'some', 'sub-path'), 'dir');
+  const sub = await startServer(top, 0);
+  const context = await browser.newContext();
+  const requests = [];
+  context.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  try {
+    await page.goto(`${sub.url}some/sub-path/#preset=standard&d=12&seed=3`);
+    await ready(page);
+    assert.equal(await page.inputValue('#d'), '12');
+    const outside = requests.filter((p) => !p.startsWith('/some/sub-path/'));
+    assert.deepEqual(outside, [], 'requests outside the sub-path');
+    assert.ok(requests.some((p) => p.endsWith('.wasm')));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    await sub.close();
+    await rm(top, { recursive: true, force: true });
+  }
 });
 
 test('Train lowers the loss and changes the reconstructions; Pause stops; no long task', async () => {
