@@ -13,6 +13,7 @@ pub mod layer;
 pub mod corruption;
 pub mod objective;
 pub mod optim;
+pub mod pca;
 pub mod train;
 pub mod manifold;
 pub mod api;
