@@ -16,5 +16,6 @@ pub mod optim;
 pub mod pca;
 pub mod train;
 pub mod manifold;
+pub mod capacity;
 pub mod api;
 pub mod fixture;

@@ -59,6 +59,10 @@ pub struct Settings {
     pub square: usize,
     /// Contractive weight λ.
     pub lambda: f32,
+    /// Activation of the code and (MSE) output layers: "tanh" (the notebook) or "linear"
+    /// (identity; with tied weights and MSE the linear AE whose optimum spans the PCA subspace).
+    /// BCE keeps its sigmoid output either way.
+    pub activation: String,
 }
 
 impl Default for Settings {
@@ -79,6 +83,7 @@ impl Default for Settings {
             sigma: 0.5,
             square: 12,
             lambda: 0.1,
+            activation: "tanh".into(),
         }
     }
 }
@@ -109,18 +114,33 @@ impl Settings {
         if self.variant == Variant::Contractive && !self.hidden.is_empty() {
             return Err(Error::Config("the contractive penalty needs a one-layer encoder".into()));
         }
+        let act = self.code_activation()?;
+        if self.variant == Variant::Contractive && act != Activation::Tanh {
+            return Err(Error::Config("the contractive penalty is written for a tanh code; choose activation \"tanh\"".into()));
+        }
         self.optim()?;
         self.corruption_kind()?.validate(28, 28)?;
         self.ae_config(784).validate()
     }
 
+    /// The activation named by `activation`: tanh or identity ("linear").
+    pub fn code_activation(&self) -> Result<Activation> {
+        match self.activation.as_str() {
+            "tanh" => Ok(Activation::Tanh),
+            "linear" => Ok(Activation::Identity),
+            a => Err(Error::Config(format!("activation must be \"tanh\" or \"linear\", got {a:?}"))),
+        }
+    }
+
     /// The model shape for input width `n`.
     pub fn ae_config(&self, n: usize) -> AeConfig {
+        // An unknown name is refused by `validate`; here it falls back to the notebook's tanh.
+        let act = self.code_activation().unwrap_or(Activation::Tanh);
         let out_act = match self.loss {
-            Loss::Mse => Activation::Tanh,
+            Loss::Mse => act,
             Loss::Bce => Activation::Sigmoid,
         };
-        AeConfig { hidden: self.hidden.clone(), tied: self.tied, out_act, ..AeConfig::notebook(n, self.d) }
+        AeConfig { hidden: self.hidden.clone(), tied: self.tied, code_act: act, out_act, ..AeConfig::notebook(n, self.d) }
     }
 
     /// Data scaling: [-1, 1] with a tanh output (MSE), [0, 1] with a sigmoid output (BCE).
