@@ -61,6 +61,21 @@ export const FIELDS = Object.freeze({
 /** Every setting's key, in hash order. */
 export const KEYS = Object.freeze(Object.keys(FIELDS));
 
+/**
+ * The capacity lab's model settings (www/panels/capacity.js): the lecture's regularisers on top
+ * of a preset. Kept apart from FIELDS: they are set from the panel, always valid in `lab` (an
+ * invalid text is refused by `setLab` and never stored), and in the hash only when changed.
+ */
+export const LAB_FIELDS = Object.freeze({
+  reg: { label: 'Regulariser', parse: oneOf('Regulariser', ['none', 'contractive']) },
+  lambda: { label: 'Contractive λ', parse: decimal('Contractive λ', 'from 0 to 1000', (x) => x >= 0 && x <= 1000) },
+  tied: { label: 'Tied weights', parse: oneOf('Tied weights', ['false', 'true']) },
+  loss: { label: 'Loss', parse: oneOf('Loss', ['mse', 'bce']) },
+  act: { label: 'Activation', parse: oneOf('Activation', ['tanh', 'linear']) },
+});
+export const LAB_KEYS = Object.freeze(Object.keys(LAB_FIELDS));
+export const LAB_DEFAULTS = Object.freeze({ reg: 'none', lambda: 0.1, tied: 'false', loss: 'mse', act: 'tanh' });
+
 /** Every default, for a preset (the seed and the view do not depend on it). */
 export function defaults(preset = 'standard') {
   const { d, lr, batch, epochs, p } = PRESETS[preset];
@@ -81,6 +96,17 @@ export class State {
     this.values = defaults(preset);
     this.text = Object.fromEntries(KEYS.map((k) => [k, format(this.values[k])]));
     this.errors = {};
+    this.lab = { ...LAB_DEFAULTS };
+  }
+
+  /** Set one lab key (LAB_FIELDS) from text: the error message, or null when it was taken. */
+  setLab(key, text) {
+    const field = LAB_FIELDS[key];
+    if (!field) throw new Error(`unknown lab setting ${key}`);
+    const r = field.parse(String(text).trim());
+    if (r.error) return r.error;
+    this.lab[key] = r.value;
+    return null;
   }
 
   /** A state read from a location hash ('#a=1&b=2' or 'a=1&b=2'). */
@@ -141,6 +167,9 @@ export class State {
         this.text[k] = format(base[k]);
       }
     }
+    // Lab keys: a bad one in a link falls back to its default (the panel says what it uses).
+    this.lab = { ...LAB_DEFAULTS };
+    for (const k of LAB_KEYS) if (params.has(k)) this.setLab(k, params.get(k));
   }
 
   /** The hash of the valid values, without '#'. */
@@ -150,6 +179,7 @@ export class State {
     for (const k of KEYS) {
       if (FIELDS[k].hash === 'always' || this.values[k] !== base[k]) params.set(k, format(this.values[k]));
     }
+    for (const k of LAB_KEYS) if (this.lab[k] !== LAB_DEFAULTS[k]) params.set(k, format(this.lab[k]));
     return params.toString();
   }
 
@@ -163,6 +193,12 @@ export class State {
     const v = this.values;
     const s = { variant: v.preset, d: v.d, lr: v.lr, batch: v.batch, seed: v.seed, loss: 'mse', optimizer: 'adam', tied: false };
     if (v.preset === 'denoising') Object.assign(s, { corruption: 'dropout', noise_p: v.p });
+    // The capacity lab's settings, only when changed (the notebook's settings stay as they were).
+    const lab = this.lab;
+    if (lab.reg === 'contractive') Object.assign(s, { variant: 'contractive', lambda: lab.lambda });
+    if (lab.tied === 'true') s.tied = true;
+    if (lab.loss === 'bce') s.loss = 'bce';
+    if (lab.act === 'linear') s.activation = 'linear';
     return s;
   }
 }

@@ -215,7 +215,7 @@ class Session {
     const idx = this.indices;
     const denoising = this.settings.variant === 'denoising';
     const s = this.stats;
-    const stats = { loss: s.loss, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps };
+    const stats = { loss: s.loss, recon: s.recon, penalty: s.penalty, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps };
     const losses = Float32Array.from(this.losses);
     const msg = {
       type: TO_PAGE.FRAME,

@@ -1,4 +1,6 @@
 // The lecture panels below the training panels. Each module exports `mount(section, model)`:
 // it fills its (empty) <section> in index.html and talks to the model through `model`
 // (www/model.js). Panels add themselves here.
-export const PANELS = [];
+import * as capacity from './capacity.js';
+
+export const PANELS = [capacity];

@@ -1,0 +1,136 @@
+// End-to-end tests of the capacity panel (www/panels/capacity.js) against dist/ (`make dist`):
+// the d control's range and messages, and that the tied toggle, the loss switch and λ each
+// rebuild and retrain the page's model and update the panel's numbers. Run: node --test tests/e2e/
+//
+// The panel exposes what it drew on its <section> as data-* (generation, d, tied, loss, lambda,
+// penalty, jacobian, psnr, probe-errors, pca-mse), set in the same call that writes the text.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../scripts/serve.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DIST = `${ROOT}dist`;
+const RESULTS = `${ROOT}test-results`;
+const TIMEOUT = 60_000;
+
+let server;
+let browser;
+
+before(async () => {
+  assert.ok(existsSync(`${DIST}/index.html`) && existsSync(`${DIST}/pkg`), 'dist/ is missing: run `make dist` first');
+  await mkdir(RESULTS, { recursive: true });
+  server = await startServer(DIST, 0);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SEL = '#panel-capacity';
+
+async function open(hash, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const errors = [];
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(server.url + hash);
+  await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
+  return { context, page, errors };
+}
+
+const gen = (page) => page.getAttribute('#app', 'data-generation').then(Number);
+const data = (page, name) => page.getAttribute(SEL, `data-${name}`);
+
+/** Wait until the panel has reported on a model newer than `after` that has trained ≥ 1 batch. */
+async function retrained(page, after) {
+  await page.waitForFunction((g) => {
+    const app = document.getElementById('app');
+    const p = document.getElementById('panel-capacity');
+    return Number(app.dataset.generation) > g && Number(app.dataset.steps) > 0
+      && p.dataset.generation === app.dataset.generation;
+  }, after, { timeout: TIMEOUT });
+  return gen(page);
+}
+
+test('capacity panel: d range, tied, loss and λ each retrain and update the panel', async () => {
+  const { context, page, errors } = await open('#preset=standard&d=30&epochs=1&seed=1');
+  await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.d === '30', null, { timeout: TIMEOUT });
+  // The compression readout of d = 30: 120 bytes as f32, 30 at 8 bits, against 784.
+  const comp = await page.textContent('#cap-comp');
+  assert.match(comp, /120 bytes \(4 × 30\) · ratio 6\.53 : 1/);
+  assert.match(comp, /30 bytes · ratio 26\.13 : 1/);
+  assert.equal((await data(page, 'probe-errors')).split(',').length, 6, 'digit, 4 probes and the drawing');
+
+  // d = 0 and d = 5000 are refused beside the control, and no model is built.
+  let g = await gen(page);
+  for (const bad of ['0', '5000']) {
+    await page.fill('#cap-d', bad);
+    await page.press('#cap-d', 'Enter');
+    assert.ok(await page.isVisible('#cap-d-error'), `d=${bad} shows a message`);
+    assert.match(await page.textContent('#cap-d-error'), /from 1 to 1000/);
+    assert.equal(await page.getAttribute('#cap-d', 'aria-invalid'), 'true');
+  }
+  await page.waitForTimeout(300);
+  assert.equal(await gen(page), g, 'a refused d builds no model');
+
+  // d = 1 and d = 1000 are taken: a new model of that size is built and trained.
+  for (const d of ['1', '1000']) {
+    await page.fill('#cap-d', d);
+    await page.press('#cap-d', 'Enter');
+    assert.ok(await page.isHidden('#cap-d-error'));
+    g = await retrained(page, g);
+    assert.equal(await data(page, 'd'), d);
+    assert.equal(await page.inputValue('#d'), d, 'the Model control shows the same d');
+    assert.match(await page.evaluate(() => location.hash), new RegExp(`d=${d}&`));
+  }
+  await page.fill('#cap-d', '30');
+  await page.press('#cap-d', 'Enter');
+  g = await retrained(page, g);
+
+  // Tied weights: a new model, trained; the hash and the panel say so.
+  await page.check('#cap-tied');
+  g = await retrained(page, g);
+  assert.equal(await data(page, 'tied'), 'true');
+  assert.match(await page.evaluate(() => location.hash), /tied=true/);
+  // Loss switch: BCE with a sigmoid output on [0, 1].
+  await page.selectOption('#cap-loss', 'bce');
+  g = await retrained(page, g);
+  assert.equal(await data(page, 'loss'), 'bce');
+  assert.match(await page.textContent('#cap-loss-now'), /BCE with a sigmoid output/);
+  // λ: the contractive AE; the penalty shown is the engine's (the step's penalty), and
+  // λ·‖J‖² of the report is printed from the engine's Jacobian.
+  await page.$eval('#cap-lambda', (el) => { el.value = '0.5'; el.dispatchEvent(new Event('change')); });
+  g = await retrained(page, g);
+  await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.penalty !== '', null, { timeout: TIMEOUT });
+  assert.equal(await data(page, 'lambda'), '0.5');
+  assert.match(await page.evaluate(() => location.hash), /reg=contractive&lambda=0\.5/);
+  // Read in one go: the panel refreshes its report every few seconds while training.
+  const { penalty, j, text } = await page.evaluate(() => {
+    const p = document.getElementById('panel-capacity');
+    return { penalty: Number(p.dataset.penalty), j: Number(p.dataset.jacobian), text: document.getElementById('cap-penalty').textContent };
+  });
+  assert.ok(penalty > 0);
+  assert.ok(text.includes(`penalty ${penalty.toFixed(5)}`), `${text} shows ${penalty}`);
+  assert.ok(text.includes(`λ‖∂h/∂x‖²_F = ${(0.5 * j).toFixed(5)}`), text);
+
+  // PCA at k = d = 30 beside the AE.
+  await page.click('#cap-pca');
+  await page.waitForFunction(() => !!document.getElementById('panel-capacity').dataset.pcaMse, null, { timeout: TIMEOUT });
+  assert.match(await page.textContent('#cap-pca-meters'), /PCA, k = 30/);
+  await page.locator(SEL).screenshot({ path: `${RESULTS}/capacity-1280.png` });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.waitForTimeout(300);
+  await page.locator(SEL).screenshot({ path: `${RESULTS}/capacity-390.png` });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll at 390 px (${overflow} px)`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
