@@ -82,10 +82,10 @@ impl Default for ManifoldSettings {
     fn default() -> Self {
         ManifoldSettings {
             variant: Variant::Standard,
-            curve: Curve::Arcs,
+            curve: Curve::Circle,
             points: 400,
             noise: 0.02,
-            sigma: 0.25,
+            sigma: 0.15,
             lambda: 0.05,
             width: 64,
             depth: 1,

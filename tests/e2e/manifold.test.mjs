@@ -70,8 +70,8 @@ test('the lab loads, trains all three autoencoders, and the field changes; Pause
   assert.deepEqual(requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:')), [], 'requests outside the origin');
   assert.ok(requests.some((u) => u.endsWith('autoencoder_playground_bg.wasm')), 'the worker loaded the wasm');
   // Defaults, and one field canvas per variant.
-  assert.equal(await page.inputValue('#curve'), 'arcs');
-  assert.equal(await attr(page, 'curve'), 'arcs');
+  assert.equal(await page.inputValue('#curve'), 'circle');
+  assert.equal(await attr(page, 'curve'), 'circle');
   for (const v of ['standard', 'denoising', 'contractive']) {
     assert.equal(await page.locator(`#field-${v}`).count(), 1, `${v} field canvas`);
   }
@@ -90,6 +90,12 @@ test('the lab loads, trains all three autoencoders, and the field changes; Pause
   await waitSteps(page, 1500);
   const later = await fingerprint(page, 'field-denoising');
   assert.notEqual(later, early, 'the field canvas keeps changing while training');
+  // The sensitivity view (figs 18–19) draws the Jacobian's ellipses in place of the points.
+  const pointsView = await fingerprint(page, 'points-contractive');
+  await page.check('input[name="view"][value="jacobian"]');
+  await page.waitForFunction(() => /σ₂\/σ₁ \d/.test(document.getElementById('points-contractive-val').textContent), null, { timeout: TIMEOUT });
+  assert.notEqual(await fingerprint(page, 'points-contractive'), pointsView, 'the sensitivity view is drawn');
+  assert.match(await page.evaluate(() => location.hash), /view=jacobian/);
   // The page shows the loss of every variant.
   assert.match(await page.textContent('#loss-legend'), /Standard AE: \d.*Denoising AE: \d.*Contractive AE: \d/s);
 
@@ -116,8 +122,8 @@ test('the lab loads, trains all three autoencoders, and the field changes; Pause
 });
 
 test('a drawn curve becomes the training data', async () => {
-  const { context, page, errors } = await open('#curve=circle');
-  assert.equal(await attr(page, 'curve'), 'circle');
+  const { context, page, errors } = await open('#curve=sine');
+  assert.equal(await attr(page, 'curve'), 'sine');
   const gen = Number(await attr(page, 'generation'));
   // A horizontal stroke at y = 0.75 from x = −1 to x = 1 (pad: [−1.5, 1.5]² onto the canvas box).
   const box = await page.locator('#pad').boundingBox();
@@ -129,7 +135,7 @@ test('a drawn curve becomes the training data', async () => {
   await page.waitForFunction((g) => Number(document.getElementById('lab').dataset.generation) > g, gen, { timeout: TIMEOUT });
   assert.equal(await attr(page, 'curve'), 'drawn');
   assert.equal(await page.inputValue('#curve'), 'drawn');
-  // The training points now lie along the stroke (noise 0.02 around it), not on the circle.
+  // The training points now lie along the stroke (noise 0.02 around it), not on the sine wave.
   const [x0, x1, y0, y1] = (await attr(page, 'bounds')).split(',').map(Number);
   assert.ok(x0 < -0.9 && x0 > -1.12 && x1 > 0.9 && x1 < 1.12, `x range ${x0}..${x1}`);
   assert.ok(y0 > 0.6 && y1 < 0.9, `y range ${y0}..${y1}`);

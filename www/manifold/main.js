@@ -4,7 +4,7 @@
 
 import { LabState, KEYS, VARIANTS, encodeStroke } from './state.js';
 import { TO_WORKER, TO_PAGE, HEAT, ARROWS, SWEEP } from './protocol.js';
-import { COLORS, drawField, drawPoints, drawPad, drawLoss, distances, niceCeil, fromPx } from './draw.js';
+import { COLORS, drawField, drawPoints, drawPad, drawLoss, drawSensitivity, jacobianAxes, distances, niceCeil, fromPx } from './draw.js';
 
 const FIELD_SIZE = 480; // canvas pixels of a square plot
 const FIELD_BAR = 84; // canvas pixels below a field for its colour bar
@@ -183,15 +183,17 @@ function draw() {
   const r = page.ready;
   drawPad($('pad').getContext('2d'), { points: r?.data, stroke: page.stroke }, { size: 480 });
   if (f && r && f.generation === page.generation) {
-    // One colour scale for every field, so the three can be compared.
-    let top = 0;
+    // One colour scale for every field, so the three can be compared; its top is the 95th
+    // percentile of all distances (rounded up), so the few far corners do not wash out the rest.
     const dist = new Map();
+    const all = [];
     for (const l of f.labs) {
       const d = distances(page.heatGrid, l.heat);
       dist.set(l.variant, d);
-      for (const v of d) if (v > top) top = v;
+      all.push(...d);
     }
-    const vmax = niceCeil(top);
+    all.sort((a, b) => a - b);
+    const vmax = niceCeil(all[Math.floor(0.95 * (all.length - 1))]);
     const corrupted = page.state.values.view === 'corrupted';
     for (const l of f.labs) {
       const fc = $(`field-${l.variant}`);
@@ -206,7 +208,17 @@ function draw() {
           `mean travel: from the points ${fmt(on / (r.data.length / 2))}, over the grid ${fmt(d.reduce((a, b) => a + b, 0) / d.length)}`;
       }
       const pc = $(`points-${l.variant}`);
-      if (pc) {
+      if (pc && page.state.values.view === 'jacobian') {
+        drawSensitivity(pc.getContext('2d'), { points: r.jacPoints, jac: l.jac, code: r.code, inputs: r.data, sweep: l.sweep },
+          { size: FIELD_SIZE, sweep: SWEEP }, { color: COLORS[l.variant], radius: 26 });
+        let ratio = 0;
+        const k = r.jacPoints.length / 2;
+        for (let i = 0; i < k; i++) {
+          const { s1, s2 } = jacobianAxes(l.jac.subarray(i * 2 * r.code, (i + 1) * 2 * r.code));
+          ratio += s1 > 0 ? s2 / s1 : 1;
+        }
+        $(`points-${l.variant}-val`).textContent = `least / most sensitive direction, mean σ₂/σ₁ ${fmt(ratio / k)}`;
+      } else if (pc) {
         const inputs = corrupted ? r.corrupted : r.data;
         const outputs = corrupted ? l.outCorrupted : l.out;
         drawPoints(pc.getContext('2d'), { inputs, outputs, sweep: l.sweep }, { size: FIELD_SIZE, sweep: SWEEP },
@@ -258,7 +270,7 @@ function onMessage(e) {
   const msg = e.data;
   if (msg.type === TO_PAGE.READY) {
     page.generation = msg.generation;
-    page.ready = { data: msg.data, corrupted: msg.corrupted };
+    page.ready = { data: msg.data, corrupted: msg.corrupted, jacPoints: msg.jacPoints, code: msg.code };
     page.series = {};
     for (const v of VARIANTS) page.series[v.key] = { steps: [], losses: [] };
     let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];

@@ -11,16 +11,18 @@
 //   reset               rebuild the labs from the current config (the seed's initial weights)
 //
 // Worker → page:
-//   ready {generation, data, corrupted}
-//                       new labs exist; the training points and the fixed corrupted points
-//                       (fig 16) are the same for every variant, so they travel only here
+//   ready {generation, data, corrupted, jacPoints, code}
+//                       new labs exist; the training points, the fixed corrupted points (fig 16)
+//                       and the points where the Jacobian is drawn (every k-th training point, at
+//                       most JAC_POINTS) are the same for every variant, so they travel only here
 //   frame {generation, ack, running, done, steps, epoch, labs: [{variant, loss, recon, penalty,
-//          lossSteps, losses, out, outCorrupted, heat, arrows, sweep}]}
+//          lossSteps, losses, out, outCorrupted, heat, arrows, sweep, jac}]}
 //                       at most every FRAME_MS while training and after every command.
 //                       `lossSteps`/`losses`: the (step, mean loss) points since the previous
 //                       frame; `out` g(f(x)) of the data; `outCorrupted` g(f(x̃)) of the
 //                       corrupted points; `heat` g(f(x̃)) over the HEAT × HEAT grid; `arrows` the
-//                       same over the ARROWS × ARROWS grid; `sweep` polylines of SWEEP points.
+//                       same over the ARROWS × ARROWS grid; `sweep` polylines of SWEEP points;
+//                       `jac` the exact Jacobian ∂h/∂x at jacPoints, [k, code, 2].
 //   error {message, ack, fatal}
 //
 // Every typed array is a fresh copy and is transferred, never cloned.
@@ -41,3 +43,5 @@ export const HEAT = 64;
 export const ARROWS = 15;
 /** Points per polyline of the learned manifold. */
 export const SWEEP = 160;
+/** Most points at which the Jacobian ∂h/∂x is drawn (figs 18–19). */
+export const JAC_POINTS = 90;

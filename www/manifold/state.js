@@ -1,5 +1,5 @@
 // Every setting of the 2-D manifold lab: default, validation, and round trip through the URL hash
-// (#curve=arcs&points=400&noise=0.02&sigma=0.25&lambda=0.05&width=64&depth=1&code=2&lr=0.01&seed=0),
+// (#curve=circle&points=400&noise=0.02&sigma=0.15&lambda=0.05&width=64&depth=1&code=2&lr=0.01&seed=0),
 // so a copied link reopens the same data, model and seed — a drawn stroke included (`stroke`,
 // quantised to 12 bits per coordinate). The page keeps exactly one `LabState`.
 
@@ -13,7 +13,7 @@ export const VARIANTS = Object.freeze([
   Object.freeze({ key: 'contractive', letter: 'c', label: 'Contractive AE' }),
 ]);
 
-export const CURVES = Object.freeze(['arcs', 'spiral', 'circle', 'sine', 'drawn']);
+export const CURVES = Object.freeze(['circle', 'arcs', 'spiral', 'sine', 'drawn']);
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^\+?\d+$/;
@@ -66,7 +66,7 @@ export const FIELDS = Object.freeze({
   lr: { model: true, parse: decimal('Learning rate', 0, 1, { open: true }) },
   seed: { model: true, parse: integer('Seed', 0, 4294967295) },
   show: { model: true, parse: variantSet },
-  view: { model: false, parse: oneOf('Points view', ['clean', 'corrupted']) },
+  view: { model: false, parse: oneOf('Points view', ['clean', 'corrupted', 'jacobian']) },
   stroke: { model: true, parse: stroke },
 });
 
@@ -74,7 +74,7 @@ export const KEYS = Object.freeze(Object.keys(FIELDS));
 
 /** Defaults: a clean picture of all three variants within a few seconds. */
 export const DEFAULTS = Object.freeze({
-  curve: 'arcs', points: 400, noise: 0.02, sigma: 0.25, lambda: 0.05, width: 64, depth: 1, code: 2,
+  curve: 'circle', points: 400, noise: 0.02, sigma: 0.15, lambda: 0.05, width: 64, depth: 1, code: 2,
   lr: 0.01, seed: 0, show: 'sdc', view: 'clean', stroke: '',
 });
 

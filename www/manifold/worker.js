@@ -3,7 +3,7 @@
 // them in time slices and sends frames of everything the page draws (protocol.js).
 
 import init, { ManifoldLab, manifoldGrid } from '../pkg/autoencoder_playground.js';
-import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, MAX_STEPS, HEAT, ARROWS, SWEEP } from './protocol.js';
+import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, MAX_STEPS, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
 
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
 const messageOf = (e) => (e instanceof Error ? e.message || String(e) : String(e));
@@ -20,6 +20,7 @@ class Session {
     this.lastFrame = 0;
     this.heatGrid = null;
     this.arrowGrid = null;
+    this.jacPoints = null; // Float32Array [k, 2]: where the Jacobian is evaluated
     this.tick = new MessageChannel(); // a yield without setTimeout's clamping
     this.tick.port1.onmessage = () => this.slice();
     this.queue = Promise.resolve();
@@ -86,7 +87,12 @@ class Session {
     const first = labs[0].lab;
     const data = first.data();
     const corrupted = first.corrupted();
-    post({ type: TO_PAGE.READY, generation: this.generation, data, corrupted }, [data.buffer, corrupted.buffer]);
+    // Every k-th training point, at most JAC_POINTS of them: where the Jacobian is drawn.
+    const every = Math.ceil(data.length / 2 / JAC_POINTS);
+    this.jacPoints = Float32Array.from({ length: 2 * Math.ceil(data.length / 2 / every) }, (_, i) => data[2 * every * (i >> 1) + (i & 1)]);
+    const jacPoints = this.jacPoints.slice();
+    post({ type: TO_PAGE.READY, generation: this.generation, data, corrupted, jacPoints, code: first.code },
+      [data.buffer, corrupted.buffer, jacPoints.buffer]);
     this.frame();
   }
 
@@ -148,10 +154,11 @@ class Session {
         heat: l.lab.reconstruct(this.heatGrid),
         arrows: l.lab.reconstruct(this.arrowGrid),
         sweep: l.lab.sweep(SWEEP),
+        jac: l.lab.jacobian(this.jacPoints),
       };
       l.losses = [];
       l.lossSteps = [];
-      for (const k of ['lossSteps', 'losses', 'out', 'outCorrupted', 'heat', 'arrows', 'sweep']) transfer.push(f[k].buffer);
+      for (const k of ['lossSteps', 'losses', 'out', 'outCorrupted', 'heat', 'arrows', 'sweep', 'jac']) transfer.push(f[k].buffer);
       return f;
     });
     post({
