@@ -4,6 +4,8 @@
 #   dist/            every file of www/ (index.html, bench.html, *.js, draw/, style.css, ...)
 #   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm
 #   dist/data/       mnist10k-*.gz
+#   dist/vendor/     opencv.js from node_modules (npm @techstark/opencv-js, Apache-2.0), loaded
+#                    by the denoising panel's face-off only
 #
 # Run after `make wasm` (`make dist` does both). The page uses relative URLs only, so dist/
 # works from any static host and under any sub-path; this script refuses root-relative URLs.
@@ -17,6 +19,8 @@ die() { printf 'build-dist: error: %s\n' "$*" >&2; exit 1; }
 [ -d www ] || die "www/ missing"
 compgen -G 'pkg/*.wasm' >/dev/null || die "pkg/*.wasm missing; run 'make wasm' first"
 compgen -G 'data/*.gz' >/dev/null || die "data/*.gz missing (the MNIST files, see data/README.md)"
+opencv=node_modules/@techstark/opencv-js/dist/opencv.js
+[ -f "$opencv" ] || die "$opencv missing; run 'npm ci'"
 
 # Root-relative URLs ("/pkg/...") break under a sub-path such as GitHub Pages' /<repo>/.
 bad=$(grep -rnE --include='*.html' --include='*.js' --include='*.mjs' --include='*.css' \
@@ -26,10 +30,11 @@ bad=$(grep -rnE --include='*.html' --include='*.js' --include='*.mjs' --include=
 
 stage=target/dist-staging
 rm -rf "$stage"
-mkdir -p "$stage/pkg" "$stage/data"
+mkdir -p "$stage/pkg" "$stage/data" "$stage/vendor"
 cp -R www/. "$stage/"
 cp pkg/*.js pkg/*.wasm "$stage/pkg/"
 cp data/*.gz "$stage/data/"
+cp "$opencv" "$stage/vendor/opencv.js"
 
 # Swap in place: rename the old tree away, the new one in, then delete the old one.
 rm -rf target/dist-old

@@ -277,3 +277,38 @@ impl Trainer {
         Ok(out)
     }
 }
+
+// ---- issue 4: denoising, kernels and inpainting (src/inpaint.rs, www/panels/denoise.js) ----
+#[wasm_bindgen]
+impl Trainer {
+    /// The images `idx` corrupted by `kind` ("dropout", "gaussian", "salt_pepper", "square",
+    /// "none") of `strength` (p, σ or the square's side), independent of the training settings.
+    /// Image k draws from seed `seed + k`. Returns `[corrupted (k·784) | masks (k·784)]` in one
+    /// Float32Array; masks: dropout 0 or 1/(1 − p), others 1 kept / 0 changed. Throws on a bad
+    /// kind, strength or index.
+    pub fn corrupt_rows(&self, idx: &[u32], kind: &str, strength: f32, seed: u32) -> Result<Vec<f32>, JsError> {
+        let data = self.inner.data();
+        let c = crate::inpaint::corruption_from(kind, strength, data.rows(), data.cols()).map_err(js)?;
+        let x = self.inner.inputs(idx).map_err(js)?;
+        let (lo, hi) = self.inner.range();
+        let (mut xc, mask) = crate::inpaint::corrupt_rows(&x, c, data.rows(), data.cols(), lo, hi, seed as u64).map_err(js)?;
+        xc.extend_from_slice(&mask);
+        Ok(xc)
+    }
+
+    /// Inpainting by energy minimisation of one image `x` (784 values) on the pixels where
+    /// `unknown` is non-zero, the others clamped: `iters` iterations of `method` ("projection":
+    /// x_U ← D(E(x))_U; "gradient": descent on ‖x − D(E(x))‖² w.r.t. x_U), first step `step`, with
+    /// backtracking so the energy never increases. Returns `[x (784) | energy (iters + 1) | step]`:
+    /// the image after the iterations, E before and after each, and the step to continue with.
+    pub fn inpaint_rows(&mut self, x: &[f32], unknown: &[f32], method: &str, iters: u32, step: f32) -> Result<Vec<f32>, JsError> {
+        let method = crate::inpaint::Method::parse(method).map_err(js)?;
+        let (lo, hi) = self.inner.range();
+        let r = crate::inpaint::minimise(self.inner.model_mut(), x, unknown, method, iters as usize, step, lo, hi).map_err(js)?;
+        let mut out = r.x;
+        out.extend_from_slice(&r.energy);
+        out.push(r.step);
+        Ok(out)
+    }
+}
+

@@ -16,6 +16,7 @@ pub mod optim;
 pub mod pca;
 pub mod train;
 pub mod manifold;
+pub mod inpaint;
 pub mod capacity;
 pub mod api;
 pub mod fixture;

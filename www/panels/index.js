@@ -2,5 +2,6 @@
 // it fills its (empty) <section> in index.html and talks to the model through `model`
 // (www/model.js). Panels add themselves here.
 import * as capacity from './capacity.js';
+import * as denoise from './denoise.js';
 
-export const PANELS = [capacity];
+export const PANELS = [capacity, denoise];
