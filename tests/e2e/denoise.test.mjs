@@ -127,7 +127,11 @@ test('denoising panel: rows, painting and fill, face-off with opencv.js, while t
       return (x >>> 0) !== h;
     }, fillBefore.hash, { timeout: TIMEOUT });
 
-    // Fill by gradient descent: the energy never rises and ends lower.
+    // Fill by gradient descent on the paused model: the energy never rises and ends lower.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator('#train').click(); // Train, now named Pause
+    await page.waitForSelector('#app[data-running="false"]', { timeout: TIMEOUT });
+    await pad.scrollIntoViewIfNeeded();
     await page.locator('#dn-pad-method').selectOption('gradient');
     await page.locator('#dn-pad-iters').fill('20');
     await page.getByRole('button', { name: 'Fill the hole' }).click();
@@ -209,6 +213,15 @@ test('denoising panel: the notebook comparison trains both models; phone width',
     await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('dn-faceoff').dataset.state), null, { timeout: 90_000 });
     assert.equal(await page.getAttribute('#dn-faceoff', 'data-state'), 'done', await page.locator('#dn-faceoff .error').textContent());
     assert.equal(await page.getAttribute('#dn-fo-table', 'data-source'), 'denoising');
+    // The energy pad on the comparison's denoising AE: a projection fill never raises E.
+    await page.locator('#dn-pad-source').selectOption('denoising');
+    await page.waitForSelector('#dn-pad[data-source="denoising"]', { timeout: TIMEOUT });
+    await page.locator('#dn-pad-iters').fill('10');
+    await page.locator('#dn-pad-go').click();
+    await page.waitForSelector('#dn-pad[data-fills="1"]', { timeout: TIMEOUT });
+    const energy = JSON.parse(await page.getAttribute('#dn-pad', 'data-energy'));
+    assert.equal(energy.length, 11);
+    for (let i = 1; i < energy.length; i++) assert.ok(energy[i] <= energy[i - 1], `energy rose at ${i}`);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `no horizontal scroll at phone width (${width})`);
     await page.locator('#panel-denoise').screenshot({ path: `${RESULTS}/denoise-390.png` });

@@ -61,12 +61,16 @@ export function drawEnergy(canvas, energy) {
   ctx.stroke();
 }
 
-export function mountPad(section, model) {
+export function mountPad(section, model, compare) {
   const box = el('div', { class: 'dn-part', id: 'dn-pad' });
   const pad = el('canvas', { id: 'dn-pad-input', width: '28', height: '28', class: 'dn-pad', role: 'img', 'aria-label': 'The digit with its painted hole; paint with the mouse, a pen or a finger' });
   const fill = el('canvas', { id: 'dn-pad-fill', width: '28', height: '28', class: 'dn-pad', role: 'img', 'aria-label': 'The autoencoder’s one-pass reconstruction D(E(x))' });
   const clean = el('canvas', { id: 'dn-pad-clean', width: '28', height: '28', class: 'dn-pad', role: 'img', 'aria-label': 'The clean digit' });
   const energyCanvas = el('canvas', { id: 'dn-pad-energy', class: 'dn-energy', role: 'img', 'aria-label': 'Energy per iteration' });
+  const source = el('select', { id: 'dn-pad-source' },
+    el('option', { value: 'main' }, 'the main model above'),
+    el('option', { value: 'denoising' }, 'denoising AE of section 2 (d = 500)'),
+    el('option', { value: 'standard' }, 'standard AE of section 2 (d = 30)'));
   const digit = el('input', { id: 'dn-pad-digit', type: 'number', min: '0', max: '9999', step: '1', value: String(FIRST_DIGIT), inputmode: 'numeric' });
   const tool = el('select', { id: 'dn-pad-tool' }, el('option', { value: 'paint' }, 'paint a grey patch'), el('option', { value: 'erase' }, 'erase the patch'));
   const brush = el('select', { id: 'dn-pad-brush' }, el('option', { value: '1' }, 'fine'), el('option', { value: '2', selected: '' }, 'medium'), el('option', { value: '3' }, 'wide'));
@@ -86,8 +90,9 @@ export function mountPad(section, model) {
       'A trained autoencoder gives an energy, the reconstruction error ', el('span', { class: 'math' }, 'E(x) = ‖x − D(E(x))‖²'),
       ', low on digits and high off them. Paint over part of a digit: keeping the known pixels clamped and lowering E over the unknown pixels x', el('sub', {}, 'U'),
       ' pulls the patch toward something digit-like — by iterating ', el('span', { class: 'math' }, 'x_U ← D(E(x))_U'),
-      ' or by gradient descent, ', el('span', { class: 'math' }, '∇E = 2(x − x̂) − J_x̂(x)ᵀ·2(x − x̂)'), ', with a step that never lets E rise. It uses the main model above (train it first; it keeps working while that trains).'),
+      ' or by gradient descent, ', el('span', { class: 'math' }, '∇E = 2(x − x̂) − J_x̂(x)ᵀ·2(x − x̂)'), ', with a step that never lets E rise. A better-trained model fills better: compare the main model with the denoising AE of section 2.'),
     el('div', { class: 'dn-controls' },
+      el('div', { class: 'field' }, el('label', { for: 'dn-pad-source' }, 'Autoencoder'), source),
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-digit' }, 'Digit number'), digit),
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-tool' }, 'Tool'), tool),
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-brush' }, 'Brush'), brush),
@@ -103,6 +108,9 @@ export function mountPad(section, model) {
     readout,
   );
   section.append(box);
+
+  /** The chosen model's `op(...args)`. */
+  const ask = (op, ...args) => (source.value === 'main' ? model.call(op, ...args) : compare.call(source.value, op, ...args));
 
   const ctx = { pad: pad.getContext('2d'), fill: fill.getContext('2d'), clean: clean.getContext('2d') };
   const st = { x: null, clean: null, hole: new Uint8Array(N), start: null, energy: [], step: 0.05, busy: false, stop: false, lo: -1, hi: 1, index: -1 };
@@ -133,7 +141,7 @@ export function mountPad(section, model) {
     const holes = st.hole.reduce((a, b) => a + b, 0);
     box.dataset.holes = String(holes);
     box.dataset.energy = JSON.stringify(st.energy);
-    const e = st.energy.length ? `E = ${st.energy.at(-1).toFixed(2)} (from ${st.energy[0].toFixed(2)}) after ${st.energy.length - 1} iterations; ` : '';
+    const e = st.energy.length ? `E = ${st.energy.at(-1).toFixed(2)} (from ${st.energy[0].toFixed(2)}) after ${st.energy.length - 1} iterations${st.moved ? ' — the model trained during the fill, so E is measured on a changing model and may step up' : ''}; ` : '';
     readout.textContent = holes
       ? `${e}MSE on the ${holes} hole pixels against the clean digit: grey patch ${holeMse(st.start).toFixed(3)} → now ${holeMse(st.x).toFixed(3)}.`
       : 'No hole: paint one on the left-hand digit.';
@@ -145,7 +153,7 @@ export function mountPad(section, model) {
       if (busy) { again = true; return; }
       busy = true;
       try {
-        const rec = await model.call('reconstruct_rows', st.x);
+        const rec = await ask('reconstruct_rows', st.x);
         drawPad(ctx.fill, rec, null, st.lo, st.hi);
       } catch (e) {
         error.textContent = e.message;
@@ -165,8 +173,8 @@ export function mountPad(section, model) {
     }
     error.textContent = '';
     try {
-      st.lo = model.info.lo; st.hi = model.info.hi;
-      st.clean = await model.call('inputs', Uint32Array.of(i));
+      if (source.value === 'main') { st.lo = model.info.lo; st.hi = model.info.hi; } else { st.lo = -1; st.hi = 1; }
+      st.clean = await ask('inputs', Uint32Array.of(i));
       st.index = i;
       if (!st.hole.some((v) => v)) defaultHole();
       greyOut();
@@ -174,6 +182,7 @@ export function mountPad(section, model) {
       show();
       onePass();
       box.dataset.ready = 'true';
+      box.dataset.source = source.value;
     } catch (e) {
       error.textContent = e.message;
     }
@@ -229,18 +238,21 @@ export function mountPad(section, model) {
     box.dataset.filling = 'true';
     const m = method.value;
     const unknown = Float32Array.from(st.hole);
-    if (st.energy.length === 0) st.step = m === 'gradient' ? 0.05 : 1;
+    if (st.energy.length === 0) { st.step = m === 'gradient' ? 0.05 : 1; st.moved = false; }
+    const stepsNow = () => (source.value === 'main' ? model.lastFrame?.stats?.steps ?? 0 : 0);
+    const steps0 = stepsNow();
     try {
       let done = 0;
       while (done < total && !st.stop) {
         const k = Math.min(2, total - done); // two iterations per animation frame
-        const out = await model.call('inpaint_rows', st.x, unknown, m, k, st.step);
+        const out = await ask('inpaint_rows', st.x, unknown, m, k, st.step);
         st.x = out.slice(0, N);
         const e = Array.from(out.subarray(N, N + k + 1));
         st.step = out[N + k + 1];
         if (st.energy.length === 0) st.energy.push(e[0]);
         st.energy.push(...e.slice(1));
         done += k;
+        if (stepsNow() !== steps0) st.moved = true;
         show();
         await new Promise(requestAnimationFrame);
       }
@@ -257,13 +269,14 @@ export function mountPad(section, model) {
   reset.addEventListener('click', () => { if (!st.clean) return; st.stop = true; greyOut(); show(); onePass(); });
   clear.addEventListener('click', () => { if (!st.clean) return; st.stop = true; st.hole.fill(0); greyOut(); show(); onePass(); });
   digit.addEventListener('change', load);
+  source.addEventListener('change', () => { st.stop = true; load(); });
   method.addEventListener('change', () => { st.energy = []; show(); });
   model.onReady(load);
   let lastPass = 0;
   model.onFrame(() => {
     // While the model trains, refresh the one-pass fill now and then (not during a fill).
     const now = performance.now();
-    if (st.x && !st.busy && now - lastPass > 1000) { lastPass = now; onePass(); }
+    if (st.x && !st.busy && source.value === 'main' && now - lastPass > 1000) { lastPass = now; onePass(); }
   });
   new ResizeObserver(() => drawEnergy(energyCanvas, st.energy)).observe(energyCanvas);
 }

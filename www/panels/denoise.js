@@ -42,7 +42,7 @@ export function mount(section, model) {
   mountCorruptions(section, model);
   const compare = mountCompare(section);
   mountFaceoff(section, model, compare);
-  mountPad(section, model);
+  mountPad(section, model, compare);
 }
 
 // ---- 1. corruptions ---------------------------------------------------------------------------
@@ -129,7 +129,7 @@ const SHOW_KERNELS = { standard: 30, denoising: 100 };
 function mountCompare(section) {
   const box = el('div', { class: 'dn-part', id: 'dn-compare' });
   const run = el('button', { type: 'button', class: 'primary', id: 'dn-compare-run' }, 'Run the notebook’s comparison');
-  const pause = el('button', { type: 'button', id: 'dn-compare-pause', disabled: '' }, 'Pause');
+  const pause = el('button', { type: 'button', id: 'dn-compare-pause', disabled: '' }, 'Pause the comparison');
   const mode = el('select', { id: 'dn-compare-mode' },
     el('option', { value: 'together' }, 'together (alternating batches)'),
     el('option', { value: 'sequential' }, 'one after the other'));
@@ -149,7 +149,7 @@ function mountCompare(section) {
     el('p', { class: 'explain' },
       'The notebook trains an under-complete standard AE (d = 30) and an over-complete denoising AE (d = 500). With 500 units and clean inputs a model can get close to copying its input; with half of every input dropped, ',
       el('span', { class: 'math' }, 'min ‖x − D(E(x ⊙ m))‖²'),
-      ' forces each unit of W', el('sub', {}, 'h'), ' to use the pixels around it, and the kernels (rows of W', el('sub', {}, 'h'), ', blue < 0 < red) look different from the standard AE’s. Both models train here in their own worker; the main model above is untouched.'),
+      ' forces each unit of W', el('sub', {}, 'h'), ' to rely on the pixels around a stroke: after a few epochs many of its kernels (rows of W', el('sub', {}, 'h'), ', blue < 0 < red) are local stroke detectors while others stay noise, unlike the standard AE’s digit-wide blobs. Both models train here in their own worker; the main model above is untouched.'),
     el('div', { class: 'dn-controls' },
       el('div', { class: 'field' }, el('label', { for: 'dn-compare-mode' }, 'Train the two'), mode),
       el('div', { class: 'field' }, el('label', { for: 'dn-compare-epochs' }, 'Epochs each'), epochs),
@@ -221,7 +221,7 @@ function mountCompare(section) {
   function setRunning(on) {
     running = on;
     pause.disabled = !started;
-    pause.textContent = on ? 'Pause' : 'Resume';
+    pause.textContent = on ? 'Pause the comparison' : 'Resume the comparison';
     box.dataset.running = String(on);
   }
 
