@@ -34,7 +34,7 @@ const HTML = `
     <label for="cap-d">Code size <span class="math">d</span></label>
     <input id="cap-d" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" aria-describedby="cap-d-hint cap-d-error">
     <small class="hint" id="cap-d-hint">1 – 1000 (over-complete above 784); Enter to train</small>
-    <p class="error" id="cap-d-error" role="alert" hidden></p>
+    <p class="error" id="cap-d-error" aria-live="polite" hidden></p>
   </div>
   <div class="field">
     <label for="cap-loss">Loss</label>
@@ -60,7 +60,7 @@ const HTML = `
     <small class="hint" id="cap-lambda-hint">0 – 2; used when the contractive penalty is on</small>
   </div>
   <div class="buttons wide">
-    <button type="button" id="cap-train" class="primary">Train this model</button>
+    <button type="button" id="cap-train" class="primary">Run this model</button>
     <button type="button" id="cap-linear">Linear tied AE (≈ PCA)</button>
     <button type="button" id="cap-notebook">Back to the notebook model</button>
   </div>
@@ -138,6 +138,14 @@ const HTML = `
 </div>
 `;
 
+/** Set an element's HTML only when it differs (no needless layout while training). */
+const lastHtml = new WeakMap();
+function setHtml(el, html) {
+  if (lastHtml.get(el) === html) return;
+  el.innerHTML = html;
+  lastHtml.set(el, html);
+}
+
 export function mount(section, model) {
   if (!document.querySelector('link[data-capacity]')) {
     const link = document.createElement('link');
@@ -183,6 +191,12 @@ export function mount(section, model) {
     lastReport: 0,
     wantTrain: false,
     lastStats: null,
+    // CSS widths of the two charts, from a ResizeObserver (reading clientWidth while training
+    // would force a layout of the whole page on every frame).
+    widths: { sweep: 300, parts: 300 },
+    partsQueued: false,
+    partsAt: 0,
+    snapFigures: new Map(), // variant → {fig, canvas, caption}
   };
 
   // ---- settings: read from and written to the hash, like main.js's controls -----------------
@@ -379,12 +393,12 @@ export function mount(section, model) {
     const steps = lab.lastStats?.steps ?? 0;
     const z = r.sizes;
     const inf = (v) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB');
-    ui.comp.innerHTML = `
+    setHtml(ui.comp, `
       <div><dt>image</dt><dd>${z.image_bytes} bytes (784 pixels × 1 byte)</dd></div>
       <div><dt>code, f32</dt><dd>${z.f32_bytes} bytes (4 × ${r.d}) · ratio ${z.ratio_f32.toFixed(2)} : 1</dd></div>
       <div><dt>code, 8-bit</dt><dd>${z.u8_bytes} bytes${z.u8_bytes > r.d ? ' (d + min, max)' : ''} · ratio ${z.ratio_u8.toFixed(2)} : 1</dd></div>
       <div><dt>PSNR, f32 code</dt><dd>${inf(r.psnr)} (MSE ${r.mse.toFixed(4)})</dd></div>
-      <div><dt>PSNR, 8-bit code</dt><dd>${inf(r.psnr_u8)} (MSE ${r.mse_u8.toFixed(4)})</dd></div>`;
+      <div><dt>PSNR, 8-bit code</dt><dd>${inf(r.psnr_u8)} (MSE ${r.mse_u8.toFixed(4)})</dd></div>`);
     ui.comp.setAttribute('aria-label', `Compression of the current model, on the first ${r.count} digits`);
     const lossName = s.lab.loss === 'bce' ? 'BCE with a sigmoid output on x ∈ [0, 1]' : 'MSE with a tanh output on x ∈ [−1, 1]';
     ui.lossNow.textContent = `Now: ${lossName}. On ${r.count} digits: MSE ${r.mse.toFixed(4)} in the model's units, PSNR ${inf(r.psnr)} (comparable across the two losses).`;
@@ -410,11 +424,12 @@ export function mount(section, model) {
     const unit = (lab.info.hi - lab.info.lo) ** 2;
     lab.runs.set(`${label}|${r.d}`, { d: r.d, label, steps, digits: r.mse / unit, probes: r.probe_mse / unit });
     drawRuns();
+    if (lab.pca) showPca(); // the AE's error beside PCA's, as it trains
   }
 
   function drawRuns() {
     const runs = [...lab.runs.values()];
-    const w = ui.sweep.clientWidth || 300;
+    const w = lab.widths.sweep;
     drawSweep(ui.sweep.getContext('2d'), runs, { width: w, height: 180 }, { colors });
     ui.runs.replaceChildren(...runs.sort((a, b) => a.d - b.d).map((r) => {
       const tr = document.createElement('tr');
@@ -424,7 +439,7 @@ export function mount(section, model) {
   }
 
   function drawPartsChart() {
-    const w = ui.parts.clientWidth || 300;
+    const w = lab.widths.parts;
     drawParts(ui.parts.getContext('2d'), lab.parts, { width: w, height: 160 }, { colors });
   }
 
@@ -433,20 +448,20 @@ export function mount(section, model) {
     const k = Math.min(lab.info.d, lab.info.dim);
     const rows = Math.min(PCA_FIT_ROWS, lab.info.len);
     ui.pca.disabled = true;
-    ui.pcaMeters.innerHTML = `<div><dt>PCA</dt><dd>computing ${k} components of ${rows} images…</dd></div>`;
+    setHtml(ui.pcaMeters, `<div><dt>PCA</dt><dd>computing ${k} components of ${rows} images…</dd></div>`);
     const gen = model.generation;
     const t0 = performance.now();
     try {
       const p = await model.call('capacity_pca', k, rows, REPORT_COUNT);
       const ms = performance.now() - t0;
       if (gen !== model.generation) {
-        ui.pcaMeters.innerHTML = '<div><dt>PCA</dt><dd>the model changed meanwhile; compute again.</dd></div>';
+        setHtml(ui.pcaMeters, '<div><dt>PCA</dt><dd>the model changed meanwhile; compute again.</dd></div>');
         return;
       }
       lab.pca = { ...p, ms, d: lab.info.d, lo: lab.info.lo };
       showPca();
     } catch (e) {
-      ui.pcaMeters.innerHTML = `<div><dt>PCA</dt><dd>failed: ${e.message}</dd></div>`;
+      setHtml(ui.pcaMeters, `<div><dt>PCA</dt><dd>failed: ${e.message}</dd></div>`);
     } finally {
       ui.pca.disabled = false;
     }
@@ -458,10 +473,10 @@ export function mount(section, model) {
     if (!p) return;
     const ae = r && r.d === p.k ? r.mse : null;
     const gap = ae == null ? '' : ` · AE / PCA = ${(ae / p.mse).toFixed(3)}`;
-    ui.pcaMeters.innerHTML = `
+    setHtml(ui.pcaMeters, `
       <div><dt>PCA, k = ${p.k}</dt><dd>MSE ${p.mse.toFixed(4)} · PSNR ${p.psnr.toFixed(2)} dB · ${(100 * p.explained_ratio).toFixed(1)} % of the variance</dd></div>
       <div><dt>this AE</dt><dd>${ae == null ? '—' : `MSE ${ae.toFixed(4)}${gap}`}</dd></div>
-      <div><dt>computed</dt><dd>on ${p.fit_rows} images in ${(p.ms / 1000).toFixed(1)} s; errors on the first ${p.count}</dd></div>`;
+      <div><dt>computed</dt><dd>on ${p.fit_rows} images in ${(p.ms / 1000).toFixed(1)} s; errors on the first ${p.count}</dd></div>`);
     section.dataset.pcaMse = String(p.mse);
     const count = Math.min(TILES, p.k);
     drawKernels(ui.pcs.getContext('2d'), p.components, { start: 0, count, cols: Math.min(6, count), side: SIDE, gap: 2 }, { scale: 'tile' });
@@ -472,23 +487,38 @@ export function mount(section, model) {
     drawKernels(ui.kern.getContext('2d'), k, { start: 0, count, cols: Math.min(6, count), side: SIDE, gap: 2 }, { scale: 'tile' });
   }
 
+  /** Keep the first kernels of the latest model of each variant; update its figure in place. */
   function snapshot(kernels) {
     const s = current();
     const v = lab.info.variant;
     const count = Math.min(TILES, kernels.length / N);
-    lab.snaps.set(v, { label: `${configLabel(lab.info, s)}, d = ${lab.info.d}, ${lab.lastStats?.steps ?? 0} batches`, kernels: kernels.slice(0, count * N), count });
-    ui.snaps.replaceChildren(...['standard', 'denoising', 'contractive'].filter((x) => lab.snaps.has(x)).map((x) => {
-      const sn = lab.snaps.get(x);
+    const label = `${configLabel(lab.info, s)}, d = ${lab.info.d}, ${lab.lastStats?.steps ?? 0} batches`;
+    let f = lab.snapFigures.get(v);
+    if (!f) {
       const fig = document.createElement('figure');
-      const c = document.createElement('canvas');
-      c.className = 'tiles';
-      c.setAttribute('aria-label', `First ${sn.count} kernels of the ${x} model`);
-      drawKernels(c.getContext('2d'), sn.kernels, { start: 0, count: sn.count, cols: Math.min(6, sn.count), side: SIDE, gap: 2 }, { scale: 'tile' });
-      const cap = document.createElement('figcaption');
-      cap.textContent = sn.label;
-      fig.append(c, cap);
-      return fig;
-    }));
+      const canvas = document.createElement('canvas');
+      canvas.className = 'tiles';
+      canvas.setAttribute('aria-label', `First kernels of the ${v} model`);
+      const caption = document.createElement('figcaption');
+      fig.append(canvas, caption);
+      f = { fig, canvas, caption };
+      lab.snapFigures.set(v, f);
+      ui.snaps.replaceChildren(...['standard', 'denoising', 'contractive'].filter((x) => lab.snapFigures.has(x)).map((x) => lab.snapFigures.get(x).fig));
+    }
+    drawKernels(f.canvas.getContext('2d'), kernels, { start: 0, count, cols: Math.min(6, count), side: SIDE, gap: 2 }, { scale: 'tile' });
+    if (f.caption.textContent !== label) f.caption.textContent = label;
+  }
+
+  /** Redraw the recon/penalty chart at most every 400 ms, in an animation frame. */
+  function queueParts() {
+    if (lab.partsQueued) return;
+    lab.partsQueued = true;
+    const wait = Math.max(0, 400 - (performance.now() - lab.partsAt));
+    setTimeout(() => requestAnimationFrame(() => {
+      lab.partsQueued = false;
+      lab.partsAt = performance.now();
+      drawPartsChart();
+    }), wait);
   }
 
   model.onReady((info) => {
@@ -511,7 +541,7 @@ export function mount(section, model) {
       const last = lab.parts[lab.parts.length - 1];
       if (!last || last.steps !== f.stats.steps) lab.parts.push({ steps: f.stats.steps, recon: f.stats.recon, penalty: f.stats.penalty });
       if (lab.parts.length > 2000) lab.parts = lab.parts.filter((_, i) => i % 2 === 0);
-      drawPartsChart();
+      queueParts();
     }
     if (f.kernels) {
       showKernels(f.kernels);
@@ -521,7 +551,18 @@ export function mount(section, model) {
   });
 
   ui.pca.addEventListener('click', computePca);
-  new ResizeObserver(() => { drawRuns(); drawPartsChart(); }).observe(ui.sweep);
+  const resize = new ResizeObserver((entries) => {
+    for (const e of entries) {
+      const w = Math.round(e.contentRect.width);
+      if (!w) continue;
+      if (e.target === ui.sweep) lab.widths.sweep = w;
+      else lab.widths.parts = w;
+    }
+    drawRuns();
+    drawPartsChart();
+  });
+  resize.observe(ui.sweep);
+  resize.observe(ui.parts);
   showSettings();
   drawPad();
 }
