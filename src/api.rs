@@ -312,3 +312,105 @@ impl Trainer {
     }
 }
 
+
+// ---- issue 5: latent space — interpolation, codes, drawing, anomalies (src/latent.rs, www/panels/latent*.js) ----
+
+/// `{key: value, ...}` as a plain JS object (typed arrays stay typed arrays).
+fn latent_object(fields: Vec<(&str, JsValue)>) -> Result<JsValue, JsError> {
+    let o = js_sys::Object::new();
+    for (k, v) in fields {
+        js_sys::Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result object"))?;
+    }
+    Ok(o.into())
+}
+
+fn latent_f32(v: &[f32]) -> JsValue {
+    js_sys::Float32Array::from(v).into()
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// Lecture figs 3–4 between images `a` and `b` (784 values each, model range), at each α of
+    /// `alphas` (k values in [0, 1]): Float32Array `[2·k, 784]`, the k pixel-space rows
+    /// (1−α)·a + α·b, then the k latent-space rows D((1−α)·E(a) + α·E(b)).
+    pub fn latent_interpolate(&mut self, a: &[f32], b: &[f32], alphas: &[f32]) -> Result<Vec<f32>, JsError> {
+        crate::latent::interpolate(&mut self.inner, a, b, alphas).map_err(js)
+    }
+
+    /// The latent map of images `idx`: `{xy: Float32Array [k, 2], labels: Uint8Array [k],
+    /// explained, method}` — the code itself for d = 2, (code, label + jitter) for d = 1, else the
+    /// first two principal components of the k codes; `explained` is their share of the variance.
+    pub fn latent_map(&mut self, idx: &[u32]) -> Result<JsValue, JsError> {
+        let x = self.inner.inputs(idx).map_err(js)?;
+        let codes = self.inner.encode_rows(&x).map_err(js)?;
+        let labels: Vec<u8> = idx.iter().map(|&i| self.inner.data().label(i as usize)).collect();
+        let d = self.inner.settings().d;
+        let (xy, explained) = crate::latent::project_codes(&codes, idx.len(), d, &labels).map_err(js)?;
+        let method = match d {
+            1 => "code",
+            2 => "code",
+            _ if d <= crate::latent::EXACT_PCA_MAX_D => "pca",
+            _ => "pca-subspace",
+        };
+        latent_object(vec![
+            ("xy", latent_f32(&xy)),
+            ("labels", js_sys::Uint8Array::from(labels.as_slice()).into()),
+            ("explained", JsValue::from_f64(explained as f64)),
+            ("method", JsValue::from_str(method)),
+        ])
+    }
+
+    /// MNIST-like preprocessing of a drawing (`ink` `[h, w]`, 0 paper … 1 ink): bounding box to
+    /// 20 px, centre of mass to (14, 14) of 28×28, 3×3 Gaussian blur σ = 0.6, in the model's
+    /// range. Float32Array [784]. Throws on an empty drawing or bad sizes.
+    pub fn latent_preprocess(&self, ink: &[f32], w: usize, h: usize) -> Result<Vec<f32>, JsError> {
+        let (lo, hi) = self.inner.range();
+        crate::latent::preprocess_drawing(ink, w, h, lo, hi).map_err(js)
+    }
+
+    /// One image `x` (784 values) through the model: `{recon: [784], code: [d], heat: [784]
+    /// = (x̂ − x)², error = mean of heat}`.
+    pub fn latent_probe(&mut self, x: &[f32]) -> Result<JsValue, JsError> {
+        let p = crate::latent::probe(&mut self.inner, x).map_err(js)?;
+        latent_object(vec![
+            ("recon", latent_f32(&p.recon)),
+            ("code", latent_f32(&p.code)),
+            ("heat", latent_f32(&p.heat)),
+            ("error", JsValue::from_f64(p.error as f64)),
+        ])
+    }
+
+    /// Anomaly detection by reconstruction error, in one pass: `normal` test digits, `per_kind`
+    /// images of each generated anomaly (uniform noise, inverted, shifted by (`shift`, `shift`)
+    /// px, rotated by `angle`°), and the user's `drawn` rows `[k, 784]`. Returns `{kinds: [6
+    /// names], errors: [6 Float32Array], examples: [6 Float32Array [≤12, 784]], auc: [6]
+    /// (NaN for "digits" and empty kinds), auc_all, normal_indices: Uint32Array}`.
+    pub fn latent_anomalies(&mut self, normal: usize, per_kind: usize, shift: i32, angle: f32, drawn: &[f32]) -> Result<JsValue, JsError> {
+        let p = crate::latent::AnomalyParams { normal, per_kind, shift: shift as i64, angle, ..Default::default() };
+        let r = crate::latent::anomaly_report(&mut self.inner, &p, drawn).map_err(js)?;
+        let kinds = js_sys::Array::new();
+        let errors = js_sys::Array::new();
+        let examples = js_sys::Array::new();
+        let auc = js_sys::Array::new();
+        let mut all_anomalies = vec![];
+        for (i, name) in crate::latent::KINDS.iter().enumerate() {
+            kinds.push(&JsValue::from_str(name));
+            errors.push(&latent_f32(&r.errors[i]));
+            examples.push(&latent_f32(&r.examples[i]));
+            let a = if i == 0 { f64::NAN } else { crate::latent::roc_auc(&r.errors[0], &r.errors[i]).unwrap_or(f64::NAN) };
+            auc.push(&JsValue::from_f64(a));
+            if i > 0 {
+                all_anomalies.extend_from_slice(&r.errors[i]);
+            }
+        }
+        let auc_all = crate::latent::roc_auc(&r.errors[0], &all_anomalies).unwrap_or(f64::NAN);
+        latent_object(vec![
+            ("kinds", kinds.into()),
+            ("errors", errors.into()),
+            ("examples", examples.into()),
+            ("auc", auc.into()),
+            ("auc_all", JsValue::from_f64(auc_all)),
+            ("normal_indices", js_sys::Uint32Array::from(r.normal_indices.as_slice()).into()),
+        ])
+    }
+}

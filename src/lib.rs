@@ -18,5 +18,6 @@ pub mod train;
 pub mod manifold;
 pub mod inpaint;
 pub mod capacity;
+pub mod latent;
 pub mod api;
 pub mod fixture;
