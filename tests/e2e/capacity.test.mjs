@@ -107,11 +107,14 @@ test('capacity panel: d range, tied, loss and λ each retrain and update the pan
   assert.match(await page.textContent('#cap-loss-now'), /BCE with a sigmoid output/);
   // λ: the contractive AE; the penalty shown is the engine's (the step's penalty), and
   // λ·‖J‖² of the report is printed from the engine's Jacobian.
-  await page.$eval('#cap-lambda', (el) => { el.value = '0.5'; el.dispatchEvent(new Event('change')); });
-  g = await retrained(page, g);
+  // The slider is log10 λ in steps of 1/8: from −1 (λ = 0.1), three ArrowRight → −0.625, λ = 0.237.
+  await page.focus('#cap-lambda');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.textContent('#cap-lambda-out'), '0.237');
+  g = await retrained(page, g); // one model for the three presses (the panel waits for them to stop)
   await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.penalty !== '', null, { timeout: TIMEOUT });
-  assert.equal(await data(page, 'lambda'), '0.5');
-  assert.match(await page.evaluate(() => location.hash), /reg=contractive&lambda=0\.5/);
+  assert.equal(Number(await data(page, 'lambda')).toPrecision(3), '0.237');
+  assert.match(await page.evaluate(() => location.hash), /reg=contractive&lambda=0\.237/);
   // Read in one go: the panel refreshes its report every few seconds while training.
   const { penalty, j, text } = await page.evaluate(() => {
     const p = document.getElementById('panel-capacity');
@@ -119,7 +122,7 @@ test('capacity panel: d range, tied, loss and λ each retrain and update the pan
   });
   assert.ok(penalty > 0);
   assert.ok(text.includes(`penalty ${penalty.toFixed(5)}`), `${text} shows ${penalty}`);
-  assert.ok(text.includes(`λ‖∂h/∂x‖²_F = ${(0.5 * j).toFixed(5)}`), text);
+  assert.ok(text.includes(`λ‖∂h/∂x‖²_F = ${(Math.fround(0.237) * j).toFixed(5)}`), text);
 
   // PCA at k = d = 30 beside the AE.
   await page.click('#cap-pca');
