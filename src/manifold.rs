@@ -448,8 +448,10 @@ pub fn tangent_backward(model: &Autoencoder, tw: &mut Tangents, m: usize, lambda
 }
 
 /// One forward + backward of the contractive AE on clean points `x: [m, 2]`:
-/// L = MSE(g(f(x)), x) + λ·mean‖∂h/∂x‖²_F, gradients left in the model's layers.
+/// L = MSE(g(f(x)), x) + λ·mean‖∂h/∂x‖²_F, gradients left in the model's layers. Untied models
+/// only (the lab never ties: its stacks are deeper than one layer).
 pub fn contractive_forward_backward(model: &mut Autoencoder, tw: &mut Tangents, x: ArrayView2<f32>, lambda: f32) -> LossParts {
+    assert!(!model.config.tied, "the stacked contractive gradient is written for untied weights");
     let m = x.nrows();
     model.forward(x);
     let recon = Loss::Mse.value_and_grad(model.output(m), x, tw.dxhat.slice_mut(s![..m, ..]));

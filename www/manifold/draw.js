@@ -338,7 +338,11 @@ export function drawLoss(ctx, data, dims) {
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const f of [0, 0.25, 0.5, 0.75, 1]) ctx.fillText(String(Math.round(f * maxStep)), X(f * maxStep), height - pad.bottom + 6);
+  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
+    ctx.textAlign = f === 1 ? 'right' : 'center';
+    ctx.fillText(Math.round(f * maxStep).toLocaleString('en'), X(f * maxStep), height - pad.bottom + 6);
+  }
+  ctx.textAlign = 'center';
   ctx.fillText('steps (mini-batches)', pad.left + w / 2, height - 16);
   ctx.strokeStyle = '#d5dbe3';
   ctx.strokeRect(pad.left + 0.5, pad.top + 0.5, w, h);
