@@ -26,8 +26,8 @@ function axes(ctx, w, h, pad, colors) {
 
 /**
  * Reconstruction error against code size d (log axis 1…1000): one point per run, digits and
- * probes in two colours, a line through each series in order of d.
- * @param {{d:number, digits:number, probes:number}[]} runs
+ * probes in two colours, a line through the runs of each model kind in order of d.
+ * @param {{d:number, label:string, digits:number, probes:number}[]} runs
  * @param {{width:number, height:number}} dims  CSS pixels
  * @param {{colors:{text:string, grid:string, digits:string, probes:string}}} opts
  */
@@ -53,13 +53,18 @@ export function drawSweep(ctx, runs, dims, opts) {
   ctx.textAlign = 'right';
   for (const f of [0, 0.5, 1]) ctx.fillText((ymax * f).toPrecision(2), pad.l - 4, y(ymax * f) + 4);
   const sorted = [...runs].sort((a, b) => a.d - b.d);
+  // Lines join only runs of the same model kind (label), in order of d; every run is a dot.
+  const groups = new Map();
+  for (const r of sorted) groups.set(r.label, [...(groups.get(r.label) ?? []), r]);
   for (const [key, color] of [['digits', colors.digits], ['probes', colors.probes]]) {
     ctx.strokeStyle = color;
     ctx.fillStyle = color;
     ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    sorted.forEach((r, i) => (i ? ctx.lineTo(x(r.d), y(r[key])) : ctx.moveTo(x(r.d), y(r[key]))));
-    ctx.stroke();
+    for (const g of groups.values()) {
+      ctx.beginPath();
+      g.forEach((r, i) => (i ? ctx.lineTo(x(r.d), y(r[key])) : ctx.moveTo(x(r.d), y(r[key]))));
+      ctx.stroke();
+    }
     for (const r of sorted) {
       ctx.beginPath();
       ctx.arc(x(r.d), y(r[key]), 3.5, 0, 2 * Math.PI);

@@ -418,7 +418,7 @@ export function mount(section, model) {
     const st = lab.lastStats;
     ui.penalty.textContent = j == null
       ? 'The penalty is defined here for a one-layer tanh code; this model has a linear code.'
-      : `${contractive ? '' : 'Not trained with the penalty. '}On ${r.count} digits: ‖∂h/∂x‖²_F = ${j.toFixed(4)}, λ‖∂h/∂x‖²_F = ${penalty.toFixed(5)} (λ = ${r.lambda})`
+      : `${contractive ? '' : 'Not trained with the penalty. '}On ${r.count} digits: ‖∂h/∂x‖²_F = ${j.toFixed(4)}, λ‖∂h/∂x‖²_F = ${penalty.toFixed(5)} (λ = ${Number(r.lambda.toPrecision(3))})`
         + (contractive && st?.steps ? `; last training batches: reconstruction ${st.recon.toFixed(5)}, penalty ${st.penalty.toFixed(5)}.` : '.');
     section.dataset.penalty = st && contractive ? String(st.penalty) : '';
     section.dataset.jacobian = j == null ? '' : String(j);
