@@ -47,7 +47,7 @@ export function mountFaceoff(section, model, compare) {
     el('option', { value: 'main' }, 'the main model above'));
   const count = el('input', { id: 'dn-fo-count', type: 'number', min: '100', max: '1000', step: '50', value: '200', inputmode: 'numeric' });
   const run = el('button', { type: 'button', class: 'primary', id: 'dn-fo-run' }, 'Run the face-off');
-  const error = el('p', { class: 'error', role: 'alert' });
+  const error = el('p', { class: 'error', 'aria-live': 'assertive' });
   const status = el('p', { class: 'status', 'aria-live': 'polite' });
   const rows = {
     mask: row('dn-fo-mask', 'mask (black: inpaint)'),

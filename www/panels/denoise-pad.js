@@ -81,7 +81,7 @@ export function mountPad(section, model, compare) {
   const go = el('button', { type: 'button', class: 'primary', id: 'dn-pad-go' }, 'Fill the hole');
   const reset = el('button', { type: 'button', id: 'dn-pad-reset' }, 'Back to the grey patch');
   const clear = el('button', { type: 'button', id: 'dn-pad-clear' }, 'Clear the patch');
-  const error = el('p', { class: 'error', role: 'alert' });
+  const error = el('p', { class: 'error', 'aria-live': 'assertive' });
   const readout = el('p', { class: 'status', id: 'dn-pad-readout', 'aria-live': 'polite' });
 
   box.append(

@@ -53,7 +53,7 @@ function mountCorruptions(section, model) {
   const strength = el('input', { id: 'dn-strength', type: 'number', inputmode: 'decimal' });
   const strengthLabel = el('label', { for: 'dn-strength' }, 'p');
   const hint = el('span', { class: 'hint' });
-  const error = el('p', { class: 'error', role: 'alert' });
+  const error = el('p', { class: 'error', 'aria-live': 'assertive' });
   const status = el('p', { class: 'status', 'aria-live': 'polite' });
   const canvases = { mask: null, xc: null, rec: null, clean: null };
   const rows = el('div', { class: 'rows' },
@@ -129,12 +129,12 @@ const SHOW_KERNELS = { standard: 30, denoising: 100 };
 function mountCompare(section) {
   const box = el('div', { class: 'dn-part', id: 'dn-compare' });
   const run = el('button', { type: 'button', class: 'primary', id: 'dn-compare-run' }, 'Run the notebook’s comparison');
-  const pause = el('button', { type: 'button', id: 'dn-compare-pause', disabled: '' }, 'Pause the comparison');
+  const pause = el('button', { type: 'button', id: 'dn-compare-pause', disabled: '' }, 'Hold the comparison');
   const mode = el('select', { id: 'dn-compare-mode' },
     el('option', { value: 'together' }, 'together (alternating batches)'),
     el('option', { value: 'sequential' }, 'one after the other'));
   const epochs = el('input', { id: 'dn-compare-epochs', type: 'number', min: '1', max: '200', step: '1', value: '20', inputmode: 'numeric' });
-  const error = el('p', { class: 'error', role: 'alert' });
+  const error = el('p', { class: 'error', 'aria-live': 'assertive' });
   const status = el('p', { class: 'status', 'aria-live': 'polite' }, 'Not started. Standard AE: d = 30; denoising AE: d = 500, dropout p = 0.5; both Adam, lr 10⁻³, batch 256, seed 0.');
   const kstd = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-standard', 'aria-label': 'Encoder kernels of the standard autoencoder', role: 'img' });
   const kdae = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-denoising', 'aria-label': 'Encoder kernels of the denoising autoencoder', role: 'img' });
@@ -221,7 +221,7 @@ function mountCompare(section) {
   function setRunning(on) {
     running = on;
     pause.disabled = !started;
-    pause.textContent = on ? 'Pause the comparison' : 'Resume the comparison';
+    pause.textContent = on ? 'Hold the comparison' : 'Continue the comparison'; // not “Pause”: that names the page's Train button
     box.dataset.running = String(on);
   }
 
