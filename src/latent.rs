@@ -115,8 +115,10 @@ pub const EXACT_PCA_MAX_D: usize = 128;
 pub const SUBSPACE_SWEEPS: usize = 150;
 
 /// Top-2 principal projection of `x: [k, d]` by subspace iteration on C = Xcᵀ·Xc/(k − 1),
-/// never forming C: V ← orthonormalise(Xcᵀ·(Xc·V)). Components signed like `crate::pca` (largest
-/// entry positive). Returns (`[k, 2]` coordinates, explained fraction).
+/// never forming C: V ← orthonormalise(Xcᵀ·(Xc·V)), both vectors in one pass over Xc, until the
+/// span stops moving (each old vector keeps ≥ 1 − 10⁻¹² of its length in the new span) or
+/// `SUBSPACE_SWEEPS` sweeps. Components signed like `crate::pca` (largest entry positive).
+/// Returns (`[k, 2]` coordinates, explained fraction).
 pub fn top2_projection(x: &[f32], k: usize, d: usize) -> (Vec<f32>, f32) {
     let mut mean = vec![0f64; d];
     for row in x.chunks(d) {
@@ -130,37 +132,62 @@ pub fn top2_projection(x: &[f32], k: usize, d: usize) -> (Vec<f32>, f32) {
     // Deterministic start: two fixed, non-degenerate vectors.
     let mut v: Vec<Vec<f64>> = (0..2).map(|c| (0..d).map(|j| ((j * (c + 2) + c) as f64 * 0.754_877_666).sin() + 0.1).collect()).collect();
     orthonormalise(&mut v);
-    let mut lam = [0f64; 2];
-    let mut t = vec![0f64; k];
+    let mut w = vec![vec![0f64; d]; 2];
     for _ in 0..SUBSPACE_SWEEPS {
-        for (c, vc) in v.iter_mut().enumerate() {
-            // t = Xc·v [k];  w = Xcᵀ·t / (k − 1) [d]
-            for (ti, row) in t.iter_mut().zip(xc.chunks(d)) {
-                *ti = row.iter().zip(vc.iter()).map(|(a, b)| a * b).sum();
+        // w_c = Xcᵀ·(Xc·v_c) / (k − 1), both c in one pass over the rows.
+        w.iter_mut().for_each(|wc| wc.iter_mut().for_each(|e| *e = 0.0));
+        for row in xc.chunks(d) {
+            let (mut t0, mut t1) = (0f64, 0f64);
+            for ((a, b0), b1) in row.iter().zip(&v[0]).zip(&v[1]) {
+                t0 += a * b0;
+                t1 += a * b1;
             }
-            let mut w = vec![0f64; d];
-            for (ti, row) in t.iter().zip(xc.chunks(d)) {
-                for (wj, a) in w.iter_mut().zip(row) {
-                    *wj += ti * a;
-                }
+            let (w0, w1) = w.split_at_mut(1);
+            for ((a, e0), e1) in row.iter().zip(w0[0].iter_mut()).zip(w1[0].iter_mut()) {
+                *e0 += t0 * a;
+                *e1 += t1 * a;
             }
-            w.iter_mut().for_each(|wj| *wj /= k as f64 - 1.0);
-            lam[c] = w.iter().zip(vc.iter()).map(|(a, b)| a * b).sum(); // Rayleigh quotient vᵀCv
-            *vc = w;
         }
-        orthonormalise(&mut v);
+        // (The 1/(k − 1) does not change the span; the 2×2 step below applies it.)
+        orthonormalise(&mut w);
+        // How much of each old vector lies in the new span.
+        let kept = |old: &[f64]| -> f64 { w.iter().map(|n| n.iter().zip(old).map(|(a, b)| a * b).sum::<f64>().powi(2)).sum() };
+        let converged = kept(&v[0]) > 1.0 - 1e-12 && kept(&v[1]) > 1.0 - 1e-12;
+        std::mem::swap(&mut v, &mut w);
+        if converged {
+            break;
+        }
     }
-    if lam[1] > lam[0] {
-        v.swap(0, 1);
-        lam.swap(0, 1);
-    }
+    // Within the converged span, rotate to the eigenvectors of the 2×2 projected covariance
+    // (the span is right long before the individual vectors settle when λ₁ ≈ λ₂).
+    let cv: Vec<Vec<f64>> = v
+        .iter()
+        .map(|vc| {
+            let mut out = vec![0f64; d];
+            for row in xc.chunks(d) {
+                let t: f64 = row.iter().zip(vc).map(|(a, b)| a * b).sum();
+                out.iter_mut().zip(row).for_each(|(o, a)| *o += t * a);
+            }
+            out.iter_mut().for_each(|o| *o /= k as f64 - 1.0);
+            out
+        })
+        .collect();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let (a, b, c) = (dot(&v[0], &cv[0]), dot(&v[0], &cv[1]), dot(&v[1], &cv[1]));
+    let theta = 0.5 * (2.0 * b).atan2(a - c); // rotation that diagonalises [[a, b], [b, c]]
+    let (cs, sn) = (theta.cos(), theta.sin());
+    let r0: Vec<f64> = v[0].iter().zip(&v[1]).map(|(p, q)| cs * p + sn * q).collect();
+    let r1: Vec<f64> = v[0].iter().zip(&v[1]).map(|(p, q)| -sn * p + cs * q).collect();
+    let l0 = cs * cs * a + 2.0 * cs * sn * b + sn * sn * c;
+    let l1 = sn * sn * a - 2.0 * cs * sn * b + cs * cs * c;
+    let (mut v, lam) = if l0 >= l1 { (vec![r0, r1], [l0, l1]) } else { (vec![r1, r0], [l1, l0]) };
     for vc in v.iter_mut() {
         let big = vc.iter().fold(0f64, |a, &b| if b.abs() > a.abs() { b } else { a });
         if big < 0.0 {
             vc.iter_mut().for_each(|e| *e = -*e);
         }
     }
-    let xy = xc.chunks(d).flat_map(|row| [row.iter().zip(&v[0]).map(|(a, b)| a * b).sum::<f64>() as f32, row.iter().zip(&v[1]).map(|(a, b)| a * b).sum::<f64>() as f32]).collect();
+    let xy = xc.chunks(d).flat_map(|row| [dot(row, &v[0]) as f32, dot(row, &v[1]) as f32]).collect();
     let explained = if total > 0.0 { ((lam[0] + lam[1]) / total) as f32 } else { 1.0 };
     (xy, explained)
 }

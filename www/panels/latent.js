@@ -264,6 +264,7 @@ export function mount(section, model) {
       const m = await model.call('latent_map', st.mapIdx);
       if (gen !== model.generation) return;
       st.mapCost = performance.now() - t0;
+      section.dataset.mapMs = st.mapCost.toFixed(0); // measured, for the record and the tests
       st.map = m;
       st.lastMap = performance.now();
       drawMap();
@@ -450,6 +451,7 @@ export function mount(section, model) {
       const r = await model.call('latent_anomalies', ANOMALY_NORMAL, ANOMALY_PER_KIND, Number($('.lat-shift').value), Number($('.lat-angle').value), drawn);
       if (gen !== model.generation) return;
       st.anomCost = performance.now() - t0;
+      section.dataset.anomalyMs = st.anomCost.toFixed(0);
       st.lastAnom = performance.now();
       st.dirtyAnom = false;
       st.report = r;
