@@ -221,6 +221,9 @@ test('denoising panel: the notebook comparison trains both models; phone width',
     await page.waitForSelector('#dn-pad[data-fills="1"]', { timeout: TIMEOUT });
     const energy = JSON.parse(await page.getAttribute('#dn-pad', 'data-energy'));
     assert.equal(energy.length, 11);
+    // A ready-made patch (the keyboard's way): the bottom half is 14 rows of 28 pixels.
+    await page.locator('#dn-pad-patch').selectOption('bottom');
+    await page.waitForSelector('#dn-pad[data-holes="392"]', { timeout: TIMEOUT });
     for (let i = 1; i < energy.length; i++) assert.ok(energy[i] <= energy[i - 1], `energy rose at ${i}`);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `no horizontal scroll at phone width (${width})`);

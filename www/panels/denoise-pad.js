@@ -8,6 +8,15 @@ const N = 784;
 const SIDE = 28;
 const FIRST_DIGIT = 9007;
 
+/** Ready-made holes (also the keyboard's way to make one): is pixel (r, c) unknown? */
+const PATCHES = {
+  centre: ['10×10 square in the middle', (r, c) => r >= 9 && r < 19 && c >= 9 && c < 19],
+  top: ['top half', (r) => r < 14],
+  bottom: ['bottom half', (r) => r >= 14],
+  left: ['left half', (r, c) => c < 14],
+  right: ['right half', (r, c) => c >= 14],
+};
+
 /** Paint `x` (784 values in [lo, hi]) into a 28×28 canvas; hole pixels tinted blue. */
 export function drawPad(ctx, x, hole, lo, hi) {
   const img = ctx.createImageData(SIDE, SIDE);
@@ -78,6 +87,7 @@ export function mountPad(section, model, compare) {
     el('option', { value: 'projection' }, 'projection x_U ← D(E(x))_U'),
     el('option', { value: 'gradient' }, 'gradient descent on ‖x − D(E(x))‖²'));
   const iters = el('input', { id: 'dn-pad-iters', type: 'number', min: '1', max: '500', step: '1', value: '60', inputmode: 'numeric' });
+  const patch = el('select', { id: 'dn-pad-patch' }, ...Object.entries(PATCHES).map(([k, [label]]) => el('option', { value: k }, label)));
   const go = el('button', { type: 'button', class: 'primary', id: 'dn-pad-go' }, 'Fill the hole');
   const reset = el('button', { type: 'button', id: 'dn-pad-reset' }, 'Back to the grey patch');
   const clear = el('button', { type: 'button', id: 'dn-pad-clear' }, 'Clear the patch');
@@ -94,6 +104,7 @@ export function mountPad(section, model, compare) {
     el('div', { class: 'dn-controls' },
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-source' }, 'Autoencoder'), source),
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-digit' }, 'Digit number'), digit),
+      el('div', { class: 'field' }, el('label', { for: 'dn-pad-patch' }, 'Start from a patch'), patch),
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-tool' }, 'Tool'), tool),
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-brush' }, 'Brush'), brush),
       el('div', { class: 'field' }, el('label', { for: 'dn-pad-method' }, 'Method'), method),
@@ -118,7 +129,8 @@ export function mountPad(section, model, compare) {
 
   function defaultHole() {
     st.hole.fill(0);
-    for (let r = 9; r < 19; r++) for (let c = 9; c < 19; c++) st.hole[r * SIDE + c] = 1;
+    const inside = PATCHES[patch.value][1];
+    for (let r = 0; r < SIDE; r++) for (let c = 0; c < SIDE; c++) st.hole[r * SIDE + c] = inside(r, c) ? 1 : 0;
   }
 
   function greyOut() {
@@ -267,6 +279,7 @@ export function mountPad(section, model, compare) {
     }
   });
   reset.addEventListener('click', () => { if (!st.clean) return; st.stop = true; greyOut(); show(); onePass(); });
+  patch.addEventListener('change', () => { if (!st.clean) return; st.stop = true; defaultHole(); greyOut(); show(); onePass(); });
   clear.addEventListener('click', () => { if (!st.clean) return; st.stop = true; st.hole.fill(0); greyOut(); show(); onePass(); });
   digit.addEventListener('change', load);
   source.addEventListener('change', () => { st.stop = true; load(); });
