@@ -50,12 +50,12 @@ export function mountFaceoff(section, model, compare) {
   const error = el('p', { class: 'error', 'aria-live': 'assertive' });
   const status = el('p', { class: 'status', 'aria-live': 'polite' });
   const rows = {
-    mask: row('dn-fo-mask', 'mask (black: inpaint)'),
-    xc: row('dn-fo-xc', 'corrupted x̃'),
-    ae: row('dn-fo-ae', 'autoencoder'),
-    telea: row('dn-fo-telea', 'OpenCV Telea'),
-    ns: row('dn-fo-ns', 'OpenCV Navier–Stokes'),
-    clean: row('dn-fo-clean', 'clean x'),
+    mask: row('dn-fo-mask', 'mask (black: inpaint)', SHOWN),
+    xc: row('dn-fo-xc', 'corrupted x̃', SHOWN),
+    ae: row('dn-fo-ae', 'autoencoder', SHOWN),
+    telea: row('dn-fo-telea', 'OpenCV Telea', SHOWN),
+    ns: row('dn-fo-ns', 'OpenCV Navier–Stokes', SHOWN),
+    clean: row('dn-fo-clean', 'clean x', SHOWN),
   };
   const table = el('table', { class: 'dn-table', id: 'dn-fo-table' });
   box.append(

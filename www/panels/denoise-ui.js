@@ -9,9 +9,13 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-/** A <figure class="row"> with caption and a pixelated canvas: {fig, canvas, ctx}. */
-export function row(id, caption) {
-  const canvas = el('canvas', { id, role: 'img', 'aria-label': caption, width: '1', height: '28' });
+/**
+ * A <figure class="row"> with caption and a pixelated canvas for `count` digits: {fig, canvas, ctx}.
+ * The canvas starts at the row's final size, so the layout does not jump (or, at 1×28, stretch
+ * to a very tall empty canvas) before the first drawing.
+ */
+export function row(id, caption, count = 8) {
+  const canvas = el('canvas', { id, role: 'img', 'aria-label': caption, width: String(count * 28 + (count - 1) * 2), height: '28' });
   const fig = el('figure', { class: 'row' }, el('figcaption', {}, caption), canvas);
   return { fig, canvas, ctx: canvas.getContext('2d') };
 }

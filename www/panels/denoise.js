@@ -136,8 +136,10 @@ function mountCompare(section) {
   const epochs = el('input', { id: 'dn-compare-epochs', type: 'number', min: '1', max: '200', step: '1', value: '20', inputmode: 'numeric' });
   const error = el('p', { class: 'error', 'aria-live': 'assertive' });
   const status = el('p', { class: 'status', 'aria-live': 'polite' }, 'Not started. Standard AE: d = 30; denoising AE: d = 500, dropout p = 0.5; both Adam, lr 10⁻³, batch 256, seed 0.');
-  const kstd = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-standard', 'aria-label': 'Encoder kernels of the standard autoencoder', role: 'img' });
-  const kdae = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-denoising', 'aria-label': 'Encoder kernels of the denoising autoencoder', role: 'img' });
+  // Sized as their final grids (10 columns: 3 rows of 30, 10 rows of 100) before the first frame.
+  const grid = (count) => gridSize(count, 10, SIDE, GAP);
+  const kstd = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-standard', 'aria-label': 'Encoder kernels of the standard autoencoder', role: 'img', width: String(grid(30).width), height: String(grid(30).height) });
+  const kdae = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-denoising', 'aria-label': 'Encoder kernels of the denoising autoencoder', role: 'img', width: String(grid(100).width), height: String(grid(100).height) });
   const r = {
     xc: row('dn-cmp-xc', 'corrupted x̃ (p = 0.5)'),
     std: row('dn-cmp-std', 'standard AE'),
