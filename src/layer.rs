@@ -4,7 +4,7 @@
 
 use crate::activation::Activation;
 use crate::rng::Rng;
-use ndarray::linalg::general_mat_mul;
+use crate::gemm::gemm;
 use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
 
 /// A dense layer with parameters, gradients and activation buffers.
@@ -67,7 +67,7 @@ impl Dense {
         debug_assert!(m <= self.max_batch() && x.ncols() == self.inp());
         let mut y = self.y.slice_mut(s![..m, ..]);
         // y = x·Wᵀ, then + b broadcast over rows, then act.
-        general_mat_mul(1.0, &x, &self.w.t(), 0.0, &mut y);
+        gemm(1.0, x, self.w.t(), 0.0, &mut y);
         for mut row in y.rows_mut() {
             row += &self.b;
         }
@@ -98,7 +98,7 @@ impl Dense {
             self.act.backward(y.as_slice().unwrap(), dy, dz.as_slice_mut().unwrap());
         }
         let dz = self.dz.slice(s![..m, ..]);
-        general_mat_mul(1.0, &dz.t(), &x, 0.0, &mut self.gw);
+        gemm(1.0, dz.t(), x, 0.0, &mut self.gw.view_mut());
         // Column sums of dz, row by row (cache friendly; no temporary).
         self.gb.fill(0.0);
         for row in dz.axis_iter(Axis(0)) {
@@ -106,7 +106,7 @@ impl Dense {
         }
         if want_dx {
             let mut dx = self.dx.slice_mut(s![..m, ..]);
-            general_mat_mul(1.0, &dz, &self.w, 0.0, &mut dx);
+            gemm(1.0, dz, self.w.view(), 0.0, &mut dx);
         }
     }
 

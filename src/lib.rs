@@ -9,6 +9,7 @@ pub mod rng;
 pub mod data;
 pub mod activation;
 pub mod autoencoder;
+pub mod gemm;
 pub mod layer;
 pub mod corruption;
 pub mod objective;
