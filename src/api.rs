@@ -312,7 +312,6 @@ impl Trainer {
     }
 }
 
-
 // ---- issue 5: latent space — interpolation, codes, drawing, anomalies (src/latent.rs, www/panels/latent*.js) ----
 
 /// `{key: value, ...}` as a plain JS object (typed arrays stay typed arrays).
@@ -338,14 +337,14 @@ impl Trainer {
     }
 
     /// The latent map of images `idx`: `{xy: Float32Array [k, 2], labels: Uint8Array [k],
-    /// explained, method}` — the code itself for d = 2, (code, label + jitter) for d = 1, else the
+    /// explained, method, mean: [d], components: [2, d]}` — the code itself for d = 2, (code, label + jitter) for d = 1, else the
     /// first two principal components of the k codes; `explained` is their share of the variance.
     pub fn latent_map(&mut self, idx: &[u32]) -> Result<JsValue, JsError> {
         let x = self.inner.inputs(idx).map_err(js)?;
         let codes = self.inner.encode_rows(&x).map_err(js)?;
         let labels: Vec<u8> = idx.iter().map(|&i| self.inner.data().label(i as usize)).collect();
         let d = self.inner.settings().d;
-        let (xy, explained) = crate::latent::project_codes(&codes, idx.len(), d, &labels).map_err(js)?;
+        let m = crate::latent::map_projection(&codes, idx.len(), d, &labels).map_err(js)?;
         let method = match d {
             1 => "code",
             2 => "code",
@@ -353,11 +352,19 @@ impl Trainer {
             _ => "pca-subspace",
         };
         latent_object(vec![
-            ("xy", latent_f32(&xy)),
+            ("xy", latent_f32(&m.xy)),
             ("labels", js_sys::Uint8Array::from(labels.as_slice()).into()),
-            ("explained", JsValue::from_f64(explained as f64)),
+            ("explained", JsValue::from_f64(m.explained as f64)),
             ("method", JsValue::from_str(method)),
+            ("mean", latent_f32(&m.mean)),
+            ("components", latent_f32(&m.components)),
         ])
+    }
+
+    /// Images D(mean + z₁·v₁ + z₂·v₂) of map points `xy` `[m, 2]`, with the `mean` and
+    /// `components` a `latent_map` returned: Float32Array `[m, 784]` (what lies between the dots).
+    pub fn latent_decode_xy(&mut self, mean: &[f32], components: &[f32], xy: &[f32]) -> Result<Vec<f32>, JsError> {
+        crate::latent::decode_map_points(&mut self.inner, mean, components, xy).map_err(js)
     }
 
     /// MNIST-like preprocessing of a drawing (`ink` `[h, w]`, 0 paper … 1 ink): bounding box to

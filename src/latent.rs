@@ -75,6 +75,23 @@ fn check_finite(x: &[f32], what: &str) -> Result<()> {
 /// the first two principal components of these codes. Returns `([k, 2], explained)` where
 /// `explained` is the fraction of the codes' variance the two axes carry (1 for d ≤ 2).
 pub fn project_codes(codes: &[f32], k: usize, d: usize, labels: &[u8]) -> Result<(Vec<f32>, f32)> {
+    let m = map_projection(codes, k, d, labels)?;
+    Ok((m.xy, m.explained))
+}
+
+/// The latent map's projection and its way back: a map point z = (z₁, z₂) stands for the code
+/// h = mean + z₁·v₁ + z₂·v₂ (`components` `[2, d]` = v₁, v₂). For d = 2 that is h = z; for d = 1,
+/// h = z₁ (v₂ = 0: the vertical axis is the label); otherwise the plane of the two principal axes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapProjection {
+    pub xy: Vec<f32>,
+    pub explained: f32,
+    pub mean: Vec<f32>,
+    pub components: Vec<f32>,
+}
+
+/// See [`project_codes`]; also returns the basis that [`decode_map_points`] needs.
+pub fn map_projection(codes: &[f32], k: usize, d: usize, labels: &[u8]) -> Result<MapProjection> {
     if k == 0 || d == 0 || codes.len() != k * d || labels.len() != k {
         return Err(Error::Shape(format!("codes must be [k, d] with k labels: {} values, k = {k}, d = {d}, {} labels", codes.len(), labels.len())));
     }
@@ -88,21 +105,23 @@ pub fn project_codes(codes: &[f32], k: usize, d: usize, labels: &[u8]) -> Result
                     [codes[i], labels[i] as f32 + j as f32]
                 })
                 .collect();
-            Ok((xy, 1.0))
+            Ok(MapProjection { xy, explained: 1.0, mean: vec![0.0], components: vec![1.0, 0.0] })
         }
-        2 => Ok((codes.to_vec(), 1.0)),
+        2 => Ok(MapProjection { xy: codes.to_vec(), explained: 1.0, mean: vec![0.0; 2], components: vec![1.0, 0.0, 0.0, 1.0] }),
         _ => {
             if k < 2 {
                 return Err(Error::Shape("PCA of the codes needs at least two digits".into()));
             }
-            let (xy, explained) = if d <= EXACT_PCA_MAX_D {
+            let mut m = if d <= EXACT_PCA_MAX_D {
                 let pca = crate::pca::Pca::fit(codes, k, d, 2)?;
                 let ev: f32 = pca.explained_variance.iter().sum();
-                (pca.transform(codes)?, if pca.total_variance > 0.0 { ev / pca.total_variance } else { 1.0 })
+                let explained = if pca.total_variance > 0.0 { ev / pca.total_variance } else { 1.0 };
+                MapProjection { xy: pca.transform(codes)?, explained, mean: pca.mean, components: pca.components }
             } else {
                 top2_projection(codes, k, d)
             };
-            Ok((xy, explained.clamp(0.0, 1.0)))
+            m.explained = m.explained.clamp(0.0, 1.0);
+            Ok(m)
         }
     }
 }
@@ -118,8 +137,8 @@ pub const SUBSPACE_SWEEPS: usize = 150;
 /// never forming C: V ← orthonormalise(Xcᵀ·(Xc·V)), both vectors in one pass over Xc, until the
 /// span stops moving (each old vector keeps ≥ 1 − 10⁻¹² of its length in the new span) or
 /// `SUBSPACE_SWEEPS` sweeps. Components signed like `crate::pca` (largest entry positive).
-/// Returns (`[k, 2]` coordinates, explained fraction).
-pub fn top2_projection(x: &[f32], k: usize, d: usize) -> (Vec<f32>, f32) {
+/// Returns the coordinates `[k, 2]`, explained fraction, mean and the two axes.
+pub fn top2_projection(x: &[f32], k: usize, d: usize) -> MapProjection {
     let mut mean = vec![0f64; d];
     for row in x.chunks(d) {
         for (m, &v) in mean.iter_mut().zip(row) {
@@ -189,7 +208,23 @@ pub fn top2_projection(x: &[f32], k: usize, d: usize) -> (Vec<f32>, f32) {
     }
     let xy = xc.chunks(d).flat_map(|row| [dot(row, &v[0]) as f32, dot(row, &v[1]) as f32]).collect();
     let explained = if total > 0.0 { ((lam[0] + lam[1]) / total) as f32 } else { 1.0 };
-    (xy, explained)
+    let components = v.iter().flatten().map(|&e| e as f32).collect();
+    MapProjection { xy, explained, mean: mean.iter().map(|&m| m as f32).collect(), components }
+}
+
+/// The images D(h) of map points `xy` `[m, 2]`, h = mean + z₁·v₁ + z₂·v₂ with the basis of a
+/// [`MapProjection`] (`mean` `[d]`, `components` `[2, d]`): `[m, 784]`. What the lecture's 2-D
+/// latent plots show between the digits.
+pub fn decode_map_points(t: &mut Trainer, mean: &[f32], components: &[f32], xy: &[f32]) -> Result<Vec<f32>> {
+    let d = t.settings().d;
+    if mean.len() != d || components.len() != 2 * d || xy.is_empty() || xy.len() % 2 != 0 || xy.len() > 2 * 4096 {
+        return Err(Error::Shape(format!("map basis must be [d] and [2, d] for d = {d}, points [m, 2] (m ≤ 4096); got {}, {}, {}", mean.len(), components.len(), xy.len())));
+    }
+    check_finite(xy, "a map point")?;
+    check_finite(mean, "the map's mean")?;
+    check_finite(components, "the map's axes")?;
+    let h: Vec<f32> = xy.chunks(2).flat_map(|z| (0..d).map(move |j| mean[j] + z[0] * components[j] + z[1] * components[d + j])).collect();
+    t.decode_rows(&h)
 }
 
 /// Gram–Schmidt on the vectors in place (a vector that vanishes is replaced by a unit axis).

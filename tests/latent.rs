@@ -114,6 +114,34 @@ fn pca_projection_matches_numpy_subspace_path() {
 }
 
 #[test]
+fn map_points_decode_to_the_codes_they_stand_for() {
+    // A point of the map decodes to D(h) of the code it projects; for d = 2 exactly D(code), for
+    // d = 30 (exact PCA) and d = 200 (subspace) D(mean + z·V), the code's projection on the plane.
+    for d in [2usize, 30, 200] {
+        let mut t = trainer(Settings { d, ..Settings::default() });
+        t.step(3).unwrap();
+        let idx: Vec<u32> = (0..60).map(|i| i * 100).collect();
+        let x = t.inputs(&idx).unwrap();
+        let codes = t.encode_rows(&x).unwrap();
+        let labels = vec![0u8; 60];
+        let m = latent::map_projection(&codes, 60, d, &labels).unwrap();
+        let img = latent::decode_map_points(&mut t, &m.mean, &m.components, &m.xy[..4]).unwrap();
+        assert_eq!(img.len(), 2 * N);
+        // The same through the engine's decoder, h computed here.
+        let h: Vec<f32> = (0..2).flat_map(|r| (0..d).map(|j| m.mean[j] + m.xy[2 * r] * m.components[j] + m.xy[2 * r + 1] * m.components[d + j]).collect::<Vec<_>>()).collect();
+        assert!(max_abs_diff(&img, &t.decode_rows(&h).unwrap()) < 1e-6);
+        if d == 2 {
+            assert!(max_abs_diff(&img, &t.decode_rows(&codes[..4]).unwrap()) < 1e-6);
+        }
+        // The axes are orthonormal.
+        let dot = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+        let (v1, v2) = m.components.split_at(d);
+        assert!((dot(v1, v1) - 1.0).abs() < 1e-4 && (dot(v2, v2) - 1.0).abs() < 1e-4 && dot(v1, v2).abs() < 1e-4, "d = {d}");
+        assert!(latent::decode_map_points(&mut t, &m.mean[1..], &m.components, &m.xy[..2]).is_err());
+    }
+}
+
+#[test]
 fn map_of_small_codes() {
     // d = 2: the codes themselves; d = 1: (code, label ± 0.3).
     let (xy, ex) = latent::project_codes(&[1.0, 2.0, 3.0, 4.0], 2, 2, &[5, 6]).unwrap();

@@ -170,6 +170,15 @@ test('d = 2 plots the code itself, d = 1 and the denoising AE work, at phone wid
     assert.match(readout, /d = \d+/, hash);
     // The strips are filled for the default pair, and the page does not scroll sideways.
     assert.ok(spread((await grey(page, '.lat-strip-latent')).px) > 0, `${hash}: latent strip painted`);
+    // Between the dots the map decodes the point under the pointer (top-left corner: no dots).
+    await page.locator('.lat-map').scrollIntoViewIfNeeded();
+    const box = await page.locator('.lat-map').boundingBox();
+    const d0 = await counter(page, 'decoded');
+    await page.mouse.move(box.x + 3, box.y + 3);
+    await page.mouse.move(box.x + 4, box.y + 4);
+    await waitCounter(page, 'decoded', d0);
+    assert.equal(await page.textContent('.lat-tip span'), 'D(h)');
+    assert.ok(spread((await grey(page, '.lat-tip canvas')).px) >= 0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${hash}: page wider than the phone by ${overflow}px`);
     assert.deepEqual(errors, [], hash);

@@ -21,7 +21,7 @@ export function fitCanvas(ctx, cssHeight) {
 
 /**
  * The latent map: points `xy` [k, 2] coloured by `labels` [k]. Returns the view transform
- * `{toScreen(x, y) -> [px, py]}` so the caller can hit-test in CSS pixels.
+ * `{toScreen(x, y) -> [px, py], toData(px, py) -> [x, y]}` (CSS pixels) for hit tests and decoding.
  * opts: {marks: [{i, text}], cursor: index or -1}
  */
 export function drawScatter(ctx, xy, labels, opts = {}) {
@@ -41,6 +41,7 @@ export function drawScatter(ctx, xy, labels, opts = {}) {
   const sx = (w - 2 * pad) / (x1 - x0);
   const sy = (h - 2 * pad) / (y1 - y0);
   const toScreen = (x, y) => [pad + (x - x0) * sx, h - pad - (y - y0) * sy]; // y up
+  const toData = (px, py) => [x0 + (px - pad) / sx, y0 + (h - pad - py) / sy];
   ctx.clearRect(0, 0, w, h);
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, w, h);
@@ -73,7 +74,7 @@ export function drawScatter(ctx, xy, labels, opts = {}) {
     ctx.lineWidth = 2;
     ctx.strokeRect(px - 6, py - 6, 12, 12);
   }
-  return { toScreen };
+  return { toScreen, toData };
 }
 
 /** The code h as a bar chart: one bar per unit, from 0, scaled to ±max(1, max|h|). */

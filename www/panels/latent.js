@@ -69,7 +69,8 @@ const HTML = `
   <p class="explain lat-map-explain">The codes of 1,000 digits. With <span class="math">d = 2</span> the code is
     plotted as it is; with more dimensions, on its first two principal components. Training pulls the classes
     apart although it never sees a label: the structure comes from the images alone. Point at a dot to see its
-    digit; click (or focus the map, ← → and Enter) to pick it for the interpolation.</p>
+    digit, between the dots to see what the decoder makes of that point; click (or focus the map, ← → and
+    Enter) to pick it for the interpolation.</p>
   <div class="lat-map-wrap">
     <canvas class="lat-map" tabindex="0" role="img" aria-label="Latent map of 1,000 test digits coloured by label" aria-describedby="lat-map-readout"></canvas>
     <div class="lat-tip" hidden><canvas class="pix" width="28" height="28"></canvas><span></span></div>
@@ -289,7 +290,7 @@ export function mount(section, model) {
   }
   function nearest(px, py) {
     if (!st.view || !st.map) return -1;
-    let best = -1, bd = 12 * 12;
+    let best = -1, bd = 6 * 6; // within 6 px of a dot: that digit; farther: the decoded point
     const k = st.map.labels.length;
     for (let i = 0; i < k; i++) {
       const [sx, sy] = st.view.toScreen(st.map.xy[2 * i], st.map.xy[2 * i + 1]);
@@ -304,18 +305,58 @@ export function mount(section, model) {
     drawDigitRow(c.getContext('2d'), st.mapInputs.subarray(i * N, (i + 1) * N), { count: 1, side: SIDE, gap: 0 }, st.info);
     tip.querySelector('span').textContent = `${st.mapLabels[i]}`;
     tip.hidden = false;
-    const w = mapCanvas.clientWidth;
-    tip.style.left = `${Math.min(w - 70, px + 10)}px`;
-    tip.style.top = `${Math.max(0, py - 70)}px`;
+    placeTip(px, py);
     $('.lat-map-readout').textContent = `digit ${st.mapLabels[i]} (image ${st.mapIdx[i]}) at (${st.map.xy[2 * i].toFixed(2)}, ${st.map.xy[2 * i + 1].toFixed(2)}) — click to pick it as ${st.target}`;
   }
   const local = (e) => { const r = mapCanvas.getBoundingClientRect(); return [e.clientX - r.left, e.clientY - r.top]; };
-  mapCanvas.addEventListener('pointermove', (e) => { const [x, y] = local(e); showTip(nearest(x, y), x, y); });
+  // Between the dots: decode the map point, D(mean + z₁v₁ + z₂v₂) — what the lecture's 2-D latent
+  // plots show. One question in flight; the latest point wins.
+  let decoding = false;
+  let wanted = null;
+  async function showDecoded(px, py) {
+    wanted = [px, py];
+    if (decoding || !st.map || !st.view) return;
+    decoding = true;
+    try {
+      while (wanted) {
+        const [qx, qy] = wanted;
+        wanted = null;
+        const z = st.view.toData(qx, qy);
+        const img = await model.call('latent_decode_xy', st.map.mean, st.map.components, Float32Array.from(z));
+        if (tip.dataset.mode !== 'decoded') continue;
+        const c = tip.querySelector('canvas');
+        drawDigitRow(c.getContext('2d'), img, { count: 1, side: SIDE, gap: 0 }, st.info);
+        tip.querySelector('span').textContent = 'D(h)';
+        tip.hidden = false;
+        placeTip(qx, qy);
+        st.decoded = { img, z };
+        $('.lat-map-readout').textContent = `between the dots: the decoder’s image of the map point (${z[0].toFixed(2)}, ${z[1].toFixed(2)}) — click to pick it as ${st.target}`;
+        count('decoded');
+      }
+    } catch (e) {
+      $('.lat-map-readout').textContent = e.message;
+    } finally {
+      decoding = false;
+    }
+  }
+  function placeTip(px, py) {
+    const w = mapCanvas.clientWidth;
+    tip.style.left = `${Math.min(w - 90, px + 10)}px`;
+    tip.style.top = `${Math.max(0, py - 70)}px`;
+  }
+  mapCanvas.addEventListener('pointermove', (e) => {
+    const [x, y] = local(e);
+    const i = nearest(x, y);
+    tip.dataset.mode = i >= 0 ? 'digit' : 'decoded';
+    if (i >= 0) showTip(i, x, y);
+    else showDecoded(x, y);
+  });
   mapCanvas.addEventListener('pointerleave', () => { tip.hidden = true; });
   mapCanvas.addEventListener('click', (e) => {
     const [x, y] = local(e);
     const i = nearest(x, y);
     if (i >= 0) pickMap(i);
+    else if (st.decoded) pick(st.decoded.img.slice(), `(map point ${st.decoded.z.map((v) => v.toFixed(1)).join(', ')})`);
   });
   function pickMap(i) {
     const x = st.mapInputs.slice(i * N, (i + 1) * N);
@@ -329,6 +370,7 @@ export function mount(section, model) {
       st.cursor = st.cursor < 0 ? (e.key === 'ArrowRight' ? 0 : k - 1) : (st.cursor + (e.key === 'ArrowRight' ? 1 : k - 1)) % k;
       drawMap();
       const [sx, sy] = st.view.toScreen(st.map.xy[2 * st.cursor], st.map.xy[2 * st.cursor + 1]);
+      tip.dataset.mode = 'digit';
       showTip(st.cursor, sx, sy);
       e.preventDefault();
     } else if ((e.key === 'Enter' || e.key === ' ') && st.cursor >= 0) {
