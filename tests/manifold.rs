@@ -355,7 +355,6 @@ fn views_have_their_shapes() {
 // layer.rs uses the allocation-free `gemm` (src/gemm.rs, in progress). The lab's own code (the
 // tangent passes, batching, corruption, reconstruction) allocates nothing.
 #[test]
-#[ignore = "needs layer.rs on the allocation-free gemm"]
 fn a_training_step_allocates_nothing_after_warm_up() {
     for variant in [Variant::Standard, Variant::Denoising, Variant::Contractive] {
         // 400 points in batches of 64: epochs end with a partial batch and a re-shuffle.
