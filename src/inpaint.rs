@@ -202,7 +202,7 @@ pub fn minimise(model: &mut Autoencoder, x0: &[f32], unknown: &[f32], method: Me
         }
         energy.push(e);
     }
-    Ok(Minimised { x: x.into_raw_vec(), energy, step: alpha })
+    Ok(Minimised { x: x.into_raw_vec_and_offset().0, energy, step: alpha })
 }
 
 /// The notebook's 8-bit image for `cv2.inpaint`: `((img_bad / 4 + 0.5) * 255).byte()` of the
