@@ -5,42 +5,24 @@
 // done, steps, epoch, loss, generation) that are set in the same animation frame that draws the
 // canvases, so a test that waits for an attribute then reads a canvas sees that frame's pixels.
 
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, copyFile, mkdtemp, symlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { ROOT, DIST, RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = `${ROOT}dist`;
-const RESULTS = `${ROOT}test-results`;
-const TIMEOUT = 60_000; // for waits on training, on a machine shared with builds
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}/index.html`) && existsSync(`${DIST}/pkg`), 'dist/ is missing: run `make dist` first');
-  await mkdir(RESULTS, { recursive: true });
-  server = await startServer(DIST, 0);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser(['index.html', 'pkg']);
 
 /**
  * A fresh context and page on `hash`, recording every request (the worker's too), console errors,
  * uncaught page errors, and main-thread long tasks (PerformanceObserver installed before any script).
  */
 async function open(hash = '', { viewport = { width: 1280, height: 900 }, route } = {}) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   const requests = [];
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));
@@ -54,7 +36,7 @@ async function open(hash = '', { viewport = { width: 1280, height: 900 }, route 
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(server.url + hash);
+  await page.goto(env.server.url + hash);
   return { context, page, requests, errors };
 }
 
@@ -93,7 +75,7 @@ async function pixels(page, id) {
 test('loads with no console error and no request outside its own origin', async () => {
   const { context, page, requests, errors } = await open();
   await ready(page);
-  const origin = new URL(server.url).origin;
+  const origin = new URL(env.server.url).origin;
   const outside = requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:'));
   assert.deepEqual(outside, [], 'requests outside the page origin');
   // The worker's own requests are recorded too: the wasm and both data files.
@@ -117,7 +99,7 @@ test('works from a sub-path: every URL is relative', async () => {
   await mkdir(join(top, 'some'));
   await symlink(DIST, join(top, 'some', 'sub-path'), 'dir');
   const sub = await startServer(top, 0);
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const requests = [];
   context.on('request', (r) => requests.push(new URL(r.url()).pathname));
   const page = await context.newPage();

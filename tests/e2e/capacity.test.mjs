@@ -5,43 +5,22 @@
 // The panel exposes what it drew on its <section> as data-* (generation, d, tied, loss, lambda,
 // penalty, jacobian, psnr, probe-errors, pca-mse), set in the same call that writes the text.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = `${ROOT}dist`;
-const RESULTS = `${ROOT}test-results`;
-const TIMEOUT = 60_000;
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}/index.html`) && existsSync(`${DIST}/pkg`), 'dist/ is missing: run `make dist` first');
-  await mkdir(RESULTS, { recursive: true });
-  server = await startServer(DIST, 0);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser(['index.html', 'pkg']);
 
 const SEL = '#panel-capacity';
 
 async function open(hash, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   const errors = [];
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(server.url + hash);
+  await page.goto(env.server.url + hash);
   await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
   return { context, page, errors };
 }

@@ -4,35 +4,15 @@
 // opencv.js from dist/vendor/ only when asked and gives the same bytes as Python's OpenCV
 // (tests/oracles/inpaint-cases.json, made by tests/oracles/inpaint_opencv.py); the notebook's
 // comparison trains both models and draws their kernels; no console error; nothing off-origin.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { readFileSync } from 'node:fs';
 import { toCv, fromCv, mse } from '../../www/panels/denoise-faceoff.js';
+import { ROOT, RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = `${ROOT}dist`;
-const RESULTS = `${ROOT}test-results`;
-const TIMEOUT = 60_000;
 const ORACLE = JSON.parse(readFileSync(`${ROOT}tests/oracles/inpaint-cases.json`, 'utf8'));
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}/index.html`) && existsSync(`${DIST}/vendor/opencv.js`), 'dist/ (with vendor/opencv.js) is missing: run `make dist` first');
-  await mkdir(RESULTS, { recursive: true });
-  server = await startServer(DIST, 0);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser(['index.html', 'vendor/opencv.js']);
 
 // The notebook's mapping, worked by hand for p = 0.5 (noise 0 or 2, x̃ = x·noise):
 // ((x̃/4 + 0.5)·255).byte(): 2 → 255, −2 → 0, 1 → 191.25 → 191, 0 → 127.5 → 127, −0.5 → 95.6 → 95;
@@ -47,14 +27,14 @@ test('face-off: the notebook mapping to 8 bits and the error measures', () => {
 });
 
 async function open(viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   const requests = [];
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
   return { context, page, requests, errors };
 }
@@ -179,7 +159,7 @@ test('denoising panel: rows, painting and fill, face-off with opencv.js, while t
     for (const d of diffs) assert.match(d, /telea 0, ns 0$/, d);
 
     await section.screenshot({ path: `${RESULTS}/denoise-1280.png` });
-    const origin = new URL(server.url).origin;
+    const origin = new URL(env.server.url).origin;
     assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
     assert.deepEqual(errors, []);
   } finally {

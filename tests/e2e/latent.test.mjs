@@ -7,38 +7,20 @@
 // The panel counts what it paints in data-* attributes of its <section> (interp, map, drawn,
 // anomaly, selected), set right after the canvases are drawn.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { TIMEOUT, useBrowser } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = `${ROOT}dist`;
-const TIMEOUT = 60_000;
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}/index.html`) && existsSync(`${DIST}/pkg`), 'dist/ is missing: run `make dist` first');
-  server = await startServer(DIST, 0);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser(['index.html', 'pkg']);
 
 async function open(hash, viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(server.url + hash);
+  await page.goto(env.server.url + hash);
   await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
   await page.waitForSelector('#panel-latent[data-map][data-anomaly]', { timeout: TIMEOUT });
   return { context, page, errors };
@@ -143,7 +125,10 @@ test('standard AE: picking two digits fills both strips, drawing is reconstructe
   assert.ok(auc >= 0 && auc <= 1, `AUC ${auc}`);
   // The noise alone: after some training the AUC of noise vs digits is near 1.
   await page.selectOption('.lat-kind', 'noise');
-  assert.ok(Number(await readout.getAttribute('data-auc')) > 0.9, 'noise separates from digits');
+  // The readout redraws on its next frame: wait for it, then require the separation.
+  await page.waitForFunction(() => Number(document.querySelector('.lat-anom-readout').dataset.auc) > 0.9, null, { timeout: 10_000 }).catch(() => {});
+  const noiseAuc = Number(await readout.getAttribute('data-auc'));
+  assert.ok(noiseAuc > 0.9, `noise separates from digits (AUC ${noiseAuc})`);
   // A heat map for a selected input.
   const s0 = await counter(page, 'selected');
   await page.focus('.lat-ex-anom');

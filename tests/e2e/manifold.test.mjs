@@ -5,44 +5,23 @@
 // The page sets data-* attributes on <main id="lab"> (ready, running, steps, generation, frames,
 // curve, bounds = min/max of the training points) in the animation frame that draws the canvases.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { startServer } from '../../scripts/serve.mjs';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const DIST = `${ROOT}dist`;
-const RESULTS = `${ROOT}test-results`;
-const TIMEOUT = 60_000; // waits on training, on a machine shared with builds
 
-let server;
-let browser;
-
-before(async () => {
-  assert.ok(existsSync(`${DIST}/manifold.html`) && existsSync(`${DIST}/pkg`), 'dist/ is missing: run `make dist` first');
-  await mkdir(RESULTS, { recursive: true });
-  server = await startServer(DIST, 0);
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser(['manifold.html', 'pkg']);
 
 /** A fresh page on manifold.html + hash, recording requests (the worker's too) and errors. */
 async function open(hash = '', viewport = { width: 1280, height: 900 }) {
-  const context = await browser.newContext({ viewport });
+  const context = await env.browser.newContext({ viewport });
   const requests = [];
   const errors = [];
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(`${server.url}manifold.html${hash}`);
+  await page.goto(`${env.server.url}manifold.html${hash}`);
   await page.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
   return { context, page, requests, errors };
 }
@@ -66,7 +45,7 @@ async function fingerprint(page, id) {
 
 test('the lab loads, trains all three autoencoders, and the field changes; Pause stops; Step is one batch', async () => {
   const { context, page, requests, errors } = await open();
-  const origin = new URL(server.url).origin;
+  const origin = new URL(env.server.url).origin;
   assert.deepEqual(requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:')), [], 'requests outside the origin');
   assert.ok(requests.some((u) => u.endsWith('autoencoder_playground_bg.wasm')), 'the worker loaded the wasm');
   // Defaults, and one field canvas per variant.
@@ -147,9 +126,9 @@ test('a drawn curve becomes the training data', async () => {
   await page.getByRole('button', { name: 'Train' }).click();
   await waitSteps(page, 200);
   await page.getByRole('button', { name: 'Pause' }).click();
-  const reopened = await browser.newContext({ viewport: { width: 800, height: 900 } });
+  const reopened = await env.browser.newContext({ viewport: { width: 800, height: 900 } });
   const p2 = await reopened.newPage();
-  await p2.goto(`${server.url}manifold.html${hash}`);
+  await p2.goto(`${env.server.url}manifold.html${hash}`);
   await p2.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
   assert.equal(await p2.getAttribute('#lab', 'data-bounds'), await attr(page, 'bounds'), 'the shared link rebuilds the same points');
   await reopened.close();
