@@ -405,7 +405,7 @@ function start() {
   const model = new ModelClient(run.worker);
   for (const panel of PANELS) {
     const section = document.getElementById(panel.id);
-    if (section) panel.mount(section, model);
+    if (section) panel.mount(section, model.forSection(section));
   }
   run.worker.onerror = (e) => {
     e.preventDefault();

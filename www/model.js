@@ -42,6 +42,33 @@ export class ModelClient {
     this.frameListeners.push(cb);
   }
 
+  /**
+   * The same model as seen by a panel in `section`: training frames reach it only while the
+   * section is on screen (and the latest missed one when it comes back), so panels out of view
+   * cost the training page no main-thread time. Everything else is the shared client's.
+   */
+  forSection(section) {
+    const view = Object.create(this); // info, generation, lastFrame: read through to the client
+    const listeners = [];
+    let visible = false;
+    let missed = false;
+    view.call = (...args) => this.call(...args);
+    view.onReady = (cb) => this.onReady(cb);
+    view.onFrame = (cb) => listeners.push(cb);
+    this.frameListeners.push((frame) => {
+      if (!visible) missed = true;
+      else for (const cb of listeners) safely(cb, frame);
+    });
+    new IntersectionObserver(([entry]) => {
+      visible = entry.isIntersecting;
+      if (visible && missed && this.lastFrame) {
+        missed = false;
+        for (const cb of listeners) safely(cb, this.lastFrame);
+      }
+    }).observe(section);
+    return view;
+  }
+
   // ---- called by main.js --------------------------------------------------------------------
 
   answer(msg) {

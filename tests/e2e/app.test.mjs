@@ -321,17 +321,22 @@ test('encoder kernels: every one reachable by paging or show all, diverging colo
   const { context, page, errors } = await open('#preset=standard&d=100');
   await ready(page);
   const range = page.locator('#kernels-range');
+  // The range text is redrawn on the next animation frame: give it a moment, then assert.
+  const rangeIs = async (text) => {
+    await page.waitForFunction((t) => document.getElementById('kernels-range').textContent === t, text, { timeout: 5000 }).catch(() => {});
+    assert.equal(await range.textContent(), text);
+  };
   const size = () => page.evaluate(() => [document.getElementById('kernels').width, document.getElementById('kernels').height]);
-  assert.equal(await range.textContent(), 'kernels 1–64 of 100');
+  await rangeIs('kernels 1–64 of 100');
   assert.ok(await page.getByRole('button', { name: 'Previous kernels' }).isDisabled());
   const [w, h64] = await size();
   await page.getByRole('button', { name: 'Next kernels' }).click();
-  assert.equal(await range.textContent(), 'kernels 65–100 of 100');
+  await rangeIs('kernels 65–100 of 100');
   assert.ok(await page.getByRole('button', { name: 'Next kernels' }).isDisabled());
   const [, h36] = await size();
   assert.ok(h36 < h64, 'the last page has fewer rows');
   await page.getByLabel('show all').check();
-  assert.equal(await range.textContent(), 'all 100 kernels');
+  await rangeIs('all 100 kernels');
   const [wAll, hAll] = await size();
   assert.ok(wAll >= w && hAll > h36, `all 100 tiles drawn (${wAll}×${hAll})`);
 
