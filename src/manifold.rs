@@ -569,24 +569,8 @@ impl ManifoldTrainer {
 
     /// Runs `k` mini-batches (1 ≤ k ≤ 100,000).
     pub fn step(&mut self, k: u32) -> Result<ManifoldStats> {
-        if k == 0 || k > 100_000 {
-            return Err(Error::Config(format!("step count must be between 1 and 100000, got {k}")));
-        }
-        let (mut total, mut recon, mut penalty) = (0f64, 0f64, 0f64);
-        for _ in 0..k {
-            let p = self.one_batch();
-            total += p.total as f64;
-            recon += p.recon as f64;
-            penalty += p.penalty as f64;
-        }
-        let k = k as f64;
-        Ok(ManifoldStats {
-            loss: (total / k) as f32,
-            recon: (recon / k) as f32,
-            penalty: (penalty / k) as f32,
-            epoch: self.epoch,
-            steps: self.opt.t,
-        })
+        let mean = crate::train::run_batches(k, || self.one_batch())?;
+        Ok(ManifoldStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, epoch: self.epoch, steps: self.opt.t })
     }
 
     fn one_batch(&mut self) -> LossParts {

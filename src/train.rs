@@ -266,6 +266,23 @@ pub fn optimizer_step(model: &mut Autoencoder, opt: &mut Optimizer) {
     model.for_each_param(|i, p, g| opt.update(i, p, g));
 }
 
+/// Runs `k` batches (1 ≤ k ≤ 100,000) with `one_batch` and returns the mean of their loss parts
+/// (accumulated in f64). Shared by the MNIST trainer and the 2-D manifold lab.
+pub fn run_batches(k: u32, mut one_batch: impl FnMut() -> LossParts) -> Result<LossParts> {
+    if k == 0 || k > 100_000 {
+        return Err(Error::Config(format!("step count must be between 1 and 100000, got {k}")));
+    }
+    let (mut total, mut recon, mut penalty) = (0f64, 0f64, 0f64);
+    for _ in 0..k {
+        let parts = one_batch();
+        total += parts.total as f64;
+        recon += parts.recon as f64;
+        penalty += parts.penalty as f64;
+    }
+    let k = k as f64;
+    Ok(LossParts { total: (total / k) as f32, recon: (recon / k) as f32, penalty: (penalty / k) as f32 })
+}
+
 /// What `step(k)` returns.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct StepStats {
@@ -360,23 +377,8 @@ impl Trainer {
 
     /// Runs `k` batches (1 ≤ k ≤ 100,000) and returns their mean loss and the position.
     pub fn step(&mut self, k: u32) -> Result<StepStats> {
-        if k == 0 || k > 100_000 {
-            return Err(Error::Config(format!("step count must be between 1 and 100000, got {k}")));
-        }
-        let (mut total, mut recon, mut penalty) = (0f64, 0f64, 0f64);
-        for _ in 0..k {
-            let parts = self.one_batch();
-            total += parts.total as f64;
-            recon += parts.recon as f64;
-            penalty += parts.penalty as f64;
-        }
-        let k = k as f64;
-        Ok(StepStats {
-            loss: (total / k) as f32,
-            recon: (recon / k) as f32,
-            penalty: (penalty / k) as f32,
-            ..self.position()
-        })
+        let mean = run_batches(k, || self.one_batch())?;
+        Ok(StepStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, ..self.position() })
     }
 
     /// Where training stands (loss fields 0).
