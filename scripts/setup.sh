@@ -84,6 +84,12 @@ fi
 
 # --- Browser (end-to-end tests and the benchmark) -------------------------------------------
 # Debian's chromium, never a test tool's browser download. CHROMIUM_PATH may point elsewhere.
+# SETUP_BROWSER=0 skips it (a build-only machine such as the GitHub Pages workflow).
+if [ "${SETUP_BROWSER:-1}" = 0 ]; then
+  say "browser: skipped (SETUP_BROWSER=0)"
+  say "done"
+  exit 0
+fi
 chromium_path=${CHROMIUM_PATH:-/usr/bin/chromium}
 missing=()
 [ -x "$chromium_path" ] || missing+=(chromium)
