@@ -1,4 +1,4 @@
-// Pure drawing functions of the latent-space lab (www/panels/latent.js): `(ctx, data, opts)`,
+// Pure drawing functions of the latent-space lab (www/labs/latent/): `(ctx, data, opts)`,
 // no state. Canvases that show 28×28 images are painted at native resolution (ImageData) and
 // scaled by CSS; charts (map, bars, histogram) are drawn at the canvas's CSS size × devicePixelRatio.
 

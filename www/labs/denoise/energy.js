@@ -1,8 +1,8 @@
-// 4 · Inpainting by energy minimisation (lecture figs 10–11). The user paints a grey patch over a
+// denoise/energy: inpainting by energy minimisation (lecture figs 10–11). The user paints a grey patch over a
 // digit (mouse, pen or touch) or erases it; the trained main model fills the hole while the known
 // pixels stay clamped, by the projection x_U ← D(E(x))_U or by gradient descent on
 // E(x) = ‖x − D(E(x))‖² w.r.t. x_U (src/inpaint.rs, `inpaint_rows`), animated, with E plotted.
-import { el } from './denoise-ui.js';
+import { el, useStylesheet } from '../../kit/dom.js';
 
 const N = 784;
 const SIDE = 28;
@@ -70,7 +70,9 @@ export function drawEnergy(canvas, energy) {
   ctx.stroke();
 }
 
-export function mountPad(section, model, compare) {
+export function mount(container, model, opts = {}) {
+  useStylesheet(new URL('./denoise.css', import.meta.url));
+  const compare = opts.compare ?? null;
   const box = el('div', { class: 'dn-part', id: 'dn-pad' });
   const pad = el('canvas', { id: 'dn-pad-input', width: '28', height: '28', class: 'dn-pad', role: 'img', 'aria-label': 'The digit with its painted hole; paint with the mouse, a pen or a finger' });
   const fill = el('canvas', { id: 'dn-pad-fill', width: '28', height: '28', class: 'dn-pad', role: 'img', 'aria-label': 'The autoencoder’s one-pass reconstruction D(E(x))' });
@@ -118,7 +120,8 @@ export function mountPad(section, model, compare) {
       el('figure', { class: 'dn-energy-fig' }, energyCanvas, el('figcaption', {}, 'energy E(x) per iteration'))),
     readout,
   );
-  section.append(box);
+  if (!compare) for (const o of [...source.options]) if (o.value !== 'main') o.remove(); // alone: the main model only
+  container.append(box);
 
   /** The chosen model's `op(...args)`. */
   const ask = (op, ...args) => (source.value === 'main' ? model.call(op, ...args) : compare.call(source.value, op, ...args));
@@ -292,4 +295,5 @@ export function mountPad(section, model, compare) {
     if (st.x && !st.busy && source.value === 'main' && now - lastPass > 1000) { lastPass = now; onePass(); }
   });
   new ResizeObserver(() => drawEnergy(energyCanvas, st.energy)).observe(energyCanvas);
+  return { unmount: () => { st.stop = true; box.remove(); } };
 }
