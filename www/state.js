@@ -76,6 +76,15 @@ export const LAB_FIELDS = Object.freeze({
 export const LAB_KEYS = Object.freeze(Object.keys(LAB_FIELDS));
 export const LAB_DEFAULTS = Object.freeze({ reg: 'none', lambda: 0.1, tied: 'false', loss: 'mse', act: 'tanh' });
 
+/**
+ * True when a hash holds settings ('#d=100&…'), false for an in-page anchor ('#panel-latent') or
+ * an empty hash: an anchor never resets the settings.
+ */
+export function hasSettings(hash) {
+  const params = new URLSearchParams(String(hash).replace(/^#/, ''));
+  return [...params.keys()].some((k) => Object.hasOwn(FIELDS, k) || Object.hasOwn(LAB_FIELDS, k));
+}
+
 /** Every default, for a preset (the seed and the view do not depend on it). */
 export function defaults(preset = 'standard') {
   const { d, lr, batch, epochs, p } = PRESETS[preset];
@@ -101,7 +110,7 @@ export class State {
 
   /** Set one lab key (LAB_FIELDS) from text: the error message, or null when it was taken. */
   setLab(key, text) {
-    const field = LAB_FIELDS[key];
+    const field = Object.hasOwn(LAB_FIELDS, key) ? LAB_FIELDS[key] : null;
     if (!field) throw new Error(`unknown lab setting ${key}`);
     const r = field.parse(String(text).trim());
     if (r.error) return r.error;
@@ -126,7 +135,7 @@ export class State {
    * (the value is then taken). An invalid text never changes `values`.
    */
   set(key, text) {
-    const field = FIELDS[key];
+    const field = Object.hasOwn(FIELDS, key) ? FIELDS[key] : null;
     if (!field) throw new Error(`unknown setting ${key}`);
     const t = String(text).trim();
     this.text[key] = t;
@@ -181,6 +190,33 @@ export class State {
     }
     for (const k of LAB_KEYS) if (this.lab[k] !== LAB_DEFAULTS[k]) params.set(k, format(this.lab[k]));
     return params.toString();
+  }
+
+  /** A frozen flat copy of every valid setting, for the labs (`tied` as a boolean). */
+  snapshot() {
+    return Object.freeze({ ...this.values, ...this.lab, tied: this.lab.tied === 'true' });
+  }
+
+  /**
+   * Apply `patch` ({key: value}, keys of FIELDS or LAB_FIELDS): the preset first (with its
+   * defaults), then the rest, all or nothing. Returns the refusals as sentences (none: applied).
+   */
+  apply(patch) {
+    if (!this.valid) return ['A setting under Model is invalid; fix it first.'];
+    const trial = State.fromHash(this.toHash());
+    const problems = [];
+    const entries = Object.entries(patch ?? {});
+    const preset = entries.find(([k]) => k === 'preset');
+    if (preset) problems.push(trial.applyPreset(String(preset[1])));
+    for (const [k, v] of entries) {
+      if (k === 'preset') continue;
+      if (Object.hasOwn(FIELDS, k)) problems.push(trial.set(k, format(v)));
+      else if (Object.hasOwn(LAB_FIELDS, k)) problems.push(trial.setLab(k, format(v)));
+      else problems.push(`“${String(k).slice(0, 40)}” is not a setting.`);
+    }
+    const refused = problems.filter(Boolean);
+    if (!refused.length) this.readHash(trial.toHash());
+    return refused;
   }
 
   /** True when this key is used by the current preset (the noise p only by the denoising AE). */
