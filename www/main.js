@@ -2,7 +2,7 @@
 // what the worker reports. The main thread never trains; it draws at most once per animation frame.
 
 import { TO_WORKER, TO_PAGE, SIDE } from './protocol.js';
-import { State, KEYS, FIELDS } from './state.js';
+import { State, KEYS, FIELDS, hasSettings } from './state.js';
 import { drawDigitRow } from './draw/digits.js';
 import { drawKernels, gridSize, tileAt, maxAbs, legendGradient } from './draw/kernels.js';
 import { LossSeries, drawLossChart, indexAt } from './draw/chart.js';
@@ -66,6 +66,7 @@ function start() {
   const cssVar = (name) => css.getPropertyValue(name).trim();
   const colors = { text: cssVar('--muted'), grid: cssVar('--grid'), batch: cssVar('--batch'), epoch: cssVar('--epoch'), cursor: cssVar('--text') };
   const gapColor = [255, 255, 255]; // between digits: the panel's white
+  let model = null; // the labs' handle on the worker's model, once the worker runs
 
   // What the page knows of the worker and its model. The settings themselves live in `state`.
   const run = {
@@ -128,7 +129,9 @@ function start() {
   function writeHash() {
     if (!state.valid) return; // keep what the person typed in the address bar
     const hash = `#${state.toHash()}`;
-    if (location.hash !== hash) history.replaceState(null, '', hash);
+    if (location.hash === hash) return;
+    history.replaceState(null, '', hash);
+    model?.settingsChanged();
   }
 
   /** Send the valid settings to the worker when they differ from the last ones sent. */
@@ -150,14 +153,25 @@ function start() {
     invalidate('status', 'chart');
   }
 
-  /** When a setting is invalid: show every message, focus the first bad control, say why. */
+  /** When a setting is invalid: show every message, focus the first bad control, say why (returned). */
   function refuseIfInvalid(what) {
-    if (state.valid) return false;
+    if (state.valid) return null;
     const first = KEYS.find((k) => state.errors[k]);
     for (const k of KEYS) showError(k);
     control(first)?.focus();
-    say(`Not ${what}: ${FIELDS[first].label} is invalid. ${state.errors[first]}`);
-    return true;
+    const why = `Not ${what}: ${FIELDS[first].label} is invalid. ${state.errors[first]}`;
+    say(why);
+    return why;
+  }
+
+  /** The labs' verb model.configure: the patch through the one state, then the same commit. */
+  function configure(patch) {
+    const refused = state.apply(patch);
+    if (refused.length) return refused.join(' ');
+    showControls();
+    commit();
+    invalidate('chart', 'kernels', 'status');
+    return null;
   }
 
   ui.preset.addEventListener('change', () => {
@@ -197,6 +211,7 @@ function start() {
     invalidate('kernels');
   });
   addEventListener('hashchange', () => {
+    if (!hasSettings(location.hash)) return; // an in-page anchor: the settings stay as they are
     state.readHash(location.hash);
     showControls();
     commit();
@@ -209,23 +224,31 @@ function start() {
     return !!run.frame && run.frame.stats.epoch >= state.values.epochs;
   }
 
-  ui.train.addEventListener('click', () => {
-    if (run.running) {
-      send(TO_WORKER.PAUSE);
-      setRunning(false);
-      invalidate('status');
-      return;
-    }
-    if (refuseIfInvalid('training')) return;
+  /** Train (the button, and the labs' model.train): null when started, else why not. */
+  function play() {
+    if (run.running) return null;
+    const invalid = refuseIfInvalid('training');
+    if (invalid) return invalid;
     commit();
     if (finished()) {
-      say(`Finished: all ${state.values.epochs} epochs are done. Raise Epochs to train on, or press Reset.`);
-      return;
+      const why = `Finished: all ${state.values.epochs} epochs are done. Raise Epochs to train on, or press Reset.`;
+      say(why);
+      return why;
     }
     send(TO_WORKER.PLAY);
     setRunning(true);
     invalidate('status');
-  });
+    return null;
+  }
+
+  function pause() {
+    if (!run.running) return;
+    send(TO_WORKER.PAUSE);
+    setRunning(false);
+    invalidate('status');
+  }
+
+  ui.train.addEventListener('click', () => (run.running ? pause() : play()));
   ui.step.addEventListener('click', () => {
     if (refuseIfInvalid('stepping')) return;
     commit();
@@ -389,6 +412,10 @@ function start() {
     showAlert(`This browser cannot start the training worker: ${e.message}`);
     return;
   }
+  // The lecture panels ask the same model their questions and change it through its verbs
+  // (www/model.js, www/panels/).
+  model = new ModelClient(run.worker);
+  model.connect({ settings: () => state.snapshot(), configure, train: play, pause });
   run.worker.onmessage = ({ data: msg }) => {
     switch (msg.type) {
       case TO_PAGE.LOADING:
@@ -401,8 +428,6 @@ function start() {
       default: console.warn(`unknown message from the worker: ${msg.type}`);
     }
   };
-  // The lecture panels ask the same model their questions (www/model.js, www/panels/).
-  const model = new ModelClient(run.worker);
   for (const panel of PANELS) {
     const section = document.getElementById(panel.id);
     if (section) panel.mount(section, model.forSection(section));
@@ -550,6 +575,17 @@ function start() {
     run.kernelsDrawn = 0;
     paintKernels();
   }
+
+  // In-page links (the nav to the labs) scroll without touching the hash, which holds the settings.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest?.('a[href^="#"]');
+    const target = a && !hasSettings(a.hash) && document.getElementById(a.hash.slice(1));
+    if (!target || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey) return;
+    e.preventDefault();
+    target.scrollIntoView({ block: 'start' });
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus({ preventScroll: true });
+  });
 
   // ---- go ------------------------------------------------------------------------------------
 
