@@ -5,7 +5,7 @@
 // mounts exactly one). Ids are stable: 'denoise/compare', 'latent/map', 'capacity/tied', ...
 import * as denoise from './denoise/index.js';
 import * as latent from './latent/index.js';
-import * as capacity from '../panels/capacity.js';
+import * as capacity from './capacity/index.js';
 
 /** The labs in page order: {name: module}. */
 export const LABS = { denoise, latent, capacity };
