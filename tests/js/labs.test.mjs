@@ -1,5 +1,5 @@
 // Node tests of the labs' pure parts (no browser): the registry of labs and experiment ids the
-// embed mode mounts from, the latent lab's precision/recall and error labels, the capacity lab's
+// embed mode mounts from, the face-off's mapping to OpenCV's 8 bits, the latent lab's precision/recall and error labels, the capacity lab's
 // d rule and its drawing pad's ink. Expected values are worked by hand in the comments.
 // Run: node --test tests/js/
 import { test } from 'node:test';
@@ -10,6 +10,7 @@ import { precisionRecall } from '../../www/labs/latent/anomaly.js';
 import { formatError } from '../../www/labs/latent/charts.js';
 import { checkD } from '../../www/labs/capacity/controls.js';
 import { letterA, stamp } from '../../www/labs/capacity/charts.js';
+import { toCv, fromCv, mse } from '../../www/labs/denoise/faceoff.js';
 
 test('registry: every lab and experiment has a stable id and a mount', () => {
   assert.deepEqual(Object.keys(LABS), ['denoise', 'latent', 'capacity']);
@@ -66,4 +67,16 @@ test('capacity pad: a stamp inks a soft dot, values only grow, clipped at the bo
   assert.equal(a[4 * 28 + 14], 1, 'the apex (14, 4) is inked');
   assert.equal(a[16 * 28 + 14], 1, 'the bar at row 16 crosses the middle');
   assert.equal(a[0] + a[27] + a[27 * 28], 0, 'corners are blank');
+});
+
+// The notebook's mapping, worked by hand for p = 0.5 (noise 0 or 2, x̃ = x·noise):
+// ((x̃/4 + 0.5)·255).byte(): 2 → 255, −2 → 0, 1 → 191.25 → 191, 0 → 127.5 → 127, −0.5 → 95.6 → 95;
+// mask 2 − noise: non-zero where noise = 0.
+test('face-off: the notebook mapping to 8 bits and the error measures', () => {
+  const { img, mask } = toCv(Float32Array.of(2, -2, 1, 0, -0.5, 3), Float32Array.of(2, 2, 2, 0, 2, 2));
+  assert.deepEqual([...img], [255, 0, 191, 127, 95, 255]);
+  assert.deepEqual([...mask], [0, 0, 0, 1, 0, 0]);
+  assert.deepEqual([...fromCv(Uint8Array.of(0, 255))], [-1, 1]);
+  assert.deepEqual(mse([1, 0, 0, 0], [0, 0, 0, 0], Uint8Array.of(1, 1, 0, 0)), { masked: 0.5, whole: 0.25 });
+  assert.ok(Number.isNaN(mse([1], [0], Uint8Array.of(0)).masked));
 });
