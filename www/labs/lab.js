@@ -4,7 +4,7 @@
 // browser tests wait on them), a small event bus between experiments, and one refresh loop that
 // asks the model one experiment at a time — at most every `everyMs` while training, at once
 // when training stops, and only while the root is on screen.
-import { bump } from '../kit/dom.js';
+import { bump, fromHtml, useStylesheet } from '../kit/dom.js';
 
 export class Lab {
   /**
@@ -115,4 +115,20 @@ export class Lab {
       this.refresh(f);
     }
   }
+}
+
+/**
+ * The start of every experiment's `mount`: its lab's stylesheet `css` (a URL), its `Lab` — the
+ * lab's own (`opts.lab`) or, mounted alone, a new one from `makeLab(container)` plus the parts
+ * `alone(lab)` adds (such as the controls) — and its box built from `html`, appended to
+ * `container`. Returns {lab, box, $ (a query in the box), ctx (a canvas's 2-D context), unmount}.
+ */
+export function openExperiment(container, model, opts, { css, html, makeLab, alone = null }) {
+  useStylesheet(css);
+  const lab = opts.lab ?? makeLab(container, model);
+  const extra = opts.lab || !alone ? null : alone(lab);
+  const box = fromHtml(html);
+  container.append(box);
+  const $ = (s) => box.querySelector(s);
+  return { lab, box, $, ctx: (s) => $(s).getContext('2d'), unmount: () => { extra?.unmount?.(); box.remove(); } };
 }

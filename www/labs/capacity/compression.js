@@ -1,8 +1,8 @@
 // capacity/compression: the code as a compressed image — d numbers (f32 or 8-bit) instead of 784
 // one-byte pixels — and how faithful its reconstruction is (PSNR), from the lab's report.
-import { fromHtml, setHtml, useStylesheet } from '../../kit/dom.js';
-import { capacityLab } from './shared.js';
-import * as controls from './controls.js';
+import { setHtml } from '../../kit/dom.js';
+import { capacityExperiment } from './part.js';
+import { db } from './shared.js';
 
 const HTML = `
 <section class="cap-box" aria-labelledby="cap-comp-title">
@@ -15,16 +15,10 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./capacity.css', import.meta.url));
-  const lab = opts.lab ?? capacityLab(container, model);
-  const alone = opts.lab ? null : controls.mount(container, model, lab);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
+  const { lab, $, unmount } = capacityExperiment(container, model, opts, HTML);
   const comp = $('#cap-comp');
   lab.on('report', (r) => {
     const z = r.sizes;
-    const db = (v) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB');
     setHtml(comp, `
       <div><dt>image</dt><dd>${z.image_bytes} bytes (784 pixels × 1 byte)</dd></div>
       <div><dt>code, f32</dt><dd>${z.f32_bytes} bytes (4 × ${r.d}) · ratio ${z.ratio_f32.toFixed(2)} : 1</dd></div>
@@ -33,5 +27,5 @@ export function mount(container, model, opts = {}) {
       <div><dt>PSNR, 8-bit code</dt><dd>${db(r.psnr_u8)} (MSE ${r.mse_u8.toFixed(4)})</dd></div>`);
     comp.setAttribute('aria-label', `Compression of the current model, on the first ${r.count} digits`);
   });
-  return { unmount: () => { alone?.unmount(); box.remove(); } };
+  return { unmount };
 }

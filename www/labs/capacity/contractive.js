@@ -2,10 +2,10 @@
 // parts per training frame as lines, the engine's exact ‖∂h/∂x‖²_F of the current model (from the
 // lab's report), and the first kernels of the latest model of each variant trained here.
 import { drawKernels } from '../../draw/kernels.js';
-import { el, fromHtml, useStylesheet } from '../../kit/dom.js';
+import { el } from '../../kit/dom.js';
 import { drawParts } from './charts.js';
-import { capacityLab, configLabel, chartColors, watchWidth, tileDims, N, TILES } from './shared.js';
-import * as controls from './controls.js';
+import { configLabel, chartColors, watchWidth, tileDims, N, TILES } from './shared.js';
+import { capacityExperiment } from './part.js';
 
 const HTML = `
 <section class="cap-box" aria-labelledby="cap-cae-title">
@@ -23,12 +23,7 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./capacity.css', import.meta.url));
-  const lab = opts.lab ?? capacityLab(container, model);
-  const alone = opts.lab ? null : controls.mount(container, model, lab);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
+  const { lab, $, unmount } = capacityExperiment(container, model, opts, HTML);
   const ui = { parts: $('#cap-parts'), penalty: $('#cap-penalty'), snaps: $('#cap-snaps') };
   const colors = chartColors();
   let parts = []; // {steps, recon, penalty} of the current model
@@ -92,5 +87,5 @@ export function mount(container, model, opts = {}) {
       lambda: contractive ? String(r.lambda) : '',
     });
   });
-  return { unmount: () => { alone?.unmount(); box.remove(); } };
+  return { unmount };
 }

@@ -1,8 +1,7 @@
 // capacity/loss: MSE with a tanh output on x ∈ [−1, 1], or BCE with a sigmoid output on
 // x ∈ [0, 1]; the loss is switched in the controls, and PSNR compares the two on the same footing.
-import { fromHtml, useStylesheet } from '../../kit/dom.js';
-import { capacityLab } from './shared.js';
-import * as controls from './controls.js';
+import { capacityExperiment } from './part.js';
+import { db } from './shared.js';
 
 const HTML = `
 <section class="cap-box" aria-labelledby="cap-loss-title">
@@ -16,18 +15,12 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./capacity.css', import.meta.url));
-  const lab = opts.lab ?? capacityLab(container, model);
-  const alone = opts.lab ? null : controls.mount(container, model, lab);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
+  const { lab, $, unmount } = capacityExperiment(container, model, opts, HTML);
   const now = $('#cap-loss-now');
   lab.on('report', (r) => {
     const bce = model.settings.loss === 'bce';
     const lossName = bce ? 'BCE with a sigmoid output on x ∈ [0, 1]' : 'MSE with a tanh output on x ∈ [−1, 1]';
-    const db = Number.isFinite(r.psnr) ? `${r.psnr.toFixed(2)} dB` : '∞ dB';
-    now.textContent = `Now: ${lossName}. On ${r.count} digits: MSE ${r.mse.toFixed(4)} in the model's units, PSNR ${db} (comparable across the two losses).`;
+    now.textContent = `Now: ${lossName}. On ${r.count} digits: MSE ${r.mse.toFixed(4)} in the model's units, PSNR ${db(r.psnr)} (comparable across the two losses).`;
   });
-  return { unmount: () => { alone?.unmount(); box.remove(); } };
+  return { unmount };
 }

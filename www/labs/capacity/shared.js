@@ -66,3 +66,6 @@ export function watchWidth(canvas, redraw) {
   }).observe(canvas);
   return box;
 }
+
+/** A PSNR in decibels as shown: '23.41 dB', or '∞ dB' for a perfect reconstruction. */
+export const db = (v) => (Number.isFinite(v) ? `${v.toFixed(2)} dB` : '∞ dB');

@@ -2,10 +2,9 @@
 // inverted, a shifted digit, a boxed ×, the user's drawing; `capacity_probes`) and their
 // reconstructions, and the error on digits and on probes against d, one point per model tried.
 import { drawDigitRow } from '../../draw/digits.js';
-import { fromHtml, useStylesheet } from '../../kit/dom.js';
 import { drawSweep, letterA, stamp } from './charts.js';
-import { capacityLab, configLabel, chartColors, watchWidth, N, SIDE } from './shared.js';
-import * as controls from './controls.js';
+import { configLabel, chartColors, watchWidth, N, SIDE } from './shared.js';
+import { capacityExperiment } from './part.js';
 
 const PROBE_NAMES = ['digit', 'noise', 'inverted', 'shifted', 'boxed ×', 'your drawing'];
 
@@ -36,12 +35,7 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./capacity.css', import.meta.url));
-  const lab = opts.lab ?? capacityLab(container, model);
-  const alone = opts.lab ? null : controls.mount(container, model, lab);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
+  const { lab, $, unmount } = capacityExperiment(container, model, opts, HTML);
   const ui = {
     probeIn: $('#cap-probe-in'), probeOut: $('#cap-probe-out'), probeTable: $('#cap-probe-table tbody'),
     pad: $('#cap-pad'), padA: $('#cap-pad-a'), padClear: $('#cap-pad-clear'), sweep: $('#cap-sweep'), runs: $('#cap-runs tbody'),
@@ -122,5 +116,5 @@ export function mount(container, model, opts = {}) {
   });
   lab.task(() => probe().catch((e) => { ui.probeTable.replaceChildren(`The model could not be asked: ${e.message}`); }));
   drawPad();
-  return { unmount: () => { alone?.unmount(); box.remove(); } };
+  return { unmount };
 }

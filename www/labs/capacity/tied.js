@@ -2,9 +2,9 @@
 // can do is the projection onto the top d principal components (`capacity_pca`): PCA's error is
 // the floor the linear tied AE converges to; its components beside the model's encoder kernels.
 import { drawKernels } from '../../draw/kernels.js';
-import { fromHtml, setHtml, useStylesheet } from '../../kit/dom.js';
-import { capacityLab, tileDims, N, REPORT_COUNT, TILES } from './shared.js';
-import * as controls from './controls.js';
+import { setHtml } from '../../kit/dom.js';
+import { tileDims, N, REPORT_COUNT, TILES } from './shared.js';
+import { capacityExperiment } from './part.js';
 
 const PCA_FIT_ROWS = 10000; // PCA on (at most) the whole training set
 
@@ -25,12 +25,7 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./capacity.css', import.meta.url));
-  const lab = opts.lab ?? capacityLab(container, model);
-  const alone = opts.lab ? null : controls.mount(container, model, lab);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
+  const { lab, $, unmount } = capacityExperiment(container, model, opts, HTML);
   const ui = { pca: $('#cap-pca'), meters: $('#cap-pca-meters'), pcs: $('#cap-pcs'), kern: $('#cap-kern') };
   let pca = null; // the engine's PCA of k = d components, with its time and model
 
@@ -79,5 +74,5 @@ export function mount(container, model, opts = {}) {
   lab.on('frame', (f) => {
     if (f.kernels && f.generation === model.generation) drawKernels(ui.kern.getContext('2d'), f.kernels, tileDims(Math.min(TILES, f.kernels.length / N)), { scale: 'tile' });
   });
-  return { unmount: () => { alone?.unmount(); box.remove(); } };
+  return { unmount };
 }

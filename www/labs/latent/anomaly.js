@@ -3,9 +3,8 @@
 // each kind of anomaly, plus drawings); a threshold gives precision and recall, and the ROC AUC
 // sums them up; a selected input shows where its error is (`latent_probe`'s heat map).
 import { drawDigitRow } from '../../draw/digits.js';
-import { fromHtml, useStylesheet } from '../../kit/dom.js';
 import { drawHistogram, drawHeat, formatError } from './charts.js';
-import { latentLab, N, SIDE } from './shared.js';
+import { latentExperiment, N, SIDE } from './shared.js';
 
 const ANOMALY_MS = 3000; // while training, the report at most this often (≥ 10× its cost)
 const ANOMALY_NORMAL = 500;
@@ -55,12 +54,7 @@ export function precisionRecall(normal, anomalous, t) {
 }
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./latent.css', import.meta.url));
-  const lab = opts.lab ?? latentLab(container, model);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
-  const ctx = (s) => $(s).getContext('2d');
+  const { lab, $, ctx, unmount } = latentExperiment(container, model, opts, HTML);
   let threshold = null; // log10 of the threshold
   let thresholdTouched = false; // moved by the user (else it follows the digits' 95th percentile)
   let selected = null; // {row: 'normal'|'anom', i}
@@ -237,5 +231,5 @@ export function mount(container, model, opts = {}) {
   lab.task(async (force, now) => {
     if (force || dirtyAnom || now - lastAnom >= Math.max(ANOMALY_MS, 10 * anomCost)) await refreshAnomalies();
   });
-  return { unmount: () => box.remove() };
+  return { unmount };
 }

@@ -2,9 +2,8 @@
 // bounding box to 20×20, centre of mass to the middle, a light blur), encoded and decoded
 // (`latent_probe`); it can become digit A or B of the interpolation, or an anomaly.
 import { drawDigitRow } from '../../draw/digits.js';
-import { fromHtml, useStylesheet } from '../../kit/dom.js';
 import { drawBars, formatError } from './charts.js';
-import { latentLab, median, SIDE } from './shared.js';
+import { latentExperiment, median, SIDE } from './shared.js';
 
 const HTML = `
 <section class="lat-box lat-drawbox" aria-labelledby="lat-draw-title">
@@ -35,12 +34,7 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./latent.css', import.meta.url));
-  const lab = opts.lab ?? latentLab(container, model);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
-  const ctx = (s) => $(s).getContext('2d');
+  const { lab, $, ctx, unmount } = latentExperiment(container, model, opts, HTML);
   let drawn = null; // the preprocessed drawing, 784 values in the model's range
   let drawnProbe = null; // its probe: {code, recon, error, heat}
 
@@ -143,5 +137,5 @@ export function mount(container, model, opts = {}) {
   lab.on('ready', () => (drawn ? processDrawing() : null)); // the pad's drawing, in the new model's range
   lab.on('resize', () => { if (drawnProbe) drawBars(ctx('.lat-bars'), drawnProbe.code); });
   lab.task(() => (drawn ? probeDrawing() : null));
-  return { unmount: () => box.remove() };
+  return { unmount };
 }

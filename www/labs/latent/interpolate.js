@@ -2,8 +2,7 @@
 // (from the grid here, on the map, or a drawing); one strip cross-fades the pixels, the other
 // decodes the interpolated code D((1−α)E(x_A) + αE(x_B)) (`latent_interpolate` in the engine).
 import { drawDigitRow } from '../../draw/digits.js';
-import { fromHtml, useStylesheet } from '../../kit/dom.js';
-import { latentLab, N, SIDE } from './shared.js';
+import { latentExperiment, N, SIDE } from './shared.js';
 
 const PICKS_PER_CLASS = 2; // digits per class in the picking grid
 const STEPS = 9; // interpolation strip length (α = 0, 1/8, …, 1)
@@ -41,12 +40,7 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./latent.css', import.meta.url));
-  const lab = opts.lab ?? latentLab(container, model);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
-  const ctx = (s) => $(s).getContext('2d');
+  const { lab, $, ctx, unmount } = latentExperiment(container, model, opts, HTML);
   const one = { count: 1, side: SIDE, gap: 0 };
   let strip = null; // Float32Array [2·(STEPS+1), 784]: STEPS pixel rows, α row; then the latent ones
 
@@ -74,7 +68,7 @@ export function mount(container, model, opts = {}) {
     const order = [...picks.children].sort((p, q) => lab.mapLabels[p.dataset.i] - lab.mapLabels[q.dataset.i]);
     picks.append(...order);
   }
-  for (const r of box.querySelectorAll('input[name="lat-target"]')) r.addEventListener('change', () => { lab.target = r.value; });
+  for (const r of $('.lat-target').querySelectorAll('input[name="lat-target"]')) r.addEventListener('change', () => { lab.target = r.value; });
   lab.on('target', (t) => { $(`input[name="lat-target"][value="${t}"]`).checked = true; });
 
   function paintAB() {
@@ -124,5 +118,5 @@ export function mount(container, model, opts = {}) {
   lab.on('ready', () => { buildPicks(); paintAB(); });
   lab.on('pick', () => { paintAB(); refreshInterp(); });
   lab.task(() => refreshInterp());
-  return { unmount: () => box.remove() };
+  return { unmount };
 }

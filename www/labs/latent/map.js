@@ -2,9 +2,8 @@
 // first two principal components (`latent_map`) — coloured by label; pointing between the dots
 // decodes the map point (`latent_decode_xy`); a click or Enter picks a digit for interpolation.
 import { drawDigitRow } from '../../draw/digits.js';
-import { fromHtml, useStylesheet } from '../../kit/dom.js';
 import { LABEL_COLOURS, drawScatter } from './charts.js';
-import { latentLab, N, SIDE } from './shared.js';
+import { latentExperiment, N, SIDE } from './shared.js';
 
 const REFRESH_MS = 1000; // while training, at most this often (and at most 1/8 of the time)
 
@@ -26,11 +25,7 @@ const HTML = `
 `;
 
 export function mount(container, model, opts = {}) {
-  useStylesheet(new URL('./latent.css', import.meta.url));
-  const lab = opts.lab ?? latentLab(container, model);
-  const box = fromHtml(HTML);
-  container.append(box);
-  const $ = (s) => box.querySelector(s);
+  const { lab, $, ctx, unmount } = latentExperiment(container, model, opts, HTML);
   let map = null; // the engine's answer: {xy, labels, method, explained, mean, components}
   let view = null; // drawScatter's transform
   let cursor = -1; // keyboard cursor on the map
@@ -166,5 +161,5 @@ export function mount(container, model, opts = {}) {
   lab.task(async (force, now) => {
     if (force || now - lastMap >= Math.max(REFRESH_MS, 8 * mapCost)) await refreshMap();
   });
-  return { unmount: () => box.remove() };
+  return { unmount };
 }

@@ -3,7 +3,7 @@
 // as anomalies, and the latest anomaly report. Events on the `Lab`: 'pick' (A or B changed),
 // 'target' (A or B picked next), 'drawn' (a drawing joined the anomalies), 'report' (new report).
 import { SIDE } from '../../protocol.js';
-import { Lab } from '../lab.js';
+import { Lab, openExperiment } from '../lab.js';
 
 export const N = SIDE * SIDE;
 export { SIDE };
@@ -67,4 +67,9 @@ export function median(v) {
   if (!v?.length) return NaN;
   const s = Float32Array.from(v).sort();
   return s[Math.floor(s.length / 2)];
+}
+
+/** An experiment of this lab: its box from `html` in `container` (see lab.js's openExperiment). */
+export function latentExperiment(container, model, opts, html) {
+  return openExperiment(container, model, opts, { css: new URL('./latent.css', import.meta.url), html, makeLab: latentLab });
 }
