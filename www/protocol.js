@@ -1,4 +1,4 @@
-// The messages between the page (main.js) and the training worker (worker.js), named once.
+// The messages between the page (app/commands.js) and the training worker (worker.js), named once.
 //
 // Page → worker (each carries `id`, a counter the page increments per command):
 //   config {settings, epochs}  build a Trainer for `settings` (the façade's plain object) unless the
