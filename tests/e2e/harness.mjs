@@ -45,12 +45,13 @@ let current = null;
  * and waits for `readySelector` (none: do not wait). Records, from before the first script runs:
  * `requests` (every URL, the workers' too), `foreign` (those outside the page's origin, data: URLs
  * aside), `errors` (console errors and uncaught page errors, as text), and main-thread long tasks
- * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests.
+ * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests;
+ * `server` ({url}) serves the page instead of the file's own server (a sub-path test).
  * Returns {context, page, requests, foreign, errors}; the test closes `context`.
  */
-export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route } = {}) {
+export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route, server = current?.server } = {}) {
   assert.ok(current?.browser, 'openPage: call useBrowser() at the top of the test file');
-  const { browser, server } = current;
+  const { browser } = current;
   const origin = new URL(server.url).origin;
   const context = await browser.newContext({ viewport });
   const requests = [];
