@@ -7,7 +7,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { toCv, fromCv, mse } from '../../www/panels/denoise-faceoff.js';
+import { toCv, fromCv, mse } from '../../www/labs/denoise/faceoff.js';
 import { ROOT, RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
 
 const ORACLE = JSON.parse(readFileSync(`${ROOT}tests/oracles/inpaint-cases.json`, 'utf8'));
@@ -140,7 +140,7 @@ test('denoising panel: rows, painting and fill, face-off with opencv.js, while t
 
     // opencv.js in this browser gives the bytes of Python's OpenCV 4.12 on the reference cases.
     const diffs = await page.evaluate(async (oracle) => {
-      const w = new Worker('panels/opencv-worker.js');
+      const w = new Worker('labs/denoise/opencv-worker.js');
       const out = [];
       for (const [i, c] of oracle.cases.entries()) {
         const res = await new Promise((resolve) => {

@@ -1,8 +1,5 @@
-// The lecture panels below the training panels. Each module exports `mount(section, model)`:
-// it fills its (empty) <section> in index.html and talks to the model through `model`
-// (www/model.js). Panels add themselves here.
-import * as capacity from './capacity.js';
-import * as latent from './latent.js';
-import * as denoise from './denoise.js';
+// The lecture panels below the training panels, as main.js mounts them: `{id, mount(section, model)}`
+// each. The labs live in www/labs/ (see www/labs/index.js).
+import { LABS } from '../labs/index.js';
 
-export const PANELS = [capacity, latent, denoise];
+export const PANELS = Object.values(LABS);

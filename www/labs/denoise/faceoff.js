@@ -1,12 +1,12 @@
-// 3 · The inpainting face-off (the notebook's last cells; lecture figs 24–27): on the same test
+// denoise/faceoff: the inpainting face-off (the notebook's last cells; lecture figs 24–27): on the same test
 // digits and the same dropout masks (p = 0.5), the autoencoder's D(E(x̃)) against OpenCV's Telea
 // and Navier–Stokes inpainting, with the notebook's call cv2.inpaint(img, mask, 3, flag) on
 //   img  = ((x̃ / 4 + 0.5) · 255).byte()   (x̃ ∈ [−2, 2]; a kept pixel 2x ↦ ⌊(x + 1)/2 · 255⌋, a dropped one ↦ 127)
 //   mask = 2 − noise.byte()                (non-zero, i.e. inpaint, where the dropout mask is 0)
 // and OpenCV's 8-bit output mapped back by v/255 · 2 − 1. opencv.js runs in opencv-worker.js,
 // loaded from vendor/ on the first run only.
-import { drawDigitRow } from '../draw/digits.js';
-import { el, row } from './denoise-ui.js';
+import { drawDigitRow } from '../../draw/digits.js';
+import { el, row, useStylesheet } from '../../kit/dom.js';
 
 const N = 784;
 const SHOWN = 6; // digits drawn; the table uses all of them
@@ -39,7 +39,9 @@ export function mse(y, x, sel) {
   return { masked: nm ? sm / nm : NaN, whole: sa / x.length };
 }
 
-export function mountFaceoff(section, model, compare) {
+export function mount(container, model, opts = {}) {
+  useStylesheet(new URL('./denoise.css', import.meta.url));
+  const compare = opts.compare ?? null;
   const box = el('div', { class: 'dn-part', id: 'dn-faceoff' });
   const source = el('select', { id: 'dn-fo-source' },
     el('option', { value: 'denoising' }, 'denoising AE of section 2 (d = 500)'),
@@ -73,7 +75,8 @@ export function mountFaceoff(section, model, compare) {
     error, status, table,
     el('div', { class: 'rows' }, ...Object.values(rows).map((r) => r.fig)),
   );
-  section.append(box);
+  if (!compare) for (const o of [...source.options]) if (o.value !== 'main') o.remove(); // alone: the main model only
+  container.append(box);
 
   let cvWorker = null;
   let cvId = 1;
@@ -160,6 +163,7 @@ export function mountFaceoff(section, model, compare) {
       run.disabled = false;
     }
   });
+  return { unmount: () => { cvWorker?.terminate(); box.remove(); } };
 }
 
 function renderTable(table, scores, k, which) {

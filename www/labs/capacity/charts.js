@@ -1,28 +1,6 @@
-// Pure drawing for the capacity panel: the d-sweep scatter, the recon/penalty lines and the
-// drawing pad's letter. Functions of (ctx, data, dims, opts); no state.
-
-/** Size a canvas for CSS size (w, h) at the device's pixel ratio; returns the scale. */
-function fit(ctx, w, h) {
-  const dpr = globalThis.devicePixelRatio || 1;
-  const W = Math.max(1, Math.round(w * dpr));
-  const H = Math.max(1, Math.round(h * dpr));
-  if (ctx.canvas.width !== W) ctx.canvas.width = W;
-  if (ctx.canvas.height !== H) ctx.canvas.height = H;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-}
-
-function axes(ctx, w, h, pad, colors) {
-  ctx.strokeStyle = colors.grid;
-  ctx.lineWidth = 1;
-  ctx.beginPath();
-  ctx.moveTo(pad.l, pad.t);
-  ctx.lineTo(pad.l, h - pad.b);
-  ctx.lineTo(w - pad.r, h - pad.b);
-  ctx.stroke();
-  ctx.fillStyle = colors.text;
-  ctx.font = '11px system-ui, sans-serif';
-}
+// Pure drawing for the capacity lab: the d-sweep scatter, the recon/penalty lines and the
+// drawing pad's letter. Functions of (ctx, data, dims, opts); no state. Axes: draw/chart.js.
+import { fitCanvas, drawAxes, drawLines } from '../../draw/chart.js';
 
 /**
  * Reconstruction error against code size d (log axis 1…1000): one point per run, digits and
@@ -34,9 +12,9 @@ function axes(ctx, w, h, pad, colors) {
 export function drawSweep(ctx, runs, dims, opts) {
   const { width: w, height: h } = dims;
   const { colors } = opts;
-  fit(ctx, w, h);
+  fitCanvas(ctx, w, h);
   const pad = { l: 44, r: 10, t: 10, b: 28 };
-  axes(ctx, w, h, pad, colors);
+  drawAxes(ctx, w, h, pad, colors);
   const ymax = Math.max(1e-3, ...runs.flatMap((r) => [r.digits, r.probes])) * 1.1;
   const x = (d) => pad.l + (Math.log10(d) / 3) * (w - pad.l - pad.r);
   const y = (v) => h - pad.b - (v / ymax) * (h - pad.t - pad.b);
@@ -78,27 +56,15 @@ export function drawSweep(ctx, runs, dims, opts) {
  * @param {{steps:number, recon:number, penalty:number}[]} points
  */
 export function drawParts(ctx, points, dims, opts) {
-  const { width: w, height: h } = dims;
-  const { colors } = opts;
-  fit(ctx, w, h);
-  const pad = { l: 44, r: 10, t: 10, b: 24 };
-  axes(ctx, w, h, pad, colors);
-  if (!points.length) return;
-  const smax = Math.max(1, points[points.length - 1].steps);
-  const ymax = Math.max(1e-6, ...points.map((p) => Math.max(p.recon, p.penalty))) * 1.1;
-  const x = (s) => pad.l + (s / smax) * (w - pad.l - pad.r);
-  const y = (v) => h - pad.b - (v / ymax) * (h - pad.t - pad.b);
-  ctx.textAlign = 'right';
-  for (const f of [0, 0.5, 1]) ctx.fillText((ymax * f).toPrecision(2), pad.l - 4, y(ymax * f) + 4);
-  ctx.textAlign = 'center';
-  ctx.fillText(`batches (0 … ${smax})`, (pad.l + w - pad.r) / 2, h - 6);
-  for (const [key, color] of [['recon', colors.digits], ['penalty', colors.probes]]) {
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    points.forEach((p, i) => (i ? ctx.lineTo(x(p.steps), y(p[key])) : ctx.moveTo(x(p.steps), y(p[key]))));
-    ctx.stroke();
-  }
+  const xs = points.map((p) => p.steps);
+  drawLines(ctx, [
+    { xs, ys: points.map((p) => p.recon), color: opts.colors.digits },
+    { xs, ys: points.map((p) => p.penalty), color: opts.colors.probes },
+  ], dims, {
+    colors: opts.colors,
+    x: { label: (last) => `batches (0 … ${last})` },
+    y: { zero: true, headroom: 1.1, format: (v) => v.toPrecision(2) },
+  });
 }
 
 /** A 28×28 drawing of the letter A in [0, 1] (three 2-px strokes), the pad's first probe. */

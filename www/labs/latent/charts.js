@@ -1,23 +1,10 @@
-// Pure drawing functions of the latent-space lab (www/panels/latent.js): `(ctx, data, opts)`,
+// Pure drawing functions of the latent-space lab (www/labs/latent/): `(ctx, data, opts)`,
 // no state. Canvases that show 28×28 images are painted at native resolution (ImageData) and
 // scaled by CSS; charts (map, bars, histogram) are drawn at the canvas's CSS size × devicePixelRatio.
+import { fitCanvas } from '../../draw/chart.js';
 
 /** Ten label colours (d3's category10), index = digit. */
 export const LABEL_COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-
-/** Size the canvas's backing store to its CSS box × dpr; returns {w, h} in CSS pixels. */
-export function fitCanvas(ctx, cssHeight) {
-  const c = ctx.canvas;
-  const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
-  const w = Math.max(50, Math.round(c.clientWidth || 300));
-  const h = cssHeight ?? Math.max(50, Math.round(c.clientHeight || 200));
-  if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-    c.width = Math.round(w * dpr);
-    c.height = Math.round(h * dpr);
-  }
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  return { w, h };
-}
 
 /**
  * The latent map: points `xy` [k, 2] coloured by `labels` [k]. Returns the view transform

@@ -8,9 +8,9 @@
 //                  {type:'answer', qid, result | error}  {type:'error', message}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
-import init, { Trainer } from '../pkg/autoencoder_playground.js';
+import init, { Trainer } from '../../pkg/autoencoder_playground.js';
 
-const DATA = { images: '../data/mnist10k-images-idx3-ubyte.gz', labels: '../data/mnist10k-labels-idx1-ubyte.gz' };
+const DATA = { images: '../../data/mnist10k-images-idx3-ubyte.gz', labels: '../../data/mnist10k-labels-idx1-ubyte.gz' };
 /** The notebook's two models. */
 const NOTEBOOK = [
   { name: 'standard', settings: { variant: 'standard', d: 30, lr: 1e-3, batch: 256, seed: 0 } },

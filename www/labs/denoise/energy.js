@@ -1,8 +1,9 @@
-// 4 · Inpainting by energy minimisation (lecture figs 10–11). The user paints a grey patch over a
+// denoise/energy: inpainting by energy minimisation (lecture figs 10–11). The user paints a grey patch over a
 // digit (mouse, pen or touch) or erases it; the trained main model fills the hole while the known
 // pixels stay clamped, by the projection x_U ← D(E(x))_U or by gradient descent on
 // E(x) = ‖x − D(E(x))‖² w.r.t. x_U (src/inpaint.rs, `inpaint_rows`), animated, with E plotted.
-import { el } from './denoise-ui.js';
+import { drawLines } from '../../draw/chart.js';
+import { el, useStylesheet } from '../../kit/dom.js';
 
 const N = 784;
 const SIDE = 28;
@@ -36,41 +37,19 @@ export function drawPad(ctx, x, hole, lo, hi) {
 
 /** The energy curve: E per iteration, on a canvas sized by CSS (drawn at device pixels). */
 export function drawEnergy(canvas, energy) {
-  const dpr = window.devicePixelRatio || 1;
-  const w = Math.max(1, Math.round(canvas.clientWidth * dpr));
-  const h = Math.max(1, Math.round(canvas.clientHeight * dpr));
-  if (canvas.width !== w) canvas.width = w;
-  if (canvas.height !== h) canvas.height = h;
-  const ctx = canvas.getContext('2d');
-  ctx.clearRect(0, 0, w, h);
   const css = getComputedStyle(canvas);
-  ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-  ctx.fillStyle = css.color;
-  const padL = 44 * dpr, padB = 16 * dpr, padT = 8 * dpr, padR = 8 * dpr;
-  ctx.strokeStyle = css.color;
-  ctx.globalAlpha = 0.4;
-  ctx.strokeRect(padL, padT, w - padL - padR, h - padT - padB);
-  ctx.globalAlpha = 1;
-  if (energy.length === 0) return;
-  const max = Math.max(...energy);
-  const min = Math.min(...energy);
-  const span = max - min || 1;
-  ctx.fillText(max.toFixed(1), 2 * dpr, padT + 9 * dpr);
-  ctx.fillText(min.toFixed(1), 2 * dpr, h - padB);
-  ctx.fillText(`iteration ${energy.length - 1}`, w - padR - 80 * dpr, h - 3 * dpr);
-  ctx.strokeStyle = '#c0392b';
-  ctx.lineWidth = 2 * dpr;
-  ctx.beginPath();
-  const n = Math.max(1, energy.length - 1);
-  energy.forEach((e, i) => {
-    const px = padL + (i / n) * (w - padL - padR);
-    const py = padT + (1 - (e - min) / span) * (h - padT - padB);
-    if (i === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py);
-  });
-  ctx.stroke();
+  drawLines(canvas.getContext('2d'), [{ xs: energy.map((_, i) => i), ys: energy, color: '#c0392b' }],
+    { width: canvas.clientWidth, height: canvas.clientHeight }, {
+      colors: { text: css.color, grid: css.borderColor || css.color }, frame: true, lineWidth: 2,
+      pad: { l: 44, r: 8, t: 8, b: 16 },
+      x: { label: (last) => `iteration ${last}` },
+      y: { ticks: (lo, hi) => [hi, lo], format: (v) => v.toFixed(1) },
+    });
 }
 
-export function mountPad(section, model, compare) {
+export function mount(container, model, opts = {}) {
+  useStylesheet(new URL('./denoise.css', import.meta.url));
+  const compare = opts.compare ?? null;
   const box = el('div', { class: 'dn-part', id: 'dn-pad' });
   const pad = el('canvas', { id: 'dn-pad-input', width: '28', height: '28', class: 'dn-pad', role: 'img', 'aria-label': 'The digit with its painted hole; paint with the mouse, a pen or a finger' });
   const fill = el('canvas', { id: 'dn-pad-fill', width: '28', height: '28', class: 'dn-pad', role: 'img', 'aria-label': 'The autoencoder’s one-pass reconstruction D(E(x))' });
@@ -118,7 +97,8 @@ export function mountPad(section, model, compare) {
       el('figure', { class: 'dn-energy-fig' }, energyCanvas, el('figcaption', {}, 'energy E(x) per iteration'))),
     readout,
   );
-  section.append(box);
+  if (!compare) for (const o of [...source.options]) if (o.value !== 'main') o.remove(); // alone: the main model only
+  container.append(box);
 
   /** The chosen model's `op(...args)`. */
   const ask = (op, ...args) => (source.value === 'main' ? model.call(op, ...args) : compare.call(source.value, op, ...args));
@@ -292,4 +272,5 @@ export function mountPad(section, model, compare) {
     if (st.x && !st.busy && source.value === 'main' && now - lastPass > 1000) { lastPass = now; onePass(); }
   });
   new ResizeObserver(() => drawEnergy(energyCanvas, st.energy)).observe(energyCanvas);
+  return { unmount: () => { st.stop = true; box.remove(); } };
 }

@@ -11,7 +11,7 @@ let cvReady = null;
 function loadCv() {
   if (!cvReady) {
     cvReady = (async () => {
-      importScripts('../vendor/opencv.js');
+      importScripts('../../vendor/opencv.js');
       // The emscripten module is a thenable whose `then` hands back the module itself, so it
       // must never be awaited or returned from an async function (that would adopt it forever):
       // wait for its runtime, then pass it on wrapped in an object.
