@@ -11,7 +11,7 @@
 import { State } from '../state.js';
 import { ModelClient } from '../model.js';
 import { LossSeries } from '../draw/chart.js';
-import { PANELS } from '../panels/index.js';
+import { LABS } from '../labs/index.js';
 import { wireControls, showControls, writeHash, configure, play, pause } from './controls.js';
 import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
@@ -77,11 +77,11 @@ function newRun() {
   };
 }
 
-/** Each lab into its empty <section>, with a model that sends it frames only while on screen. */
+/** Each lab (www/labs/) into its empty <section>, with a model that sends it frames only while on screen. */
 function mountLabs(model) {
-  for (const panel of PANELS) {
-    const section = document.getElementById(panel.id);
-    if (section) panel.mount(section, model.forSection(section));
+  for (const lab of Object.values(LABS)) {
+    const section = document.getElementById(lab.id);
+    if (section) lab.mount(section, model.forSection(section));
   }
 }
 
