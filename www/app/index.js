@@ -12,6 +12,7 @@ import { State } from '../state.js';
 import { ModelClient } from '../model.js';
 import { LossSeries } from '../draw/chart.js';
 import { LABS } from '../labs/index.js';
+import { buildTextFields } from '../kit/text-fields.js';
 import { wireControls, showControls, writeHash, configure, play, pause } from './controls.js';
 import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
@@ -85,6 +86,7 @@ function mountLabs(model) {
   }
 }
 
+buildTextFields();
 const app = { state: State.fromHash(location.hash), ui: findUi(), run: newRun(), link: null, model: null };
 app.ui.app.setAttribute('aria-busy', 'true');
 wireRender(app);

@@ -2,12 +2,14 @@
 // side by side on a curve in the plane, with the lecture's figures 15–19. Mounts the lab:
 // page.js (the one state), controls.js, commands.js (the worker), figures.js (drawing), pad.js.
 
+import { buildTextFields } from '../kit/text-fields.js';
 import { page, $ } from './page.js';
 import { syncControls, wireControls, writeHash, maybeRebuild } from './controls.js';
 import { startWorker } from './commands.js';
 import { draw } from './figures.js';
 import { wirePad } from './pad.js';
 
+buildTextFields();
 syncControls();
 wireControls();
 wirePad();
