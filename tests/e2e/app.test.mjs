@@ -12,16 +12,12 @@ import { mkdir, copyFile, mkdtemp, symlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
-import { ROOT, DIST, RESULTS, TIMEOUT, useBrowser, openPage } from './harness.mjs';
+import { ROOT, DIST, RESULTS, TIMEOUT, useBrowser, openPage, waitData, canvasPrint as pixels } from './harness.mjs';
 
 
 useBrowser(['index.html', 'pkg']);
 
 const READY = '#app[data-ready="true"]';
-
-async function ready(page) {
-  await page.waitForSelector(READY, { timeout: TIMEOUT });
-}
 
 async function attr(page, name) {
   return page.getAttribute('#app', `data-${name}`);
@@ -32,24 +28,7 @@ async function steps(page) {
 }
 
 /** Wait until at least `min` batches are drawn. */
-async function waitSteps(page, min) {
-  await page.waitForFunction((m) => Number(document.getElementById('app').dataset.steps) >= m, min, { timeout: TIMEOUT });
-}
-
-/** Pixel sum and an exact fingerprint of a canvas. */
-async function pixels(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i++) {
-      sum += d[i];
-      h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    }
-    return { sum, hash: `${c.width}x${c.height}:${h.toString(16)}` };
-  }, id);
-}
+const waitSteps = (page, min) => waitData(page, '#app', 'steps', min);
 
 test('loads with no console error and no request outside its own origin', async () => {
   const { context, page, requests, foreign, errors } = await openPage('', READY);

@@ -82,3 +82,28 @@ export function assertClean({ errors, foreign }) {
   assert.deepEqual(errors, [], 'console errors');
   assert.deepEqual(foreign, [], 'requests outside the page origin');
 }
+
+/** Wait until the number in `data-<key>` of `selector` is at least `min`. */
+export async function waitData(page, selector, key, min) {
+  await page.waitForFunction(([s, k, m]) => Number(document.querySelector(s)?.dataset[k]) >= m, [selector, key, min], { timeout: TIMEOUT });
+}
+
+/**
+ * What canvas `id` shows: {width, height, sum (of every RGBA byte), hash (FNV-1a of the pixels,
+ * with the size), ink (pixels not near-white)}.
+ */
+export async function canvasPrint(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    let h = 2166136261;
+    let ink = 0;
+    for (let i = 0; i < d.length; i++) {
+      sum += d[i];
+      h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    }
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) ink++;
+    return { width: c.width, height: c.height, sum, hash: `${c.width}x${c.height}:${h.toString(16)}`, ink };
+  }, id);
+}

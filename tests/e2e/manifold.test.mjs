@@ -7,7 +7,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESULTS, TIMEOUT, useBrowser, openPage } from './harness.mjs';
+import { RESULTS, TIMEOUT, useBrowser, openPage, waitData, canvasPrint } from './harness.mjs';
 
 
 useBrowser(['manifold.html', 'pkg']);
@@ -19,20 +19,10 @@ const open = (hash = '', viewport = { width: 1280, height: 900 }) => openPage(`m
 
 const attr = (page, name) => page.getAttribute('#lab', `data-${name}`);
 
-async function waitSteps(page, min) {
-  await page.waitForFunction((m) => Number(document.getElementById('lab').dataset.steps) >= m, min, { timeout: TIMEOUT });
-}
+const waitSteps = (page, min) => waitData(page, '#lab', 'steps', min);
 
 /** A fingerprint of a canvas's pixels. */
-async function fingerprint(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    return h.toString(16);
-  }, id);
-}
+const fingerprint = async (page, id) => (await canvasPrint(page, id)).hash;
 
 test('the lab loads, trains all three autoencoders, and the field changes; Pause stops; Step is one batch', async () => {
   const { context, page, requests, foreign, errors } = await open();
