@@ -1,6 +1,6 @@
 // Pure drawing functions of the lab, `(ctx, data, dims, opts)`: the vector field with its heat
 // map and colour bar (fig 17), points and their reconstructions (figs 15 and 16), the learned
-// manifold and the drawing pad (the sensitivity ellipses: sensitivity.js; the loss: loss.js).
+// manifold and the drawing pad (the sensitivity ellipses: sensitivity.js).
 // Coordinates: the view box [-VIEW, VIEW]² maps to a square of `size` canvas pixels, y up.
 
 import { VIEW } from './state.js';

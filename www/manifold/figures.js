@@ -6,11 +6,12 @@ import { VARIANTS } from './state.js';
 import { HEAT, SWEEP } from './protocol.js';
 import { COLORS, drawField, drawPoints, drawPad, distances, niceCeil } from './draw.js';
 import { drawSensitivity, jacobianAxes } from './sensitivity.js';
-import { drawLoss } from './loss.js';
+import { drawLines } from '../draw/chart.js';
 import { page, $ } from './page.js';
 
 const FIELD_SIZE = 480; // canvas pixels of a square plot
 const FIELD_BAR = 84; // canvas pixels below a field for its colour bar
+const LOSS_COLORS = { text: '#56606d', grid: '#d5dbe3' }; // the page's --muted and the plots' frame
 
 /** One field and one points canvas per shown variant. */
 export function layoutFigures() {
@@ -102,18 +103,18 @@ export function draw() {
         $(`points-${l.variant}-val`).textContent = `MSE of the outputs against the clean points ${fmt(err / r.data.length)}`;
       }
     }
-    const series = f.labs.map((l) => ({ ...page.series[l.variant], color: COLORS[l.variant] }));
-    // The chart is drawn in CSS pixels on a backing store devicePixelRatio times larger.
+    // Every variant's mean loss per chunk of steps, on one log axis (the site's one chart module).
+    const series = f.labs.map((l) => ({ xs: page.series[l.variant].steps, ys: page.series[l.variant].losses, color: COLORS[l.variant] }));
     const lc = $('loss');
-    const dpr = window.devicePixelRatio || 1;
-    const [w, h] = [lc.clientWidth || 900, lc.clientHeight || 260];
-    if (lc.width !== Math.round(w * dpr) || lc.height !== Math.round(h * dpr)) {
-      lc.width = Math.round(w * dpr);
-      lc.height = Math.round(h * dpr);
-    }
-    const lctx = lc.getContext('2d');
-    lctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawLoss(lctx, series, { width: w, height: h });
+    drawLines(lc.getContext('2d'), series, { width: lc.clientWidth || 900, height: lc.clientHeight || 260 }, {
+      colors: LOSS_COLORS,
+      pad: { l: 58, r: 14, t: 12, b: 34 },
+      frame: true,
+      lineWidth: 1.8,
+      x: { ticks: [0, 0.25, 0.5, 0.75, 1], format: (v) => Math.round(v).toLocaleString('en'), label: 'steps (mini-batches)' },
+      y: { log: true },
+      empty: 'Press Train to see the loss fall.',
+    });
     $('loss-legend').replaceChildren(...f.labs.map((l) => {
       const s = document.createElement('span');
       const sw = document.createElement('span');
