@@ -12,37 +12,12 @@ import { mkdir, copyFile, mkdtemp, symlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
-import { ROOT, DIST, RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
+import { ROOT, DIST, RESULTS, TIMEOUT, useBrowser, openPage, waitData, canvasPrint as pixels } from './harness.mjs';
 
 
-const env = useBrowser(['index.html', 'pkg']);
+useBrowser(['index.html', 'pkg']);
 
-/**
- * A fresh context and page on `hash`, recording every request (the worker's too), console errors,
- * uncaught page errors, and main-thread long tasks (PerformanceObserver installed before any script).
- */
-async function open(hash = '', { viewport = { width: 1280, height: 900 }, route } = {}) {
-  const context = await env.browser.newContext({ viewport });
-  const requests = [];
-  const errors = [];
-  context.on('request', (r) => requests.push(r.url()));
-  if (route) await context.route(route.url, route.handler);
-  await context.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(env.server.url + hash);
-  return { context, page, requests, errors };
-}
-
-async function ready(page) {
-  await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
-}
+const READY = '#app[data-ready="true"]';
 
 async function attr(page, name) {
   return page.getAttribute('#app', `data-${name}`);
@@ -53,31 +28,11 @@ async function steps(page) {
 }
 
 /** Wait until at least `min` batches are drawn. */
-async function waitSteps(page, min) {
-  await page.waitForFunction((m) => Number(document.getElementById('app').dataset.steps) >= m, min, { timeout: TIMEOUT });
-}
-
-/** Pixel sum and an exact fingerprint of a canvas. */
-async function pixels(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i++) {
-      sum += d[i];
-      h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    }
-    return { sum, hash: `${c.width}x${c.height}:${h.toString(16)}` };
-  }, id);
-}
+const waitSteps = (page, min) => waitData(page, '#app', 'steps', min);
 
 test('loads with no console error and no request outside its own origin', async () => {
-  const { context, page, requests, errors } = await open();
-  await ready(page);
-  const origin = new URL(env.server.url).origin;
-  const outside = requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:'));
-  assert.deepEqual(outside, [], 'requests outside the page origin');
+  const { context, page, requests, foreign, errors } = await openPage('', READY);
+  assert.deepEqual(foreign, [], 'requests outside the page origin');
   // The worker's own requests are recorded too: the wasm and both data files.
   for (const f of ['autoencoder_playground_bg.wasm', 'mnist10k-images-idx3-ubyte.gz', 'mnist10k-labels-idx1-ubyte.gz']) {
     assert.ok(requests.some((u) => u.endsWith(f)), `${f} was not requested`);
@@ -99,17 +54,11 @@ test('works from a sub-path: every URL is relative', async () => {
   await mkdir(join(top, 'some'));
   await symlink(DIST, join(top, 'some', 'sub-path'), 'dir');
   const sub = await startServer(top, 0);
-  const context = await env.browser.newContext();
-  const requests = [];
-  context.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const { context, page, requests, foreign, errors } = await openPage('some/sub-path/#preset=standard&d=12&seed=3', READY, { server: sub });
   try {
-    await page.goto(`${sub.url}some/sub-path/#preset=standard&d=12&seed=3`);
-    await ready(page);
     assert.equal(await page.inputValue('#d'), '12');
-    const outside = requests.filter((p) => !p.startsWith('/some/sub-path/'));
+    assert.deepEqual(foreign, []);
+    const outside = requests.map((u) => new URL(u).pathname).filter((p) => !p.startsWith('/some/sub-path/'));
     assert.deepEqual(outside, [], 'requests outside the sub-path');
     assert.ok(requests.some((p) => p.endsWith('.wasm')));
     assert.deepEqual(errors, []);
@@ -121,8 +70,7 @@ test('works from a sub-path: every URL is relative', async () => {
 });
 
 test('Train lowers the loss and changes the reconstructions; Pause stops; no long task', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY);
   const atLoad = await pixels(page, 'row-recon');
 
   await page.getByRole('button', { name: 'Step' }).click();
@@ -178,8 +126,7 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
 });
 
 test('Step trains exactly one batch', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY);
   const step = page.getByRole('button', { name: 'Step' });
   for (let k = 1; k <= 3; k++) {
     const before = await pixels(page, 'row-recon');
@@ -196,8 +143,7 @@ test('Step trains exactly one batch', async () => {
 });
 
 test('Reset restores the initial state of the settings and seed', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY);
   const recon0 = await pixels(page, 'row-recon');
   const kernels0 = await pixels(page, 'kernels');
   const generation = Number(await attr(page, 'generation'));
@@ -218,8 +164,7 @@ test('Reset restores the initial state of the settings and seed', async () => {
 });
 
 test('an invalid value is refused beside its control and never starts training (phone width)', async () => {
-  const { context, page, errors } = await open('', { viewport: { width: 375, height: 812 } });
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY, { viewport: { width: 375, height: 812 } });
   const hash0 = await page.evaluate(() => location.hash);
   for (const [id, bad] of [['lr', 'abc'], ['d', '0'], ['d', '5000'], ['p', '1'], ['batch', '12.5']]) {
     const input = page.locator(`#${id}`);
@@ -255,8 +200,7 @@ test('an invalid value is refused beside its control and never starts training (
 
 test('the URL hash round-trips the settings, and training stops after its epochs', async () => {
   const hash = '#preset=denoising&d=64&lr=0.002&batch=2000&epochs=2&p=0.3&seed=7';
-  const { context, page, errors } = await open(hash);
-  await ready(page);
+  const { context, page, errors } = await openPage(hash, READY);
   const shown = {};
   for (const id of ['preset', 'd', 'lr', 'batch', 'epochs', 'p', 'seed']) shown[id] = await page.inputValue(`#${id}`);
   assert.deepEqual(shown, { preset: 'denoising', d: '64', lr: '0.002', batch: '2000', epochs: '2', p: '0.3', seed: '7' });
@@ -295,16 +239,14 @@ test('the URL hash round-trips the settings, and training stops after its epochs
   const recon = await pixels(page, 'row-recon');
 
   // The copied link reopens the same configuration and seed: the same initial model.
-  const other = await open(new URL(url).hash);
-  await ready(other.page);
+  const other = await openPage(new URL(url).hash, READY);
   assert.equal(await other.page.inputValue('#seed'), '5');
   assert.equal((await pixels(other.page, 'row-recon')).hash, recon.hash);
   assert.deepEqual(other.errors, []);
   await other.context.close();
 
   // An invalid value in a link is shown with its message and refused.
-  const bad = await open('#preset=standard&lr=abc');
-  await ready(bad.page);
+  const bad = await openPage('#preset=standard&lr=abc', READY);
   assert.equal(await bad.page.inputValue('#lr'), 'abc');
   assert.equal(await bad.page.getAttribute('#lr', 'aria-invalid'), 'true');
   assert.ok(await bad.page.locator('#lr-error').isVisible());
@@ -317,9 +259,41 @@ test('the URL hash round-trips the settings, and training stops after its epochs
   await context.close();
 });
 
+test('the nav to the labs scrolls without touching the settings or the trained model', async () => {
+  const { context, page, errors } = await openPage('#preset=standard&d=100&seed=2', READY);
+  await page.click('#train');
+  await waitSteps(page, 30);
+  await page.click('#train'); // Pause
+  await page.waitForFunction(() => document.getElementById('app').dataset.running === 'false', null, { timeout: TIMEOUT });
+  await page.waitForTimeout(200); // the paused frame
+  const before = { steps: await steps(page), generation: await attr(page, 'generation'), hash: await page.evaluate(() => location.hash) };
+  assert.ok(before.steps >= 30, `trained ${before.steps} batches`);
+  const nav = page.getByRole('navigation', { name: 'Labs' });
+  for (const [name, id] of [['Denoising & inpainting', 'panel-denoise'], ['Latent space', 'panel-latent'], ['Capacity & regularisation', 'panel-capacity']]) {
+    await nav.getByRole('link', { name }).click();
+    await page.waitForTimeout(300);
+    const onScreen = await page.evaluate((i) => {
+      const r = document.getElementById(i).getBoundingClientRect();
+      return r.top < innerHeight && r.bottom > 0;
+    }, id);
+    assert.ok(onScreen, `${name}: its section is on screen`);
+    assert.equal(await page.inputValue('#d'), '100', `${name}: d stays 100`);
+    assert.equal(await steps(page), before.steps, `${name}: the ${before.steps} batches stay`);
+    assert.equal(await attr(page, 'generation'), before.generation, `${name}: no new model`);
+    assert.equal(await page.evaluate(() => location.hash), before.hash, `${name}: the address keeps the settings`);
+  }
+  // An anchor typed into the address is not a settings hash either.
+  await page.evaluate(() => { location.hash = '#panel-latent'; });
+  await page.waitForTimeout(300);
+  assert.equal(await page.inputValue('#d'), '100');
+  assert.equal(await steps(page), before.steps);
+  assert.equal(await attr(page, 'generation'), before.generation);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('encoder kernels: every one reachable by paging or show all, diverging colours', async () => {
-  const { context, page, errors } = await open('#preset=standard&d=100');
-  await ready(page);
+  const { context, page, errors } = await openPage('#preset=standard&d=100', READY);
   const range = page.locator('#kernels-range');
   // The range text is redrawn on the next animation frame: give it a moment, then assert.
   const rangeIs = async (text) => {
@@ -367,8 +341,7 @@ test('encoder kernels: every one reachable by paging or show all, diverging colo
 });
 
 test('worker protocol: frames, exact steps, a refused config keeps the trained model, epochs end play', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY);
   // A second worker, driven by hand with the messages of protocol.js.
   const r = await page.evaluate(async () => {
     const w = new Worker(new URL('./worker.js', location.href), { type: 'module' });
@@ -420,7 +393,7 @@ test('worker protocol: frames, exact steps, a refused config keeps the trained m
 });
 
 test('an error from the engine is shown on the page, which stays usable', async () => {
-  const { context, page, errors } = await open('', {
+  const { context, page, errors } = await openPage('', null, {
     route: {
       url: '**/mnist10k-labels-idx1-ubyte.gz',
       handler: (r) => r.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('not an IDX file') }),
@@ -438,8 +411,7 @@ test('an error from the engine is shown on the page, which stays usable', async 
 });
 
 test('fits a phone screen', async () => {
-  const { context, page, errors } = await open('', { viewport: { width: 375, height: 812 } });
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY, { viewport: { width: 375, height: 812 } });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   for (const name of ['Train', 'Step', 'Reset']) {

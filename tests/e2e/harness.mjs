@@ -45,12 +45,13 @@ let current = null;
  * and waits for `readySelector` (none: do not wait). Records, from before the first script runs:
  * `requests` (every URL, the workers' too), `foreign` (those outside the page's origin, data: URLs
  * aside), `errors` (console errors and uncaught page errors, as text), and main-thread long tasks
- * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests.
+ * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests;
+ * `server` ({url}) serves the page instead of the file's own server (a sub-path test).
  * Returns {context, page, requests, foreign, errors}; the test closes `context`.
  */
-export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route } = {}) {
+export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route, server = current?.server } = {}) {
   assert.ok(current?.browser, 'openPage: call useBrowser() at the top of the test file');
-  const { browser, server } = current;
+  const { browser } = current;
   const origin = new URL(server.url).origin;
   const context = await browser.newContext({ viewport });
   const requests = [];
@@ -80,4 +81,29 @@ export async function openPage(url = '', readySelector = null, { viewport = { wi
 export function assertClean({ errors, foreign }) {
   assert.deepEqual(errors, [], 'console errors');
   assert.deepEqual(foreign, [], 'requests outside the page origin');
+}
+
+/** Wait until the number in `data-<key>` of `selector` is at least `min`. */
+export async function waitData(page, selector, key, min) {
+  await page.waitForFunction(([s, k, m]) => Number(document.querySelector(s)?.dataset[k]) >= m, [selector, key, min], { timeout: TIMEOUT });
+}
+
+/**
+ * What canvas `id` shows: {width, height, sum (of every RGBA byte), hash (FNV-1a of the pixels,
+ * with the size), ink (pixels not near-white)}.
+ */
+export async function canvasPrint(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    let h = 2166136261;
+    let ink = 0;
+    for (let i = 0; i < d.length; i++) {
+      sum += d[i];
+      h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    }
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) ink++;
+    return { width: c.width, height: c.height, sum, hash: `${c.width}x${c.height}:${h.toString(16)}`, ink };
+  }, id);
 }

@@ -46,6 +46,13 @@ export function hashParams(hash) {
   return new URLSearchParams(String(hash).replace(/^#/, ''));
 }
 
+/** Show `hash` ('#a=1&…') in the address bar without a history entry; true when it changed. */
+export function showHash(hash) {
+  if (location.hash === hash) return false;
+  history.replaceState(null, '', hash);
+  return true;
+}
+
 /** `text` cut to a length a message can quote. */
 export function quote(text) {
   const t = String(text);
