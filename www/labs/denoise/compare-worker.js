@@ -1,16 +1,18 @@
 // The notebook's comparison (lecture figs 22–23), in its own module worker so the page's main
 // model is untouched: the standard AE (d = 30) and the denoising AE (d = 500, dropout mask
 // p = 0.5), both Adam 1e-3, batch 256, trained together (alternating batches) or one after the
-// other. Messages:
-//   page → worker  {type:'start', mode:'together'|'sequential', epochs}  {type:'pause'}  {type:'resume'}
-//                  {type:'query', qid, which:'standard'|'denoising', op, args}
-//   worker → page  {type:'ready'}  {type:'frame', models:[{name, d, stats, kernels?, maxAbs?}], outputs, running, done}
-//                  {type:'answer', qid, result | error}  {type:'error', message}
+// other. It runs the site's worker loop (kit/session.js). Messages:
+//   page → worker  {type:'start', mode:'together'|'sequential', epochs, idx, seed}  {type:'pause'}
+//                  {type:'resume', mode?}  {type:'query', qid, which:'standard'|'denoising', op, args}
+//   worker → page  {type:'ready', xc, mask, clean}  {type:'answer', qid, result | error}
+//                  {type:'frame', models:[{name, d, stats, done, kernels?, maxAbs?}], outputs, running, done, epochs}
+//                  {type:'error', message, ack, fatal}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
 import init, { Trainer } from '../../pkg/autoencoder_playground.js';
+import { WorkerSession, post, messageOf } from '../../kit/session.js';
+import { loadMnist } from '../../kit/data.js';
 
-const DATA = { images: '../../data/mnist10k-images-idx3-ubyte.gz', labels: '../../data/mnist10k-labels-idx1-ubyte.gz' };
 /** The notebook's two models. */
 const NOTEBOOK = [
   { name: 'standard', settings: { variant: 'standard', d: 30, lr: 1e-3, batch: 256, seed: 0 } },
@@ -21,139 +23,123 @@ const FRAME_MS = 400; // a frame at most this often
 const KERNEL_MS = 1500; // kernels (500×784 floats for the DAE) at most this often
 /** Which DAE kernels are sent: the first KERNELS of them (the page shows a page of them). */
 const KERNELS = 100;
+/** What the face-off and the energy experiments may ask the two models. */
+const QUERIES = ['reconstruct_rows', 'corrupt_rows', 'inputs', 'kernels', 'inpaint_rows'];
 
-let bytes = null;
-let models = null; // [{name, trainer, stats, epochs}]
-let running = false;
-let mode = 'together';
-let epochs = 20;
-let turn = 0;
-let lastFrame = -Infinity;
-let lastKernels = -Infinity; // (a worker's clock starts at its creation)
-let shown = null; // {idx, xc} fixed corrupted digits for the outputs
-const tick = new MessageChannel();
-tick.port1.onmessage = () => slice();
+class Comparison extends WorkerSession {
+  constructor() {
+    super();
+    this.bytes = null;
+    this.models = null; // [{name, trainer, d, stats}]
+    this.mode = 'together';
+    this.epochs = 20;
+    this.turn = 0;
+    this.lastFrame = -Infinity;
+    this.lastKernels = -Infinity; // (a worker's clock starts at its creation)
+    this.shown = null; // {idx, xc, mask}: the fixed corrupted digits of the outputs
+  }
 
-function messageOf(e) {
-  return e instanceof Error ? e.message || String(e) : String(e);
-}
+  get hasModel() {
+    return !!this.models;
+  }
 
-async function fetchBytes(path) {
-  const res = await fetch(new URL(path, import.meta.url));
-  if (!res.ok) throw new Error(`Could not load ${path} (HTTP ${res.status}).`);
-  return new Uint8Array(await res.arrayBuffer());
-}
+  handle(msg) {
+    if (msg.type === 'start') {
+      const e = Number(msg.epochs);
+      if (!Number.isInteger(e) || e < 1 || e > 200) throw new Error(`Epochs must be a whole number from 1 to 200, got ${msg.epochs}.`);
+      this.mode = msg.mode === 'sequential' ? 'sequential' : 'together';
+      this.epochs = e;
+      this.build();
+      const idx = Uint32Array.from(msg.idx);
+      const both = this.models[0].trainer.corrupt_rows(idx, 'dropout', 0.5, msg.seed >>> 0);
+      this.shown = { idx, xc: both.slice(0, idx.length * 784), mask: both.slice(idx.length * 784) };
+      post({ type: 'ready', xc: this.shown.xc, mask: this.shown.mask, clean: this.models[0].trainer.inputs(idx) });
+      this.play();
+    } else if (msg.type === 'pause') {
+      this.running = false;
+    } else if (msg.type === 'resume') {
+      if (this.models && !this.models.every((m) => this.done(m))) {
+        if (msg.mode) this.mode = msg.mode === 'sequential' ? 'sequential' : 'together';
+        this.play();
+      }
+    } else {
+      throw new Error(`The comparison worker does not know the command “${msg.type}”.`);
+    }
+  }
 
-const loaded = (async () => {
-  const [, images, labels] = await Promise.all([init(), fetchBytes(DATA.images), fetchBytes(DATA.labels)]);
-  bytes = { images, labels };
-})();
+  /** A question to one model, answered between training slices. */
+  answers(msg) {
+    if (msg.type !== 'query') return false;
+    const { qid, which, op, args = [] } = msg;
+    try {
+      if (!this.models) throw new Error('the comparison has not started yet');
+      const m = this.models.find((x) => x.name === which);
+      if (!m) throw new Error(`no model ${which}`);
+      if (!QUERIES.includes(op)) throw new Error(`unknown query ${op}`);
+      const result = m.trainer[op](...args);
+      post({ type: 'answer', qid, result, steps: m.stats.steps }, [result?.buffer]);
+    } catch (e) {
+      post({ type: 'answer', qid, error: messageOf(e) });
+    }
+    return true;
+  }
 
-function build() {
-  for (const m of models ?? []) m.trainer.free();
-  models = NOTEBOOK.map(({ name, settings }) => {
-    const trainer = new Trainer(settings, bytes.images, bytes.labels);
-    return { name, trainer, d: trainer.d, stats: trainer.position() };
-  });
-}
+  build() {
+    for (const m of this.models ?? []) m.trainer.free();
+    this.models = NOTEBOOK.map(({ name, settings }) => {
+      const trainer = new Trainer(settings, this.bytes.images, this.bytes.labels);
+      return { name, trainer, d: trainer.d, stats: trainer.position() };
+    });
+  }
 
-function done(m) {
-  return m.stats.epoch >= epochs;
-}
+  play() {
+    this.running = true;
+    this.schedule();
+  }
 
-/** Train for up to SLICE_MS, one batch at a time (alternating, or the first unfinished model). */
-function slice() {
-  if (!running) return;
-  const t0 = performance.now();
-  try {
+  done(m) {
+    return m.stats.epoch >= this.epochs;
+  }
+
+  /** Up to SLICE_MS of single batches (alternating, or the first unfinished model), then a frame. */
+  trainSlice() {
+    const t0 = performance.now();
     while (performance.now() - t0 < SLICE_MS) {
-      const open = models.filter((m) => !done(m));
+      const open = this.models.filter((m) => !this.done(m));
       if (open.length === 0) {
-        running = false;
+        this.running = false;
         break;
       }
-      const m = mode === 'together' ? open[turn++ % open.length] : open[0];
+      const m = this.mode === 'together' ? open[this.turn++ % open.length] : open[0];
       m.stats = m.trainer.step(1);
     }
-    frame(false);
-  } catch (e) {
-    running = false;
-    postMessage({ type: 'error', message: messageOf(e) });
+    this.frame(!this.running);
   }
-  if (running) tick.port2.postMessage(0);
-  else frame(true);
-}
 
-function frame(force) {
-  const now = performance.now();
-  if (!force && now - lastFrame < FRAME_MS) return;
-  lastFrame = now;
-  const withKernels = force || now - lastKernels > KERNEL_MS;
-  if (withKernels) lastKernels = now;
-  const transfer = [];
-  const out = models.map((m) => {
-    const o = { name: m.name, d: m.d, stats: m.stats, done: done(m) };
-    if (withKernels) {
-      const all = m.trainer.kernels();
-      o.kernels = all.slice(0, Math.min(m.d, KERNELS) * 784);
-      let mx = 0;
-      for (const v of all) mx = Math.max(mx, Math.abs(v));
-      o.maxAbs = mx;
-      transfer.push(o.kernels.buffer);
-    }
-    return o;
-  });
-  const outputs = models.map((m) => m.trainer.reconstruct_rows(shown.xc));
-  transfer.push(...outputs.map((o) => o.buffer));
-  postMessage({ type: 'frame', models: out, outputs, running, done: models.every(done), epochs }, transfer);
-}
-
-function query({ qid, which, op, args = [] }) {
-  try {
-    if (!models) throw new Error('the comparison has not started yet');
-    const m = models.find((x) => x.name === which);
-    if (!m) throw new Error(`no model ${which}`);
-    if (!['reconstruct_rows', 'corrupt_rows', 'inputs', 'kernels', 'inpaint_rows'].includes(op)) throw new Error(`unknown query ${op}`);
-    const result = m.trainer[op](...args);
-    postMessage({ type: 'answer', qid, result, steps: m.stats.steps }, result?.buffer ? [result.buffer] : []);
-  } catch (e) {
-    postMessage({ type: 'answer', qid, error: messageOf(e) });
-  }
-}
-
-let queue = Promise.resolve();
-onmessage = (ev) => {
-  const msg = ev.data;
-  queue = queue.then(async () => {
-    try {
-      await loaded;
-      if (msg.type === 'start') {
-        mode = msg.mode === 'sequential' ? 'sequential' : 'together';
-        const e = Number(msg.epochs);
-        if (!Number.isInteger(e) || e < 1 || e > 200) throw new Error(`epochs must be a whole number from 1 to 200, got ${msg.epochs}`);
-        epochs = e;
-        build();
-        const idx = Uint32Array.from(msg.idx);
-        const both = models[0].trainer.corrupt_rows(idx, 'dropout', 0.5, msg.seed >>> 0);
-        shown = { idx, xc: both.slice(0, idx.length * 784), mask: both.slice(idx.length * 784) };
-        postMessage({ type: 'ready', xc: shown.xc, mask: shown.mask, clean: models[0].trainer.inputs(idx) });
-        running = true;
-        tick.port2.postMessage(0);
-      } else if (msg.type === 'pause') {
-        running = false;
-      } else if (msg.type === 'resume') {
-        if (models && !models.every(done)) {
-          if (msg.mode) mode = msg.mode === 'sequential' ? 'sequential' : 'together';
-          running = true;
-          tick.port2.postMessage(0);
-        }
-      } else if (msg.type === 'query') {
-        query(msg);
+  frame(force) {
+    const now = performance.now();
+    if (!force && now - this.lastFrame < FRAME_MS) return;
+    this.lastFrame = now;
+    const withKernels = force || now - this.lastKernels > KERNEL_MS;
+    if (withKernels) this.lastKernels = now;
+    const transfer = [];
+    const out = this.models.map((m) => {
+      const o = { name: m.name, d: m.d, stats: m.stats, done: this.done(m) };
+      if (withKernels) {
+        const all = m.trainer.kernels();
+        o.kernels = all.slice(0, Math.min(m.d, KERNELS) * 784);
+        let mx = 0;
+        for (const v of all) mx = Math.max(mx, Math.abs(v));
+        o.maxAbs = mx;
+        transfer.push(o.kernels.buffer);
       }
-    } catch (e) {
-      running = false;
-      if (msg.type === 'query') postMessage({ type: 'answer', qid: msg.qid, error: messageOf(e) });
-      else postMessage({ type: 'error', message: messageOf(e) });
-    }
-  });
-};
+      return o;
+    });
+    const outputs = this.models.map((m) => m.trainer.reconstruct_rows(this.shown.xc));
+    transfer.push(...outputs.map((o) => o.buffer));
+    post({ type: 'frame', models: out, outputs, running: this.running, done: this.models.every((m) => this.done(m)), epochs: this.epochs }, transfer);
+  }
+}
+
+const session = new Comparison();
+session.listen(Promise.all([init(), loadMnist()]).then(([, bytes]) => { session.bytes = bytes; }));
