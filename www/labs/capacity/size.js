@@ -2,6 +2,7 @@
 // inverted, a shifted digit, a boxed ×, the user's drawing; `capacity_probes`) and their
 // reconstructions, and the error on digits and on probes against d, one point per model tried.
 import { drawDigitRow } from '../../draw/digits.js';
+import { el } from '../../kit/dom.js';
 import { drawSweep, letterA, stamp } from './charts.js';
 import { configLabel, chartColors, watchWidth, N, SIDE } from './shared.js';
 import { capacityExperiment } from './part.js';
@@ -114,7 +115,9 @@ export function mount(container, model, opts = {}) {
     runs.set(`${label}|${r.d}`, { d: r.d, label, steps: lab.lastStats?.steps ?? 0, digits: r.mse / unit, probes: r.probe_mse / unit });
     drawRuns();
   });
-  lab.task(() => probe().catch((e) => { ui.probeTable.replaceChildren(`The model could not be asked: ${e.message}`); }));
+  lab.task(() => probe().catch((e) => {
+    ui.probeTable.replaceChildren(el('tr', {}, el('td', { colspan: '2' }, `The model could not be asked: ${e.message}`)));
+  }));
   drawPad();
   return { unmount };
 }
