@@ -80,3 +80,55 @@ test('face-off: the notebook mapping to 8 bits and the error measures', () => {
   assert.deepEqual(mse([1, 0, 0, 0], [0, 0, 0, 0], Uint8Array.of(1, 1, 0, 0)), { masked: 0.5, whole: 0.25 });
   assert.ok(Number.isNaN(mse([1], [0], Uint8Array.of(0)).masked));
 });
+
+test('Lab: ready runs reset, prepare, ready, then every task; frames refresh at most every everyMs', async () => {
+  // The browser pieces the Lab touches, as stand-ins: no observer callbacks, no resize events.
+  globalThis.IntersectionObserver ??= class { observe() {} };
+  globalThis.addEventListener ??= () => {};
+  const { Lab } = await import('../../www/labs/lab.js');
+  const model = { generation: 1, ready: [], frames: [], onReady(cb) { this.ready.push(cb); }, onFrame(cb) { this.frames.push(cb); } };
+  const log = [];
+  let release;
+  const lab = new Lab({ dataset: {} }, model, { everyMs: 1000, prepare: async () => { log.push('prepare'); } });
+  lab.on('reset', () => log.push('reset'));
+  lab.on('ready', () => log.push('ready'));
+  lab.task(async (force) => { log.push(`a ${force}`); if (release === null) await new Promise((r) => { release = r; }); });
+  lab.task(async (force) => { log.push(`b ${force}`); });
+  await Promise.resolve(); // the Lab subscribes after the experiments have registered
+  assert.equal(model.ready.length, 1);
+  await model.ready[0]({ d: 30 });
+  assert.deepEqual(log, ['reset', 'prepare', 'ready', 'a true', 'b true']);
+
+  // A training frame refreshes only when on screen, and only everyMs after the last refresh.
+  log.length = 0;
+  lab.visible = true;
+  lab.lastRefresh = performance.now();
+  model.frames[0]({ generation: 1, running: true });
+  assert.deepEqual(log, [], 'too soon');
+  lab.lastRefresh -= 1001;
+  release = null; // hold task a: a refresh asked meanwhile runs once more after it, forced
+  model.frames[0]({ generation: 1, running: true });
+  model.frames[0]({ generation: 1, running: false }); // a stopped model: everything at once
+  model.frames[0]({ generation: 1, running: false });
+  assert.deepEqual(log, ['a false']);
+  release();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(log, ['a false', 'b false', 'a true', 'b true'], 'two asks during a run: one more, forced');
+  log.length = 0;
+  model.frames[0]({ generation: 0, running: false });
+  lab.visible = false;
+  model.frames[0]({ generation: 1, running: false });
+  assert.deepEqual(log, [], 'an old model’s frame, or off screen: no refresh');
+  lab.count('map');
+  lab.count('map');
+  assert.equal(lab.root.dataset.map, '2');
+
+  // A newer model arriving while the old one prepares: the old one never becomes ready.
+  const slow = new Lab({ dataset: {} }, model, { prepare: async () => { model.generation = 2; } });
+  const heard = [];
+  slow.on('ready', () => heard.push('ready'));
+  await Promise.resolve();
+  await model.ready[1]({ d: 30 });
+  assert.deepEqual(heard, []);
+  assert.equal(slow.loaded, false);
+});

@@ -26,7 +26,7 @@ export class Lab {
     this.lastFrame = null;
     // After the experiments (mounted right after this) have registered their listeners.
     queueMicrotask(() => {
-      model.onReady((info) => { this.ready(info); });
+      model.onReady((info) => this.ready(info));
       model.onFrame((frame) => this.frame(frame));
     });
     new IntersectionObserver((entries) => {
