@@ -82,9 +82,10 @@ const settle = () => new Promise((r) => setTimeout(r, 20));
 /** Close a session's yield channel (an open MessagePort would keep Node running). */
 const close = (...sessions) => sessions.forEach((s) => s.tick.port1.close());
 
-test('session: commands wait for the load, run in order, and a refusal is an error with its ack', async () => {
+test('session: commands wait for the load, run in order, and a refusal is an error with its ack', async (t) => {
   const posted = fakeSelf();
   const s = new Recorder();
+  t.after(() => close(s));
   let loaded;
   s.listen(new Promise((r) => { loaded = r; }));
   self.onmessage({ data: { type: 'boom', id: 1 } });
@@ -99,24 +100,24 @@ test('session: commands wait for the load, run in order, and a refusal is an err
     { type: REPORTS.ERROR, message: 'Refused: boom.', ack: 1, fatal: true },
     { type: REPORTS.ERROR, message: 'Refused: boom.', ack: 3, fatal: false },
   ], 'fatal only while there is no model');
-  close(s);
 });
 
-test('session: a failed load is reported once, as fatal; later commands are dropped', async () => {
+test('session: a failed load is reported once, as fatal; later commands are dropped', async (t) => {
   const posted = fakeSelf();
   const s = new Recorder();
+  t.after(() => close(s));
   s.listen(Promise.reject(new Error('Could not load mnist10k-images-idx3-ubyte.gz (HTTP 404).')));
   self.onmessage({ data: { type: COMMANDS.CONFIG, id: 1 } });
   await settle();
   assert.deepEqual(s.handled, []);
   assert.deepEqual(posted, [{ type: REPORTS.ERROR, message: 'Could not load mnist10k-images-idx3-ubyte.gz (HTTP 404).', ack: 0, fatal: true }]);
   assert.equal(messageOf('plain'), 'plain');
-  close(s);
 });
 
-test('session: training runs in slices until it stops, and a failing slice pauses with an error', async () => {
+test('session: training runs in slices until it stops, and a failing slice pauses with an error', async (t) => {
   const posted = fakeSelf();
   const s = new Recorder(5);
+  t.after(() => close(s));
   s.listen(Promise.resolve());
   self.onmessage({ data: { type: COMMANDS.CONFIG, id: 1 } });
   self.onmessage({ data: { type: COMMANDS.PLAY, id: 2 } });
@@ -126,6 +127,7 @@ test('session: training runs in slices until it stops, and a failing slice pause
   assert.deepEqual(posted, []);
 
   const f = new Recorder(5);
+  t.after(() => close(f));
   f.failOnSlice = true;
   f.listen(Promise.resolve());
   self.onmessage({ data: { type: COMMANDS.CONFIG, id: 1 } });
@@ -134,7 +136,6 @@ test('session: training runs in slices until it stops, and a failing slice pause
   assert.equal(f.slices, 2, 'stopped at the failing slice');
   assert.equal(f.running, false);
   assert.deepEqual(posted, [{ type: REPORTS.ERROR, message: 'NaN loss.', ack: 2, fatal: false }]);
-  close(s, f);
 });
 
 test('worker link: numbered commands, `current` for reports on the latest one, failures in a sentence', () => {
