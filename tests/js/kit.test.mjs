@@ -116,23 +116,23 @@ test('session: a failed load is reported once, as fatal; later commands are drop
 
 test('session: training runs in slices until it stops, and a failing slice pauses with an error', async (t) => {
   const posted = fakeSelf();
-  const s = new Recorder(5);
-  t.after(() => close(s));
-  s.listen(Promise.resolve());
-  self.onmessage({ data: { type: COMMANDS.CONFIG, id: 1 } });
-  self.onmessage({ data: { type: COMMANDS.PLAY, id: 2 } });
-  await settle();
+  /** A loaded session that is configured, then told to play. */
+  const played = async (slices, failOnSlice = false) => {
+    const r = new Recorder(slices);
+    t.after(() => close(r));
+    r.failOnSlice = failOnSlice;
+    r.listen(Promise.resolve());
+    self.onmessage({ data: { type: COMMANDS.CONFIG, id: 1 } });
+    self.onmessage({ data: { type: COMMANDS.PLAY, id: 2 } });
+    await settle();
+    return r;
+  };
+  const s = await played(5);
   assert.equal(s.slices, 0, 'five slices, each after the message queue had its turn');
   assert.equal(s.running, false);
   assert.deepEqual(posted, []);
 
-  const f = new Recorder(5);
-  t.after(() => close(f));
-  f.failOnSlice = true;
-  f.listen(Promise.resolve());
-  self.onmessage({ data: { type: COMMANDS.CONFIG, id: 1 } });
-  self.onmessage({ data: { type: COMMANDS.PLAY, id: 2 } });
-  await settle();
+  const f = await played(5, true);
   assert.equal(f.slices, 2, 'stopped at the failing slice');
   assert.equal(f.running, false);
   assert.deepEqual(posted, [{ type: REPORTS.ERROR, message: 'NaN loss.', ack: 2, fatal: false }]);
