@@ -86,7 +86,7 @@ export class ModelClient {
 
   /**
    * The same model as seen by a panel in `section`: training frames reach it only while the
-   * section is on screen (and the latest missed one when it comes back), so panels out of view
+   * section is on screen (and the latest missed one when it comes back), so labs out of view
    * cost the training page no main-thread time. Everything else is the shared client's.
    */
   forSection(section) {

@@ -35,7 +35,7 @@ export const FIELDS = Object.freeze({
 export const KEYS = Object.freeze(Object.keys(FIELDS));
 
 /**
- * The capacity lab's model settings (www/panels/capacity.js): the lecture's regularisers on top
+ * The capacity lab's model settings (www/labs/capacity/): the lecture's regularisers on top
  * of a preset. Kept apart from FIELDS: they are set from the panel, always valid in `lab` (an
  * invalid text is refused by `setLab` and never stored), and in the hash only when changed.
  */

@@ -107,3 +107,23 @@ export async function canvasPrint(page, id) {
     return { width: c.width, height: c.height, sum, hash: `${c.width}x${c.height}:${h.toString(16)}`, ink };
   }, id);
 }
+
+// ---- the training page's record: data-* on <main id="app">, set in the frame that draws ----------
+
+/** The training page is ready: a model exists and its first frame is drawn. */
+export const APP_READY = '#app[data-ready="true"]';
+
+/** `data-<name>` of <main id="app">. */
+export function appAttr(page, name) {
+  return page.getAttribute('#app', `data-${name}`);
+}
+
+/** Batches trained, as drawn. */
+export async function appSteps(page) {
+  return Number(await appAttr(page, 'steps'));
+}
+
+/** Wait until at least `min` batches are drawn. */
+export function waitAppSteps(page, min) {
+  return waitData(page, '#app', 'steps', min);
+}

@@ -8,16 +8,10 @@ import assert from 'node:assert/strict';
 import { State, FIELDS, LAB_FIELDS, KEYS, LAB_KEYS, PRESETS, hasSettings } from '../../www/state.js';
 import { LabState, FIELDS as LAB2D_FIELDS, KEYS as LAB2D_KEYS, CURVES } from '../../www/manifold/state.js';
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
+/** A linear congruential generator (Numerical Recipes' constants), so a failing case replays from its seed. */
 function rng(seed) {
   let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return () => (a = (Math.imul(a, 1664525) + 1013904223) >>> 0) / 4294967296;
 }
 
 const PAGES = [
