@@ -1,7 +1,8 @@
 # Autoencoder Playground: build, serve, test and benchmark.
 #
 #   make serve    set-up, build dist/ and serve it on http://127.0.0.1:$(PORT)/
-#   make test     set-up, build, native tests, façade tests, browser end-to-end tests
+#   make test     set-up, build, native tests, façade tests, Node tests of the page's modules,
+#                 browser end-to-end tests
 #   make dist     build the static site into dist/ (copy it to any static host)
 #   make bench    build, then time training steps in headless Chromium
 #   make setup    only the idempotent installs (scripts/setup.sh)
@@ -41,6 +42,7 @@ test: dist
 	cargo test --release --no-fail-fast
 	@if [ -f tests/facade.rs ]; then echo 'wasm-pack test --node --release -- --test facade'; \
 	 wasm-pack test --node --release -- --test facade; fi
+	node --test tests/js/
 	@if [ -d tests/e2e ]; then echo 'node --test tests/e2e/'; node --test tests/e2e/; \
 	 else echo 'test: no tests/e2e/ yet, skipping browser tests'; fi
 

@@ -5,15 +5,8 @@
 //   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results }
 //        | { type: 'error', message }
 import init, { Trainer } from './pkg/autoencoder_playground.js';
-
-const IMAGES = './data/mnist10k-images-idx3-ubyte.gz';
-const LABELS = './data/mnist10k-labels-idx1-ubyte.gz';
-
-async function bytes(url) {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
+import { loadMnist } from './kit/data.js';
+import { messageOf } from './kit/session.js';
 
 /** Time `trainer.step(1)` until `seconds` have passed; at least `minSteps` steps. */
 function timeSteps(trainer, seconds, minSteps) {
@@ -34,7 +27,7 @@ async function run({ configs, seconds = 3, warmup = 5, minSteps = 10 }) {
   post('loading wasm');
   await init();
   post('fetching MNIST');
-  const [images, labels] = await Promise.all([bytes(IMAGES), bytes(LABELS)]);
+  const { images, labels } = await loadMnist();
   const results = [];
   for (const config of configs) {
     const { name, ...settings } = config;
@@ -68,5 +61,5 @@ async function run({ configs, seconds = 3, warmup = 5, minSteps = 10 }) {
 
 self.onmessage = (event) => {
   if (event.data?.type !== 'run') return;
-  run(event.data).catch((e) => self.postMessage({ type: 'error', message: String(e?.message ?? e) }));
+  run(event.data).catch((e) => self.postMessage({ type: 'error', message: messageOf(e) }));
 };

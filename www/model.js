@@ -1,11 +1,19 @@
-// The page-side handle on the worker's model for the lecture panels (denoising, latent space,
-// capacity, ...). A panel never talks to the worker directly: it asks questions through
+// The page-side handle on the worker's model, for the labs (denoising, latent space, capacity, ...).
+// A lab never talks to the worker, the URL or another part's DOM: it asks questions through
 // `model.call(op, ...args)` — `op` is a method of the wasm `Trainer` (see docs/ARCHITECTURE.md),
-// run in the worker between training slices — and listens for new models and training frames.
+// run in the worker between training slices —, listens for new models and training frames, and
+// changes the one model through the app's verbs (the app owns the settings, the hash and Train).
 //
 //   const rec = await model.call('reconstruct_rows', rows);   // Float32Array
 //   model.onReady((info) => ...);   // a new trainer: {len, d, dim, lo, hi, variant, ...}
 //   model.onFrame((frame) => ...);  // after each training frame: {stats, running, generation}
+//   model.settings                  // frozen copy of the settings: {preset, d, lr, batch, epochs,
+//                                   //   p, seed, scale, kscale, reg, lambda, tied (boolean), loss, act}
+//   await model.configure({ d: 100, tied: true })  // true when applied (the model is rebuilt
+//                                   //   only if a model-shaping key changed); false when refused,
+//                                   //   with the reasons in model.refusal (sentences, '' if none)
+//   model.onSettings((settings) => ...);  // after every change, from any control or lab
+//   model.train(); model.pause();   // like the Train / Pause button; train() is false if refused
 //
 // Answers to an older trainer's questions still arrive; `model.generation` tells them apart.
 import { TO_WORKER } from './protocol.js';
@@ -20,6 +28,40 @@ export class ModelClient {
     this.info = null; // the current trainer's info, once ready
     this.generation = 0;
     this.lastFrame = null;
+    this.settingsListeners = [];
+    this.refusal = ''; // why the last configure() or train() was refused
+    this.app = null; // the app's verbs, from connect()
+  }
+
+  /** A frozen copy of the main model's current settings (see the header). */
+  get settings() {
+    return this.app.settings();
+  }
+
+  /** Apply `patch` ({key: value}) through the app's one state; resolves false if refused. */
+  configure(patch) {
+    return Promise.resolve(this.answerOf(this.app.configure(patch)));
+  }
+
+  /** Start or resume training, like the Train button; false (and `refusal`) if refused. */
+  train() {
+    return this.answerOf(this.app.train());
+  }
+
+  /** Pause training, like the Pause button. */
+  pause() {
+    this.app.pause();
+  }
+
+  /** `cb(settings)` after every change of the settings (frozen copy). */
+  onSettings(cb) {
+    this.settingsListeners.push(cb);
+  }
+
+  /** An app verb's result: null when done, else the refusal's sentence. */
+  answerOf(refusal) {
+    this.refusal = refusal ?? '';
+    return !refusal;
   }
 
   /** Ask the model: resolves to the Trainer method's result, rejects with its Error message. */
@@ -44,7 +86,7 @@ export class ModelClient {
 
   /**
    * The same model as seen by a panel in `section`: training frames reach it only while the
-   * section is on screen (and the latest missed one when it comes back), so panels out of view
+   * section is on screen (and the latest missed one when it comes back), so labs out of view
    * cost the training page no main-thread time. Everything else is the shared client's.
    */
   forSection(section) {
@@ -54,6 +96,11 @@ export class ModelClient {
     let missed = false;
     view.call = (...args) => this.call(...args);
     view.onReady = (cb) => this.onReady(cb);
+    view.onSettings = (cb) => this.onSettings(cb);
+    view.configure = (patch) => this.configure(patch);
+    view.train = () => this.train();
+    view.pause = () => this.pause();
+    Object.defineProperty(view, 'refusal', { get: () => this.refusal });
     view.onFrame = (cb) => listeners.push(cb);
     this.frameListeners.push((frame) => {
       if (!visible) missed = true;
@@ -69,7 +116,20 @@ export class ModelClient {
     return view;
   }
 
-  // ---- called by main.js --------------------------------------------------------------------
+  // ---- called by the app (www/app/) --------------------------------------------------------
+
+  /**
+   * The app's verbs: `settings()` → frozen settings, `configure(patch)`, `train()` → null or the
+   * refusal's sentence, `pause()`.
+   */
+  connect(app) {
+    this.app = app;
+  }
+
+  settingsChanged() {
+    const s = this.settings;
+    for (const cb of this.settingsListeners) safely(cb, s);
+  }
 
   answer(msg) {
     const p = this.pending.get(msg.qid);

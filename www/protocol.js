@@ -1,4 +1,4 @@
-// The messages between the page (main.js) and the training worker (worker.js), named once.
+// The messages between the page (app/commands.js) and the training worker (worker.js), named once.
 //
 // Page → worker (each carries `id`, a counter the page increments per command):
 //   config {settings, epochs}  build a Trainer for `settings` (the façade's plain object) unless the
@@ -36,24 +36,13 @@
 //
 // Every typed array is a fresh copy and is transferred, never cloned.
 
-/** Commands, page → worker. */
-export const TO_WORKER = Object.freeze({
-  CONFIG: 'config',
-  PLAY: 'play',
-  PAUSE: 'pause',
-  STEP: 'step',
-  RESET: 'reset',
-  QUERY: 'query',
-});
+import { COMMANDS, REPORTS } from './kit/protocol.js';
 
-/** Reports, worker → page. */
-export const TO_PAGE = Object.freeze({
-  LOADING: 'loading',
-  READY: 'ready',
-  FRAME: 'frame',
-  ERROR: 'error',
-  ANSWER: 'answer',
-});
+/** Commands, page → worker: the kit's, and the labs' questions. */
+export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query' });
+
+/** Reports, worker → page: the kit's, start-up progress, and the answers to questions. */
+export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer' });
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 40;
@@ -61,12 +50,6 @@ export const SLICE_MS = 40;
 export const FRAME_MS = 100;
 /** Least time between two kernel snapshots while training (ms). */
 export const KERNELS_MS = 1000;
-
-/** The data files, relative to the site root (worker.js sits in the root). */
-export const DATA_FILES = Object.freeze({
-  images: './data/mnist10k-images-idx3-ubyte.gz',
-  labels: './data/mnist10k-labels-idx1-ubyte.gz',
-});
 
 /** Side of one image, in pixels. */
 export const SIDE = 28;

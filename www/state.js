@@ -2,6 +2,8 @@
 // (#preset=standard&d=30&lr=0.001&batch=256&epochs=20&p=0.5&seed=0), so a copied link reopens the
 // same configuration and seed. The page keeps exactly one `State`; nothing else here is mutable.
 
+import { FieldState, integer, decimal, oneOf, hashParams, unknownKeys, quote } from './kit/fields.js';
+
 /**
  * The two models of the notebook 10-autoencoder.ipynb: Linear(784,d)+Tanh, Linear(d,784)+Tanh,
  * MSE, Adam lr 1e-3, batch 256, 20 epochs. The denoising one multiplies each image by a
@@ -12,35 +14,6 @@ export const PRESETS = Object.freeze({
   denoising: Object.freeze({ label: 'Notebook denoising AE', d: 500, lr: 0.001, batch: 256, epochs: 20, p: 0.5 }),
 });
 
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER = /^\+?\d+$/;
-
-/** A whole number in [min, max]; `what` names it in the message. */
-function integer(what, min, max) {
-  return (text) => {
-    const n = INTEGER.test(text) ? Number(text) : NaN;
-    if (!Number.isSafeInteger(n) || n < min || n > max) {
-      return { error: `${what} must be a whole number from ${min} to ${max}.` };
-    }
-    return { value: n };
-  };
-}
-
-/** A finite number checked by `ok`; `rule` says the range in words. */
-function decimal(what, rule, ok) {
-  return (text) => {
-    const n = NUMBER.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(n) || !ok(n)) return { error: `${what} must be a number ${rule}.` };
-    return { value: n };
-  };
-}
-
-function oneOf(what, choices) {
-  return (text) => (choices.includes(text)
-    ? { value: text }
-    : { error: `${what} must be one of: ${choices.join(', ')}.` });
-}
-
 /**
  * The settings, in hash order. `parse(text)` gives {value} or {error} (a sentence for a person);
  * `hash: 'always'` keys are written to every hash, `'changed'` keys only when not at their default.
@@ -48,10 +21,10 @@ function oneOf(what, choices) {
 export const FIELDS = Object.freeze({
   preset: { label: 'Preset', hash: 'always', parse: oneOf('Preset', Object.keys(PRESETS)) },
   d: { label: 'Code size d', hash: 'always', parse: integer('Code size d', 1, 2048) },
-  lr: { label: 'Learning rate', hash: 'always', parse: decimal('Learning rate', 'above 0 and at most 10', (x) => x > 0 && x <= 10) },
+  lr: { label: 'Learning rate', hash: 'always', parse: decimal('Learning rate', 0, 10, { open: true }) },
   batch: { label: 'Batch size', hash: 'always', parse: integer('Batch size', 1, 4096) },
   epochs: { label: 'Epochs', hash: 'always', parse: integer('Epochs', 1, 1000) },
-  p: { label: 'Noise p', hash: 'always', parse: decimal('Noise p', 'from 0 up to (not including) 1', (x) => x >= 0 && x < 1) },
+  p: { label: 'Noise p', hash: 'always', parse: decimal('Noise p', 0, 1, { openMax: true }) },
   seed: { label: 'Seed', hash: 'always', parse: integer('Seed', 0, 4294967295) },
   // How the page shows things; in the hash only when changed.
   scale: { label: 'Loss axis', hash: 'changed', parse: oneOf('Loss axis', ['linear', 'log']) },
@@ -62,19 +35,27 @@ export const FIELDS = Object.freeze({
 export const KEYS = Object.freeze(Object.keys(FIELDS));
 
 /**
- * The capacity lab's model settings (www/panels/capacity.js): the lecture's regularisers on top
+ * The capacity lab's model settings (www/labs/capacity/): the lecture's regularisers on top
  * of a preset. Kept apart from FIELDS: they are set from the panel, always valid in `lab` (an
  * invalid text is refused by `setLab` and never stored), and in the hash only when changed.
  */
 export const LAB_FIELDS = Object.freeze({
   reg: { label: 'Regulariser', parse: oneOf('Regulariser', ['none', 'contractive']) },
-  lambda: { label: 'Contractive λ', parse: decimal('Contractive λ', 'from 0 to 1000', (x) => x >= 0 && x <= 1000) },
+  lambda: { label: 'Contractive λ', parse: decimal('Contractive λ', 0, 1000) },
   tied: { label: 'Tied weights', parse: oneOf('Tied weights', ['false', 'true']) },
   loss: { label: 'Loss', parse: oneOf('Loss', ['mse', 'bce']) },
   act: { label: 'Activation', parse: oneOf('Activation', ['tanh', 'linear']) },
 });
 export const LAB_KEYS = Object.freeze(Object.keys(LAB_FIELDS));
 export const LAB_DEFAULTS = Object.freeze({ reg: 'none', lambda: 0.1, tied: 'false', loss: 'mse', act: 'tanh' });
+
+/**
+ * True when a hash holds settings ('#d=100&…'), false for an in-page anchor ('#panel-latent') or
+ * an empty hash: an anchor never resets the settings.
+ */
+export function hasSettings(hash) {
+  return [...hashParams(hash).keys()].some((k) => Object.hasOwn(FIELDS, k) || Object.hasOwn(LAB_FIELDS, k));
+}
 
 /** Every default, for a preset (the seed and the view do not depend on it). */
 export function defaults(preset = 'standard') {
@@ -91,17 +72,15 @@ export function format(value) {
  * The page's one state. `values` are the last valid value of each key (what the model uses);
  * `text` is what each control shows (maybe invalid); `errors` holds a message per invalid key.
  */
-export class State {
+export class State extends FieldState {
   constructor(preset = 'standard') {
-    this.values = defaults(preset);
-    this.text = Object.fromEntries(KEYS.map((k) => [k, format(this.values[k])]));
-    this.errors = {};
+    super(FIELDS, defaults(preset));
     this.lab = { ...LAB_DEFAULTS };
   }
 
   /** Set one lab key (LAB_FIELDS) from text: the error message, or null when it was taken. */
   setLab(key, text) {
-    const field = LAB_FIELDS[key];
+    const field = Object.hasOwn(LAB_FIELDS, key) ? LAB_FIELDS[key] : null;
     if (!field) throw new Error(`unknown lab setting ${key}`);
     const r = field.parse(String(text).trim());
     if (r.error) return r.error;
@@ -116,30 +95,6 @@ export class State {
     return s;
   }
 
-  /** True when every control holds a valid value. */
-  get valid() {
-    return Object.keys(this.errors).length === 0;
-  }
-
-  /**
-   * Set one key from a control's text. Returns the error message, or null when it was valid
-   * (the value is then taken). An invalid text never changes `values`.
-   */
-  set(key, text) {
-    const field = FIELDS[key];
-    if (!field) throw new Error(`unknown setting ${key}`);
-    const t = String(text).trim();
-    this.text[key] = t;
-    const r = field.parse(t);
-    if (r.error) {
-      this.errors[key] = r.error;
-      return r.error;
-    }
-    delete this.errors[key];
-    this.values[key] = r.value;
-    return null;
-  }
-
   /** Switch to a preset: its d, lr, batch, epochs and p; the seed and the view stay. */
   applyPreset(name) {
     const err = this.set('preset', name);
@@ -150,26 +105,35 @@ export class State {
   }
 
   /**
-   * Take every key from a hash. Keys it lacks get the defaults of its preset (so `#preset=denoising`
-   * alone means the notebook's denoising AE); invalid ones are kept as text with their error.
+   * Take every key from a hash (any text: never throws). Keys it lacks get the defaults of its
+   * preset (so `#preset=denoising` alone means the notebook's denoising AE); invalid ones are
+   * kept as text with their error. Returns a sentence per thing refused or ignored.
    */
   readHash(hash) {
-    const params = new URLSearchParams(String(hash).replace(/^#/, ''));
+    const params = hashParams(hash);
     const preset = params.get('preset');
-    const base = defaults(preset && PRESETS[preset] ? preset : 'standard');
+    const base = defaults(preset && Object.hasOwn(PRESETS, preset) ? preset : 'standard');
+    const messages = [];
     this.errors = {};
     for (const k of KEYS) {
       this.values[k] = base[k];
-      this.set(k, params.has(k) ? params.get(k) : format(base[k]));
-      if (FIELDS[k].hash === 'changed' && this.errors[k]) {
+      const err = this.set(k, params.has(k) ? params.get(k) : format(base[k]));
+      if (err && FIELDS[k].hash === 'changed') {
         // A bad view option in a link is not worth a refusal: show the default instead.
         delete this.errors[k];
         this.text[k] = format(base[k]);
+        messages.push(`${err} The link's “${quote(params.get(k))}” was ignored; ${format(base[k])} is used.`);
+      } else if (err) {
+        messages.push(`${err} The link's “${quote(params.get(k))}” was not used.`);
       }
     }
     // Lab keys: a bad one in a link falls back to its default (the panel says what it uses).
     this.lab = { ...LAB_DEFAULTS };
-    for (const k of LAB_KEYS) if (params.has(k)) this.setLab(k, params.get(k));
+    for (const k of LAB_KEYS) {
+      const err = params.has(k) ? this.setLab(k, params.get(k)) : null;
+      if (err) messages.push(`${err} The link's “${quote(params.get(k))}” was ignored; ${format(LAB_DEFAULTS[k])} is used.`);
+    }
+    return messages.concat(unknownKeys(params, (k) => Object.hasOwn(FIELDS, k) || Object.hasOwn(LAB_FIELDS, k)));
   }
 
   /** The hash of the valid values, without '#'. */
@@ -181,6 +145,33 @@ export class State {
     }
     for (const k of LAB_KEYS) if (this.lab[k] !== LAB_DEFAULTS[k]) params.set(k, format(this.lab[k]));
     return params.toString();
+  }
+
+  /** A frozen flat copy of every valid setting, for the labs (`tied` as a boolean). */
+  snapshot() {
+    return Object.freeze({ ...this.values, ...this.lab, tied: this.lab.tied === 'true' });
+  }
+
+  /**
+   * Apply `patch` ({key: value}, keys of FIELDS or LAB_FIELDS): the preset first (with its
+   * defaults), then the rest, all or nothing. Returns the refusals as sentences (none: applied).
+   */
+  apply(patch) {
+    if (!this.valid) return ['A setting under Model is invalid; fix it first.'];
+    const trial = State.fromHash(this.toHash());
+    const problems = [];
+    const entries = Object.entries(patch ?? {});
+    const preset = entries.find(([k]) => k === 'preset');
+    if (preset) problems.push(trial.applyPreset(String(preset[1])));
+    for (const [k, v] of entries) {
+      if (k === 'preset') continue;
+      if (Object.hasOwn(FIELDS, k)) problems.push(trial.set(k, format(v)));
+      else if (Object.hasOwn(LAB_FIELDS, k)) problems.push(trial.setLab(k, format(v)));
+      else problems.push(`“${String(k).slice(0, 40)}” is not a setting.`);
+    }
+    const refused = problems.filter(Boolean);
+    if (!refused.length) this.readHash(trial.toHash());
+    return refused;
   }
 
   /** True when this key is used by the current preset (the noise p only by the denoising AE). */

@@ -3,25 +3,14 @@
 // commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
 
 import init, { Trainer } from './pkg/autoencoder_playground.js';
-import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, DATA_FILES, displayIndices } from './protocol.js';
-
-/** Fetch a file beside this worker as bytes, or throw an Error that says which file failed. */
-async function fetchBytes(path) {
-  const url = new URL(path, import.meta.url);
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`Could not load ${path} (HTTP ${res.status}).`);
-  return new Uint8Array(await res.arrayBuffer());
-}
-
-/** The message of anything thrown (wasm-bindgen turns a Rust error into an Error with its text). */
-function messageOf(e) {
-  if (e instanceof Error) return e.message || String(e);
-  return String(e);
-}
+import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
+import { WorkerSession, messageOf, post } from './kit/session.js';
+import { loadMnist } from './kit/data.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
-class Session {
+class Session extends WorkerSession {
   constructor() {
+    super();
     this.images = null; // Uint8Array, gzipped IDX, handed to every new Trainer
     this.labels = null;
     this.trainer = null;
@@ -29,8 +18,6 @@ class Session {
     this.settings = null;
     this.epochs = 20;
     this.generation = 0; // counts trainers, so the page can drop frames of an old one
-    this.ack = 0; // id of the last command handled
-    this.running = false;
     this.stats = null;
     this.indices = null; // Uint32Array, the display digits
     this.losses = []; // per-batch losses since the last frame
@@ -38,37 +25,24 @@ class Session {
     this.elapsed = 0; // ms spent in step() since the trainer was built
     this.lastFrame = 0;
     this.lastKernels = 0;
-    this.queue = Promise.resolve(); // commands run one after another
-    this.tick = new MessageChannel(); // a yield that does not suffer setTimeout's clamping
-    this.tick.port1.onmessage = () => this.slice();
-    this.loaded = this.load();
+  }
+
+  get hasModel() {
+    return !!this.trainer;
   }
 
   async load() {
     post({ type: TO_PAGE.LOADING, stage: 'wasm' });
     const wasm = init();
     post({ type: TO_PAGE.LOADING, stage: 'data' });
-    [this.images, this.labels] = await Promise.all([fetchBytes(DATA_FILES.images), fetchBytes(DATA_FILES.labels)]);
+    ({ images: this.images, labels: this.labels } = await loadMnist());
     await wasm;
   }
 
-  /** Queue a command from the page; errors become `error` messages, never an uncaught throw. */
-  receive(msg) {
-    this.queue = this.queue.then(async () => {
-      try {
-        await this.loaded;
-      } catch {
-        return; // already reported, once, as a fatal error
-      }
-      if (msg.type === TO_WORKER.QUERY) return this.query(msg);
-      try {
-        this.ack = msg.id ?? this.ack;
-        this.handle(msg);
-      } catch (e) {
-        this.running = false;
-        post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: !this.trainer });
-      }
-    });
+  answers(msg) {
+    if (msg.type !== TO_WORKER.QUERY) return false;
+    this.query(msg);
+    return true;
   }
 
   handle(msg) {
@@ -176,10 +150,6 @@ class Session {
     this.sendFrame(true);
   }
 
-  schedule() {
-    this.tick.port2.postMessage(null);
-  }
-
   /** Train one batch and record its loss. */
   trainOne() {
     const t0 = performance.now();
@@ -189,24 +159,16 @@ class Session {
     this.losses.push(s.loss);
   }
 
-  /** One time slice: batches for about SLICE_MS, then a frame if one is due, then yield. */
-  slice() {
-    if (!this.running || !this.trainer) return;
-    try {
-      const t0 = performance.now();
-      do {
-        this.trainOne();
-        if (this.done()) this.running = false;
-      } while (this.running && performance.now() - t0 < SLICE_MS);
-      const now = performance.now();
-      if (!this.running) this.sendFrame(true);
-      else if (now - this.lastFrame >= FRAME_MS) this.sendFrame(now - this.lastKernels >= KERNELS_MS);
-    } catch (e) {
-      this.running = false;
-      post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: false });
-      return;
-    }
-    if (this.running) this.schedule();
+  /** One time slice: batches for about SLICE_MS, then a frame if one is due. */
+  trainSlice() {
+    const t0 = performance.now();
+    do {
+      this.trainOne();
+      if (this.done()) this.running = false;
+    } while (this.running && performance.now() - t0 < SLICE_MS);
+    const now = performance.now();
+    if (!this.running) this.sendFrame(true);
+    else if (now - this.lastFrame >= FRAME_MS) this.sendFrame(now - this.lastKernels >= KERNELS_MS);
   }
 
   /** Send the current state; `full` adds the kernels (a d×784 copy). */
@@ -258,11 +220,5 @@ function maxAbs(a) {
   return m;
 }
 
-/** postMessage with the given buffers transferred (undefined entries dropped). */
-function post(msg, buffers = []) {
-  self.postMessage(msg, buffers.filter(Boolean));
-}
-
 const session = new Session();
-self.onmessage = (e) => session.receive(e.data);
-session.loaded.catch((e) => post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: 0, fatal: true }));
+session.listen(session.load());

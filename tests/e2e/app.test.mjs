@@ -4,6 +4,7 @@
 // What the page exposes for these tests: data-* attributes on <main id="app"> (ready, running,
 // done, steps, epoch, loss, generation) that are set in the same animation frame that draws the
 // canvases, so a test that waits for an attribute then reads a canvas sees that frame's pixels.
+// The settings, the kernels and the worker protocol: app-settings.test.mjs.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,72 +13,16 @@ import { mkdir, copyFile, mkdtemp, symlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
-import { ROOT, DIST, RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
+import {
+  ROOT, DIST, RESULTS, TIMEOUT, useBrowser, openPage, canvasPrint as pixels,
+  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps,
+} from './harness.mjs';
 
-
-const env = useBrowser(['index.html', 'pkg']);
-
-/**
- * A fresh context and page on `hash`, recording every request (the worker's too), console errors,
- * uncaught page errors, and main-thread long tasks (PerformanceObserver installed before any script).
- */
-async function open(hash = '', { viewport = { width: 1280, height: 900 }, route } = {}) {
-  const context = await env.browser.newContext({ viewport });
-  const requests = [];
-  const errors = [];
-  context.on('request', (r) => requests.push(r.url()));
-  if (route) await context.route(route.url, route.handler);
-  await context.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(env.server.url + hash);
-  return { context, page, requests, errors };
-}
-
-async function ready(page) {
-  await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
-}
-
-async function attr(page, name) {
-  return page.getAttribute('#app', `data-${name}`);
-}
-
-async function steps(page) {
-  return Number(await attr(page, 'steps'));
-}
-
-/** Wait until at least `min` batches are drawn. */
-async function waitSteps(page, min) {
-  await page.waitForFunction((m) => Number(document.getElementById('app').dataset.steps) >= m, min, { timeout: TIMEOUT });
-}
-
-/** Pixel sum and an exact fingerprint of a canvas. */
-async function pixels(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i++) {
-      sum += d[i];
-      h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    }
-    return { sum, hash: `${c.width}x${c.height}:${h.toString(16)}` };
-  }, id);
-}
+useBrowser(['index.html', 'pkg']);
 
 test('loads with no console error and no request outside its own origin', async () => {
-  const { context, page, requests, errors } = await open();
-  await ready(page);
-  const origin = new URL(env.server.url).origin;
-  const outside = requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:'));
-  assert.deepEqual(outside, [], 'requests outside the page origin');
+  const { context, page, requests, foreign, errors } = await openPage('', READY);
+  assert.deepEqual(foreign, [], 'requests outside the page origin');
   // The worker's own requests are recorded too: the wasm and both data files.
   for (const f of ['autoencoder_playground_bg.wasm', 'mnist10k-images-idx3-ubyte.gz', 'mnist10k-labels-idx1-ubyte.gz']) {
     assert.ok(requests.some((u) => u.endsWith(f)), `${f} was not requested`);
@@ -99,17 +44,11 @@ test('works from a sub-path: every URL is relative', async () => {
   await mkdir(join(top, 'some'));
   await symlink(DIST, join(top, 'some', 'sub-path'), 'dir');
   const sub = await startServer(top, 0);
-  const context = await env.browser.newContext();
-  const requests = [];
-  context.on('request', (r) => requests.push(new URL(r.url()).pathname));
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const { context, page, requests, foreign, errors } = await openPage('some/sub-path/#preset=standard&d=12&seed=3', READY, { server: sub });
   try {
-    await page.goto(`${sub.url}some/sub-path/#preset=standard&d=12&seed=3`);
-    await ready(page);
     assert.equal(await page.inputValue('#d'), '12');
-    const outside = requests.filter((p) => !p.startsWith('/some/sub-path/'));
+    assert.deepEqual(foreign, []);
+    const outside = requests.map((u) => new URL(u).pathname).filter((p) => !p.startsWith('/some/sub-path/'));
     assert.deepEqual(outside, [], 'requests outside the sub-path');
     assert.ok(requests.some((p) => p.endsWith('.wasm')));
     assert.deepEqual(errors, []);
@@ -121,8 +60,7 @@ test('works from a sub-path: every URL is relative', async () => {
 });
 
 test('Train lowers the loss and changes the reconstructions; Pause stops; no long task', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY);
   const atLoad = await pixels(page, 'row-recon');
 
   await page.getByRole('button', { name: 'Step' }).click();
@@ -178,8 +116,7 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
 });
 
 test('Step trains exactly one batch', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY);
   const step = page.getByRole('button', { name: 'Step' });
   for (let k = 1; k <= 3; k++) {
     const before = await pixels(page, 'row-recon');
@@ -196,8 +133,7 @@ test('Step trains exactly one batch', async () => {
 });
 
 test('Reset restores the initial state of the settings and seed', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY);
   const recon0 = await pixels(page, 'row-recon');
   const kernels0 = await pixels(page, 'kernels');
   const generation = Number(await attr(page, 'generation'));
@@ -218,8 +154,7 @@ test('Reset restores the initial state of the settings and seed', async () => {
 });
 
 test('an invalid value is refused beside its control and never starts training (phone width)', async () => {
-  const { context, page, errors } = await open('', { viewport: { width: 375, height: 812 } });
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY, { viewport: { width: 375, height: 812 } });
   const hash0 = await page.evaluate(() => location.hash);
   for (const [id, bad] of [['lr', 'abc'], ['d', '0'], ['d', '5000'], ['p', '1'], ['batch', '12.5']]) {
     const input = page.locator(`#${id}`);
@@ -253,174 +188,8 @@ test('an invalid value is refused beside its control and never starts training (
   await context.close();
 });
 
-test('the URL hash round-trips the settings, and training stops after its epochs', async () => {
-  const hash = '#preset=denoising&d=64&lr=0.002&batch=2000&epochs=2&p=0.3&seed=7';
-  const { context, page, errors } = await open(hash);
-  await ready(page);
-  const shown = {};
-  for (const id of ['preset', 'd', 'lr', 'batch', 'epochs', 'p', 'seed']) shown[id] = await page.inputValue(`#${id}`);
-  assert.deepEqual(shown, { preset: 'denoising', d: '64', lr: '0.002', batch: '2000', epochs: '2', p: '0.3', seed: '7' });
-  assert.ok(await page.locator('.row[data-row="mask"]').isVisible(), 'the denoising AE shows its masks');
-  assert.ok(await page.locator('.row[data-row="corrupted"]').isVisible());
-  assert.match(await page.textContent('#status'), /^epoch 1\/2 · batch 0\/5 /);
-
-  // Training stops by itself after 2 epochs of 5 batches.
-  await page.getByRole('button', { name: 'Train' }).click();
-  await page.waitForSelector('#app[data-done="true"][data-running="false"]', { timeout: TIMEOUT });
-  await page.waitForTimeout(300);
-  assert.equal(await steps(page), 10);
-  assert.match(await page.textContent('#status'), /^epoch 2\/2 · batch 5\/5 · loss \d\.\d{4} · finished$/);
-  await page.getByRole('button', { name: 'Train' }).click();
-  await page.waitForTimeout(300);
-  assert.equal(await steps(page), 10, 'no training past the last epoch');
-
-  // A changed control writes the hash.
-  await page.locator('#d').fill('40');
-  await page.locator('#d').press('Enter');
-  await page.waitForFunction(() => location.hash.includes('d=40'));
-  const written = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
-  assert.deepEqual(Object.fromEntries(written), { preset: 'denoising', d: '40', lr: '0.002', batch: '2000', epochs: '2', p: '0.3', seed: '7' });
-  await page.waitForFunction(() => document.getElementById('app').dataset.steps === '0', null, { timeout: TIMEOUT });
-
-  // A hash change is honoured: missing keys take the preset's defaults.
-  const generation = Number(await attr(page, 'generation'));
-  await page.evaluate(() => { location.hash = '#preset=standard&seed=5'; });
-  await page.waitForFunction((g) => Number(document.getElementById('app').dataset.generation) > g, generation, { timeout: TIMEOUT });
-  assert.equal(await page.inputValue('#preset'), 'standard');
-  assert.equal(await page.inputValue('#d'), '30');
-  assert.equal(await page.inputValue('#seed'), '5');
-  assert.ok(await page.locator('.row[data-row="mask"]').isHidden());
-  await page.waitForTimeout(300);
-  const url = page.url();
-  const recon = await pixels(page, 'row-recon');
-
-  // The copied link reopens the same configuration and seed: the same initial model.
-  const other = await open(new URL(url).hash);
-  await ready(other.page);
-  assert.equal(await other.page.inputValue('#seed'), '5');
-  assert.equal((await pixels(other.page, 'row-recon')).hash, recon.hash);
-  assert.deepEqual(other.errors, []);
-  await other.context.close();
-
-  // An invalid value in a link is shown with its message and refused.
-  const bad = await open('#preset=standard&lr=abc');
-  await ready(bad.page);
-  assert.equal(await bad.page.inputValue('#lr'), 'abc');
-  assert.equal(await bad.page.getAttribute('#lr', 'aria-invalid'), 'true');
-  assert.ok(await bad.page.locator('#lr-error').isVisible());
-  await bad.page.getByRole('button', { name: 'Train' }).click();
-  await bad.page.waitForTimeout(300);
-  assert.equal(await steps(bad.page), 0);
-  await bad.context.close();
-
-  assert.deepEqual(errors, []);
-  await context.close();
-});
-
-test('encoder kernels: every one reachable by paging or show all, diverging colours', async () => {
-  const { context, page, errors } = await open('#preset=standard&d=100');
-  await ready(page);
-  const range = page.locator('#kernels-range');
-  // The range text is redrawn on the next animation frame: give it a moment, then assert.
-  const rangeIs = async (text) => {
-    await page.waitForFunction((t) => document.getElementById('kernels-range').textContent === t, text, { timeout: 5000 }).catch(() => {});
-    assert.equal(await range.textContent(), text);
-  };
-  const size = () => page.evaluate(() => [document.getElementById('kernels').width, document.getElementById('kernels').height]);
-  await rangeIs('kernels 1–64 of 100');
-  assert.ok(await page.getByRole('button', { name: 'Previous kernels' }).isDisabled());
-  const [w, h64] = await size();
-  await page.getByRole('button', { name: 'Next kernels' }).click();
-  await rangeIs('kernels 65–100 of 100');
-  assert.ok(await page.getByRole('button', { name: 'Next kernels' }).isDisabled());
-  const [, h36] = await size();
-  assert.ok(h36 < h64, 'the last page has fewer rows');
-  await page.getByLabel('show all').check();
-  await rangeIs('all 100 kernels');
-  const [wAll, hAll] = await size();
-  assert.ok(wAll >= w && hAll > h36, `all 100 tiles drawn (${wAll}×${hAll})`);
-
-  // Blue below 0, red above: a random initial W_h has both, in about equal numbers.
-  const tally = () => page.evaluate(() => {
-    const c = document.getElementById('kernels');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let red = 0;
-    let blue = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] === 0) continue; // gap
-      if (d[i] > d[i + 2] + 40) red++;
-      else if (d[i + 2] > d[i] + 40) blue++;
-    }
-    return { red, blue };
-  });
-  const perTile = await tally();
-  assert.ok(perTile.red > 1000 && perTile.blue > 1000, JSON.stringify(perTile));
-  assert.ok(Math.abs(perTile.red - perTile.blue) < 0.2 * (perTile.red + perTile.blue), 'symmetric around 0');
-  const before = await pixels(page, 'kernels');
-  await page.getByLabel('Colour scale').selectOption('global');
-  await page.waitForFunction(() => location.hash.includes('kscale=global'));
-  await page.waitForTimeout(200);
-  assert.notEqual((await pixels(page, 'kernels')).hash, before.hash, 'the global scale repaints the tiles');
-  assert.match(await page.textContent('#legend-hi'), /^\+\d/);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
-
-test('worker protocol: frames, exact steps, a refused config keeps the trained model, epochs end play', async () => {
-  const { context, page, errors } = await open();
-  await ready(page);
-  // A second worker, driven by hand with the messages of protocol.js.
-  const r = await page.evaluate(async () => {
-    const w = new Worker(new URL('./worker.js', location.href), { type: 'module' });
-    const next = (want) => new Promise((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error('no such message in 30 s')), 30000);
-      const on = (e) => {
-        if (!want(e.data)) return;
-        clearTimeout(timer);
-        w.removeEventListener('message', on);
-        ok(e.data);
-      };
-      w.addEventListener('message', on);
-    });
-    const settings = { variant: 'standard', d: 8, batch: 1000, seed: 3 };
-    w.postMessage({ type: 'config', id: 1, settings, epochs: 1 });
-    const ready = await next((m) => m.type === 'ready');
-    const first = await next((m) => m.type === 'frame' && m.ack === 1);
-    w.postMessage({ type: 'step', id: 2 });
-    const stepped = await next((m) => m.type === 'frame' && m.ack === 2);
-    w.postMessage({ type: 'config', id: 3, settings: { ...settings, d: 0 }, epochs: 1 });
-    const refused = await next((m) => m.type === 'error');
-    w.postMessage({ type: 'step', id: 4 });
-    const after = await next((m) => m.type === 'frame' && m.ack === 4);
-    w.postMessage({ type: 'play', id: 5 });
-    const done = await next((m) => m.type === 'frame' && m.done && !m.running);
-    w.terminate();
-    return {
-      ready: { d: ready.info.d, perEpoch: ready.info.batches_per_epoch, inputs: ready.inputs.length, type: ready.inputs.constructor.name, labels: [...ready.labels] },
-      first: { steps: first.stats.steps, losses: first.losses.length, kernels: first.kernels.length, recon: first.recon.length },
-      stepped: { steps: stepped.stats.steps, losses: stepped.losses.length, lossStart: stepped.lossStart, loss: stepped.stats.loss, batchLoss: stepped.losses[0] },
-      refused: { message: refused.message, ack: refused.ack, fatal: refused.fatal },
-      after: { steps: after.stats.steps, lossStart: after.lossStart, generation: after.generation, was: ready.generation },
-      done: { steps: done.stats.steps, epoch: done.stats.epoch },
-    };
-  });
-  assert.deepEqual(r.ready, { d: 8, perEpoch: 10, inputs: 10 * 784, type: 'Float32Array', labels: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
-  assert.deepEqual(r.first, { steps: 0, losses: 0, kernels: 8 * 784, recon: 10 * 784 });
-  assert.equal(r.stepped.steps, 1);
-  assert.equal(r.stepped.losses, 1);
-  assert.equal(r.stepped.lossStart, 0);
-  assert.ok(Math.abs(r.stepped.batchLoss - r.stepped.loss) < 1e-6, 'the frame carries the batch loss');
-  assert.match(r.refused.message, /code size/i, 'the Rust message');
-  assert.equal(r.refused.ack, 3);
-  assert.equal(r.refused.fatal, false);
-  assert.deepEqual(r.after, { steps: 2, lossStart: 1, generation: r.after.was, was: r.after.was }, 'the trained model is kept');
-  assert.deepEqual(r.done, { steps: 10, epoch: 1 }, 'play stops after the last epoch');
-  assert.deepEqual(errors, []);
-  await context.close();
-});
-
 test('an error from the engine is shown on the page, which stays usable', async () => {
-  const { context, page, errors } = await open('', {
+  const { context, page, errors } = await openPage('', null, {
     route: {
       url: '**/mnist10k-labels-idx1-ubyte.gz',
       handler: (r) => r.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('not an IDX file') }),
@@ -438,8 +207,7 @@ test('an error from the engine is shown on the page, which stays usable', async 
 });
 
 test('fits a phone screen', async () => {
-  const { context, page, errors } = await open('', { viewport: { width: 375, height: 812 } });
-  await ready(page);
+  const { context, page, errors } = await openPage('', READY, { viewport: { width: 375, height: 812 } });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
   for (const name of ['Train', 'Step', 'Reset']) {

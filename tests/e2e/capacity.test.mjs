@@ -1,4 +1,4 @@
-// End-to-end tests of the capacity panel (www/panels/capacity.js) against dist/ (`make dist`):
+// End-to-end tests of the capacity lab (www/labs/capacity/) against dist/ (`make dist`):
 // the d control's range and messages, and that the tied toggle, the loss switch and λ each
 // rebuild and retrain the page's model and update the panel's numbers. Run: node --test tests/e2e/
 //
@@ -7,23 +7,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
+import { RESULTS, TIMEOUT, useBrowser, openPage, assertClean } from './harness.mjs';
 
-
-const env = useBrowser(['index.html', 'pkg']);
+useBrowser(['index.html', 'pkg']);
 
 const SEL = '#panel-capacity';
-
-async function open(hash, viewport = { width: 1280, height: 900 }) {
-  const context = await env.browser.newContext({ viewport });
-  const errors = [];
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(env.server.url + hash);
-  await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
-  return { context, page, errors };
-}
 
 const gen = (page) => page.getAttribute('#app', 'data-generation').then(Number);
 const data = (page, name) => page.getAttribute(SEL, `data-${name}`);
@@ -40,7 +28,8 @@ async function retrained(page, after) {
 }
 
 test('capacity panel: d range, tied, loss and λ each retrain and update the panel', async () => {
-  const { context, page, errors } = await open('#preset=standard&d=30&epochs=1&seed=1');
+  const opened = await openPage('#preset=standard&d=30&epochs=1&seed=1', '#app[data-ready="true"]');
+  const { context, page } = opened;
   await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.d === '30', null, { timeout: TIMEOUT });
   // The compression readout of d = 30: 120 bytes as f32, 30 at 8 bits, against 784.
   const comp = await page.textContent('#cap-comp');
@@ -113,6 +102,6 @@ test('capacity panel: d range, tied, loss and λ each retrain and update the pan
   await page.locator(SEL).screenshot({ path: `${RESULTS}/capacity-390.png` });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scroll at 390 px (${overflow} px)`);
-  assert.deepEqual(errors, []);
+  assertClean(opened);
   await context.close();
 });

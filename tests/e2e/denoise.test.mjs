@@ -1,4 +1,4 @@
-// End-to-end tests of the denoising panel (www/panels/denoise*.js) in dist/ (build it with
+// End-to-end tests of the denoising panel (www/labs/denoise/) in dist/ (build it with
 // `make dist`): every part renders while the main model trains; painting with synthetic pointer
 // events changes the input and the fill; the energy of a fill never rises; the face-off loads
 // opencv.js from dist/vendor/ only when asked and gives the same bytes as Python's OpenCV
@@ -7,37 +7,14 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { toCv, fromCv, mse } from '../../www/panels/denoise-faceoff.js';
-import { ROOT, RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
+import { ROOT, RESULTS, TIMEOUT, useBrowser, openPage, assertClean } from './harness.mjs';
 
 const ORACLE = JSON.parse(readFileSync(`${ROOT}tests/oracles/inpaint-cases.json`, 'utf8'));
 
-const env = useBrowser(['index.html', 'vendor/opencv.js']);
+useBrowser(['index.html', 'vendor/opencv.js']);
 
-// The notebook's mapping, worked by hand for p = 0.5 (noise 0 or 2, x̃ = x·noise):
-// ((x̃/4 + 0.5)·255).byte(): 2 → 255, −2 → 0, 1 → 191.25 → 191, 0 → 127.5 → 127, −0.5 → 95.6 → 95;
-// mask 2 − noise: non-zero where noise = 0.
-test('face-off: the notebook mapping to 8 bits and the error measures', () => {
-  const { img, mask } = toCv(Float32Array.of(2, -2, 1, 0, -0.5, 3), Float32Array.of(2, 2, 2, 0, 2, 2));
-  assert.deepEqual([...img], [255, 0, 191, 127, 95, 255]);
-  assert.deepEqual([...mask], [0, 0, 0, 1, 0, 0]);
-  assert.deepEqual([...fromCv(Uint8Array.of(0, 255))], [-1, 1]);
-  assert.deepEqual(mse([1, 0, 0, 0], [0, 0, 0, 0], Uint8Array.of(1, 1, 0, 0)), { masked: 0.5, whole: 0.25 });
-  assert.ok(Number.isNaN(mse([1], [0], Uint8Array.of(0)).masked));
-});
-
-async function open(viewport = { width: 1280, height: 900 }) {
-  const context = await env.browser.newContext({ viewport });
-  const requests = [];
-  const errors = [];
-  context.on('request', (r) => requests.push(r.url()));
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(env.server.url);
-  await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
-  return { context, page, requests, errors };
-}
+/** The page, once its model is ready. */
+const open = (viewport = { width: 1280, height: 900 }) => openPage('', '#app[data-ready="true"]', { viewport });
 
 /** A fingerprint and the non-white pixel count of a canvas. */
 async function canvasPrint(page, id) {
@@ -52,7 +29,8 @@ async function canvasPrint(page, id) {
 }
 
 test('denoising panel: rows, painting and fill, face-off with opencv.js, while the model trains', { timeout: 180_000 }, async () => {
-  const { context, page, requests, errors } = await open();
+  const opened = await open();
+  const { context, page, requests } = opened;
   try {
     // Train first, at the top of the page (the panel must keep working meanwhile).
     await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -140,7 +118,7 @@ test('denoising panel: rows, painting and fill, face-off with opencv.js, while t
 
     // opencv.js in this browser gives the bytes of Python's OpenCV 4.12 on the reference cases.
     const diffs = await page.evaluate(async (oracle) => {
-      const w = new Worker('panels/opencv-worker.js');
+      const w = new Worker('labs/denoise/opencv-worker.js');
       const out = [];
       for (const [i, c] of oracle.cases.entries()) {
         const res = await new Promise((resolve) => {
@@ -159,16 +137,15 @@ test('denoising panel: rows, painting and fill, face-off with opencv.js, while t
     for (const d of diffs) assert.match(d, /telea 0, ns 0$/, d);
 
     await section.screenshot({ path: `${RESULTS}/denoise-1280.png` });
-    const origin = new URL(env.server.url).origin;
-    assert.deepEqual(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')), []);
-    assert.deepEqual(errors, []);
+    assertClean(opened);
   } finally {
     await context.close();
   }
 });
 
 test('denoising panel: the notebook comparison trains both models; phone width', { timeout: 120_000 }, async () => {
-  const { context, page, errors } = await open({ width: 390, height: 844 });
+  const opened = await open({ width: 390, height: 844 });
+  const { context, page } = opened;
   try {
     await page.locator('#dn-compare').scrollIntoViewIfNeeded();
     await page.getByLabel('Epochs each', { exact: true }).fill('1');
@@ -208,7 +185,7 @@ test('denoising panel: the notebook comparison trains both models; phone width',
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `no horizontal scroll at phone width (${width})`);
     await page.locator('#panel-denoise').screenshot({ path: `${RESULTS}/denoise-390.png` });
-    assert.deepEqual(errors, []);
+    assertClean(opened);
   } finally {
     await context.close();
   }

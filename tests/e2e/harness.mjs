@@ -1,5 +1,6 @@
-// The shared set-up of the browser test files: where things are, and one static server plus one
-// Debian Chromium per test file (started before its first test, closed after its last).
+// The shared set-up of the browser test files: where things are, one static server plus one
+// Debian Chromium per test file (started before its first test, closed after its last), and
+// `openPage`, the one way a test opens a page and records its console errors and foreign requests.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ export const TIMEOUT = 60_000;
  */
 export function useBrowser(files = ['index.html', 'pkg']) {
   const env = { server: null, browser: null };
+  current = env;
   before(async () => {
     const missing = files.filter((f) => !existsSync(`${DIST}/${f}`));
     assert.deepEqual(missing, [], `dist/ lacks ${missing.join(', ')}: run \`make dist\` first`);
@@ -33,4 +35,95 @@ export function useBrowser(files = ['index.html', 'pkg']) {
     await env.server?.close();
   });
   return env;
+}
+
+/** The file's browser and server (one `useBrowser` per test file). */
+let current = null;
+
+/**
+ * Opens `url` (relative to dist/: '', '#d=100', 'manifold.html#curve=arcs') in a fresh context
+ * and waits for `readySelector` (none: do not wait). Records, from before the first script runs:
+ * `requests` (every URL, the workers' too), `foreign` (those outside the page's origin, data: URLs
+ * aside), `errors` (console errors and uncaught page errors, as text), and main-thread long tasks
+ * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests;
+ * `server` ({url}) serves the page instead of the file's own server (a sub-path test).
+ * Returns {context, page, requests, foreign, errors}; the test closes `context`.
+ */
+export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route, server = current?.server } = {}) {
+  assert.ok(current?.browser, 'openPage: call useBrowser() at the top of the test file');
+  const { browser } = current;
+  const origin = new URL(server.url).origin;
+  const context = await browser.newContext({ viewport });
+  const requests = [];
+  const foreign = [];
+  const errors = [];
+  context.on('request', (r) => {
+    const u = r.url();
+    requests.push(u);
+    if (!u.startsWith('data:') && new URL(u).origin !== origin) foreign.push(u);
+  });
+  if (route) await context.route(route.url, route.handler);
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(server.url + url);
+  if (readySelector) await page.waitForSelector(readySelector, { timeout: TIMEOUT });
+  return { context, page, requests, foreign, errors };
+}
+
+/** The page stayed clean: no console error, no uncaught error, no request outside its origin. */
+export function assertClean({ errors, foreign }) {
+  assert.deepEqual(errors, [], 'console errors');
+  assert.deepEqual(foreign, [], 'requests outside the page origin');
+}
+
+/** Wait until the number in `data-<key>` of `selector` is at least `min`. */
+export async function waitData(page, selector, key, min) {
+  await page.waitForFunction(([s, k, m]) => Number(document.querySelector(s)?.dataset[k]) >= m, [selector, key, min], { timeout: TIMEOUT });
+}
+
+/**
+ * What canvas `id` shows: {width, height, sum (of every RGBA byte), hash (FNV-1a of the pixels,
+ * with the size), ink (pixels not near-white)}.
+ */
+export async function canvasPrint(page, id) {
+  return page.evaluate((id) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let sum = 0;
+    let h = 2166136261;
+    let ink = 0;
+    for (let i = 0; i < d.length; i++) {
+      sum += d[i];
+      h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    }
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) ink++;
+    return { width: c.width, height: c.height, sum, hash: `${c.width}x${c.height}:${h.toString(16)}`, ink };
+  }, id);
+}
+
+// ---- the training page's record: data-* on <main id="app">, set in the frame that draws ----------
+
+/** The training page is ready: a model exists and its first frame is drawn. */
+export const APP_READY = '#app[data-ready="true"]';
+
+/** `data-<name>` of <main id="app">. */
+export function appAttr(page, name) {
+  return page.getAttribute('#app', `data-${name}`);
+}
+
+/** Batches trained, as drawn. */
+export async function appSteps(page) {
+  return Number(await appAttr(page, 'steps'));
+}
+
+/** Wait until at least `min` batches are drawn. */
+export function waitAppSteps(page, min) {
+  return waitData(page, '#app', 'steps', min);
 }

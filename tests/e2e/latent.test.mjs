@@ -1,4 +1,4 @@
-// End-to-end tests of the latent-space lab (www/panels/latent.js, issue 5) in dist/ (build it
+// End-to-end tests of the latent-space lab (www/labs/latent/) in dist/ (build it
 // with `make dist`): picking two digits fills both interpolation strips, a drawing made of
 // synthetic pointer events comes back reconstructed, the threshold slider changes precision and
 // recall, the map picks a digit, and d = 2 / d = 1 / denoising models work too.
@@ -9,21 +9,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TIMEOUT, useBrowser } from './harness.mjs';
+import { TIMEOUT, useBrowser, openPage, assertClean } from './harness.mjs';
 
+useBrowser(['index.html', 'pkg']);
 
-const env = useBrowser(['index.html', 'pkg']);
-
+/** The page at `hash`, once the latent lab has drawn its map and its anomaly report. */
 async function open(hash, viewport = { width: 1280, height: 900 }) {
-  const context = await env.browser.newContext({ viewport });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(env.server.url + hash);
-  await page.waitForSelector('#app[data-ready="true"]', { timeout: TIMEOUT });
-  await page.waitForSelector('#panel-latent[data-map][data-anomaly]', { timeout: TIMEOUT });
-  return { context, page, errors };
+  const opened = await openPage(hash, '#app[data-ready="true"]', { viewport });
+  await opened.page.waitForSelector('#panel-latent[data-map][data-anomaly]', { timeout: TIMEOUT });
+  return opened;
 }
 
 /** The panel's paint counter `key`. */
@@ -50,7 +44,8 @@ async function grey(page, selector, region) {
 const spread = (px) => Math.max(...px) - Math.min(...px);
 
 test('standard AE: picking two digits fills both strips, drawing is reconstructed, the threshold moves precision/recall', async () => {
-  const { context, page, errors } = await open('#preset=standard&d=30&seed=0');
+  const opened = await open('#preset=standard&d=30&seed=0');
+  const { context, page } = opened;
   await page.click('#train');
   await page.locator('#panel-latent').scrollIntoViewIfNeeded(); // the panel refreshes only when visible
   await page.waitForFunction(() => Number(document.getElementById('app').dataset.steps) >= 60, null, { timeout: TIMEOUT });
@@ -142,13 +137,14 @@ test('standard AE: picking two digits fills both strips, drawing is reconstructe
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
   assert.match(await page.textContent(target === 'A' ? '.lat-a-label' : '.lat-b-label'), /image 0\)/);
-  assert.deepEqual(errors, []);
+  assertClean(opened);
   await context.close();
 });
 
 test('d = 2 plots the code itself, d = 1 and the denoising AE work, at phone width', async () => {
   for (const [hash, method] of [['#preset=standard&d=2&seed=1', 'code'], ['#preset=standard&d=1&seed=1', 'code'], ['#preset=denoising&d=500&seed=0', 'pca-subspace']]) {
-    const { context, page, errors } = await open(hash, { width: 390, height: 800 });
+    const opened = await open(hash, { width: 390, height: 800 });
+    const { context, page } = opened;
     await page.locator('#panel-latent').scrollIntoViewIfNeeded();
     assert.equal(await page.getAttribute('.lat-map', 'data-method'), method, hash);
     const readout = await page.textContent('.lat-map-readout');
@@ -166,7 +162,7 @@ test('d = 2 plots the code itself, d = 1 and the denoising AE work, at phone wid
     assert.ok(spread((await grey(page, '.lat-tip canvas')).px) >= 0);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${hash}: page wider than the phone by ${overflow}px`);
-    assert.deepEqual(errors, [], hash);
+    assertClean(opened);
     await context.close();
   }
 });

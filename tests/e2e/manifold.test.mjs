@@ -7,46 +7,26 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RESULTS, TIMEOUT, useBrowser } from './harness.mjs';
+import { RESULTS, TIMEOUT, useBrowser, openPage, waitData, canvasPrint } from './harness.mjs';
 
 
-const env = useBrowser(['manifold.html', 'pkg']);
+useBrowser(['manifold.html', 'pkg']);
 
-/** A fresh page on manifold.html + hash, recording requests (the worker's too) and errors. */
-async function open(hash = '', viewport = { width: 1280, height: 900 }) {
-  const context = await env.browser.newContext({ viewport });
-  const requests = [];
-  const errors = [];
-  context.on('request', (r) => requests.push(r.url()));
-  const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(`${env.server.url}manifold.html${hash}`);
-  await page.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
-  return { context, page, requests, errors };
-}
+const READY = '#lab[data-ready="true"]';
+
+/** A fresh page on manifold.html + hash, once the lab is ready. */
+const open = (hash = '', viewport = { width: 1280, height: 900 }) => openPage(`manifold.html${hash}`, READY, { viewport });
 
 const attr = (page, name) => page.getAttribute('#lab', `data-${name}`);
 
-async function waitSteps(page, min) {
-  await page.waitForFunction((m) => Number(document.getElementById('lab').dataset.steps) >= m, min, { timeout: TIMEOUT });
-}
+const waitSteps = (page, min) => waitData(page, '#lab', 'steps', min);
 
 /** A fingerprint of a canvas's pixels. */
-async function fingerprint(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 2166136261;
-    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    return h.toString(16);
-  }, id);
-}
+const fingerprint = async (page, id) => (await canvasPrint(page, id)).hash;
 
 test('the lab loads, trains all three autoencoders, and the field changes; Pause stops; Step is one batch', async () => {
-  const { context, page, requests, errors } = await open();
-  const origin = new URL(env.server.url).origin;
-  assert.deepEqual(requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:')), [], 'requests outside the origin');
+  const { context, page, requests, foreign, errors } = await open();
+  assert.deepEqual(foreign, [], 'requests outside the origin');
   assert.ok(requests.some((u) => u.endsWith('autoencoder_playground_bg.wasm')), 'the worker loaded the wasm');
   // Defaults, and one field canvas per variant.
   assert.equal(await page.inputValue('#curve'), 'circle');
@@ -126,12 +106,10 @@ test('a drawn curve becomes the training data', async () => {
   await page.getByRole('button', { name: 'Train' }).click();
   await waitSteps(page, 200);
   await page.getByRole('button', { name: 'Pause' }).click();
-  const reopened = await env.browser.newContext({ viewport: { width: 800, height: 900 } });
-  const p2 = await reopened.newPage();
-  await p2.goto(`${env.server.url}manifold.html${hash}`);
-  await p2.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
-  assert.equal(await p2.getAttribute('#lab', 'data-bounds'), await attr(page, 'bounds'), 'the shared link rebuilds the same points');
-  await reopened.close();
+  const reopened = await open(hash, { width: 800, height: 900 });
+  assert.equal(await reopened.page.getAttribute('#lab', 'data-bounds'), await attr(page, 'bounds'), 'the shared link rebuilds the same points');
+  assert.deepEqual(reopened.errors, []);
+  await reopened.context.close();
   assert.deepEqual(errors, []);
   await context.close();
 });

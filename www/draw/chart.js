@@ -1,57 +1,27 @@
-// The live loss chart: its data (per-batch losses, grouped into epochs) and a pure drawing function
-// with a linear or log y axis, epoch ticks on x, and a hover cursor. Drawn in CSS pixels on a
-// canvas whose backing store is devicePixelRatio times larger, so lines stay sharp.
+// The one chart and axes module of the page and its labs: canvas sizing at the device's pixel
+// ratio, tick choices and labels, axes, and a line chart of several series (linear or log axes),
+// used by every chart; and the training page's live loss chart (per-batch losses, epoch means,
+// hover cursor) built on them. Pure functions of (ctx, data, dims, opts): no state.
+export { LossSeries } from './series.js';
 
-/** Per-batch losses of one trainer, in order, with their epoch means. */
-export class LossSeries {
-  constructor() {
-    this.values = new Float32Array(1024);
-    this.length = 0;
-    this.perEpoch = 1; // batches per epoch
-  }
-
-  /** Forget everything (a new trainer). */
-  clear(perEpoch) {
-    this.length = 0;
-    this.perEpoch = Math.max(1, perEpoch);
-  }
-
-  /** Append the losses of batches start, start+1, … (a frame's `losses` and `lossStart`). */
-  append(start, losses) {
-    if (start !== this.length) throw new Error(`loss series: expected batch ${this.length}, got ${start}`);
-    const need = this.length + losses.length;
-    if (need > this.values.length) {
-      const grown = new Float32Array(Math.max(need, this.values.length * 2));
-      grown.set(this.values.subarray(0, this.length));
-      this.values = grown;
-    }
-    this.values.set(losses, this.length);
-    this.length = need;
-  }
-
-  /** The epoch of batch i (0-based). */
-  epochOf(i) {
-    return Math.floor(i / this.perEpoch);
-  }
-
-  /** Mean loss of epoch e over its batches so far (finite ones), and how many there were. */
-  epochMean(e) {
-    const from = e * this.perEpoch;
-    const to = Math.min(this.length, from + this.perEpoch);
-    let sum = 0;
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      const v = this.values[i];
-      if (Number.isFinite(v)) { sum += v; n++; }
-    }
-    return { mean: n ? sum / n : NaN, count: to - from };
-  }
+/**
+ * Size the canvas's backing store to CSS size (`width`, `height`; default: its CSS box) × the
+ * device pixel ratio (at most 2), draw in CSS pixels from now on, and clear. Returns {w, h}.
+ */
+export function fitCanvas(ctx, width, height) {
+  const c = ctx.canvas;
+  const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+  const w = Math.max(1, Math.round(width ?? (c.clientWidth || 300)));
+  const h = Math.max(1, Math.round(height ?? (c.clientHeight || 200)));
+  if (c.width !== Math.round(w * dpr)) c.width = Math.round(w * dpr);
+  if (c.height !== Math.round(h * dpr)) c.height = Math.round(h * dpr);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  return { w, h };
 }
 
-const PAD = { left: 54, right: 12, top: 20, bottom: 32 };
-
 /** 1, 2, 5 × 10^k ticks covering [lo, hi], about `want` of them. */
-function linearTicks(lo, hi, want) {
+export function linearTicks(lo, hi, want) {
   const span = hi - lo || 1;
   const raw = span / want;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -62,7 +32,7 @@ function linearTicks(lo, hi, want) {
 }
 
 /** Decades, and 2 and 5 times them when the range is short, inside [lo, hi] (lo > 0). */
-function logTicks(lo, hi) {
+export function logTicks(lo, hi) {
   const ticks = [];
   for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
     for (const m of [1, 2, 5]) {
@@ -73,11 +43,93 @@ function logTicks(lo, hi) {
   return ticks.length > 8 ? ticks.filter((v) => Math.abs(Math.log10(v) % 1) < 1e-9) : ticks;
 }
 
-function label(v) {
+export function tickLabel(v) {
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1e4 || a < 1e-3 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
 }
+
+/**
+ * The left and bottom axes of the plot box `pad` ({l, r, t, b} margins) in a w×h chart, or its
+ * whole frame (`frame: true`); leaves the text colour and an 11-px font set for the labels.
+ */
+export function drawAxes(ctx, w, h, pad, colors, frame = false) {
+  ctx.strokeStyle = colors.grid;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  if (frame) ctx.rect(pad.l + 0.5, pad.t + 0.5, w - pad.l - pad.r, h - pad.t - pad.b);
+  else { ctx.moveTo(pad.l, pad.t); ctx.lineTo(pad.l, h - pad.b); ctx.lineTo(w - pad.r, h - pad.b); }
+  ctx.stroke();
+  ctx.fillStyle = colors.text;
+  ctx.font = '11px system-ui, sans-serif';
+}
+
+/**
+ * A line chart: `series` [{xs, ys, color}] (ys ≤ 0 or not finite skipped on a log axis, not
+ * finite skipped on a linear one) against x from `x.min` (0) to the largest x.
+ * @param {{width:number, height:number}} dims  CSS pixels; the canvas is fitted to them
+ * @param {{colors:{text:string, grid:string}, pad?:{l,r,t,b}, frame?:boolean, lineWidth?:number,
+ *   x?:{min?:number, ticks?:number[], format?:(v)=>string, label?:string},
+ *   y?:{log?:boolean, zero?:boolean, headroom?:number, ticks?:(lo, hi)=>number[], format?:(v)=>string},
+ *   empty?:string}} opts
+ *   y.zero: the axis starts at 0 (else at the smallest value); y.headroom: top = max × it;
+ *   x.ticks / y.ticks: where the labels go (fractions of the axis for x); `empty`: a note when
+ *   there is nothing to draw. Returns the scales {fx, fy}, or null when empty.
+ */
+export function drawLines(ctx, series, dims, opts) {
+  const { w, h } = fitCanvas(ctx, dims.width, dims.height);
+  const pad = opts.pad ?? { l: 44, r: 10, t: 10, b: 24 };
+  const X = opts.x ?? {};
+  const Y = opts.y ?? {};
+  drawAxes(ctx, w, h, pad, opts.colors, opts.frame);
+  const ok = (v) => Number.isFinite(v) && (!Y.log || v > 0);
+  let lo = Infinity, hi = -Infinity, xmax = -Infinity;
+  for (const s of series) {
+    for (let i = 0; i < s.ys.length; i++) if (ok(s.ys[i])) { lo = Math.min(lo, s.ys[i]); hi = Math.max(hi, s.ys[i]); }
+    if (s.xs.length) xmax = Math.max(xmax, s.xs[s.xs.length - 1]);
+  }
+  if (!(hi >= lo)) {
+    if (opts.empty) { ctx.textAlign = 'center'; ctx.fillText(opts.empty, w / 2, h / 2); }
+    return null;
+  }
+  const x0 = X.min ?? 0;
+  const x1 = Math.max(xmax, x0 + 1);
+  let y0, y1;
+  if (Y.log) { y0 = Math.floor(Math.log10(lo)); y1 = Math.max(y0 + 1, Math.ceil(Math.log10(hi))); }
+  else { y0 = Y.zero ? 0 : lo; y1 = hi * (Y.headroom ?? 1); if (!(y1 > y0)) y1 = y0 + 1; }
+  const pw = w - pad.l - pad.r;
+  const ph = h - pad.t - pad.b;
+  const fx = (v) => pad.l + ((v - x0) / (x1 - x0)) * pw;
+  const fy = Y.log ? (v) => pad.t + (1 - (Math.log10(v) - y0) / (y1 - y0)) * ph : (v) => pad.t + (1 - (v - y0) / (y1 - y0)) * ph;
+  const yLo = Y.log ? 10 ** y0 : y0;
+  const yHi = Y.log ? 10 ** y1 : y1;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const v of (Y.ticks ?? (Y.log ? logTicks : (a, b) => [a, (a + b) / 2, b]))(yLo, yHi)) ctx.fillText((Y.format ?? tickLabel)(v), pad.l - 4, fy(v));
+  ctx.textBaseline = 'top';
+  for (const f of X.ticks ?? []) {
+    ctx.textAlign = f === 1 ? 'right' : 'center';
+    ctx.fillText((X.format ?? tickLabel)(x0 + f * (x1 - x0)), fx(x0 + f * (x1 - x0)), h - pad.b + 4);
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  if (X.label) ctx.fillText(typeof X.label === 'function' ? X.label(x1) : X.label, pad.l + pw / 2, h - 2);
+  ctx.lineWidth = opts.lineWidth ?? 1.5;
+  for (const s of series) {
+    ctx.strokeStyle = s.color;
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < s.ys.length; i++) {
+      if (!ok(s.ys[i])) { pen = false; continue; }
+      if (pen) ctx.lineTo(fx(s.xs[i]), fy(s.ys[i])); else ctx.moveTo(fx(s.xs[i]), fy(s.ys[i]));
+      pen = true;
+    }
+    ctx.stroke();
+  }
+  return { fx, fy };
+}
+
+const PAD = { left: 54, right: 12, top: 20, bottom: 32 };
 
 /** The plot's geometry and scales for this series, size and options. */
 export function layout(series, dims, opts) {
@@ -143,7 +195,7 @@ export function drawLossChart(ctx, series, dims, opts) {
   for (const v of yt) {
     const y = Math.round(L.fy(v)) + 0.5;
     ctx.beginPath(); ctx.moveTo(PAD.left, y); ctx.lineTo(PAD.left + L.w, y); ctx.stroke();
-    ctx.fillText(label(v), PAD.left - 6, y);
+    ctx.fillText(tickLabel(v), PAD.left - 6, y);
   }
   // Epoch ticks on x, labelled at most every ~44 px.
   const pe = series.perEpoch;

@@ -1,7 +1,7 @@
 // Pure drawing functions of the lab, `(ctx, data, dims, opts)`: the vector field with its heat
 // map and colour bar (fig 17), points and their reconstructions (figs 15 and 16), the learned
-// manifold, the loss curves and the drawing pad. Coordinates: the view box [-VIEW, VIEW]² maps to
-// a square of `size` canvas pixels, y up.
+// manifold and the drawing pad (the sensitivity ellipses: sensitivity.js).
+// Coordinates: the view box [-VIEW, VIEW]² maps to a square of `size` canvas pixels, y up.
 
 import { VIEW } from './state.js';
 
@@ -26,7 +26,7 @@ export function viridis(t) {
 }
 
 /** Canvas pixel of a point of the view box, for a square plot of `size` pixels. */
-function toPx(x, y, size) {
+export function toPx(x, y, size) {
   return [((x + VIEW) / (2 * VIEW)) * size, ((VIEW - y) / (2 * VIEW)) * size];
 }
 
@@ -44,7 +44,7 @@ export function distances(grid, out) {
   return d;
 }
 
-function dots(ctx, pts, size, r, color, every = 1) {
+export function dots(ctx, pts, size, r, color, every = 1) {
   ctx.fillStyle = color;
   ctx.beginPath();
   for (let i = 0; i < pts.length / 2; i += every) {
@@ -56,7 +56,7 @@ function dots(ctx, pts, size, r, color, every = 1) {
 }
 
 /** The learned manifold: polylines of `k` points each. */
-function polylines(ctx, sweep, k, size, style, width) {
+export function polylines(ctx, sweep, k, size, style, width) {
   ctx.strokeStyle = style;
   ctx.lineWidth = width;
   ctx.lineJoin = 'round';
@@ -161,7 +161,8 @@ export function drawField(ctx, data, dims, opts) {
   colorBar(ctx, 14, size + 8, size - 28, 18, opts.vmax, 'distance travelled ‖g(f(x̃)) − x̃‖');
 }
 
-function frame(ctx, size) {
+/** White square, a light grid every 0.5 and the axes' frame. */
+export function frame(ctx, size) {
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   // Axes through the origin and a light grid every 0.5.
@@ -206,66 +207,6 @@ export function drawPoints(ctx, data, dims, opts) {
   dots(ctx, data.outputs, size, 2.2, opts.color, every);
 }
 
-/**
- * The singular values σ₁ ≥ σ₂ of a code × 2 Jacobian J (row-major [code, 2]) and the angle of
- * the input direction of σ₁: the eigen-decomposition of the 2 × 2 matrix JᵀJ.
- */
-export function jacobianAxes(J) {
-  let a = 0;
-  let b = 0;
-  let d = 0;
-  for (let j = 0; j < J.length; j += 2) {
-    a += J[j] * J[j];
-    b += J[j] * J[j + 1];
-    d += J[j + 1] * J[j + 1];
-  }
-  const m = (a + d) / 2;
-  const r = Math.hypot((a - d) / 2, b);
-  const l1 = m + r;
-  const l2 = Math.max(0, m - r);
-  // Eigenvector of l1: (b, l1 − a), or (l1 − d, b); the larger one is the better conditioned.
-  const [vx, vy] = Math.abs(b) + Math.abs(l1 - a) >= Math.abs(l1 - d) + Math.abs(b) ? [b, l1 - a] : [l1 - d, b];
-  const angle = vx === 0 && vy === 0 ? 0 : Math.atan2(vy, vx);
-  return { s1: Math.sqrt(l1), s2: Math.sqrt(l2), angle };
-}
-
-/**
- * Figs 18–19: at each point, an ellipse with semi-axes σ₁, σ₂ along the input directions the code
- * is most and least sensitive to (the singular vectors of ∂h/∂x), scaled so the largest σ₁ of
- * this model is `radius` pixels. data: {points, jac, code, inputs, sweep}; opts: {color, radius}.
- */
-export function drawSensitivity(ctx, data, dims, opts) {
-  const { size } = dims;
-  frame(ctx, size);
-  dots(ctx, data.inputs, size, 1.6, '#c3c9d1');
-  if (data.sweep.length === 2 * dims.sweep) polylines(ctx, data.sweep, dims.sweep, size, 'rgba(27,33,41,0.5)', 1.2);
-  const k = data.points.length / 2;
-  const step = 2 * data.code;
-  const axes = [];
-  let top = 0;
-  for (let i = 0; i < k; i++) {
-    const ax = jacobianAxes(data.jac.subarray(i * step, (i + 1) * step));
-    axes.push(ax);
-    top = Math.max(top, ax.s1);
-  }
-  const scale = top > 0 ? opts.radius / top : 0;
-  ctx.fillStyle = opts.color;
-  ctx.strokeStyle = opts.color;
-  ctx.lineWidth = 1.4;
-  for (let i = 0; i < k; i++) {
-    const [px, py] = toPx(data.points[2 * i], data.points[2 * i + 1], size);
-    const { s1, s2, angle } = axes[i];
-    ctx.beginPath();
-    // Canvas y points down, so the angle flips sign.
-    ctx.ellipse(px, py, Math.max(0.6, s1 * scale), Math.max(0.6, s2 * scale), -angle, 0, 2 * Math.PI);
-    ctx.globalAlpha = 0.18;
-    ctx.fill();
-    ctx.globalAlpha = 0.9;
-    ctx.stroke();
-    ctx.globalAlpha = 1;
-  }
-}
-
 /** The drawing pad: grid, the current training points, and the stroke being drawn. */
 export function drawPad(ctx, data, dims) {
   const { size } = dims;
@@ -289,75 +230,4 @@ export function drawPad(ctx, data, dims) {
 /** Canvas pixel → point of the view box (the inverse of the plots' mapping). */
 export function fromPx(px, py, size) {
   return [(px / size) * 2 * VIEW - VIEW, VIEW - (py / size) * 2 * VIEW];
-}
-
-/**
- * Loss curves on a log axis: data: [{label, color, steps: number[], losses: number[]}];
- * dims: {width, height} in canvas pixels.
- */
-export function drawLoss(ctx, data, dims) {
-  const { width, height } = dims;
-  const pad = { left: 58, right: 14, top: 12, bottom: 34 };
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  let lo = Infinity;
-  let hi = -Infinity;
-  let maxStep = 1;
-  for (const s of data) {
-    for (let i = 0; i < s.losses.length; i++) {
-      const v = s.losses[i];
-      if (v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    }
-    if (s.steps.length) maxStep = Math.max(maxStep, s.steps[s.steps.length - 1]);
-  }
-  ctx.font = '13px system-ui, sans-serif';
-  ctx.fillStyle = '#56606d';
-  if (!(hi > 0)) {
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    ctx.fillText('Press Train to see the loss fall.', width / 2, height / 2);
-    return;
-  }
-  const l0 = Math.floor(Math.log10(lo));
-  const l1 = Math.max(l0 + 1, Math.ceil(Math.log10(hi)));
-  const w = width - pad.left - pad.right;
-  const h = height - pad.top - pad.bottom;
-  const X = (s) => pad.left + (s / maxStep) * w;
-  const Y = (v) => pad.top + (1 - (Math.log10(v) - l0) / (l1 - l0)) * h;
-  ctx.strokeStyle = '#e6eaef';
-  ctx.lineWidth = 1;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'middle';
-  for (let k = l0; k <= l1; k++) {
-    const y = Math.round(Y(10 ** k)) + 0.5;
-    ctx.beginPath();
-    ctx.moveTo(pad.left, y);
-    ctx.lineTo(width - pad.right, y);
-    ctx.stroke();
-    ctx.fillText(`1e${k}`, pad.left - 6, y);
-  }
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'top';
-  for (const f of [0, 0.25, 0.5, 0.75, 1]) {
-    ctx.textAlign = f === 1 ? 'right' : 'center';
-    ctx.fillText(Math.round(f * maxStep).toLocaleString('en'), X(f * maxStep), height - pad.bottom + 6);
-  }
-  ctx.textAlign = 'center';
-  ctx.fillText('steps (mini-batches)', pad.left + w / 2, height - 16);
-  ctx.strokeStyle = '#d5dbe3';
-  ctx.strokeRect(pad.left + 0.5, pad.top + 0.5, w, h);
-  ctx.lineWidth = 1.8;
-  for (const s of data) {
-    ctx.strokeStyle = s.color;
-    ctx.beginPath();
-    let started = false;
-    for (let i = 0; i < s.losses.length; i++) {
-      const v = s.losses[i];
-      if (!(v > 0 && Number.isFinite(v))) continue;
-      const x = X(s.steps[i]);
-      const y = Y(v);
-      if (!started) { ctx.moveTo(x, y); started = true; } else ctx.lineTo(x, y);
-    }
-    ctx.stroke();
-  }
 }

@@ -27,8 +27,11 @@
 //
 // Every typed array is a fresh copy and is transferred, never cloned.
 
-export const TO_WORKER = Object.freeze({ CONFIG: 'config', PLAY: 'play', PAUSE: 'pause', STEP: 'step', RESET: 'reset' });
-export const TO_PAGE = Object.freeze({ READY: 'ready', FRAME: 'frame', ERROR: 'error' });
+import { COMMANDS, REPORTS } from '../kit/protocol.js';
+
+/** The kit's commands and reports, nothing more. */
+export const TO_WORKER = COMMANDS;
+export const TO_PAGE = REPORTS;
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 30;

@@ -3,6 +3,8 @@
 // so a copied link reopens the same data, model and seed — a drawn stroke included (`stroke`,
 // quantised to 12 bits per coordinate). The page keeps exactly one `LabState`.
 
+import { FieldState, integer, decimal, oneOf, hashParams, unknownKeys, quote } from '../kit/fields.js';
+
 /** Half-width of the view box [-VIEW, VIEW]² (the engine's `manifold::VIEW`). */
 export const VIEW = 1.5;
 
@@ -14,28 +16,6 @@ export const VARIANTS = Object.freeze([
 ]);
 
 export const CURVES = Object.freeze(['circle', 'arcs', 'spiral', 'sine', 'drawn']);
-
-const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INTEGER = /^\+?\d+$/;
-
-function integer(what, min, max) {
-  return (t) => {
-    const n = INTEGER.test(t) ? Number(t) : NaN;
-    return Number.isSafeInteger(n) && n >= min && n <= max ? { value: n } : { error: `${what} must be a whole number from ${min} to ${max}.` };
-  };
-}
-
-function decimal(what, min, max, { open = false } = {}) {
-  return (t) => {
-    const n = NUMBER.test(t) ? Number(t) : NaN;
-    const ok = Number.isFinite(n) && (open ? n > min : n >= min) && n <= max;
-    return ok ? { value: n } : { error: `${what} must be a number ${open ? 'above' : 'from'} ${min}${open ? ' and at most' : ' to'} ${max}.` };
-  };
-}
-
-function oneOf(what, choices) {
-  return (t) => (choices.includes(t) ? { value: t } : { error: `${what} must be one of: ${choices.join(', ')}.` });
-}
 
 /** Which variants are shown: a non-empty subset of 's', 'd', 'c', in that order. */
 function variantSet(t) {
@@ -112,11 +92,9 @@ export function decodeStroke(text) {
 
 // ---- the state ----------------------------------------------------------------------------------
 
-export class LabState {
+export class LabState extends FieldState {
   constructor() {
-    this.values = { ...DEFAULTS };
-    this.text = Object.fromEntries(KEYS.map((k) => [k, String(DEFAULTS[k])]));
-    this.errors = {};
+    super(FIELDS, DEFAULTS);
   }
 
   static fromHash(hash) {
@@ -125,35 +103,25 @@ export class LabState {
     return s;
   }
 
-  get valid() {
-    return Object.keys(this.errors).length === 0;
-  }
-
-  /** Set one key from a control's text: the error message, or null when valid (and taken). */
-  set(key, text) {
-    const field = FIELDS[key];
-    if (!field) throw new Error(`unknown setting ${key}`);
-    const t = String(text).trim();
-    this.text[key] = t;
-    const r = field.parse(t);
-    if (r.error) {
-      this.errors[key] = r.error;
-      return r.error;
-    }
-    delete this.errors[key];
-    this.values[key] = r.value;
-    return null;
-  }
-
+  /**
+   * Take every key from a hash (any text: never throws); keys it lacks get their defaults, invalid
+   * ones are kept as text with their error. Returns a sentence per thing refused or ignored.
+   */
   readHash(hash) {
-    const params = new URLSearchParams(String(hash).replace(/^#/, ''));
+    const params = hashParams(hash);
+    const messages = [];
     this.errors = {};
     for (const k of KEYS) {
       this.values[k] = DEFAULTS[k];
-      this.set(k, params.has(k) ? params.get(k) : String(DEFAULTS[k]));
+      const err = this.set(k, params.has(k) ? params.get(k) : String(DEFAULTS[k]));
+      if (err) messages.push(`${err} The link's “${quote(params.get(k))}” was not used.`);
     }
     // A drawn curve without its stroke cannot be rebuilt: fall back to the default data set.
-    if (this.values.curve === 'drawn' && !this.values.stroke) this.set('curve', DEFAULTS.curve);
+    if (this.values.curve === 'drawn' && !this.values.stroke) {
+      this.set('curve', DEFAULTS.curve);
+      messages.push(`A drawn curve needs its stroke, which the link lacks; the ${DEFAULTS.curve} is used.`);
+    }
+    return messages.concat(unknownKeys(params, (k) => Object.hasOwn(FIELDS, k)));
   }
 
   toHash() {

@@ -4,49 +4,38 @@
 
 import init, { ManifoldLab, manifoldGrid } from '../pkg/autoencoder_playground.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, MAX_STEPS, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
+import { WorkerSession, post } from '../kit/session.js';
 
-const post = (msg, transfer = []) => self.postMessage(msg, transfer);
-const messageOf = (e) => (e instanceof Error ? e.message || String(e) : String(e));
-
-class Session {
+/** The labs of one configuration, their loss points since the last frame, and the grids. */
+class Session extends WorkerSession {
   constructor() {
+    super();
     this.labs = []; // [{variant, lab, losses: [], lossSteps: [], last}]
     this.config = null;
     this.generation = 0;
-    this.ack = 0;
-    this.running = false;
     this.steps = 0;
     this.epoch = 0;
     this.lastFrame = 0;
     this.heatGrid = null;
     this.arrowGrid = null;
     this.jacPoints = null; // Float32Array [k, 2]: where the Jacobian is evaluated
-    this.tick = new MessageChannel(); // a yield without setTimeout's clamping
-    this.tick.port1.onmessage = () => this.slice();
-    this.queue = Promise.resolve();
-    this.loaded = init().then(() => {
-      this.heatGrid = manifoldGrid(HEAT);
-      this.arrowGrid = manifoldGrid(ARROWS);
-    });
   }
 
-  receive(msg) {
-    this.queue = this.queue.then(async () => {
-      try {
-        await this.loaded;
-      } catch (e) {
-        post({ type: TO_PAGE.ERROR, message: `Could not start the engine: ${messageOf(e)}`, ack: msg.id, fatal: true });
-        return;
-      }
-      try {
-        this.ack = msg.id ?? this.ack;
-        this.handle(msg);
-      } catch (e) {
-        this.running = false;
-        post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: this.labs.length === 0 });
-        if (this.labs.length) this.frame();
-      }
-    });
+  /** Build the grids once the engine is there. */
+  async load() {
+    await init();
+    this.heatGrid = manifoldGrid(HEAT);
+    this.arrowGrid = manifoldGrid(ARROWS);
+  }
+
+  get hasModel() {
+    return this.labs.length > 0;
+  }
+
+  /** A refused command keeps the labs, and the page gets their frame again. */
+  refuse(e) {
+    super.refuse(e);
+    if (this.labs.length) this.frame();
   }
 
   handle(msg) {
@@ -100,7 +89,7 @@ class Session {
     if (this.steps >= MAX_STEPS) return this.frame();
     if (!this.running) {
       this.running = true;
-      this.tick.port2.postMessage(0);
+      this.schedule();
     }
     this.frame();
   }
@@ -117,21 +106,14 @@ class Session {
     this.steps += k;
   }
 
-  /** One slice of training; schedules the next unless paused. */
-  slice() {
-    if (!this.running) return;
-    try {
-      const t0 = performance.now();
-      do {
-        this.train(Math.min(CHUNK, MAX_STEPS - this.steps));
-      } while (performance.now() - t0 < SLICE_MS && this.steps < MAX_STEPS);
-      if (this.steps >= MAX_STEPS) this.running = false;
-      if (!this.running || performance.now() - this.lastFrame >= FRAME_MS) this.frame();
-    } catch (e) {
-      this.running = false;
-      post({ type: TO_PAGE.ERROR, message: messageOf(e), ack: this.ack, fatal: false });
-    }
-    if (this.running) this.tick.port2.postMessage(0);
+  /** One slice of training, then a frame if one is due. */
+  trainSlice() {
+    const t0 = performance.now();
+    do {
+      this.train(Math.min(CHUNK, MAX_STEPS - this.steps));
+    } while (performance.now() - t0 < SLICE_MS && this.steps < MAX_STEPS);
+    if (this.steps >= MAX_STEPS) this.running = false;
+    if (!this.running || performance.now() - this.lastFrame >= FRAME_MS) this.frame();
   }
 
   /** Everything the page draws, for every lab. */
@@ -169,4 +151,4 @@ class Session {
 }
 
 const session = new Session();
-self.onmessage = (e) => session.receive(e.data);
+session.listen(session.load());

@@ -1,0 +1,126 @@
+// The training page's worker: its commands (config, play, pause, step, reset; www/protocol.js)
+// through kit/worker-link.js, and its reports (loading, ready, frame, error, answers) into
+// `app.run`, the drawing and the labs' model.
+
+import { TO_WORKER, TO_PAGE } from '../protocol.js';
+import { WorkerLink } from '../kit/worker-link.js';
+import { invalidate, say, setRunning, setHover, showAlert, hideAlert, STATUS_EVERY_MS } from './render.js';
+import { KERNEL_PAGE } from './kernels.js';
+
+const LOADING_TEXT = {
+  wasm: 'Loading the WebAssembly engine…',
+  data: 'Fetching 10,000 MNIST digits…',
+  model: 'Building the model…',
+};
+
+/** Start the worker; false (with a message on the page) when the browser cannot. */
+export function startWorker(app) {
+  try {
+    app.link = new WorkerLink(new URL('../worker.js', import.meta.url), {
+      onMessage: (msg) => onMessage(app, msg),
+      onFail: (text) => {
+        setRunning(app, false);
+        showAlert(app, text);
+        invalidate(app, 'status');
+      },
+    });
+    return true;
+  } catch (e) {
+    showAlert(app, `This browser cannot start the training worker: ${e.message}`);
+    return false;
+  }
+}
+
+export function send(app, type, extra = {}) {
+  app.link?.send(type, extra);
+}
+
+/** True when the model has trained every epoch the settings ask for. */
+export function finished(app) {
+  return !!app.run.frame && app.run.frame.stats.epoch >= app.state.values.epochs;
+}
+
+/** Send the valid settings to the worker when they differ from the last ones sent. */
+export function sendConfig(app) {
+  const { run, state } = app;
+  const msg = { settings: state.trainerSettings(), epochs: state.values.epochs };
+  const key = JSON.stringify(msg);
+  if (key === run.sent) return;
+  const modelChanged = !run.sent || JSON.stringify(JSON.parse(run.sent).settings) !== JSON.stringify(msg.settings);
+  run.sent = key;
+  if (modelChanged) setRunning(app, false);
+  send(app, TO_WORKER.CONFIG, msg);
+  invalidate(app, 'status', 'chart');
+}
+
+function onMessage(app, msg) {
+  switch (msg.type) {
+    case TO_PAGE.LOADING:
+      if (!app.run.info || msg.stage === 'model') say(app, app.run.info ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
+      break;
+    case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); break;
+    case TO_PAGE.FRAME: onFrame(app, msg); app.model?.frame(msg); break;
+    case TO_PAGE.ANSWER: app.model?.answer(msg); break;
+    case TO_PAGE.ERROR: onError(app, msg); break;
+    default: console.warn(`unknown message from the worker: ${msg.type}`);
+  }
+}
+
+function onReady(app, msg) {
+  const { run, ui } = app;
+  run.generation = msg.generation;
+  run.info = msg.info;
+  run.display = msg;
+  run.frame = null;
+  run.kernels = null;
+  run.series.clear(msg.info.batches_per_epoch);
+  run.kernelPage = Math.min(run.kernelPage, Math.max(0, Math.ceil(msg.info.d / KERNEL_PAGE) - 1));
+  setHover(app, -1);
+  hideAlert(app);
+  ui.app.setAttribute('aria-busy', 'false');
+  const denoising = msg.info.variant === 'denoising';
+  for (const row of ['mask', 'corrupted', 'recon-clean']) {
+    document.querySelector(`.row[data-row="${row}"]`).hidden = !denoising;
+  }
+  ui.reconCaption.innerHTML = denoising
+    ? 'output <span class="math">x̂</span> from <span class="math">x̃</span>'
+    : 'output <span class="math">x̂</span>';
+  const digits = [...msg.labels].join(', ');
+  ui.rows.input.setAttribute('aria-label', `Input digits ${digits}`);
+  ui.rows.recon.setAttribute('aria-label', `Reconstructions of the digits ${digits}`);
+  invalidate(app, 'display', 'digits', 'chart', 'kernels', 'status');
+}
+
+function onFrame(app, msg) {
+  const { run } = app;
+  if (msg.generation !== run.generation) return; // from a model that no longer exists
+  const s = run.series;
+  if (msg.stats.batches_per_epoch > 0) s.perEpoch = msg.stats.batches_per_epoch;
+  try {
+    s.append(msg.lossStart, msg.losses);
+  } catch (e) {
+    console.warn(e.message); // a gap in the series: keep drawing what we have
+  }
+  run.frame = msg;
+  if (app.link.current(msg)) setRunning(app, msg.running);
+  if (msg.kernels) {
+    run.kernels = msg.kernels;
+    run.kernelsMax = msg.kernelsMax;
+    run.dirty.add('kernels');
+  }
+  // The live region speaks after each command and when training ends, but while training only
+  // every few seconds: an epoch can take a third of a second, too fast to be read out.
+  if (!msg.running || performance.now() - run.lastStatusAt > STATUS_EVERY_MS) run.dirty.add('status');
+  if (run.hover >= 0) setHover(app, run.hover);
+  invalidate(app, 'digits', 'chart', 'progress');
+}
+
+function onError(app, msg) {
+  const { run } = app;
+  if (app.link.current(msg)) setRunning(app, false);
+  run.sent = ''; // the refused config may be sent again once changed back and forth
+  const kept = run.info && !msg.fatal ? ' The current model is kept.' : '';
+  showAlert(app, `${msg.fatal ? 'The engine could not start: ' : ''}${msg.message}${kept}`);
+  app.ui.app.dataset.error = msg.message;
+  invalidate(app, 'status');
+}

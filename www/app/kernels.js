@@ -1,0 +1,92 @@
+// The training page's kernels panel: the rows of W_h as 28×28 tiles, a page of 64 or all of them,
+// painted over several animation frames so that 2048 tiles never block the page; the pager, the
+// colour legend and the hover readout.
+
+import { SIDE } from '../protocol.js';
+import { drawKernels, gridSize, tileAt, maxAbs, legendGradient } from '../draw/kernels.js';
+import { invalidate } from './render.js';
+
+/** Kernels per page when not showing all. */
+export const KERNEL_PAGE = 64;
+const KERNEL_GAP = 2; // pixels between tiles, at native resolution
+const KERNEL_TILES_PER_FRAME = 128; // ~100,000 pixels: a few ms of drawing per animation frame
+
+function kernelView(app) {
+  const { run, ui } = app;
+  const d = run.info?.d ?? 0;
+  const start = run.showAll ? 0 : run.kernelPage * KERNEL_PAGE;
+  const count = run.showAll ? d : Math.max(0, Math.min(KERNEL_PAGE, d - start));
+  const width = ui.kernelWrap.clientWidth || 300;
+  // Columns divide the page size, so pages fill whole rows; tiles stay at least ~38 (all: 22) CSS px.
+  const least = run.showAll ? 22 : 38;
+  const cols = [32, 16, 8, 4].find((c) => width / c >= least) ?? 4;
+  return { d, start, count, cols, side: SIDE, gap: KERNEL_GAP, width };
+}
+
+export function wireKernels(app) {
+  const { ui, run } = app;
+  document.querySelector('.legend .bar').style.background = legendGradient();
+  ui.kernelsPrev.addEventListener('click', () => {
+    run.kernelPage = Math.max(0, run.kernelPage - 1);
+    invalidate(app, 'kernels');
+  });
+  ui.kernelsNext.addEventListener('click', () => {
+    const d = run.info?.d ?? 0;
+    run.kernelPage = Math.min(Math.max(0, Math.ceil(d / KERNEL_PAGE) - 1), run.kernelPage + 1);
+    invalidate(app, 'kernels');
+  });
+  ui.kernelsAll.addEventListener('change', () => {
+    run.showAll = ui.kernelsAll.checked;
+    invalidate(app, 'kernels');
+  });
+  ui.kernels.addEventListener('pointermove', (e) => {
+    const v = kernelView(app);
+    const scale = ui.kernels.width / (ui.kernels.clientWidth || 1);
+    const t = tileAt(e.offsetX * scale, e.offsetY * scale, v);
+    if (t < 0 || !run.kernels) {
+      ui.kernelReadout.textContent = '';
+      return;
+    }
+    const k = v.start + t;
+    const m = maxAbs(run.kernels, SIDE * SIDE, k, k + 1);
+    ui.kernelReadout.textContent = `kernel ${k + 1} of ${v.d} (row ${k + 1} of W_h) · max |w| ${m.toPrecision(3)}`;
+  });
+  new ResizeObserver(() => invalidate(app, 'kernels')).observe(ui.kernelWrap);
+}
+
+/**
+ * Paint the next rows of the kernel grid: at most KERNEL_TILES_PER_FRAME tiles now, the rest in
+ * the next animation frames (2048 tiles at once would block the page for too long).
+ */
+export function paintKernels(app) {
+  const { run, ui, state } = app;
+  const v = kernelView(app);
+  const from = run.kernelsDrawn;
+  if (!run.kernels || from >= v.count) return;
+  const to = Math.min(v.count, from + Math.max(1, Math.floor(KERNEL_TILES_PER_FRAME / v.cols)) * v.cols);
+  drawKernels(ui.kernels.getContext('2d'), run.kernels, { ...v, from, to }, { scale: state.values.kscale, globalMax: run.kernelsMax });
+  run.kernelsDrawn = to;
+  if (to < v.count) invalidate(app, 'more-kernels');
+}
+
+/** The kernels panel: pager, legend, canvas size, then the first rows of the grid. */
+export function drawKernelPanel(app) {
+  const { run, ui, state } = app;
+  const v = kernelView(app);
+  const pages = Math.max(1, Math.ceil(v.d / KERNEL_PAGE));
+  ui.kernelsPrev.disabled = run.showAll || run.kernelPage === 0;
+  ui.kernelsNext.disabled = run.showAll || run.kernelPage >= pages - 1;
+  ui.kernelsRange.textContent = !v.d ? 'kernels –'
+    : run.showAll || pages === 1 ? `all ${v.d} kernels` : `kernels ${v.start + 1}–${v.start + v.count} of ${v.d}`;
+  const global = state.values.kscale === 'global';
+  ui.legendLo.textContent = global && run.kernels ? `−${run.kernelsMax.toPrecision(2)}` : '−max';
+  ui.legendHi.textContent = global && run.kernels ? `+${run.kernelsMax.toPrecision(2)}` : '+max';
+  if (!run.kernels || !v.count) return;
+  // Scale the native grid so that a full row of `cols` tiles fills the panel's width.
+  const fullRow = v.cols * (SIDE + KERNEL_GAP) - KERNEL_GAP;
+  const g = gridSize(v.count, v.cols, SIDE, KERNEL_GAP);
+  ui.kernels.style.width = `${Math.floor((g.width * v.width) / fullRow)}px`;
+  ui.kernels.setAttribute('aria-label', `Encoder kernels ${v.start + 1} to ${v.start + v.count} of ${v.d}, as 28×28 tiles`);
+  run.kernelsDrawn = 0;
+  paintKernels(app);
+}

@@ -1,0 +1,194 @@
+// Drawing of the training page's panels, at most once per animation frame: the progress and the
+// live status, the notebook's digit rows, the loss chart and its hover readout (the kernels are in
+// app/kernels.js), and the data-* attributes on <main id="app"> that tests and scripts read. They
+// are set in the same frame that draws the canvases, so a test that waits for one sees its pixels.
+
+import { SIDE } from '../protocol.js';
+import { drawDigitRow } from '../draw/digits.js';
+import { drawLossChart, indexAt } from '../draw/chart.js';
+import { finished } from './commands.js';
+import { drawKernelPanel, paintKernels } from './kernels.js';
+
+/** The live region speaks at most this often while training (ms). */
+export const STATUS_EVERY_MS = 3000;
+const DIGIT_GAP = 2; // pixels between digits, at native resolution
+const GAP_COLOR = [255, 255, 255]; // between digits: the panel's white
+
+/** Colours of the chart, from the page's CSS custom properties. */
+function chartColors() {
+  const css = getComputedStyle(document.documentElement);
+  const v = (name) => css.getPropertyValue(name).trim();
+  return { text: v('--muted'), grid: v('--grid'), batch: v('--batch'), epoch: v('--epoch'), cursor: v('--text') };
+}
+
+export function wireRender(app) {
+  const { ui, run } = app;
+  app.colors = chartColors();
+  ui.chart.addEventListener('pointermove', (e) => setHover(app, indexAt(run.series, e.offsetX, chartDims(app))));
+  ui.chart.addEventListener('pointerleave', () => setHover(app, -1));
+  ui.chart.addEventListener('blur', () => setHover(app, -1));
+  ui.chart.addEventListener('keydown', (e) => {
+    const n = run.series.length;
+    if (!n) return;
+    const at = run.hover >= 0 ? run.hover : n - 1;
+    const jump = e.shiftKey ? run.series.perEpoch : 1;
+    const to = { ArrowLeft: at - jump, ArrowRight: at + jump, Home: 0, End: n - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    setHover(app, Math.max(0, Math.min(n - 1, to)));
+  });
+  new ResizeObserver(() => invalidate(app, 'chart', 'kernels')).observe(ui.chart);
+}
+
+/** Train's name says what a press does: Train, or Pause while training. Set at once, not per frame. */
+export function setRunning(app, running) {
+  const { ui } = app;
+  app.run.running = running;
+  const name = running ? 'Pause' : 'Train';
+  if (ui.train.textContent !== name) ui.train.textContent = name;
+  ui.train.classList.toggle('running', running);
+}
+
+/** Mark `parts` for redrawing in the next animation frame. */
+export function invalidate(app, ...parts) {
+  const { run } = app;
+  for (const p of parts) run.dirty.add(p);
+  if (!run.queued) {
+    run.queued = true;
+    requestAnimationFrame(() => render(app));
+  }
+}
+
+export function say(app, text) {
+  app.ui.status.textContent = text;
+  app.run.lastStatusAt = performance.now();
+}
+
+export function showAlert(app, text) {
+  app.ui.alert.textContent = text;
+  app.ui.alert.hidden = false;
+}
+
+export function hideAlert(app) {
+  const { ui } = app;
+  ui.alert.hidden = true;
+  ui.alert.textContent = '';
+  delete ui.app.dataset.error;
+}
+
+function chartDims(app) {
+  const { ui, run, state } = app;
+  const width = ui.chart.clientWidth;
+  const height = ui.chart.clientHeight;
+  return { width, height, dpr: window.devicePixelRatio || 1, total: state.values.epochs * run.series.perEpoch };
+}
+
+/** The chart's cursor on batch `i` (-1: none), and its readout. */
+export function setHover(app, i) {
+  const { ui, run } = app;
+  run.hover = i;
+  const s = run.series;
+  if (i < 0 || i >= s.length) {
+    ui.chartReadout.textContent = 'Point at the chart, or focus it and use ← →, to read a batch’s loss.';
+  } else {
+    const e = s.epochOf(i);
+    const { mean } = s.epochMean(e);
+    ui.chartReadout.textContent = `batch ${i + 1} (epoch ${e + 1}, batch ${i - e * s.perEpoch + 1}/${s.perEpoch}) · loss ${fmtLoss(s.values[i])} · epoch ${e + 1} mean ${fmtLoss(mean)}`;
+  }
+  invalidate(app, 'chart');
+}
+
+function render(app) {
+  const { ui, run, state } = app;
+  run.queued = false;
+  const dirty = run.dirty;
+  run.dirty = new Set();
+  const f = run.frame;
+  const epochs = state.values.epochs;
+
+  if (f) {
+    const pos = position(f.stats);
+    ui.epochLabel.textContent = `epoch ${pos.epoch}/${epochs}`;
+    ui.progress.max = pos.of;
+    ui.progress.value = pos.batch;
+    ui.loss.textContent = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
+    ui.rate.textContent = f.rate > 0 ? fmtCount(f.rate) : '—';
+    ui.elapsed.textContent = fmtTime(f.elapsed);
+    if (dirty.has('status')) say(app, statusText(app, f, pos, epochs));
+  }
+  if (run.display && dirty.has('display')) drawDisplay(app);
+  if (f && dirty.has('digits')) drawRecon(app, f);
+  if (dirty.has('chart')) drawChart(app);
+  if (dirty.has('kernels')) drawKernelPanel(app);
+  else if (dirty.has('more-kernels')) paintKernels(app);
+
+  // For tests and for anyone scripting the page: what is drawn now.
+  const ds = ui.app.dataset;
+  ds.ready = String(!!f);
+  ds.running = String(run.running);
+  ds.done = String(finished(app));
+  ds.generation = String(run.generation);
+  ds.steps = String(f?.stats.steps ?? 0);
+  ds.epoch = String(f?.stats.epoch ?? 0);
+  ds.loss = f && f.stats.steps ? String(f.stats.loss) : '';
+}
+
+function statusText(app, f, pos, epochs) {
+  const mode = app.run.running ? 'training' : finished(app) ? 'finished' : f.stats.steps ? 'paused' : 'ready';
+  const loss = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
+  return `epoch ${pos.epoch}/${epochs} · batch ${pos.batch}/${pos.of} · loss ${loss} · ${mode}`;
+}
+
+function digitDims(app) {
+  return { count: app.run.display.indices.length, side: SIDE, gap: DIGIT_GAP };
+}
+
+function drawDisplay(app) {
+  const { lo, hi } = app.run.info;
+  const m = app.run.display;
+  const rows = app.ui.rows;
+  drawDigitRow(rows.input.getContext('2d'), m.inputs, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
+  if (m.masks) drawDigitRow(rows.mask.getContext('2d'), m.masks, digitDims(app), { lo, hi, kind: 'mask', gapColor: GAP_COLOR });
+  if (m.corrupted) drawDigitRow(rows.corrupted.getContext('2d'), m.corrupted, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
+}
+
+function drawRecon(app, f) {
+  const { lo, hi } = app.run.info;
+  const rows = app.ui.rows;
+  drawDigitRow(rows.recon.getContext('2d'), f.recon, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
+  if (f.reconClean) drawDigitRow(rows.reconClean.getContext('2d'), f.reconClean, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
+}
+
+function drawChart(app) {
+  const { ui, run, state } = app;
+  const dims = chartDims(app);
+  if (!dims.width || !dims.height) return;
+  const w = Math.round(dims.width * dims.dpr);
+  const h = Math.round(dims.height * dims.dpr);
+  if (ui.chart.width !== w) ui.chart.width = w;
+  if (ui.chart.height !== h) ui.chart.height = h;
+  drawLossChart(ui.chart.getContext('2d'), run.series, dims, { log: state.values.scale === 'log', hover: run.hover, colors: app.colors });
+}
+
+/** Where training stands: the epoch in progress (1-based), batches done in it, and of how many. */
+function position(stats) {
+  const of = stats.batches_per_epoch;
+  if (stats.steps > 0 && stats.batch === 0) return { epoch: stats.epoch, batch: of, of };
+  return { epoch: stats.epoch + 1, batch: stats.batch, of };
+}
+
+function fmtLoss(v) {
+  return Number.isFinite(v) ? v.toFixed(4) : String(v);
+}
+
+/** 12345.6 → "12,346" (not toLocaleString: its first call loads locale data, a long task). */
+function fmtCount(v) {
+  return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function fmtTime(ms) {
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  return `${m}:${String(Math.floor(s % 60)).padStart(2, '0')} min`;
+}

@@ -1,0 +1,92 @@
+// The loop every training worker of the site runs (the page's worker.js, the 2-D lab's
+// manifold/worker.js; a lab's own worker may extend it too): commands queued and handled one after
+// another once the engine has loaded; a refused command answered with `error` {message, ack,
+// fatal}, never an uncaught throw; training in time slices that yield to the message queue.
+//
+//   class Session extends WorkerSession {
+//     handle(msg) { ... }      // one command (msg.type, msg.id); throw to refuse it
+//     trainSlice() { ... }     // while `running`: about one slice of work; set running = false to stop
+//     get hasModel() { ... }   // false: an error is fatal (there is nothing usable)
+//   }
+//   new Session().listen(loadPromise);
+
+import { REPORTS } from './protocol.js';
+
+/** The message of anything thrown (wasm-bindgen turns a Rust error into an Error with its text). */
+export function messageOf(e) {
+  if (e instanceof Error) return e.message || String(e);
+  return String(e);
+}
+
+/** postMessage with the given buffers transferred (undefined entries dropped). */
+export function post(msg, buffers = []) {
+  self.postMessage(msg, buffers.filter(Boolean));
+}
+
+export class WorkerSession {
+  constructor() {
+    this.ack = 0; // id of the last command handled
+    this.running = false;
+    this.queue = Promise.resolve(); // commands run one after another
+    this.loaded = null;
+    this.tick = new MessageChannel(); // a yield that does not suffer setTimeout's clamping
+    this.tick.port1.onmessage = () => this.slice();
+  }
+
+  /**
+   * Start answering the page. `loaded` is the promise of the engine and data; its failure is
+   * reported once, as a fatal error, and later commands wait for nothing.
+   */
+  listen(loaded) {
+    this.loaded = loaded;
+    loaded.catch((e) => post({ type: REPORTS.ERROR, message: messageOf(e), ack: 0, fatal: true }));
+    self.onmessage = (e) => this.receive(e.data);
+  }
+
+  /** Queue a command from the page; errors become `error` messages. */
+  receive(msg) {
+    this.queue = this.queue.then(async () => {
+      try {
+        await this.loaded;
+      } catch {
+        return; // already reported, once, as a fatal error
+      }
+      if (this.answers(msg)) return;
+      try {
+        this.ack = msg.id ?? this.ack;
+        this.handle(msg);
+      } catch (e) {
+        this.running = false;
+        this.refuse(e);
+      }
+    });
+  }
+
+  /** Questions outside the command order (the page's `query`): true when `msg` was one. */
+  answers(_msg) {
+    return false;
+  }
+
+  /** Report a refused command; the model, if any, stays as it was. */
+  refuse(e) {
+    post({ type: REPORTS.ERROR, message: messageOf(e), ack: this.ack, fatal: !this.hasModel });
+  }
+
+  /** Run `slice` again once the message queue has had its turn. */
+  schedule() {
+    this.tick.port2.postMessage(null);
+  }
+
+  /** One time slice of training, then the next one unless paused or refused. */
+  slice() {
+    if (!this.running || !this.hasModel) return;
+    try {
+      this.trainSlice();
+    } catch (e) {
+      this.running = false;
+      post({ type: REPORTS.ERROR, message: messageOf(e), ack: this.ack, fatal: false });
+      return;
+    }
+    if (this.running) this.schedule();
+  }
+}

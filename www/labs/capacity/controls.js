@@ -1,0 +1,163 @@
+// The capacity lab's controls: code size d, loss, code activation, tied weights and the
+// contractive penalty of the page's one model, and presets (linear tied AE, the notebook model).
+// Each change goes through `model.configure` (the app's one state validates it, writes the URL
+// and rebuilds the model), then `model.train()`; the controls follow `model.onSettings`.
+import { format } from '../../state.js';
+import { fromHtml, useStylesheet } from '../../kit/dom.js';
+import { configLabel } from './shared.js';
+
+const D_MIN = 1;
+const D_MAX = 1000;
+
+const HTML = `
+<form class="cap-controls" novalidate>
+  <div class="field">
+    <label for="cap-d">Code size <span class="math">d</span></label>
+    <input id="cap-d" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" aria-describedby="cap-d-hint cap-d-error">
+    <small class="hint" id="cap-d-hint">1 – 1000 (over-complete above 784); Enter to train</small>
+    <p class="error" id="cap-d-error" aria-live="polite" hidden></p>
+  </div>
+  <div class="field">
+    <label for="cap-loss">Loss</label>
+    <select id="cap-loss">
+      <option value="mse">MSE, tanh output, x ∈ [−1, 1]</option>
+      <option value="bce">BCE, sigmoid output, x ∈ [0, 1]</option>
+    </select>
+  </div>
+  <div class="field">
+    <label for="cap-act">Code activation</label>
+    <select id="cap-act">
+      <option value="tanh">tanh (the notebook)</option>
+      <option value="linear">linear (identity)</option>
+    </select>
+  </div>
+  <div class="field">
+    <label class="check"><input id="cap-tied" type="checkbox"> Tied weights <span class="math">W<sub>x</sub> = W<sub>h</sub><sup>⊤</sup></span></label>
+    <label class="check"><input id="cap-contractive" type="checkbox"> Contractive penalty</label>
+  </div>
+  <div class="field wide">
+    <label for="cap-lambda">Contractive <span class="math">λ</span> = <output id="cap-lambda-out" for="cap-lambda">0.1</output></label>
+    <input id="cap-lambda" type="range" min="-4" max="0.5" step="0.125" value="-1" aria-describedby="cap-lambda-hint">
+    <small class="hint" id="cap-lambda-hint">log scale, 0.0001 – 3.16; moving it turns the contractive penalty on</small>
+  </div>
+  <div class="buttons wide">
+    <button type="button" id="cap-train" class="primary">Run this model</button>
+    <button type="button" id="cap-linear">Linear tied AE (≈ PCA)</button>
+    <button type="button" id="cap-notebook">Back to the notebook model</button>
+  </div>
+  <p class="status wide" id="cap-status" role="status"></p>
+</form>
+`;
+
+/** The d of this lab: 1 … 1000; the message for anything else. */
+export function checkD(text) {
+  const t = String(text).trim();
+  const n = /^\+?\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(n) || n < D_MIN || n > D_MAX) return { error: `Code size d must be a whole number from ${D_MIN} to ${D_MAX} here (784 is the image; 1000 is truly over-complete).` };
+  return { value: n };
+}
+
+/** The controls, appended to `container`; `lab` is the capacity lab (shared.js). */
+export function mount(container, model, lab) {
+  useStylesheet(new URL('./capacity.css', import.meta.url));
+  const form = fromHtml(HTML);
+  container.append(form);
+  const $ = (s) => form.querySelector(s);
+  const ui = {
+    d: $('#cap-d'), dError: $('#cap-d-error'), loss: $('#cap-loss'), act: $('#cap-act'), tied: $('#cap-tied'),
+    contractive: $('#cap-contractive'), lambda: $('#cap-lambda'), lambdaOut: $('#cap-lambda-out'),
+    train: $('#cap-train'), linear: $('#cap-linear'), notebook: $('#cap-notebook'), status: $('#cap-status'),
+  };
+
+  function showSettings(s = model.settings) {
+    if (document.activeElement !== ui.d) ui.d.value = String(s.d);
+    ui.loss.value = s.loss;
+    ui.act.value = s.act;
+    ui.tied.checked = s.tied;
+    ui.contractive.checked = s.reg === 'contractive';
+    ui.lambda.value = String(s.lambda > 0 ? Math.log10(s.lambda) : -4);
+    ui.lambdaOut.textContent = format(s.lambda);
+  }
+
+  function showDError(msg) {
+    ui.dError.textContent = msg ?? '';
+    ui.dError.hidden = !msg;
+    if (msg) ui.d.setAttribute('aria-invalid', 'true');
+    else ui.d.removeAttribute('aria-invalid');
+  }
+
+  let wantTrain = false; // train the model that `apply` asked for once it is ready
+  /**
+   * Apply `patch` to the one model and train it: at once if the settings stayed the same, else
+   * once the new model is ready (the old one may have finished its epochs). Says why if refused.
+   */
+  async function apply(patch, what) {
+    const before = JSON.stringify(model.settings);
+    if (!(await model.configure(patch))) {
+      ui.status.textContent = `Not changed: ${model.refusal || 'a setting in Model is invalid; fix it first.'}`;
+      return false;
+    }
+    ui.status.textContent = `${what}: building and training a new model…`;
+    if (JSON.stringify(model.settings) === before) train();
+    else wantTrain = true;
+    return true;
+  }
+  function train() {
+    if (!model.train()) ui.status.textContent = `Not training: ${model.refusal}`;
+  }
+
+  function applyD() {
+    const r = checkD(ui.d.value);
+    if (r.error) {
+      showDError(r.error);
+      ui.status.textContent = `Not changed: ${r.error}`;
+      return;
+    }
+    showDError(null);
+    apply({ d: r.value }, `d = ${r.value}`);
+  }
+
+  ui.d.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      applyD();
+    }
+  });
+  ui.d.addEventListener('change', applyD);
+  ui.d.addEventListener('input', () => { if (!checkD(ui.d.value).error) showDError(null); });
+  ui.loss.addEventListener('change', () => apply({ loss: ui.loss.value }, `loss ${ui.loss.value.toUpperCase()}`));
+  ui.act.addEventListener('change', () => apply({ act: ui.act.value }, `${ui.act.value} code`));
+  ui.tied.addEventListener('change', () => apply({ tied: ui.tied.checked }, ui.tied.checked ? 'tied weights' : 'untied weights'));
+  ui.contractive.addEventListener('change', () => apply(
+    ui.contractive.checked ? { reg: 'contractive', act: 'tanh' } : { reg: 'none' },
+    ui.contractive.checked ? 'contractive penalty' : 'no penalty',
+  ));
+  // The slider is log10 λ: the penalty's useful range spans decades.
+  const sliderLambda = () => String(Number((10 ** Number(ui.lambda.value)).toPrecision(3)));
+  ui.lambda.addEventListener('input', () => { ui.lambdaOut.textContent = sliderLambda(); });
+  // Arrow keys fire a change per press: build one model when they stop for 500 ms.
+  let lambdaTimer = 0;
+  ui.lambda.addEventListener('change', () => {
+    clearTimeout(lambdaTimer);
+    lambdaTimer = setTimeout(() => {
+      const l = sliderLambda();
+      apply({ lambda: l, reg: 'contractive', act: 'tanh' }, `λ = ${l}`);
+    }, 500);
+  });
+  ui.train.addEventListener('click', train);
+  ui.linear.addEventListener('click', () => apply({ tied: true, act: 'linear', reg: 'none', loss: 'mse' }, 'linear tied AE'));
+  // The preset resets d, the rates and the lab's settings to the notebook's.
+  ui.notebook.addEventListener('click', () => apply({ preset: model.settings.preset }, 'notebook model'));
+  model.onSettings(showSettings);
+
+  lab.on('reset', (info) => {
+    ui.status.textContent = `Model: ${configLabel(info, model.settings)}, d = ${info.d}${wantTrain ? ' — training' : ''}. Each change here builds a new model.`;
+    showSettings();
+    if (wantTrain) {
+      wantTrain = false;
+      setTimeout(train, 0); // after every part has seen the new model
+    }
+  });
+  showSettings();
+  return { unmount: () => { clearTimeout(lambdaTimer); form.remove(); } };
+}

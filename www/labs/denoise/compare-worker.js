@@ -1,0 +1,145 @@
+// The notebook's comparison (lecture figs 22–23), in its own module worker so the page's main
+// model is untouched: the standard AE (d = 30) and the denoising AE (d = 500, dropout mask
+// p = 0.5), both Adam 1e-3, batch 256, trained together (alternating batches) or one after the
+// other. It runs the site's worker loop (kit/session.js). Messages:
+//   page → worker  {type:'start', mode:'together'|'sequential', epochs, idx, seed}  {type:'pause'}
+//                  {type:'resume', mode?}  {type:'query', qid, which:'standard'|'denoising', op, args}
+//   worker → page  {type:'ready', xc, mask, clean}  {type:'answer', qid, result | error}
+//                  {type:'frame', models:[{name, d, stats, done, kernels?, maxAbs?}], outputs, running, done, epochs}
+//                  {type:'error', message, ack, fatal}
+// `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
+
+import init, { Trainer } from '../../pkg/autoencoder_playground.js';
+import { WorkerSession, post, messageOf } from '../../kit/session.js';
+import { loadMnist } from '../../kit/data.js';
+
+/** The notebook's two models. */
+const NOTEBOOK = [
+  { name: 'standard', settings: { variant: 'standard', d: 30, lr: 1e-3, batch: 256, seed: 0 } },
+  { name: 'denoising', settings: { variant: 'denoising', d: 500, lr: 1e-3, batch: 256, seed: 0, corruption: 'dropout', noise_p: 0.5 } },
+];
+const SLICE_MS = 60; // train at most this long before answering queries
+const FRAME_MS = 400; // a frame at most this often
+const KERNEL_MS = 1500; // kernels (500×784 floats for the DAE) at most this often
+/** Which DAE kernels are sent: the first KERNELS of them (the page shows a page of them). */
+const KERNELS = 100;
+/** What the face-off and the energy experiments may ask the two models. */
+const QUERIES = ['reconstruct_rows', 'corrupt_rows', 'inputs', 'kernels', 'inpaint_rows'];
+
+class Comparison extends WorkerSession {
+  constructor() {
+    super();
+    this.bytes = null;
+    this.models = null; // [{name, trainer, d, stats}]
+    this.mode = 'together';
+    this.epochs = 20;
+    this.turn = 0;
+    this.lastFrame = -Infinity;
+    this.lastKernels = -Infinity; // (a worker's clock starts at its creation)
+    this.shown = null; // {idx, xc, mask}: the fixed corrupted digits of the outputs
+  }
+
+  get hasModel() {
+    return !!this.models;
+  }
+
+  handle(msg) {
+    if (msg.type === 'start') {
+      const e = Number(msg.epochs);
+      if (!Number.isInteger(e) || e < 1 || e > 200) throw new Error(`Epochs must be a whole number from 1 to 200, got ${msg.epochs}.`);
+      this.mode = msg.mode === 'sequential' ? 'sequential' : 'together';
+      this.epochs = e;
+      this.build();
+      const idx = Uint32Array.from(msg.idx);
+      const both = this.models[0].trainer.corrupt_rows(idx, 'dropout', 0.5, msg.seed >>> 0);
+      this.shown = { idx, xc: both.slice(0, idx.length * 784), mask: both.slice(idx.length * 784) };
+      post({ type: 'ready', xc: this.shown.xc, mask: this.shown.mask, clean: this.models[0].trainer.inputs(idx) });
+      this.play();
+    } else if (msg.type === 'pause') {
+      this.running = false;
+    } else if (msg.type === 'resume') {
+      if (this.models && !this.models.every((m) => this.done(m))) {
+        if (msg.mode) this.mode = msg.mode === 'sequential' ? 'sequential' : 'together';
+        this.play();
+      }
+    } else {
+      throw new Error(`The comparison worker does not know the command “${msg.type}”.`);
+    }
+  }
+
+  /** A question to one model, answered between training slices. */
+  answers(msg) {
+    if (msg.type !== 'query') return false;
+    const { qid, which, op, args = [] } = msg;
+    try {
+      if (!this.models) throw new Error('the comparison has not started yet');
+      const m = this.models.find((x) => x.name === which);
+      if (!m) throw new Error(`no model ${which}`);
+      if (!QUERIES.includes(op)) throw new Error(`unknown query ${op}`);
+      const result = m.trainer[op](...args);
+      post({ type: 'answer', qid, result, steps: m.stats.steps }, [result?.buffer]);
+    } catch (e) {
+      post({ type: 'answer', qid, error: messageOf(e) });
+    }
+    return true;
+  }
+
+  build() {
+    for (const m of this.models ?? []) m.trainer.free();
+    this.models = NOTEBOOK.map(({ name, settings }) => {
+      const trainer = new Trainer(settings, this.bytes.images, this.bytes.labels);
+      return { name, trainer, d: trainer.d, stats: trainer.position() };
+    });
+  }
+
+  play() {
+    this.running = true;
+    this.schedule();
+  }
+
+  done(m) {
+    return m.stats.epoch >= this.epochs;
+  }
+
+  /** Up to SLICE_MS of single batches (alternating, or the first unfinished model), then a frame. */
+  trainSlice() {
+    const t0 = performance.now();
+    while (performance.now() - t0 < SLICE_MS) {
+      const open = this.models.filter((m) => !this.done(m));
+      if (open.length === 0) {
+        this.running = false;
+        break;
+      }
+      const m = this.mode === 'together' ? open[this.turn++ % open.length] : open[0];
+      m.stats = m.trainer.step(1);
+    }
+    this.frame(!this.running);
+  }
+
+  frame(force) {
+    const now = performance.now();
+    if (!force && now - this.lastFrame < FRAME_MS) return;
+    this.lastFrame = now;
+    const withKernels = force || now - this.lastKernels > KERNEL_MS;
+    if (withKernels) this.lastKernels = now;
+    const transfer = [];
+    const out = this.models.map((m) => {
+      const o = { name: m.name, d: m.d, stats: m.stats, done: this.done(m) };
+      if (withKernels) {
+        const all = m.trainer.kernels();
+        o.kernels = all.slice(0, Math.min(m.d, KERNELS) * 784);
+        let mx = 0;
+        for (const v of all) mx = Math.max(mx, Math.abs(v));
+        o.maxAbs = mx;
+        transfer.push(o.kernels.buffer);
+      }
+      return o;
+    });
+    const outputs = this.models.map((m) => m.trainer.reconstruct_rows(this.shown.xc));
+    transfer.push(...outputs.map((o) => o.buffer));
+    post({ type: 'frame', models: out, outputs, running: this.running, done: this.models.every((m) => this.done(m)), epochs: this.epochs }, transfer);
+  }
+}
+
+const session = new Comparison();
+session.listen(Promise.all([init(), loadMnist()]).then(([, bytes]) => { session.bytes = bytes; }));

@@ -1,0 +1,149 @@
+// denoise/compare: the notebook's comparison (lecture figs 22–23), standard AE (d = 30) vs
+// denoising AE (d = 500) trained in their own worker (compare-worker.js), kernels side by side and
+// outputs on the same corrupted digits; the main model is untouched. `mount` returns `models`,
+// the two models' door for the face-off and the energy experiments.
+import { drawDigitRow } from '../../draw/digits.js';
+import { drawKernels, gridSize, legendGradient } from '../../draw/kernels.js';
+import { el, row, useStylesheet, bump } from '../../kit/dom.js';
+import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
+
+/** Kernel pages shown for each model: the standard AE's 30, the first 100 of the DAE's 500. */
+const SHOW_KERNELS = { standard: 30, denoising: 100 };
+
+export function mount(container) {
+  useStylesheet(new URL('./denoise.css', import.meta.url));
+  const box = el('div', { class: 'dn-part', id: 'dn-compare' });
+  const run = el('button', { type: 'button', class: 'primary', id: 'dn-compare-run' }, 'Run the notebook’s comparison');
+  const pause = el('button', { type: 'button', id: 'dn-compare-pause', disabled: '' }, 'Hold the comparison');
+  const mode = el('select', { id: 'dn-compare-mode' },
+    el('option', { value: 'together' }, 'together (alternating batches)'),
+    el('option', { value: 'sequential' }, 'one after the other'));
+  const epochs = el('input', { id: 'dn-compare-epochs', type: 'number', min: '1', max: '200', step: '1', value: '20', inputmode: 'numeric' });
+  const error = el('p', { class: 'error', 'aria-live': 'assertive' });
+  const status = el('p', { class: 'status', 'aria-live': 'polite' }, 'Not started. Standard AE: d = 30; denoising AE: d = 500, dropout p = 0.5; both Adam, lr 10⁻³, batch 256, seed 0.');
+  // Sized as their final grids (10 columns: 3 rows of 30, 10 rows of 100) before the first frame.
+  const grid = (count) => gridSize(count, 10, SIDE, GAP);
+  const kstd = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-standard', 'aria-label': 'Encoder kernels of the standard autoencoder', role: 'img', width: String(grid(30).width), height: String(grid(30).height) });
+  const kdae = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-denoising', 'aria-label': 'Encoder kernels of the denoising autoencoder', role: 'img', width: String(grid(100).width), height: String(grid(100).height) });
+  const r = {
+    xc: row('dn-cmp-xc', 'corrupted x̃ (p = 0.5)'),
+    std: row('dn-cmp-std', 'standard AE'),
+    dae: row('dn-cmp-dae', 'denoising AE'),
+    clean: row('dn-cmp-clean', 'clean x'),
+  };
+  box.append(
+    el('h3', {}, '2 · Standard vs denoising: kernels and outputs (figs 22–23)'),
+    el('p', { class: 'explain' },
+      'The notebook trains an under-complete standard AE (d = 30) and an over-complete denoising AE (d = 500). With 500 units and clean inputs a model can get close to copying its input; with half of every input dropped, ',
+      el('span', { class: 'math' }, 'min ‖x − D(E(x ⊙ m))‖²'),
+      ' forces each unit of W', el('sub', {}, 'h'), ' to rely on the pixels around a stroke: after a few epochs many of its kernels (rows of W', el('sub', {}, 'h'), ', blue < 0 < red) are local stroke detectors while others stay noise, unlike the standard AE’s digit-wide blobs. Both models train here in their own worker; the main model above is untouched.'),
+    el('div', { class: 'dn-controls' },
+      el('div', { class: 'field' }, el('label', { for: 'dn-compare-mode' }, 'Train the two'), mode),
+      el('div', { class: 'field' }, el('label', { for: 'dn-compare-epochs' }, 'Epochs each'), epochs),
+      el('div', { class: 'buttons' }, run, pause),
+    ),
+    error, status,
+    el('div', { class: 'dn-kernel-pair' },
+      el('figure', {}, el('figcaption', {}, 'Standard AE (d = 30): all 30 kernels'), kstd),
+      el('figure', {}, el('figcaption', {}, 'Denoising AE (d = 500): kernels 1–100'), kdae)),
+    el('p', { class: 'legend' }, 'each tile scaled by its own max |w|: ', el('span', { class: 'bar', style: `background:${legendGradient()}` }), ' −max … 0 … +max'),
+    el('div', { class: 'rows' }, r.xc.fig, r.std.fig, r.dae.fig, r.clean.fig),
+  );
+  container.append(box);
+
+  let worker = null;
+  let running = false;
+  let started = false;
+  let qid = 1;
+  const pending = new Map();
+
+  function ensureWorker() {
+    if (worker) return worker;
+    worker = new Worker(new URL('./compare-worker.js', import.meta.url), { type: 'module' });
+    worker.onerror = (e) => { error.textContent = `The comparison worker failed: ${e.message ?? 'load error'}`; setRunning(false); };
+    worker.onmessage = (ev) => {
+      const msg = ev.data;
+      if (msg.type === 'ready') {
+        const dims = { count: ROW_DIGITS.length, side: SIDE, gap: GAP };
+        drawDigitRow(r.xc.ctx, msg.xc, dims, { lo: -1, hi: 1 });
+        drawDigitRow(r.clean.ctx, msg.clean, dims, { lo: -1, hi: 1 });
+      } else if (msg.type === 'frame') {
+        drawFrame(msg);
+      } else if (msg.type === 'answer') {
+        const p = pending.get(msg.qid);
+        if (!p) return;
+        pending.delete(msg.qid);
+        if (msg.error !== undefined) p.reject(new Error(msg.error));
+        else p.resolve(msg.result);
+      } else if (msg.type === 'error') {
+        error.textContent = msg.message;
+        setRunning(false);
+      }
+    };
+    return worker;
+  }
+
+  function drawFrame(msg) {
+    const dims = { count: ROW_DIGITS.length, side: SIDE, gap: GAP };
+    drawDigitRow(r.std.ctx, msg.outputs[0], dims, { lo: -1, hi: 1 });
+    drawDigitRow(r.dae.ctx, msg.outputs[1], dims, { lo: -1, hi: 1 });
+    for (const m of msg.models) {
+      if (!m.kernels) continue;
+      const canvas = m.name === 'standard' ? kstd : kdae;
+      const count = Math.min(SHOW_KERNELS[m.name], m.kernels.length / 784);
+      const cols = 10;
+      drawKernels(canvas.getContext('2d'), m.kernels, { start: 0, count, cols, side: SIDE, gap: GAP }, { scale: 'tile' });
+      bump(box, 'kernels');
+      canvas.style.aspectRatio = `${gridSize(count, cols, SIDE, GAP).width} / ${gridSize(count, cols, SIDE, GAP).height}`;
+    }
+    const parts = msg.models.map((m) => `${m.name} (d = ${m.d}): epoch ${Math.min(m.stats.epoch, msg.epochs)}/${msg.epochs}, ${m.stats.steps} batches, loss ${m.stats.steps ? m.stats.loss.toFixed(4) : '–'}`);
+    status.textContent = `${parts.join(' · ')}${msg.done ? ' — done.' : msg.running ? '' : ' — paused.'}`;
+    box.dataset.steps = String(msg.models.reduce((a, m) => a + m.stats.steps, 0));
+    box.dataset.standardSteps = String(msg.models[0].stats.steps);
+    box.dataset.denoisingSteps = String(msg.models[1].stats.steps);
+    if (msg.done || !msg.running) setRunning(false);
+    if (msg.done) pause.disabled = true;
+  }
+
+  function setRunning(on) {
+    running = on;
+    pause.disabled = !started;
+    pause.textContent = on ? 'Hold the comparison' : 'Continue the comparison'; // not “Pause”: that names the page's Train button
+    box.dataset.running = String(on);
+  }
+
+  run.addEventListener('click', () => {
+    const e = Number(epochs.value);
+    if (!Number.isInteger(e) || e < 1 || e > 200) {
+      error.textContent = 'Epochs must be a whole number from 1 to 200.';
+      return;
+    }
+    error.textContent = '';
+    status.textContent = 'Loading the two models…';
+    ensureWorker().postMessage({ type: 'start', mode: mode.value, epochs: e, idx: ROW_DIGITS, seed: 1234 });
+    started = true;
+    run.textContent = 'Restart the comparison';
+    setRunning(true);
+  });
+  pause.addEventListener('click', () => {
+    if (!worker) return;
+    if (running) worker.postMessage({ type: 'pause' });
+    else worker.postMessage({ type: 'resume', mode: mode.value });
+    setRunning(!running);
+  });
+  mode.addEventListener('change', () => { if (worker && running) worker.postMessage({ type: 'resume', mode: mode.value }); });
+
+  const models = {
+    /** `which` ('standard'|'denoising') model's `op(...args)`, or a rejection if not started. */
+    call(which, op, ...args) {
+      if (!worker || !started) return Promise.reject(new Error('Run the notebook’s comparison first (section 2), or choose the main model.'));
+      const q = qid++;
+      return new Promise((resolve, reject) => {
+        pending.set(q, { resolve, reject });
+        worker.postMessage({ type: 'query', qid: q, which, op, args });
+      });
+    },
+    steps: () => Number(box.dataset.steps ?? 0),
+  };
+  return { models, unmount() { worker?.terminate(); box.remove(); } };
+}

@@ -1,0 +1,75 @@
+// The 2-D lab's worker (manifold/worker.js through kit/worker-link.js): commands, and its reports
+// (ready, frame, error) into the one `page` object.
+
+import { VARIANTS } from './state.js';
+import { TO_WORKER, TO_PAGE } from './protocol.js';
+import { WorkerLink } from '../kit/worker-link.js';
+import { page, $ } from './page.js';
+
+/** Start the worker. */
+export function startWorker() {
+  page.link = new WorkerLink(new URL('./worker.js', import.meta.url), {
+    onMessage,
+    onFail: (text) => {
+      $('alert').textContent = text;
+      $('alert').hidden = false;
+    },
+  });
+}
+
+export function send(type, extra = {}) {
+  return page.link.send(type, extra);
+}
+
+export function setRunning(running, done) {
+  page.running = running;
+  const b = $('train');
+  b.textContent = running ? 'Pause' : 'Train';
+  b.setAttribute('aria-pressed', String(running));
+  b.disabled = !running && done;
+}
+
+function onMessage(msg) {
+  if (msg.type === TO_PAGE.READY) {
+    page.generation = msg.generation;
+    page.ready = { data: msg.data, corrupted: msg.corrupted, jacPoints: msg.jacPoints, code: msg.code };
+    page.series = {};
+    for (const v of VARIANTS) page.series[v.key] = { steps: [], losses: [] };
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
+    for (let i = 0; i < msg.data.length; i += 2) {
+      x0 = Math.min(x0, msg.data[i]); x1 = Math.max(x1, msg.data[i]);
+      y0 = Math.min(y0, msg.data[i + 1]); y1 = Math.max(y1, msg.data[i + 1]);
+    }
+    const lab = $('lab');
+    lab.dataset.generation = String(msg.generation);
+    lab.dataset.curve = page.state.values.curve;
+    lab.dataset.bounds = [x0, x1, y0, y1].map((v) => v.toFixed(3)).join(',');
+    lab.dataset.ready = 'true';
+    $('alert').hidden = true;
+    for (const id of ['train', 'step', 'reset']) $(id).disabled = false;
+    if (page.wantRunning) send(TO_WORKER.PLAY);
+    page.wantRunning = false;
+    page.dirty = true;
+  } else if (msg.type === TO_PAGE.FRAME) {
+    if (msg.generation !== page.generation) return;
+    for (const l of msg.labs) {
+      const s = page.series[l.variant];
+      s.steps.push(...l.lossSteps);
+      s.losses.push(...l.losses);
+    }
+    page.frame = msg;
+    page.frames++;
+    // A frame older than the last command (say, Pause) must not undo that command's button state.
+    if (page.link.current(msg)) setRunning(msg.running, msg.done);
+    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.steps.toLocaleString('en')} · epoch ${msg.epoch}`
+      + (msg.done ? ' (stopped after 30,000 steps; Reset to start again)' : '');
+    page.dirty = true;
+  } else if (msg.type === TO_PAGE.ERROR) {
+    const a = $('alert');
+    a.textContent = msg.message;
+    a.hidden = false;
+    page.builtKey = ''; // let the next valid change rebuild
+    if (msg.fatal) $('status').textContent = 'The lab could not start.';
+    else setRunning(false, false);
+  }
+}

@@ -1,0 +1,20 @@
+// The 2-D manifold lab (manifold.html): standard, denoising and contractive autoencoders trained
+// side by side on a curve in the plane, with the lecture's figures 15–19. Mounts the lab:
+// page.js (the one state), controls.js, commands.js (the worker), figures.js (drawing), pad.js.
+
+import { buildTextFields } from '../kit/text-fields.js';
+import { page, $ } from './page.js';
+import { syncControls, wireControls, writeHash, maybeRebuild } from './controls.js';
+import { startWorker } from './commands.js';
+import { draw } from './figures.js';
+import { wirePad } from './pad.js';
+
+buildTextFields();
+syncControls();
+wireControls();
+wirePad();
+startWorker();
+writeHash();
+if (page.state.valid) maybeRebuild();
+else $('status').textContent = 'Fix the highlighted settings to start.';
+requestAnimationFrame(draw);

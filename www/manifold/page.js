@@ -1,0 +1,39 @@
+// The 2-D lab's one mutable state: the settings (LabState, read from the URL hash) and what the
+// worker last sent; every module of the lab reads and writes it through `page`.
+
+import { LabState } from './state.js';
+import { HEAT, ARROWS } from './protocol.js';
+
+export const $ = (id) => document.getElementById(id);
+
+/** The page's one mutable state: settings plus what the worker last sent. */
+export const page = {
+  state: LabState.fromHash(location.hash),
+  link: null, // the worker (kit/worker-link.js)
+  builtKey: '', // modelKey() of the labs the worker holds (or is building)
+  generation: 0,
+  ready: null, // {data, corrupted}
+  frame: null, // the last frame
+  frames: 0,
+  dirty: false,
+  running: false,
+  wantRunning: false, // resume training after a rebuild
+  series: {}, // variant → {steps: [], losses: []}
+  stroke: null, // the stroke being drawn, [x0, y0, x1, y1, …]
+  heatGrid: gridPoints(HEAT),
+  arrowGrid: gridPoints(ARROWS),
+};
+
+/** The engine's grid (manifold::grid_points), rebuilt here so the page needs no wasm. */
+function gridPoints(g) {
+  const v = 1.5;
+  const step = (2 * v) / g;
+  const out = new Float32Array(2 * g * g);
+  for (let r = 0; r < g; r++) {
+    for (let c = 0; c < g; c++) {
+      out[2 * (r * g + c)] = -v + (c + 0.5) * step;
+      out[2 * (r * g + c) + 1] = v - (r + 0.5) * step;
+    }
+  }
+  return out;
+}
