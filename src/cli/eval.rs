@@ -44,7 +44,8 @@ pub fn run(args: &[String]) -> CliResult<()> {
     line.val("weights", path.as_str()).val("sizes", l.sizes.clone()).val("dtype", l.dtype.as_str());
     line.val("from_metadata", l.from_metadata).val("variant", serde_json::to_value(s.variant).unwrap());
     line.val("tied", s.tied).val("activation", s.activation.as_str()).val("loss", serde_json::to_value(s.loss).unwrap());
-    line.val("settings", serde_json::to_value(s).unwrap());
+    // Through text, so f32 settings print as written (0.1, not 0.10000000149011612).
+    line.val("settings", serde_json::from_str::<serde_json::Value>(&serde_json::to_string(s).unwrap()).unwrap());
     line.val("epochs", l.provenance.epochs).val("eval_on", name).val("eval_n", set.len());
     line.num("eval_mse_clean", ev.mse_clean as f64, &path)?.num("eval_mse_noisy", ev.mse_noisy as f64, &path)?;
     line.val("file_bytes", std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0));

@@ -11,7 +11,7 @@ impl Line {
     /// Adds a number; errors if it is NaN or infinite (`context` says where, e.g. "epoch 3").
     pub fn num(&mut self, key: &str, v: f64, context: &str) -> CliResult<&mut Self> {
         if !v.is_finite() {
-            return Err(format!("{context}: {key} is {v}: training diverged (try a smaller --lr); no result printed"));
+            return Err(format!("{context}: {key} is {v}, not a finite number: the model diverged (when training, try a smaller --lr); no result printed"));
         }
         self.0.insert(key.into(), Value::from(v));
         Ok(self)
