@@ -177,3 +177,21 @@ fn eval_test_scores_the_held_out_thousand() {
     assert_eq!((l["eval_on"].as_str(), l["eval_n"].as_u64(), l["test_n"].as_u64()), (Some("train"), Some(9000), Some(1000)));
     assert!(l["test_mse_clean"].as_f64().unwrap() > 0.0);
 }
+
+#[test]
+fn gzip_data_and_a_test_data_file_are_read() {
+    use flate2::{write::GzEncoder, Compression};
+    use std::io::Write;
+    let (img, lab) = small_data("gz", 200);
+    let gz = tmp("gz-images.gz");
+    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+    e.write_all(&std::fs::read(&img).unwrap()).unwrap();
+    std::fs::write(&gz, e.finish().unwrap()).unwrap();
+    let (test_img, _) = small_data("gz-test", 50);
+    let o = run(&["train", "--data", gz.to_str().unwrap(), "--labels", &lab, "--test-data", &test_img, "--eval", "test", "--epochs", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let l = &lines(&o)[0];
+    // Trained on all 200 digits of --data, scored on the 50 of --test-data.
+    assert_eq!((l["eval_on"].as_str(), l["eval_n"].as_u64()), (Some("test"), Some(50)));
+    refuses(&run(&["train", "--test-data", &test_img]), &["--test-data is scored only with --eval test or all"]);
+}
