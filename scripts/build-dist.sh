@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Assemble dist/ from www/, the wasm-pack output in pkg/ and the MNIST files in data/:
 #
-#   dist/            every file of www/ (index.html, bench.html, *.js, draw/, style.css, ...)
+#   dist/            every file of www/ (index.html, manifold.html, bench.html, app/, kit/, labs/,
+#                    manifold/, draw/, *.js, style.css)
 #   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm
 #   dist/data/       mnist10k-*.gz
 #   dist/vendor/     opencv.js from node_modules (npm @techstark/opencv-js, Apache-2.0), loaded
