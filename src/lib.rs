@@ -20,5 +20,6 @@ pub mod manifold;
 pub mod inpaint;
 pub mod capacity;
 pub mod latent;
+pub mod presets;
 pub mod api;
 pub mod fixture;
