@@ -4,7 +4,7 @@
 //! apart (and the one-layer encoder does not), and the 2-D lab's contractive AE is flat across
 //! the curve at the end of its run. Each test asserts a direction with a margin; the measured
 //! values behind every margin are in the comments (and in `src/presets.rs`). Runs are cut
-//! short of the page's epochs where the effect already shows, to keep each test under ~15 s.
+//! short of the page's epochs where the effect already shows, to keep each test under ~30 s.
 
 use autoencoder_playground::capacity;
 use autoencoder_playground::data::Dataset;
@@ -79,21 +79,23 @@ fn contractive_ae_contracts_at_the_lesson_lambda_and_ignores_the_input_when_too_
 
 #[test]
 fn bce_leaves_the_mean_digit_plateau_and_matches_the_mse_model() {
-    // 5 epochs. Measured (seed 0): MSE model PSNR 12.76 dB; BCE preset (lr 3e-3, batch 64)
-    // 13.37 dB; BCE with the notebook's lr 1e-3, batch 256 11.69 dB (BCE 0.277: the plateau;
-    // PyTorch's run of the same settings is at 0.29–0.27 after 2–3 epochs and 0.253 after 20).
+    // 10 of the page's 20 epochs. Measured (seed 0): MSE model PSNR 13.89 dB; BCE preset (lr 3e-3,
+    // batch 64) 14.01 dB; BCE with the notebook's lr 1e-3, batch 256 11.81 dB (BCE 0.2645: the
+    // plateau; PyTorch's run of the same settings reads 0.27 after 3 epochs and 0.253 after 20).
+    // At 5 epochs seed 1's BCE run is still on the plateau (11.71 dB), so 5 would be too short.
     let psnr = |t: &mut Trainer| {
         let (lo, hi) = t.range();
         capacity::psnr(t.evaluate().mse_clean as f64, lo, hi)
     };
-    let p_mse = psnr(&mut trained(preset("standard").settings, 5));
-    let p_bce = psnr(&mut trained(preset("bce").settings, 5));
-    let p_flat = psnr(&mut trained(preset("bce_plateau").settings, 5));
+    let p_mse = psnr(&mut trained(preset("standard").settings, 10));
+    let p_bce = psnr(&mut trained(preset("bce").settings, 10));
+    let p_flat = psnr(&mut trained(preset("bce_plateau").settings, 10));
     eprintln!("PSNR: MSE {p_mse:.2} dB, BCE {p_bce:.2} dB, BCE on the plateau {p_flat:.2} dB");
-    // BCE is not worse: no more than 1 dB below the MSE model (measured 0.6 dB above).
+    // BCE is not worse: no more than 1 dB below the MSE model (measured 0.12 dB above; seeds 1
+    // and 2: 0.14 and 0.21 dB below).
     assert!(p_bce > p_mse - 1.0, "BCE {p_bce} dB vs MSE {p_mse} dB");
-    // The failure on purpose stays on the plateau: at least 1 dB below (measured 1.7 dB).
-    assert!(p_flat < p_bce - 1.0, "the plateau run {p_flat} dB is not below the preset's {p_bce} dB");
+    // The failure on purpose stays on the plateau: at least 1.5 dB below (measured 2.2 dB).
+    assert!(p_flat < p_bce - 1.5, "the plateau run {p_flat} dB is not below the preset's {p_bce} dB");
 }
 
 /// Between-class over within-class sum of squares of codes `[k, d]` by label, and the codes'
