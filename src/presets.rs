@@ -123,7 +123,9 @@ pub fn presets() -> Vec<Preset> {
         },
         Preset {
             // The lecture's note: tied weights, linear code and output, MSE span the PCA
-            // subspace. The notebook's optimiser and length; not re-measured here.
+            // subspace. The notebook's optimiser and length. Measured (seed 0, 20 epochs, first
+            // 2,000 digits): MSE 0.0754 (PSNR 17.24 dB) vs 0.0720 (17.45 dB) for PCA with 30
+            // components fitted on the 10,000; 0.1259 after 5 epochs. 20 epochs: 11 s native.
             key: "tied_linear",
             label: "Tied linear AE (spans the PCA subspace)",
             settings: Settings { tied: true, activation: "linear".into(), ..std },
