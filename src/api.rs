@@ -9,6 +9,8 @@ use crate::train::{self, Settings};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod presets;
+
 fn js(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }

@@ -7,12 +7,14 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   autoencoder-playground check-fixture FILE...
-  autoencoder-playground train [--variant standard|denoising|contractive] [--d 30] [--epochs 20]
-        [--seed 0] [--lr 0.001] [--batch 256] [--loss mse|bce] [--noise-p 0.5] [--lambda 0.1]
+  autoencoder-playground train [--variant standard|denoising|contractive | --preset KEY] [--d 30]
+        [--epochs 20] [--seed 0] [--lr 0.001] [--batch 256] [--loss mse|bce] [--noise-p 0.5] [--lambda 0.01]
         [--tied] [--optimizer adam|sgd] [--corruption dropout|gaussian|salt_pepper|square]
         [--activation tanh|linear] [--hidden 128,64]
         [--data IMAGES_IDX[.gz] --labels LABELS_IDX[.gz]] [--test-data IMAGES --test-labels LABELS]
         [--eval train|test|all] [--save FILE.safetensors] [--dtype f32|f16|bf16]
+      defaults: the page's lab of that variant and loss (src/presets.rs): contractive λ 0.01,
+      BCE lr 0.003 batch 64, denoising d 500; --preset KEY any lab's (map_2d, bce_plateau, …)
       --eval train (default): train on all of --data and score it, as the notebook does;
       --eval test: train on the training part, score the held-out part (the built-in split,
       or --test-data); --eval all: as test, and also score the training part (train_* fields)

@@ -47,7 +47,9 @@ export const LAB_FIELDS = Object.freeze({
   act: { label: 'Activation', parse: oneOf('Activation', ['tanh', 'linear']) },
 });
 export const LAB_KEYS = Object.freeze(Object.keys(LAB_FIELDS));
-export const LAB_DEFAULTS = Object.freeze({ reg: 'none', lambda: 0.1, tied: 'false', loss: 'mse', act: 'tanh' });
+// λ is the contractive lesson's (src/presets.rs CONTRACTIVE_LAMBDA; 0.1 makes every output the
+// mean digit): the hash is read before the engine loads; tests/e2e/lessons.test.mjs checks it.
+export const LAB_DEFAULTS = Object.freeze({ reg: 'none', lambda: 0.01, tied: 'false', loss: 'mse', act: 'tanh' });
 
 /**
  * True when a hash holds settings ('#d=100&…'), false for an in-page anchor ('#panel-latent') or

@@ -4,6 +4,7 @@
 
 use super::CliResult;
 use autoencoder_playground::objective::Loss;
+use autoencoder_playground::presets;
 use autoencoder_playground::train::{Settings, Variant};
 
 /// `--name value` options into (name, value) pairs; `flags` (like `--tied`) get "true".
@@ -83,40 +84,28 @@ pub struct TrainOpts {
     pub dtype: autoencoder_playground::weights::Dtype,
 }
 
-/// Parses `train`'s options; defaults are the notebook's standard AE, 20 epochs, and the
-/// notebook's d = 500 for the denoising variant unless `--d` is given.
+/// Parses `train`'s options. The defaults are the page's, from one table (`presets`): the
+/// variant's and loss's preset (`--variant contractive`: λ = 0.01; `--loss bce`: lr 0.003,
+/// batch 64; `--variant denoising`: d = 500; the epochs too), or `--preset KEY` for any lab
+/// preset (`map_2d`, `contractive_too_large`, …); every other option then overrides it.
 pub fn train(args: &[String]) -> CliResult<TrainOpts> {
-    let mut s = Settings::default();
-    let mut o = TrainOpts { settings: Settings::default(), epochs: 20, data: DataOpts::default(), eval: EvalOn::Train, save: None, dtype: autoencoder_playground::weights::Dtype::F32 };
-    let mut d_given = false;
-    for (k, v) in pairs(args, &["tied"])? {
+    let all = pairs(args, &["tied"])?;
+    let (s0, epochs) = base_preset(&all)?;
+    let mut s = s0;
+    let mut o = TrainOpts { settings: Settings::default(), epochs, data: DataOpts::default(), eval: EvalOn::Train, save: None, dtype: autoencoder_playground::weights::Dtype::F32 };
+    for (k, v) in all {
         if o.data.take(&k, &v) {
             continue;
         }
         match k.as_str() {
-            "variant" => {
-                s.variant = match v.as_str() {
-                    "standard" => Variant::Standard,
-                    "denoising" => Variant::Denoising,
-                    "contractive" => Variant::Contractive,
-                    _ => return Err(format!("--variant must be standard, denoising or contractive, got {v:?}")),
-                }
-            }
-            "d" => {
-                d_given = true;
-                s.d = parse(&k, &v)?
-            }
+            // Read by base_preset: they chose the defaults above.
+            "variant" | "preset" => {}
+            "loss" => s.loss = parse_loss(&v)?,
+            "d" => s.d = parse(&k, &v)?,
             "epochs" => o.epochs = parse(&k, &v)?,
             "seed" => s.seed = parse(&k, &v)?,
             "lr" => s.lr = parse(&k, &v)?,
             "batch" => s.batch = parse(&k, &v)?,
-            "loss" => {
-                s.loss = match v.as_str() {
-                    "mse" => Loss::Mse,
-                    "bce" => Loss::Bce,
-                    _ => return Err(format!("--loss must be mse or bce, got {v:?}")),
-                }
-            }
             "noise-p" => s.noise_p = parse(&k, &v)?,
             "sigma" => s.sigma = parse(&k, &v)?,
             "square" => s.square = parse(&k, &v)?,
@@ -133,14 +122,47 @@ pub fn train(args: &[String]) -> CliResult<TrainOpts> {
             _ => return Err(unknown(&k)),
         }
     }
-    // The notebook's denoising AE is d = 500 unless told otherwise.
-    if s.variant == Variant::Denoising && !d_given {
-        s.d = 500;
-    }
     if o.epochs == 0 || o.epochs > 100_000 {
         return Err(format!("--epochs must be between 1 and 100000, got {}", o.epochs));
     }
     s.validate().map_err(|e| e.to_string())?;
     o.settings = s;
     Ok(o)
+}
+
+fn parse_variant(v: &str) -> CliResult<Variant> {
+    match v {
+        "standard" => Ok(Variant::Standard),
+        "denoising" => Ok(Variant::Denoising),
+        "contractive" => Ok(Variant::Contractive),
+        _ => Err(format!("--variant must be standard, denoising or contractive, got {v:?}")),
+    }
+}
+
+fn parse_loss(v: &str) -> CliResult<Loss> {
+    match v {
+        "mse" => Ok(Loss::Mse),
+        "bce" => Ok(Loss::Bce),
+        _ => Err(format!("--loss must be mse or bce, got {v:?}")),
+    }
+}
+
+/// The settings and epochs `train` starts from: `--preset KEY`'s, else the preset of
+/// `--variant` × `--loss` (`presets::for_variant`), so the CLI trains what the page's lab shows.
+fn base_preset(all: &[(String, String)]) -> CliResult<(Settings, u64)> {
+    let last = |name: &str| all.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let p = match last("preset") {
+        Some(key) => {
+            if last("variant").is_some() {
+                return Err("give --preset or --variant, not both (a preset names its variant)".into());
+            }
+            presets::preset(key).map_err(|e| format!("--preset: {e}"))?
+        }
+        None => {
+            let variant = last("variant").map(parse_variant).transpose()?.unwrap_or(Variant::Standard);
+            let loss = last("loss").map(parse_loss).transpose()?.unwrap_or(Loss::Mse);
+            presets::for_variant(variant, loss)
+        }
+    };
+    Ok((p.settings, u64::from(p.epochs)))
 }

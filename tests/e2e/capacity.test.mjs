@@ -16,8 +16,16 @@ const SEL = '#panel-capacity';
 const gen = (page) => page.getAttribute('#app', 'data-generation').then(Number);
 const data = (page, name) => page.getAttribute(SEL, `data-${name}`);
 
-/** Wait until the panel has reported on a model newer than `after` that has trained ≥ 1 batch. */
+/**
+ * Wait until the panel has reported on a model newer than `after` that has trained ≥ 1 batch; a
+ * change that would replace a trained model asks first (apply.js), and this answers "Replace it".
+ */
 async function retrained(page, after) {
+  const asked = await page.waitForFunction((g) => {
+    const app = document.getElementById('app');
+    return document.querySelector('#cap-status .ask-yes') ? 'asked' : Number(app.dataset.generation) > g ? 'built' : false;
+  }, after, { timeout: TIMEOUT }).then((h) => h.jsonValue());
+  if (asked === 'asked') await page.click('#cap-status .ask-yes');
   await page.waitForFunction((g) => {
     const app = document.getElementById('app');
     const p = document.getElementById('panel-capacity');
@@ -75,14 +83,15 @@ test('capacity panel: d range, tied, loss and λ each retrain and update the pan
   assert.match(await page.textContent('#cap-loss-now'), /BCE with a sigmoid output/);
   // λ: the contractive AE; the penalty shown is the engine's (the step's penalty), and
   // λ·‖J‖² of the report is printed from the engine's Jacobian.
-  // The slider is log10 λ in steps of 1/8: from −1 (λ = 0.1), three ArrowRight → −0.625, λ = 0.237.
+  // The slider is log10 λ in steps of 1/8: from −2 (the lesson's λ = 0.01, src/presets.rs), three
+  // ArrowRight → −1.625, λ = 10^−1.625 = 0.0237.
   await page.focus('#cap-lambda');
   for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
-  assert.equal(await page.textContent('#cap-lambda-out'), '0.237');
+  assert.equal(await page.textContent('#cap-lambda-out'), '0.0237');
   g = await retrained(page, g); // one model for the three presses (the panel waits for them to stop)
   await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.penalty !== '', null, { timeout: TIMEOUT });
-  assert.equal(Number(await data(page, 'lambda')).toPrecision(3), '0.237');
-  assert.match(await page.evaluate(() => location.hash), /reg=contractive&lambda=0\.237/);
+  assert.equal(Number(await data(page, 'lambda')).toPrecision(3), '0.0237');
+  assert.match(await page.evaluate(() => location.hash), /reg=contractive&lambda=0\.0237/);
   // Read in one go: the panel refreshes its report every few seconds while training.
   const { penalty, j, text } = await page.evaluate(() => {
     const p = document.getElementById('panel-capacity');
@@ -90,7 +99,7 @@ test('capacity panel: d range, tied, loss and λ each retrain and update the pan
   });
   assert.ok(penalty > 0, `penalty ${penalty}: ${text}`);
   assert.ok(text.includes(`penalty ${penalty.toFixed(5)}`), `${text} shows ${penalty}`);
-  assert.ok(text.includes(`λ‖∂h/∂x‖²_F = ${(Math.fround(0.237) * j).toFixed(5)}`), text);
+  assert.ok(text.includes(`λ‖∂h/∂x‖²_F = ${(Math.fround(0.0237) * j).toFixed(5)}`), text);
 
   // PCA at k = d = 30 beside the AE.
   await page.click('#cap-pca');

@@ -9,10 +9,10 @@ import { LabState, DEFAULTS, VIEW, VARIANTS, encodeStroke, decodeStroke } from '
 test('2-D lab state: defaults, their hash, and the engine settings per variant', () => {
   const s = new LabState();
   assert.ok(s.valid);
-  assert.equal(s.toHash(), 'curve=circle&points=400&noise=0.02&sigma=0.15&lambda=0.05&width=64&depth=1&code=2&lr=0.01&seed=0');
+  assert.equal(s.toHash(), 'curve=circle&points=400&noise=0.02&sigma=0.15&lambda=0.1&width=64&depth=1&code=2&lr=0.003&seed=0');
   assert.deepEqual(s.labSettings('denoising'), {
-    variant: 'denoising', curve: 'circle', points: 400, noise: 0.02, sigma: 0.15, lambda: 0.05,
-    width: 64, depth: 1, code: 2, lr: 0.01, batch: 100, seed: 0,
+    variant: 'denoising', curve: 'circle', points: 400, noise: 0.02, sigma: 0.15, lambda: 0.1,
+    width: 64, depth: 1, code: 2, lr: 0.003, batch: 100, seed: 0,
   });
   assert.equal(s.set('points', '40'), null);
   assert.equal(s.labSettings('standard').batch, 40, 'a batch never exceeds the points');

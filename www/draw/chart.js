@@ -211,7 +211,8 @@ export function drawLossChart(ctx, series, dims, opts) {
   }
   ctx.fillText('epoch', PAD.left + L.w / 2, PAD.top + L.h + 18);
   ctx.textAlign = 'left';
-  ctx.fillText(opts.log ? 'loss (MSE, log axis)' : 'loss (MSE)', 4, 2);
+  const name = opts.lossName ?? 'MSE'; // the model's loss: 'MSE' or 'BCE'
+  ctx.fillText(opts.log ? `loss (${name}, log axis)` : `loss (${name})`, 4, 2);
   ctx.strokeStyle = c.text;
   ctx.beginPath(); ctx.moveTo(PAD.left + 0.5, PAD.top); ctx.lineTo(PAD.left + 0.5, PAD.top + L.h + 0.5); ctx.lineTo(PAD.left + L.w, PAD.top + L.h + 0.5); ctx.stroke();
 

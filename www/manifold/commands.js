@@ -62,7 +62,7 @@ function onMessage(msg) {
     // A frame older than the last command (say, Pause) must not undo that command's button state.
     if (page.link.current(msg)) setRunning(msg.running, msg.done);
     $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.steps.toLocaleString('en')} · epoch ${msg.epoch}`
-      + (msg.done ? ' (stopped after 30,000 steps; Reset to start again)' : '');
+      + (msg.done ? ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)` : '');
     page.dirty = true;
   } else if (msg.type === TO_PAGE.ERROR) {
     const a = $('alert');

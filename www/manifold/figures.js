@@ -5,7 +5,8 @@
 import { VARIANTS } from './state.js';
 import { HEAT, SWEEP } from './protocol.js';
 import { COLORS, drawField, drawPoints, drawPad, distances, niceCeil } from './draw.js';
-import { drawSensitivity, jacobianAxes } from './sensitivity.js';
+import { drawSensitivity } from './sensitivity.js';
+import { meanRatio, ratioSentence } from './claim.js';
 import { drawLines } from '../draw/chart.js';
 import { page, $ } from './page.js';
 
@@ -86,13 +87,7 @@ export function draw() {
       if (pc && page.state.values.view === 'jacobian') {
         drawSensitivity(pc.getContext('2d'), { points: r.jacPoints, jac: l.jac, code: r.code, inputs: r.data, sweep: l.sweep },
           { size: FIELD_SIZE, sweep: SWEEP }, { color: COLORS[l.variant], radius: 26 });
-        let ratio = 0;
-        const k = r.jacPoints.length / 2;
-        for (let i = 0; i < k; i++) {
-          const { s1, s2 } = jacobianAxes(l.jac.subarray(i * 2 * r.code, (i + 1) * 2 * r.code));
-          ratio += s1 > 0 ? s2 / s1 : 1;
-        }
-        $(`points-${l.variant}-val`).textContent = `least / most sensitive direction, mean σ₂/σ₁ ${fmt(ratio / k)}`;
+        $(`points-${l.variant}-val`).textContent = `least / most sensitive direction, mean σ₂/σ₁ ${fmt(meanRatio(l.jac, r.code))}`;
       } else if (pc) {
         const inputs = corrupted ? r.corrupted : r.data;
         const outputs = corrupted ? l.outCorrupted : l.out;
@@ -125,6 +120,13 @@ export function draw() {
       return s;
     }));
     const lab = $('lab');
+    // The sensitivity claim with its live numbers (any view: 80 Jacobians are cheap).
+    const ratios = Object.fromEntries(f.labs.map((l) => [l.variant, meanRatio(l.jac, r.code)]));
+    const claim = ratioSentence(ratios, f.steps, page.state.values.curve);
+    if ($('ratio-claim').textContent !== claim) $('ratio-claim').textContent = claim;
+    lab.dataset.ratioStandard = String(ratios.standard ?? '');
+    lab.dataset.ratioContractive = String(ratios.contractive ?? '');
+    lab.dataset.done = String(f.done);
     lab.dataset.steps = String(f.steps);
     lab.dataset.running = String(f.running);
     lab.dataset.frames = String(page.frames);

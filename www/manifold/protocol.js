@@ -5,7 +5,7 @@
 //                       build one ManifoldLab per entry (settings: the façade's plain object;
 //                       drawn: Float32Array [k, 2] or null). A refused config keeps the old labs
 //                       and answers `error`. Answers `ready` and a frame.
-//   play                train every lab until `pause` or MAX_STEPS steps
+//   play                train every lab until `pause` or the lesson's step count (presets().manifold)
 //   pause               stop after the slice in progress; answers with a frame
 //   step                pause if running, then one mini-batch for every lab; answers with a frame
 //   reset               rebuild the labs from the current config (the seed's initial weights)
@@ -39,8 +39,6 @@ export const SLICE_MS = 30;
 export const FRAME_MS = 80;
 /** Mini-batches per `step(k)` call while training: one loss point each. */
 export const CHUNK = 10;
-/** Training stops by itself after this many steps (the picture has long settled). */
-export const MAX_STEPS = 30000;
 /** Side of the heat-map grid and of the arrow grid (cells over the view box). */
 export const HEAT = 64;
 export const ARROWS = 15;

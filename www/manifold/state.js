@@ -1,5 +1,5 @@
 // Every setting of the 2-D manifold lab: default, validation, and round trip through the URL hash
-// (#curve=circle&points=400&noise=0.02&sigma=0.15&lambda=0.05&width=64&depth=1&code=2&lr=0.01&seed=0),
+// (#curve=circle&points=400&noise=0.02&sigma=0.15&lambda=0.1&width=64&depth=1&code=2&lr=0.003&seed=0),
 // so a copied link reopens the same data, model and seed — a drawn stroke included (`stroke`,
 // quantised to 12 bits per coordinate). The page keeps exactly one `LabState`.
 
@@ -52,10 +52,15 @@ export const FIELDS = Object.freeze({
 
 export const KEYS = Object.freeze(Object.keys(FIELDS));
 
-/** Defaults: a clean picture of all three variants within a few seconds. */
+/**
+ * Defaults: a clean picture of all three variants within a few seconds. `lr` and `lambda` are
+ * the lesson's (src/presets.rs `manifold_presets`: lr 0.003, λ 0.1 make the contractive σ₂/σ₁
+ * 0.29 against 0.83 at the stop); the page must know them before the engine loads (to read the
+ * hash), and tests/e2e/lessons.test.mjs checks them against the engine's `presets()`.
+ */
 export const DEFAULTS = Object.freeze({
-  curve: 'circle', points: 400, noise: 0.02, sigma: 0.15, lambda: 0.05, width: 64, depth: 1, code: 2,
-  lr: 0.01, seed: 0, show: 'sdc', view: 'clean', stroke: '',
+  curve: 'circle', points: 400, noise: 0.02, sigma: 0.15, lambda: 0.1, width: 64, depth: 1, code: 2,
+  lr: 0.003, seed: 0, show: 'sdc', view: 'clean', stroke: '',
 });
 
 /** Keys written to every hash (the rest only when changed). */

@@ -2,8 +2,8 @@
 // contractive, trained side by side on the same points from the same initial weights), trains
 // them in time slices and sends frames of everything the page draws (protocol.js).
 
-import init, { ManifoldLab, manifoldGrid } from '../pkg/autoencoder_playground.js';
-import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, MAX_STEPS, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
+import init, { ManifoldLab, manifoldGrid, presets } from '../pkg/autoencoder_playground.js';
+import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
 import { WorkerSession, post } from '../kit/session.js';
 
 /** The labs of one configuration, their loss points since the last frame, and the grids. */
@@ -25,6 +25,9 @@ class Session extends WorkerSession {
   async load() {
     await init();
     this.heatGrid = manifoldGrid(HEAT);
+    // Where training stops: the lesson's step count (src/presets.rs), one number for the page,
+    // the CLI and the tests.
+    this.maxSteps = Math.max(...presets().manifold.map((p) => p.steps));
     this.arrowGrid = manifoldGrid(ARROWS);
   }
 
@@ -86,7 +89,7 @@ class Session extends WorkerSession {
   }
 
   play() {
-    if (this.steps >= MAX_STEPS) return this.frame();
+    if (this.steps >= this.maxSteps) return this.frame();
     if (!this.running) {
       this.running = true;
       this.schedule();
@@ -110,9 +113,9 @@ class Session extends WorkerSession {
   trainSlice() {
     const t0 = performance.now();
     do {
-      this.train(Math.min(CHUNK, MAX_STEPS - this.steps));
-    } while (performance.now() - t0 < SLICE_MS && this.steps < MAX_STEPS);
-    if (this.steps >= MAX_STEPS) this.running = false;
+      this.train(Math.min(CHUNK, this.maxSteps - this.steps));
+    } while (performance.now() - t0 < SLICE_MS && this.steps < this.maxSteps);
+    if (this.steps >= this.maxSteps) this.running = false;
     if (!this.running || performance.now() - this.lastFrame >= FRAME_MS) this.frame();
   }
 
@@ -145,7 +148,7 @@ class Session extends WorkerSession {
     });
     post({
       type: TO_PAGE.FRAME, generation: this.generation, ack: this.ack, running: this.running,
-      done: this.steps >= MAX_STEPS, steps: this.steps, epoch: this.epoch, labs,
+      done: this.steps >= this.maxSteps, steps: this.steps, epoch: this.epoch, labs,
     }, transfer);
   }
 }

@@ -6,6 +6,8 @@ import { el } from '../../kit/dom.js';
 import { drawParts } from './charts.js';
 import { configLabel, chartColors, watchWidth, tileDims, N, TILES } from './shared.js';
 import { capacityExperiment } from './part.js';
+import { presetButtons, contractiveVerdict, COLLAPSED_JACOBIAN } from './lessons.js';
+import { trainedBatches } from './apply.js';
 
 const HTML = `
 <section class="cap-box" aria-labelledby="cap-cae-title">
@@ -13,7 +15,9 @@ const HTML = `
   <p class="explain">The contractive AE adds <span class="math">λ‖∂h/∂x‖²<sub>F</sub></span> to the reconstruction loss, so the
     code changes little when the input moves off the data: for <span class="math">h = tanh(W<sub>h</sub>x + b)</span>,
     <span class="math">‖J‖²<sub>F</sub> = Σ<sub>j</sub> (1 − h<sub>j</sub>²)² ‖W<sub>h,j</sub>‖²</span>. Larger λ: smaller
-    penalty, blurrier reconstructions, smoother kernels.</p>
+    penalty, blurrier reconstructions, smoother kernels; too large, and the code ignores the input.</p>
+  <div class="buttons cap-lessons" id="cap-cae-lessons"></div>
+  <p id="cap-cae-claim" class="cap-now claim" aria-live="polite">Train a contractive model to measure how much its code contracts.</p>
   <canvas id="cap-parts" class="cap-chart" role="img" aria-label="Reconstruction loss and contractive penalty against batches"></canvas>
   <p class="legend-line"><span class="key digits"></span> reconstruction loss <span class="key probes"></span> penalty λ‖∂h/∂x‖²<sub>F</sub></p>
   <p id="cap-penalty" class="cap-now" aria-live="polite"></p>
@@ -24,7 +28,9 @@ const HTML = `
 
 export function mount(container, model, opts = {}) {
   const { lab, $, unmount } = capacityExperiment(container, model, opts, HTML);
-  const ui = { parts: $('#cap-parts'), penalty: $('#cap-penalty'), snaps: $('#cap-snaps') };
+  const ui = { parts: $('#cap-parts'), penalty: $('#cap-penalty'), snaps: $('#cap-snaps'), claim: $('#cap-cae-claim') };
+  presetButtons($('#cap-cae-lessons'), model, lab, ui.claim, ['contractive', 'contractive_too_large']);
+  let standardJ = null; // ‖∂h/∂x‖²_F of the latest trained standard model of this tab
   const colors = chartColors();
   let parts = []; // {steps, recon, penalty} of the current model
   const snapFigures = new Map(); // variant → {fig, canvas, caption}
@@ -81,6 +87,12 @@ export function mount(container, model, opts = {}) {
       ? 'The penalty is defined here for a one-layer tanh code; this model has a linear code.'
       : `${contractive ? '' : 'Not trained with the penalty. '}On ${r.count} digits: ‖∂h/∂x‖²_F = ${j.toFixed(4)}, λ‖∂h/∂x‖²_F = ${(r.lambda * j).toFixed(5)} (λ = ${Number(r.lambda.toPrecision(3))})`
         + (contractive && st?.steps ? `; last training batches: reconstruction ${st.recon.toFixed(5)}, penalty ${st.penalty.toFixed(5)}.` : '.');
+    const steps = trainedBatches(model);
+    if (j != null && lab.info.variant === 'standard' && steps > 0 && model.settings.act === 'tanh') standardJ = j;
+    if (contractive && j != null && !ui.claim.dataset.asking) {
+      ui.claim.textContent = contractiveVerdict(r, steps, standardJ);
+      lab.root.dataset.caeClaim = j < COLLAPSED_JACOBIAN && steps > 0 ? 'collapsed' : steps > 0 ? 'contracts' : 'untrained';
+    }
     Object.assign(lab.root.dataset, {
       penalty: contractive && st?.steps > 0 ? String(st.penalty) : '', // once a batch has trained
       jacobian: j == null ? '' : String(j),

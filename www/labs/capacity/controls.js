@@ -1,10 +1,12 @@
 // The capacity lab's controls: code size d, loss, code activation, tied weights and the
 // contractive penalty of the page's one model, and presets (linear tied AE, the notebook model).
-// Each change goes through `model.configure` (the app's one state validates it, writes the URL
-// and rebuilds the model), then `model.train()`; the controls follow `model.onSettings`.
+// Each change goes through `applyModel` (apply.js: asks before replacing a trained model, then
+// `model.configure` and `model.train()`); the controls follow `model.onSettings`. Turning the
+// penalty on and switching the loss take the lesson's λ, lr and batch from the engine's presets.
 import { format } from '../../state.js';
 import { fromHtml, useStylesheet } from '../../kit/dom.js';
 import { configLabel } from './shared.js';
+import { applyModel, trainNow, lessonPresets, presetPatch } from './apply.js';
 
 const D_MIN = 1;
 const D_MAX = 1000;
@@ -36,8 +38,8 @@ const HTML = `
     <label class="check"><input id="cap-contractive" type="checkbox"> Contractive penalty</label>
   </div>
   <div class="field wide">
-    <label for="cap-lambda">Contractive <span class="math">λ</span> = <output id="cap-lambda-out" for="cap-lambda">0.1</output></label>
-    <input id="cap-lambda" type="range" min="-4" max="0.5" step="0.125" value="-1" aria-describedby="cap-lambda-hint">
+    <label for="cap-lambda">Contractive <span class="math">λ</span> = <output id="cap-lambda-out" for="cap-lambda">0.01</output></label>
+    <input id="cap-lambda" type="range" min="-4" max="0.5" step="0.125" value="-2" aria-describedby="cap-lambda-hint">
     <small class="hint" id="cap-lambda-hint">log scale, 0.0001 – 3.16; moving it turns the contractive penalty on</small>
   </div>
   <div class="buttons wide">
@@ -86,24 +88,18 @@ export function mount(container, model, lab) {
     else ui.d.removeAttribute('aria-invalid');
   }
 
-  let wantTrain = false; // train the model that `apply` asked for once it is ready
-  /**
-   * Apply `patch` to the one model and train it: at once if the settings stayed the same, else
-   * once the new model is ready (the old one may have finished its epochs). Says why if refused.
-   */
+  /** Apply `patch` (asking first if it would replace a trained model); a refusal or a "Keep it"
+   *  puts the controls back to the model's settings. */
   async function apply(patch, what) {
-    const before = JSON.stringify(model.settings);
-    if (!(await model.configure(patch))) {
-      ui.status.textContent = `Not changed: ${model.refusal || 'a setting in Model is invalid; fix it first.'}`;
-      return false;
-    }
-    ui.status.textContent = `${what}: building and training a new model…`;
-    if (JSON.stringify(model.settings) === before) train();
-    else wantTrain = true;
-    return true;
+    const ok = await applyModel(model, lab, ui.status, patch, what);
+    if (!ok) showSettings();
+    return ok;
   }
-  function train() {
-    if (!model.train()) ui.status.textContent = `Not training: ${model.refusal}`;
+  const train = () => trainNow(model, ui.status);
+  /** `patch` plus the lesson preset `key`'s settings named in `keys` (from the engine's table). */
+  async function withPreset(patch, key, keys) {
+    const p = presetPatch((await lessonPresets(model)).get(key));
+    return { ...Object.fromEntries(keys.map((k) => [k, p[k]])), ...patch };
   }
 
   function applyD() {
@@ -125,11 +121,17 @@ export function mount(container, model, lab) {
   });
   ui.d.addEventListener('change', applyD);
   ui.d.addEventListener('input', () => { if (!checkD(ui.d.value).error) showDError(null); });
-  ui.loss.addEventListener('change', () => apply({ loss: ui.loss.value }, `loss ${ui.loss.value.toUpperCase()}`));
+  // BCE trains at the BCE lesson's lr and batch (at the notebook's it stays on the mean digit);
+  // MSE goes back to the notebook's.
+  ui.loss.addEventListener('change', async () => {
+    const bce = ui.loss.value === 'bce';
+    apply(await withPreset({ loss: ui.loss.value }, bce ? 'bce' : 'standard', ['lr', 'batch']), `loss ${ui.loss.value.toUpperCase()}`);
+  });
   ui.act.addEventListener('change', () => apply({ act: ui.act.value }, `${ui.act.value} code`));
   ui.tied.addEventListener('change', () => apply({ tied: ui.tied.checked }, ui.tied.checked ? 'tied weights' : 'untied weights'));
-  ui.contractive.addEventListener('change', () => apply(
-    ui.contractive.checked ? { reg: 'contractive', act: 'tanh' } : { reg: 'none' },
+  // The penalty comes on with the contractive lesson's λ (the notebook-scale 0.1 collapses).
+  ui.contractive.addEventListener('change', async () => apply(
+    ui.contractive.checked ? await withPreset({}, 'contractive', ['reg', 'act', 'lambda']) : { reg: 'none' },
     ui.contractive.checked ? 'contractive penalty' : 'no penalty',
   ));
   // The slider is log10 λ: the penalty's useful range spans decades.
@@ -147,16 +149,30 @@ export function mount(container, model, lab) {
   ui.train.addEventListener('click', train);
   ui.linear.addEventListener('click', () => apply({ tied: true, act: 'linear', reg: 'none', loss: 'mse' }, 'linear tied AE'));
   // The preset resets d, the rates and the lab's settings to the notebook's.
-  ui.notebook.addEventListener('click', () => apply({ preset: model.settings.preset }, 'notebook model'));
+  ui.notebook.addEventListener('click', async () => {
+    const key = model.settings.preset;
+    const nb = (await lessonPresets(model)).get(key).settings;
+    apply({ preset: key, d: nb.d, lr: Number(nb.lr.toPrecision(6)), batch: nb.batch, reg: 'none', tied: false, act: 'tanh', loss: 'mse' }, 'notebook model');
+  });
   model.onSettings(showSettings);
 
+  /** The model and whether it trains now; said again when a run ends (no stale "training"). */
+  const describe = (info, running) => `Model: ${configLabel(info, model.settings)}, d = ${info.d}${running ? ' — training' : ''}. `
+    + 'Each change here builds a new model; one that has trained is replaced only when you say so.';
+  let shownRunning = false;
   lab.on('reset', (info) => {
-    ui.status.textContent = `Model: ${configLabel(info, model.settings)}, d = ${info.d}${wantTrain ? ' — training' : ''}. Each change here builds a new model.`;
+    shownRunning = Boolean(lab.wantTrain);
+    ui.status.textContent = describe(info, shownRunning);
     showSettings();
-    if (wantTrain) {
-      wantTrain = false;
+    if (lab.wantTrain) {
+      lab.wantTrain = false;
       setTimeout(train, 0); // after every part has seen the new model
     }
+  });
+  lab.on('frame', (f) => {
+    if (!lab.info || f.generation !== model.generation || ui.status.dataset.asking || f.running === shownRunning) return;
+    shownRunning = f.running;
+    if (/^Model:|training/.test(ui.status.textContent)) ui.status.textContent = describe(lab.info, f.running);
   });
   showSettings();
   return { unmount: () => { clearTimeout(lambdaTimer); form.remove(); } };
