@@ -9,5 +9,5 @@ mod dataset;
 pub mod idx;
 mod scaling;
 
-pub use dataset::Dataset;
+pub use dataset::{Dataset, MNIST_SIDE};
 pub use scaling::Scaling;
