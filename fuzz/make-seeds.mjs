@@ -1,6 +1,6 @@
 // Writes the seed corpora of the fuzz targets into fuzz/corpus/<target>/ from the committed data
-// (data/mnist10k-*, data/fashion10k-*): small valid files, raw and gzip, so libFuzzer starts from
-// inputs that reach past the header checks. Deterministic; the output is committed (< 200 KB).
+// (data/mnist10k-*, data/fashion10k-*) and by hand (a d = 1 safetensors model): small valid files,
+// raw and gzip, so libFuzzer starts from inputs that reach past the header checks. Deterministic; the output is committed (< 200 KB).
 //
 //   node fuzz/make-seeds.mjs
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +38,32 @@ const tiny = { // 2 images of 3×2 pixels: valid IDX, not 28×28
   labels: Buffer.concat([idxHeader([2]), Buffer.from([7, 1])]),
 };
 
+/**
+ * A safetensors file without metadata, as `safetensors.torch.save_file` writes one: u64
+ * little-endian header length, the JSON header (padded with spaces to 8 bytes), the tensors.
+ * The notebook's AE with d = 1: encoder.0 [1, 784] + [1], decoder.0 [784, 1] + [784].
+ */
+function tinyWeights(dtype) {
+  const size = { F16: 2, F32: 4 }[dtype];
+  const shapes = [['encoder.0.weight', [1, 784]], ['encoder.0.bias', [1]],
+    ['decoder.0.weight', [784, 1]], ['decoder.0.bias', [784]]];
+  const header = {};
+  let offset = 0;
+  for (const [name, shape] of shapes) {
+    const len = shape.reduce((a, b) => a * b) * size;
+    header[name] = { dtype, shape, data_offsets: [offset, offset + len] };
+    offset += len;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const data = Buffer.alloc(offset);
+  // Small finite values: F16 high bytes 0x20..0x2f, F32 high bytes 0x3c (about 0.01).
+  for (let i = 0; i < offset; i++) data[i] = i % size === size - 1 ? (size === 2 ? 0x20 + (i % 16) : 0x3c) : (i * 37) & 0xff;
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([len, Buffer.from(json), data]);
+}
+
 const settings = [
   {},
   { variant: 'denoising', d: 500 },
@@ -62,6 +88,7 @@ const corpora = {
     'fashion2.raw': pair(fashion.images, fashion.labels),
     'tiny3x2.raw': pair(tiny.images, tiny.labels),
   },
+  weights: { 'ae-d1-f16.safetensors': tinyWeights('F16'), 'ae-d1-f32.safetensors': tinyWeights('F32') },
   settings: Object.fromEntries(settings.map((s, i) => [`${i}.json`, Buffer.from(JSON.stringify(s))])),
 };
 

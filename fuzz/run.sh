@@ -31,7 +31,7 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t for ${secs}s (log: $log)"
   rc=0
   cargo +nightly fuzz run "$t" "fuzz/work/$t" "fuzz/corpus/$t" -- \
-    -max_total_time="$secs" -print_final_stats=1 -max_len=8192 -timeout=10 "${dict[@]}" \
+    -max_total_time="$secs" -print_final_stats=1 -max_len=16384 -timeout=10 "${dict[@]}" \
     >"$log" 2>&1 || rc=$?
   found=$(( $(find "fuzz/artifacts/$t" -type f | wc -l) - before ))
   if [ "$rc" -ne 0 ]; then
