@@ -1,9 +1,6 @@
 //! Any bytes as a safetensors weights file (`weights::from_bytes`, the reader the page and the CLI
 //! load models with): `Ok` or `Err`, never a panic. An `Ok` model is within the limits, and
 //! writing it back as F32 then reading that gives the same widths and weights.
-//!
-//! Not yet listed in fuzz/Cargo.toml: it needs the `weights` module of the native I/O branch
-//! (h3-io). Once that is merged, add `[[bin]] name = "weights"` like the other targets.
 #![no_main]
 
 use autoencoder_playground::weights::{self, Dtype, INPUT, MAX_PARAMS};
