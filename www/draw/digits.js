@@ -13,7 +13,7 @@ export function rowSize(count, side, gap) {
  * @param {{count:number, side:number, gap:number}} dims
  * @param {{lo:number, hi:number, kind?:'gray'|'mask', gapColor?:number[]}} opts
  *   gray: lo → black, hi → white, values outside clamped (so the x̃ = 2x of dropout stays in range);
- *   mask: 0 (dropped) → black, anything else (kept) → white.
+ *   mask: 0 (dropped) → black, anything else (kept) → white; gaps grey unless `gapColor`.
  */
 export function drawDigitRow(ctx, data, dims, opts) {
   const { count, side, gap } = dims;
@@ -22,11 +22,12 @@ export function drawDigitRow(ctx, data, dims, opts) {
   if (ctx.canvas.height !== height) ctx.canvas.height = height;
   const img = ctx.createImageData(width, height);
   const px = img.data;
-  const [gr, gg, gb] = opts.gapColor ?? [255, 255, 255];
+  const mask = opts.kind === 'mask';
+  // A mask is mostly white (kept): a grey gap keeps its tiles apart from each other and the page.
+  const [gr, gg, gb] = opts.gapColor ?? (mask ? [150, 150, 150] : [255, 255, 255]);
   for (let i = 0; i < px.length; i += 4) {
     px[i] = gr; px[i + 1] = gg; px[i + 2] = gb; px[i + 3] = 255;
   }
-  const mask = opts.kind === 'mask';
   const scale = 255 / (opts.hi - opts.lo);
   const n = side * side;
   for (let t = 0; t < count; t++) {

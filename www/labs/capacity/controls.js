@@ -22,8 +22,8 @@ const HTML = `
   <div class="field">
     <label for="cap-loss">Loss</label>
     <select id="cap-loss">
-      <option value="mse">MSE, tanh output, x ∈ [−1, 1]</option>
-      <option value="bce">BCE, sigmoid output, x ∈ [0, 1]</option>
+      <option value="mse">MSE · tanh · x ∈ [−1, 1]</option>
+      <option value="bce">BCE · sigmoid · x ∈ [0, 1]</option>
     </select>
   </div>
   <div class="field">
@@ -154,7 +154,11 @@ export function mount(container, model, lab) {
     const nb = (await lessonPresets(model)).get(key).settings;
     apply({ preset: key, d: nb.d, lr: Number(nb.lr.toPrecision(6)), batch: nb.batch, reg: 'none', tied: false, act: 'tanh', loss: 'mse' }, 'notebook model');
   });
-  model.onSettings(showSettings);
+  model.onSettings((st) => {
+    showSettings(st);
+    // A refusal names a setting that was invalid; once the settings change it may no longer hold.
+    if (/^Not (training|changed):/.test(ui.status.textContent) && lab.info) ui.status.textContent = describe(lab.info, false);
+  });
 
   /** The model and whether it trains now; said again when a run ends (no stale "training"). */
   const describe = (info, running) => `Model: ${configLabel(info, model.settings)}, d = ${info.d}${running ? ' — training' : ''}. `

@@ -47,7 +47,7 @@ export function mount(container) {
       el('figure', {}, el('figcaption', {}, 'Standard AE (d = 30): all 30 kernels'), kstd),
       el('figure', {}, el('figcaption', {}, 'Denoising AE (d = 500): kernels 1–100'), kdae)),
     el('p', { class: 'legend' }, 'each tile scaled by its own max |w|: ', el('span', { class: 'bar', style: `background:${legendGradient()}` }), ' −max … 0 … +max'),
-    el('div', { class: 'rows' }, r.xc.fig, r.std.fig, r.dae.fig, r.clean.fig),
+    el('div', { class: 'rows', 'data-empty': 'Nothing to show yet: press “Run the notebook’s comparison”.' }, r.xc.fig, r.std.fig, r.dae.fig, r.clean.fig),
   );
   container.append(box);
 
@@ -65,6 +65,7 @@ export function mount(container) {
       const msg = ev.data;
       if (msg.type === 'ready') {
         const dims = { count: ROW_DIGITS.length, side: SIDE, gap: GAP };
+        r.xc.fig.parentElement.removeAttribute('data-empty'); // the rows now hold digits
         drawDigitRow(r.xc.ctx, msg.xc, dims, { lo: -1, hi: 1 });
         drawDigitRow(r.clean.ctx, msg.clean, dims, { lo: -1, hi: 1 });
       } else if (msg.type === 'frame') {

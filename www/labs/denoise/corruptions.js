@@ -35,7 +35,7 @@ export function mount(container, model) {
     el('h3', {}, '1 · Corruptions'),
     el('p', { class: 'explain' },
       'The notebook corrupts with a dropout mask, ', el('span', { class: 'math' }, 'x̃ = x ⊙ Dropout(p)(1)'),
-      ', p = 0.5: half the pixels set to 0 (grey), the others doubled. Try the other corruptions on the main model above; a standard AE passes the noise through, a denoising one removes it.'),
+      ', p = 0.5: half the pixels set to 0 (grey), the others doubled. Try the other corruptions on the main model above. Any autoencoder can only draw what its code can say, so even a standard one with a small code removes part of the noise; the denoising AE was trained to. The line below measures how much, on these digits.'),
     el('div', { class: 'dn-controls' },
       el('div', { class: 'field' }, el('label', { for: 'dn-kind' }, 'Corruption'), kind),
       el('div', { class: 'field' }, strengthLabel, strength, hint),
@@ -76,9 +76,16 @@ export function mount(container, model) {
       drawDigitRow(canvases.rec.ctx, rec, dims, { lo, hi });
       drawDigitRow(canvases.clean.ctx, clean, dims, { lo, hi });
       let se = 0;
-      for (let i = 0; i < n; i++) se += (rec[i] - clean[i]) ** 2;
+      let seIn = 0; // the corruption's own error: x̃ against x
+      for (let i = 0; i < n; i++) {
+        se += (rec[i] - clean[i]) ** 2;
+        seIn += (xc[i] - clean[i]) ** 2;
+      }
       const f = model.lastFrame;
-      status.textContent = `Main model (${model.info.variant}, d = ${model.info.d}${f?.stats ? `, ${f.stats.steps} batches` : ''}): MSE of D(E(x̃)) against x on these digits ${(se / n).toFixed(4)}.`;
+      const removed = seIn > 0 ? 1 - se / seIn : 0;
+      const verdict = removed > 0 ? `it removes ${(100 * removed).toFixed(0)} % of the corruption's error` : 'it removes none of the corruption\'s error';
+      status.textContent = `Main model (${model.info.variant}, d = ${model.info.d}${f?.stats ? `, ${f.stats.steps} batches` : ''}): MSE of D(E(x̃)) against x on these digits ${(se / n).toFixed(4)}, of x̃ itself ${(seIn / n).toFixed(4)}: ${verdict}.`;
+      box.dataset.removed = String(removed);
       bump(box, 'drawn');
       box.dataset.drawnKind = `${kindNow} ${s}`;
     } catch (e) {

@@ -134,8 +134,15 @@ export function mount(container, model, opts = {}) {
     box.dataset.holes = String(holes);
     box.dataset.energy = JSON.stringify(st.energy);
     const e = st.energy.length ? `E = ${st.energy.at(-1).toFixed(2)} (from ${st.energy[0].toFixed(2)}) after ${st.energy.length - 1} iterations${st.moved ? ' — the model trained during the fill, so E is measured on a changing model and may step up' : ''}; ` : '';
+    // The energy is the model's opinion of the image, not the distance to the digit that was
+    // painted over: when E falls while the hole's error rises, the fill became a digit the model
+    // likes better (often a neighbouring class or a smoother stroke), not the hidden one.
+    const [before, now] = [holeMse(st.start), holeMse(st.x)];
+    const why = st.energy.length > 1 && st.energy.at(-1) < st.energy[0] && now > before
+      ? ' E fell while the hole got further from the hidden digit: lowering E makes the image one the model reconstructs well, which need not be the digit that was painted over.'
+      : '';
     readout.textContent = holes
-      ? `${e}MSE on the ${holes} hole pixels against the clean digit: grey patch ${holeMse(st.start).toFixed(3)} → now ${holeMse(st.x).toFixed(3)}.`
+      ? `${e}MSE on the ${holes} hole pixels against the clean digit: grey patch ${before.toFixed(3)} → now ${now.toFixed(3)}.${why}`
       : 'No hole: paint one on the left-hand digit.';
   }
 

@@ -73,7 +73,7 @@ export function mount(container, model, opts = {}) {
     el('p', { class: 'note' },
       'Mapping, as the notebook: dropout mask p = 0.5 (noise 0 or 2), x̃ = x ⊙ noise; 8-bit image ((x̃/4 + 0.5)·255).byte() so kept pixels are ⌊(x+1)/2·255⌋ and dropped ones 127; mask 2 − noise (non-zero where dropped); OpenCV’s output mapped back by v/255·2 − 1. Digits 9000 onward of the 10 000 (the models train on all of them, as the notebook’s comparison uses its own training batch); opencv.js 4.12 (Apache-2.0), loaded from this site on the first run.'),
     error, status, table,
-    el('div', { class: 'rows' }, ...Object.values(rows).map((r) => r.fig)),
+    el('div', { class: 'rows', 'data-empty': 'Nothing to show yet: press “Run the face-off”.' }, ...Object.values(rows).map((r) => r.fig)),
   );
   if (!compare) for (const o of [...source.options]) if (o.value !== 'main') o.remove(); // alone: the main model only
   container.append(box);
@@ -108,7 +108,7 @@ export function mount(container, model, opts = {}) {
   run.addEventListener('click', async () => {
     const k = Number(count.value);
     if (!Number.isInteger(k) || k < 100 || k > 1000) {
-      error.textContent = 'The number of test digits must be a whole number from 100 to 1000.';
+      error.textContent = 'The number of digits must be a whole number from 100 to 1000.';
       return;
     }
     const which = source.value;
@@ -145,6 +145,7 @@ export function mount(container, model, opts = {}) {
       renderTable(table, scores, k, which);
       const dims = { count: SHOWN, side: 28, gap: 2 };
       const first = (a) => a.subarray(0, SHOWN * N);
+      rows.mask.fig.parentElement.removeAttribute('data-empty'); // the rows now hold digits
       drawDigitRow(rows.mask.ctx, first(mask), dims, { lo: -1, hi: 1, kind: 'mask' });
       drawDigitRow(rows.xc.ctx, first(xc), dims, { lo: -1, hi: 1 });
       drawDigitRow(rows.ae.ctx, first(ae), dims, { lo: -1, hi: 1 });
@@ -171,7 +172,7 @@ function renderTable(table, scores, k, which) {
   const bm = best('masked');
   const bw = best('whole');
   table.replaceChildren(
-    el('caption', {}, `Mean squared error over ${k} test digits (lower is better; best in bold)`),
+    el('caption', {}, `Mean squared error over ${k} digits of the data set (lower is better; best in bold)`),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'method'), el('th', { scope: 'col' }, 'MSE on dropped pixels'), el('th', { scope: 'col' }, 'MSE on the whole image'))),
     el('tbody', {}, ...scores.map((s) => el('tr', {},
       el('th', { scope: 'row' }, s.name),

@@ -12,11 +12,20 @@ const ANOMALY_PER_KIND = 100;
 const BINS = 40;
 const KIND_NAMES = { noise: 'uniform noise', inverted: 'inverted digits', shifted: 'shifted digits', rotated: 'rotated digits', drawn: 'your drawings', all: 'all anomalies' };
 
+/** Why a kind of anomaly is hard to tell from digits, said when its AUC is low (0.5 is chance). */
+function hardToTell(kind, auc) {
+  if (!(auc < 0.75)) return '';
+  const why = kind === 'inverted'
+    ? 'tanh is odd and the biases stay small, so the model is nearly odd too, D(E(−x)) ≈ −D(E(x)): an inverted digit is reconstructed about as well as the digit'
+    : 'the model reconstructs these about as well as digits';
+  return `. An AUC of ${auc.toFixed(2)} is close to chance (0.5): ${why}.`;
+}
+
 const HTML = `
 <section class="lat-box lat-anombox" aria-labelledby="lat-anom-title">
   <h3 id="lat-anom-title">4 · Anomaly detection</h3>
   <p class="explain">Score every input by its reconstruction error <span class="math">e(x) = ‖x − D(E(x))‖²/784</span>
-    and call it an anomaly when <span class="math">e(x)</span> is above a threshold. Blue: 500 test digits; red: the
+    and call it an anomaly when <span class="math">e(x)</span> is above a threshold. Blue: 500 digits of the data set; red: the
     chosen anomalies (100 of each kind, plus what you add from the drawing pad). Drag the threshold; the ROC AUC is
     the chance that an anomaly scores above a digit, whatever the threshold.</p>
   <div class="lat-anom-tools">
@@ -33,7 +42,7 @@ const HTML = `
   </div>
   <p class="readout lat-anom-readout" id="lat-anom-readout" aria-live="polite">Waiting for the model…</p>
   <p class="lat-hint">Click an image to see where its error is: the per-pixel heat map <span class="math">(x̂ − x)²</span>.</p>
-  <figure class="lat-strip"><figcaption>test digits</figcaption><canvas class="pix lat-ex-normal" tabindex="0" role="img" aria-label="Example test digits; click or ← → to select"></canvas></figure>
+  <figure class="lat-strip"><figcaption>digits</figcaption><canvas class="pix lat-ex-normal" tabindex="0" role="img" aria-label="Example digits; click or ← → to select"></canvas></figure>
   <figure class="lat-strip"><figcaption class="lat-ex-caption">anomalies</figcaption><canvas class="pix lat-ex-anom" tabindex="0" role="img" aria-label="Example anomalies; click or ← → to select"></canvas></figure>
   <div class="lat-heat">
     <figure><canvas class="pix lat-sel-in" width="28" height="28" role="img" aria-label="Selected input"></canvas><figcaption>input</figcaption></figure>
@@ -73,6 +82,7 @@ export function mount(container, model, opts = {}) {
     lab.drawnList.forEach((x, i) => drawn.set(x, i * N));
     const t0 = performance.now();
     try {
+      const at = model.lastFrame?.generation === gen ? model.lastFrame.stats?.steps ?? 0 : 0; // the model's age
       const r = await model.call('latent_anomalies', ANOMALY_NORMAL, ANOMALY_PER_KIND, Number($('.lat-shift').value), Number($('.lat-angle').value), drawn);
       if (gen !== model.generation) return;
       anomCost = performance.now() - t0;
@@ -80,6 +90,7 @@ export function mount(container, model, opts = {}) {
       lastAnom = performance.now();
       dirtyAnom = false;
       lab.report = r;
+      lab.reportSteps = at; // the drawing pad says how old the median it compares with is
       paintAnomalies();
       lab.count('anomaly');
       // Keep the selected input's heat map live; the first time, show the first anomaly's.
@@ -147,7 +158,7 @@ export function mount(container, model, opts = {}) {
     if (!anom.length) {
       readout.textContent = 'No drawings in the anomaly set yet: draw a letter or a shape above and press “Add as anomaly”.';
     } else {
-      readout.textContent = `${KIND_NAMES[kind]}: flagged ${pr.tp} of ${anom.length} anomalies and ${pr.fp} of ${normal.length} digits · precision ${pct(pr.precision)} · recall ${pct(pr.recall)} · ROC AUC ${pct(auc)}`;
+      readout.textContent = `${KIND_NAMES[kind]}: flagged ${pr.tp} of ${anom.length} anomalies and ${pr.fp} of ${normal.length} digits · precision ${pct(pr.precision)} · recall ${pct(pr.recall)} · ROC AUC ${pct(auc)}${hardToTell(kind, auc)}`;
     }
     readout.dataset.precision = pct(pr.precision);
     readout.dataset.recall = pct(pr.recall);
@@ -218,7 +229,7 @@ export function mount(container, model, opts = {}) {
       const span = (lab.info.hi - lab.info.lo) ** 2;
       drawHeat(ctx('.lat-sel-heat'), p.heat, Math.max(max, span * 0.05));
       const t = threshold !== null ? 10 ** threshold : NaN;
-      $('.lat-sel-readout').textContent = `${row === 'normal' ? 'test digit' : 'anomaly'} ${i + 1}: e(x) = ${formatError(p.error)} — ${p.error > t ? 'above' : 'below'} the threshold, so it is called ${p.error > t ? 'an anomaly' : 'normal'}; heat map white 0 → red → black ${formatError(Math.max(max, span * 0.05))}.`;
+      $('.lat-sel-readout').textContent = `${row === 'normal' ? 'digit' : 'anomaly'} ${i + 1}: e(x) = ${formatError(p.error)} — ${p.error > t ? 'above' : 'below'} the threshold, so it is called ${p.error > t ? 'an anomaly' : 'normal'}; heat map white 0 → red → black ${formatError(Math.max(max, span * 0.05))}.`;
       lab.count('selected');
     } catch (e) {
       $('.lat-sel-readout').textContent = e.message;

@@ -124,8 +124,14 @@ export function mount(container, model, opts = {}) {
       drawDigitRow(ctx('.lat-draw-in'), drawn, { count: 1, side: SIDE, gap: 0 }, lab.info);
       drawDigitRow(ctx('.lat-draw-rec'), p.recon, { count: 1, side: SIDE, gap: 0 }, lab.info);
       const m = drawBars(ctx('.lat-bars'), p.code);
+      // The digits' median comes from the anomaly experiment's report, which may be older than the
+      // model (it refreshes only while on screen): say which model it measured.
       const normal = lab.report ? median(lab.report.errors[0]) : NaN;
-      $('.lat-draw-error').textContent = `reconstruction error e(x) = ${formatError(p.error)}` + (Number.isFinite(normal) ? ` (median of the test digits: ${formatError(normal)})` : '') + `; code scale ±${m.toFixed(2)}`;
+      const f = model.lastFrame;
+      const steps = f?.generation === gen ? f.stats?.steps ?? 0 : 0;
+      const when = lab.reportSteps === steps ? '' : ` after ${(lab.reportSteps ?? 0).toLocaleString('en')} batches, the model has now trained ${steps.toLocaleString('en')}`;
+      $('.lat-draw-error').textContent = `reconstruction error e(x) = ${formatError(p.error)}`
+        + (Number.isFinite(normal) ? ` (median of the data set's digits${when}: ${formatError(normal)})` : '') + `; code scale ±${m.toFixed(2)}`;
       lab.count('drawn');
     } catch (e) {
       drawAlert.textContent = e.message;

@@ -16,7 +16,7 @@ const HTML = `
     digit, between the dots to see what the decoder makes of that point; click (or focus the map, ← → and
     Enter) to pick it for the interpolation.</p>
   <div class="lat-map-wrap">
-    <canvas class="lat-map" tabindex="0" role="img" aria-label="Latent map of 1,000 test digits coloured by label" aria-describedby="lat-map-readout"></canvas>
+    <canvas class="lat-map" tabindex="0" role="img" aria-label="Latent map of 1,000 digits coloured by label" aria-describedby="lat-map-readout"></canvas>
     <div class="lat-tip" hidden><canvas class="pix" width="28" height="28"></canvas><span></span></div>
   </div>
   <ul class="lat-legend" aria-label="Colours of the labels"></ul>
