@@ -13,7 +13,7 @@ export function drawSweep(ctx, runs, dims, opts) {
   const { width: w, height: h } = dims;
   const { colors } = opts;
   fitCanvas(ctx, w, h);
-  const pad = { l: 44, r: 10, t: 10, b: 28 };
+  const pad = { l: 44, r: 22, t: 10, b: 28 }; // r: room for half of the "1000" label
   drawAxes(ctx, w, h, pad, colors);
   const ymax = Math.max(1e-3, ...runs.flatMap((r) => [r.digits, r.probes])) * 1.1;
   const x = (d) => pad.l + (Math.log10(d) / 3) * (w - pad.l - pad.r);

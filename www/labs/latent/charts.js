@@ -24,7 +24,7 @@ export function drawScatter(ctx, xy, labels, opts = {}) {
   }
   if (!(x1 > x0)) { x0 -= 1; x1 += 1; }
   if (!(y1 > y0)) { y0 -= 1; y1 += 1; }
-  const pad = 10;
+  const pad = 12;
   const sx = (w - 2 * pad) / (x1 - x0);
   const sy = (h - 2 * pad) / (y1 - y0);
   const toScreen = (x, y) => [pad + (x - x0) * sx, h - pad - (y - y0) * sy]; // y up
@@ -53,7 +53,11 @@ export function drawScatter(ctx, xy, labels, opts = {}) {
     ctx.stroke();
     ctx.font = 'bold 13px system-ui, sans-serif';
     ctx.fillStyle = '#000';
-    ctx.fillText(m.text, px + 8, py - 8);
+    // Up-right of the ring, flipped inward near the canvas edges so the letter is never cut.
+    const tw = ctx.measureText(m.text).width;
+    const lx = px + 8 + tw > w ? px - 8 - tw : px + 8;
+    const ly = py - 8 - 13 < 0 ? py + 8 + 13 : py - 8;
+    ctx.fillText(m.text, lx, ly);
   }
   if (opts.cursor >= 0 && opts.cursor < k) {
     const [px, py] = toScreen(xy[2 * opts.cursor], xy[2 * opts.cursor + 1]);

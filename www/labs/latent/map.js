@@ -4,6 +4,7 @@
 import { drawDigitRow } from '../../draw/digits.js';
 import { LABEL_COLOURS, drawScatter } from './charts.js';
 import { latentExperiment, N, SIDE } from './shared.js';
+import { separation, separationSentence } from './separation.js';
 
 const REFRESH_MS = 1000; // while training, at most this often (and at most 1/8 of the time)
 
@@ -11,8 +12,8 @@ const HTML = `
 <section class="lat-box lat-mapbox" aria-labelledby="lat-map-title">
   <h3 id="lat-map-title">2 · The latent map</h3>
   <p class="explain lat-map-explain">The codes of 1,000 digits. With <span class="math">d = 2</span> the code is
-    plotted as it is; with more dimensions, on its first two principal components. Training pulls the classes
-    apart although it never sees a label: the structure comes from the images alone. Point at a dot to see its
+    plotted as it is; with more dimensions, on its first two principal components. Training can pull the classes
+    apart although it never sees a label, from the images alone; the line under the map measures how far. Point at a dot to see its
     digit, between the dots to see what the decoder makes of that point; click (or focus the map, ← → and
     Enter) to pick it for the interpolation.</p>
   <div class="lat-map-wrap">
@@ -21,6 +22,7 @@ const HTML = `
   </div>
   <ul class="lat-legend" aria-label="Colours of the labels"></ul>
   <p class="readout lat-map-readout" id="lat-map-readout" aria-live="polite"></p>
+  <p class="lat-map-claim" aria-live="polite"></p>
 </section>
 `;
 
@@ -66,6 +68,12 @@ export function mount(container, model, opts = {}) {
     const d = lab.info.d;
     const how = d === 1 ? 'd = 1: horizontal = the code, vertical = the label (spread)' : d === 2 ? 'd = 2: the code itself, h₁ across, h₂ up' : `d = ${d}: first two principal components of the codes, ${(100 * map.explained).toFixed(0)} % of their variance`;
     mapCanvas.dataset.method = map.method;
+    const sep = separation(map.xy, map.labels);
+    const f = model.lastFrame;
+    const steps = f?.generation === model.generation ? f.stats?.steps ?? 0 : 0;
+    const claim = separationSentence(sep, steps);
+    if ($('.lat-map-claim').textContent !== claim) $('.lat-map-claim').textContent = claim;
+    Object.assign(lab.root.dataset, { mapSeparation: String(sep.ratio), mapRms: String(sep.rms) });
     if (cursor < 0) $('.lat-map-readout').textContent = how;
   }
   function nearest(px, py) {
