@@ -123,3 +123,28 @@ test('2-D lab: the default run stops by itself at the preset step count; the σ�
   assertClean(opened);
   await opened.context.close();
 });
+
+test("latent map: the d = 2 lesson trains its own model (the main one untouched) and the sentence carries the live separation", async () => {
+  const opened = await openPage('#preset=standard&d=30&epochs=1&seed=0', APP_READY);
+  const { page } = opened;
+  const g0 = await appAttr(page, 'generation');
+  await page.waitForSelector('[data-map="map_2d"]:not([disabled])', { timeout: TIMEOUT });
+  await page.click('[data-map="map_2d"]');
+  // Two frames of the map's own model: the sentence is rewritten with each one's number.
+  await page.waitForFunction(() => {
+    const p = document.getElementById('panel-latent');
+    return p.dataset.mapSource === 'map_2d' && /epoch [1-9]/.test(p.querySelector('.lat-map-readout').textContent);
+  }, null, { timeout: 120_000, polling: 500 });
+  const m = await page.evaluate(() => {
+    const p = document.getElementById('panel-latent');
+    return { text: p.querySelector('.lat-map-claim').textContent, ratio: Number(p.dataset.mapSeparation), rms: Number(p.dataset.mapRms) };
+  });
+  if (m.rms < 0.01) assert.match(m.text, /nearly the same code/, m.text);
+  else assert.ok(m.text.includes(`spread ${m.ratio.toFixed(2)}`), `${m.text} carries ${m.ratio}`);
+  console.log(`latent map, 784-50-50-2 after ≥ 1 epoch in the page: between/within ${m.ratio.toFixed(3)}, RMS ${m.rms.toFixed(3)}`);
+  assert.equal(await appAttr(page, 'generation'), g0, 'the main model was not rebuilt');
+  await page.click('[data-map="main"]');
+  await page.waitForFunction(() => document.getElementById('panel-latent').dataset.mapSource === 'main', null, { timeout: TIMEOUT });
+  assertClean(opened);
+  await opened.context.close();
+});

@@ -5,6 +5,7 @@ import { drawDigitRow } from '../../draw/digits.js';
 import { LABEL_COLOURS, drawScatter } from './charts.js';
 import { latentExperiment, N, SIDE } from './shared.js';
 import { separation, separationSentence } from './separation.js';
+import { MapLesson } from './map-lesson.js';
 
 const REFRESH_MS = 1000; // while training, at most this often (and at most 1/8 of the time)
 
@@ -23,6 +24,11 @@ const HTML = `
   <ul class="lat-legend" aria-label="Colours of the labels"></ul>
   <p class="readout lat-map-readout" id="lat-map-readout" aria-live="polite"></p>
   <p class="lat-map-claim" aria-live="polite"></p>
+  <div class="buttons lat-map-lessons">
+    <button type="button" data-map="map_2d" disabled>d = 2 lesson: train a 784-50-50-2 encoder for this map</button>
+    <button type="button" data-map="map_2d_one_layer" disabled>Failure on purpose: d = 2 with a one-layer encoder</button>
+    <button type="button" data-map="main" disabled>Back to the main model's map</button>
+  </div>
 </section>
 `;
 
@@ -39,8 +45,29 @@ export function mount(container, model, opts = {}) {
   const tip = $('.lat-tip');
   const legend = $('.lat-legend');
   legend.innerHTML = LABEL_COLOURS.map((c, l) => `<li><span style="background:${c}"></span>${l}</li>`).join('');
+  // The map's own d = 2 model (map-worker.js), when a lesson button started it; else the main model.
+  const lesson = new MapLesson((f) => {
+    map = f.map;
+    lab.root.dataset.mapSource = f.key;
+    drawMap();
+    lab.count('map');
+  }, (message) => { $('.lat-map-readout').textContent = message; });
+  const source = () => (lesson.worker ? lesson : model);
+  for (const b of $('.lat-map-lessons').querySelectorAll('[data-map]')) {
+    b.addEventListener('click', () => {
+      if (b.dataset.map === 'main') {
+        lesson.stop();
+        lab.root.dataset.mapSource = 'main';
+        refreshMap();
+      } else if (lab.mapIdx) {
+        lesson.start(b.dataset.map, lab.mapIdx);
+      }
+    });
+  }
+  lab.on('ready', () => { for (const b of $('.lat-map-lessons').querySelectorAll('[data-map]')) b.disabled = false; });
+
   async function refreshMap() {
-    if (!lab.mapIdx) return;
+    if (!lab.mapIdx || lesson.worker) return; // the map's own model sends its maps itself
     const gen = model.generation;
     const t0 = performance.now();
     try {
@@ -65,12 +92,14 @@ export function mount(container, model, opts = {}) {
     if (ia >= 0) marks.push({ i: ia, text: 'A' });
     if (ib >= 0) marks.push({ i: ib, text: 'B' });
     view = drawScatter(mapCanvas.getContext('2d'), map.xy, map.labels, { marks, cursor: cursor });
-    const d = lab.info.d;
-    const how = d === 1 ? 'd = 1: horizontal = the code, vertical = the label (spread)' : d === 2 ? 'd = 2: the code itself, h₁ across, h₂ up' : `d = ${d}: first two principal components of the codes, ${(100 * map.explained).toFixed(0)} % of their variance`;
+    const own = lesson.frame;
+    const d = own ? 2 : lab.info.d;
+    const how = own ? `${own.label} — its own model, epoch ${own.epoch} of ${own.epochs}${own.done ? ' (done)' : ''}: the code itself, h₁ across, h₂ up`
+      : d === 1 ? 'd = 1: horizontal = the code, vertical = the label (spread)' : d === 2 ? 'd = 2: the code itself, h₁ across, h₂ up' : `d = ${d}: first two principal components of the codes, ${(100 * map.explained).toFixed(0)} % of their variance`;
     mapCanvas.dataset.method = map.method;
     const sep = separation(map.xy, map.labels);
     const f = model.lastFrame;
-    const steps = f?.generation === model.generation ? f.stats?.steps ?? 0 : 0;
+    const steps = own ? own.steps : f?.generation === model.generation ? f.stats?.steps ?? 0 : 0;
     const claim = separationSentence(sep, steps);
     if ($('.lat-map-claim').textContent !== claim) $('.lat-map-claim').textContent = claim;
     Object.assign(lab.root.dataset, { mapSeparation: String(sep.ratio), mapRms: String(sep.rms) });
@@ -110,7 +139,7 @@ export function mount(container, model, opts = {}) {
         const [qx, qy] = wanted;
         wanted = null;
         const z = view.toData(qx, qy);
-        const img = await model.call('latent_decode_xy', map.mean, map.components, Float32Array.from(z));
+        const img = await source().call('latent_decode_xy', map.mean, map.components, Float32Array.from(z));
         if (tip.dataset.mode !== 'decoded') continue;
         const c = tip.querySelector('canvas');
         drawDigitRow(c.getContext('2d'), img, { count: 1, side: SIDE, gap: 0 }, lab.info);
@@ -163,11 +192,11 @@ export function mount(container, model, opts = {}) {
   });
   mapCanvas.addEventListener('blur', () => { tip.hidden = true; });
 
-  lab.on('reset', () => { map = null; cursor = -1; });
+  lab.on('reset', () => { if (!lesson.worker) map = null; cursor = -1; });
   lab.on('pick', drawMap);
   lab.on('resize', drawMap);
   lab.task(async (force, now) => {
     if (force || now - lastMap >= Math.max(REFRESH_MS, 8 * mapCost)) await refreshMap();
   });
-  return { unmount };
+  return { unmount: () => { lesson.stop(); unmount(); } };
 }
