@@ -2,36 +2,35 @@
 //! lesson defaults (contractive λ, the BCE learning rate and batch, the 2-D lab's lr, λ and
 //! stop) are the same numbers the CLI and `tests/lessons.rs` train with, never a second copy.
 
-use super::{to_js, Trainer};
-use crate::manifold::ManifoldSettings;
+use super::Trainer;
 use crate::presets::{self, ManifoldPreset, Preset};
-use crate::train::Settings;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+// Generic over the settings type so this file names only `crate::presets`.
 #[derive(Serialize)]
-struct MnistOut {
+struct MnistOut<S> {
     key: &'static str,
     label: &'static str,
-    settings: Settings,
+    settings: S,
     epochs: u32,
 }
 
 #[derive(Serialize)]
-struct ManifoldOut {
+struct ManifoldOut<S> {
     key: &'static str,
     label: &'static str,
-    settings: ManifoldSettings,
+    settings: S,
     steps: u32,
 }
 
 #[derive(Serialize)]
-struct Table {
-    mnist: Vec<MnistOut>,
-    manifold: Vec<ManifoldOut>,
+struct Table<A, B> {
+    mnist: Vec<MnistOut<A>>,
+    manifold: Vec<ManifoldOut<B>>,
 }
 
-fn table() -> Table {
+fn table() -> Table<impl Serialize, impl Serialize> {
     Table {
         mnist: presets::presets().into_iter().map(|Preset { key, label, settings, epochs }| MnistOut { key, label, settings, epochs }).collect(),
         manifold: presets::manifold_presets()
@@ -46,7 +45,7 @@ fn table() -> Table {
 /// (or `new ManifoldLab`) takes. Small and copied; call it once.
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsError> {
-    to_js(&table())
+    serde_wasm_bindgen::to_value(&table()).map_err(|e| JsError::new(&e.to_string()))
 }
 
 #[wasm_bindgen]
