@@ -82,7 +82,11 @@ test('capacity: a trained model is kept on "Keep it", replaced on "Replace it"; 
   const hash = await page.evaluate(() => location.hash);
   assert.match(hash, new RegExp(`lr=${Number(bce.settings.lr.toPrecision(6))}&batch=${bce.settings.batch}&`), hash);
   assert.match(hash, /loss=bce/);
-  await page.waitForFunction(() => ['plateau', 'left'].includes(document.getElementById('panel-capacity').dataset.lossClaim), null, { timeout: TIMEOUT });
+  // The verdict of the new BCE model (the replaced model's last report may come meanwhile).
+  await page.waitForFunction(() => {
+    const p = document.getElementById('panel-capacity');
+    return p.dataset.loss === 'bce' && ['plateau', 'left'].includes(p.dataset.lossClaim) && /^BCE/.test(document.getElementById('cap-loss-claim').textContent);
+  }, null, { timeout: TIMEOUT });
   const loss = await page.evaluate(() => ({ text: document.getElementById('cap-loss-claim').textContent, ...document.getElementById('panel-capacity').dataset }));
   assert.ok(loss.text.includes(`PSNR ${Number(loss.lossPsnr).toFixed(2)} dB`), `the sentence carries the live PSNR: ${loss.text}`);
   assert.match(loss.text, loss.lossClaim === 'plateau' ? /still on the mean-digit plateau/ : /has left the mean-digit plateau/);
@@ -92,7 +96,8 @@ test('capacity: a trained model is kept on "Keep it", replaced on "Replace it"; 
   await waitAppSteps(page, 1);
   await page.click('[data-preset="contractive"]');
   await answerAsk(page, '#cap-cae-claim', 'yes');
-  await page.waitForFunction(() => ['contracts', 'collapsed'].includes(document.getElementById('panel-capacity').dataset.caeClaim), null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => ['contracts', 'collapsed'].includes(document.getElementById('panel-capacity').dataset.caeClaim)
+    && /^λ/.test(document.getElementById('cap-cae-claim').textContent), null, { timeout: TIMEOUT });
   const c = await page.evaluate(() => ({ text: document.getElementById('cap-cae-claim').textContent, ...document.getElementById('panel-capacity').dataset }));
   assert.equal(Math.fround(Number(c.lambda)), cae.settings.lambda, 'the lesson λ is the engine preset');
   const j = Number(c.jacobian);

@@ -68,7 +68,7 @@ export function mount(container, model, opts = {}) {
     if (f.caption.textContent !== label) f.caption.textContent = label;
   }
 
-  lab.on('reset', () => { parts = []; drawChart(); });
+  lab.on('reset', () => { parts = []; drawChart(); lab.root.dataset.caeClaim = ''; }); // a verdict belongs to one model
   lab.on('frame', (f) => {
     if (!lab.info || f.generation !== model.generation) return;
     if (f.stats.steps > 0 && f.stats.recon !== undefined) {

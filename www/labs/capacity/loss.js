@@ -25,6 +25,7 @@ export function mount(container, model, opts = {}) {
   const claim = $('#cap-loss-claim');
   presetButtons($('#cap-loss-lessons'), model, lab, claim, ['bce', 'bce_plateau']);
   const latest = { mse: NaN, bce: NaN }; // PSNR of the latest trained model of each loss
+  lab.on('reset', () => { lab.root.dataset.lossClaim = ''; }); // a verdict belongs to one model
   lab.on('report', (r) => {
     const bce = model.settings.loss === 'bce';
     const loss = bce ? 'bce' : 'mse';
