@@ -170,10 +170,11 @@ function drawChart(app) {
   const bce = state.lab.loss === 'bce';
   drawLossChart(ui.chart.getContext('2d'), run.series, dims, { log: state.values.scale === 'log', hover: run.hover, colors: app.colors, lossName: bce ? 'BCE' : 'MSE' });
   // The formula above the chart names the loss the model trains with.
-  const formula = document.getElementById('loss-formula');
-  const text = bce ? 'L = −1/n Σ [x log x̂ + (1 − x) log(1 − x̂)], the mean binary cross-entropy over the batch’s pixels'
-    : 'L = 1/n Σ (x̂ − x)², the mean square over the batch’s pixels';
-  if (formula && formula.textContent !== text) formula.textContent = text;
+  const [formula, words] = [document.getElementById('loss-formula'), document.getElementById('loss-words')];
+  const text = bce ? ['L = −1/n Σ [x log x̂ + (1 − x) log(1 − x̂)]', ', the mean binary cross-entropy over the batch’s pixels']
+    : ['L = 1/n Σ (x̂ − x)²', ', the mean square over the batch’s pixels'];
+  if (formula && formula.textContent !== text[0]) formula.textContent = text[0];
+  if (words && words.textContent !== text[1]) words.textContent = text[1];
 }
 
 /** Where training stands: the epoch in progress (1-based), batches done in it, and of how many. */

@@ -44,9 +44,16 @@ export function askReplace(box, batches, what) {
  */
 export async function applyModel(model, lab, status, patch, what) {
   const batches = trainedBatches(model);
-  if (batches > 0 && changesModel(model, patch) && !(await askReplace(status, batches, what))) {
-    status.textContent = `Kept the current model (${batches.toLocaleString('en')} batches); nothing changed.`;
-    return false;
+  if (batches > 0 && changesModel(model, patch)) {
+    // The same change asked twice (Enter, then the field's change event) is one question.
+    const key = JSON.stringify(patch);
+    if (status.dataset.asking && status.dataset.askingFor === key) return false;
+    status.dataset.askingFor = key;
+    if (!(await askReplace(status, batches, what))) {
+      // A newer question may have taken the line meanwhile: leave it there.
+      if (!status.dataset.asking) status.textContent = `Kept the current model (${batches.toLocaleString('en')} batches); nothing changed.`;
+      return false;
+    }
   }
   const before = JSON.stringify(model.settings);
   if (!(await model.configure(patch))) {
