@@ -17,6 +17,7 @@ import { wireControls, showControls, writeHash, configure, play, pause } from '.
 import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
 import { wireKernels } from './kernels.js';
+import { wireEmbeds } from './embed-dialog.js';
 
 /** The controls, panels and live regions of index.html, by role. */
 function findUi() {
@@ -101,8 +102,12 @@ if (startWorker(app)) {
     pause: () => pause(app),
   });
   mountLabs(app.model);
+  wireEmbeds(app, LABS);
   showControls(app);
   writeHash(app);
   sendConfig(app); // even with an invalid field: the model shows its valid settings, and Train refuses
   invalidate(app, 'chart', 'kernels');
 }
+
+/** The page's one object, for the embed page (embed/index.js), which boots this same page. */
+export { app };
