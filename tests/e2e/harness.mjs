@@ -46,9 +46,9 @@ let current = null;
  * `requests` (every URL, the workers' too), `foreign` (those outside the page's origin, data: URLs
  * aside), `errors` (console errors and uncaught page errors, as text), and main-thread long tasks
  * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests;
- * `server` ({url}) serves the page instead of the file's own server (a sub-path test); `init` (a
- * script's text) runs in every frame before its own scripts.
+ * `server` ({url}) serves the page instead of the file's own server (a sub-path test).
  * Returns {context, page, requests, foreign, errors}; the test closes `context`.
+ * `init` (a script's text) runs in every frame, before the frame's own scripts.
  */
 export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route, server = current?.server, init } = {}) {
   assert.ok(current?.browser, 'openPage: call useBrowser() at the top of the test file');
