@@ -147,7 +147,7 @@ test('the embed URL round-trips its settings: embed â†’ open in the playground â
   await bad.context.close();
 });
 
-test('a notes page on another site embeds two labs: each renders and trains, the frames fit their content, the page keeps its focus and scroll', async () => {
+test('a notes page on another site embeds two labs: each renders and trains, the frames fit their content, the page keeps its focus and scroll', async (t) => {
   const hash = '#preset=standard&d=16&seed=3';
   const base = `${site.url}${SUB}`;
   const snippet = (id, title) => iframeSnippet(`${base}embed.html?lab=${id}${hash}`, title);
@@ -173,6 +173,10 @@ test('a notes page on another site embeds two labs: each renders and trains, the
   const map = await frameOf('latent/map');
   await train.waitForSelector(APP_READY, { timeout: TIMEOUT });
   await map.waitForSelector('#embed-lab[data-map]', { timeout: TIMEOUT });
+  // For the record: each frame's time since its navigation once both have drawn their first model
+  // (an upper bound of its start-up, ms, on this machine).
+  const readyMs = await Promise.all([train, map].map((f) => f.evaluate(() => Math.round(performance.now()))));
+  t.diagnostic(`both frames drawn within ${readyMs[0]} ms (train) and ${readyMs[1]} ms (latent/map) of their navigation`);
   assert.equal(await map.textContent('#embed-title'), 'The latent map');
   assert.equal(await map.isVisible('#chart'), false, 'an experiment embed hides the training panels');
   // Nothing took the notes page's focus or scrolled it.
@@ -192,6 +196,7 @@ test('a notes page on another site embeds two labs: each renders and trains, the
     const inner = await frame.evaluate(() => ({ root: Math.ceil(document.getElementById('embed').getBoundingClientRect().height), scroll: document.documentElement.scrollHeight, view: innerHeight }));
     assert.equal(inner.root, posted.height, `${id}: the posted height is the content's`);
     assert.ok(inner.scroll <= inner.view + 1, `${id}: no scrolling inside the frame (${inner.scroll} > ${inner.view})`);
+    t.diagnostic(`${id}: frame resized to ${posted.height} px`);
   }
 
   // Both train (pretrained or not, a press of Train runs more batches) and redraw.
