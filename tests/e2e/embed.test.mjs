@@ -3,6 +3,7 @@
 // sub-path, /notes/ae/, of its own server (the "playground" origin); a course-notes page written by
 // the test is served by a second server under another host name (localhost, not 127.0.0.1), so its
 // frames are cross-site, third-party frames, and have no IndexedDB here (removed before any script).
+// The last test opens each of the 15 views alone (about two minutes).
 // Run: node --test tests/e2e/embed.test.mjs
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -217,4 +218,28 @@ test('a notes page on another site embeds two labs: each renders and trains, the
   const elsewhere = opened.foreign.filter((u) => new URL(u).origin !== new URL(site.url).origin);
   assert.deepEqual(elsewhere, [], 'requests outside the notes page and the playground');
   await context.close();
+});
+
+test('every view embeds: its title, its own box, a height, no console error', { timeout: 600_000 }, async (t) => {
+  for (const id of EMBED_IDS) {
+    const ready = id === 'manifold' ? '#lab[data-ready="true"]' : APP_READY;
+    const opened = await openPage(`embed.html?lab=${id}#d=30`, ready, { server: playground(), viewport: { width: 640, height: 800 } });
+    const { page } = opened;
+    await page.waitForSelector('#embed[data-state="ready"][data-height]', { timeout: TIMEOUT });
+    const got = await page.evaluate(() => ({
+      title: document.getElementById('embed-title').textContent,
+      height: Number(document.getElementById('embed').dataset.height),
+      boxes: document.querySelectorAll('#embed-lab > *').length,
+      labs: document.querySelectorAll('section.lab').length,
+      open: document.getElementById('embed-open').href,
+    }));
+    assert.notEqual(got.title, 'Autoencoder Playground', `${id}: titled`);
+    assert.ok(got.height > 200, `${id}: height ${got.height}`);
+    assert.equal(got.labs, 0, `${id}: no lab of the full page`);
+    if (id !== 'train' && id !== 'manifold') assert.ok(got.boxes >= 1, `${id}: its box is mounted`);
+    assert.match(got.open, new RegExp(`/${SUB}${id === 'manifold' ? 'manifold' : 'index'}\\.html#`));
+    t.diagnostic(`${id}: “${got.title}”, ${got.height} px at 640 px wide`);
+    assertClean(opened);
+    await opened.context.close();
+  }
 });
