@@ -9,6 +9,10 @@ use crate::train::{self, Settings};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+/// Save and load weights files: `Trainer.fromWeights`, `save_weights`, `weightsInfo`.
+mod weights;
+pub use weights::weights_info;
+
 fn js(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }

@@ -6,6 +6,7 @@
 //   app.link    the worker and its reports                            (app/commands.js)
 //   app.run     what the page knows of the model, and what is drawn   (app/render.js, app/kernels.js)
 //   app.model   the labs' handle on the model and its verbs           (model.js)
+//   app.keep    pretrained models, Save/Load weights, the kept model    (app/keep.js)
 //   app.ui      the page's elements, found once
 
 import { State } from '../state.js';
@@ -18,6 +19,7 @@ import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
 import { wireKernels } from './kernels.js';
 import { wireEmbeds } from './embed-dialog.js';
+import { mountKeep } from './keep.js';
 
 /** The controls, panels and live regions of index.html, by role. */
 function findUi() {
@@ -103,6 +105,7 @@ if (startWorker(app)) {
   });
   mountLabs(app.model);
   wireEmbeds(app, LABS);
+  mountKeep(app);
   showControls(app);
   writeHash(app);
   sendConfig(app); // even with an invalid field: the model shows its valid settings, and Train refuses
