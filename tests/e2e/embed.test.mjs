@@ -149,14 +149,15 @@ test('the embed URL round-trips its settings: embed â†’ open in the playground â
 });
 
 test('a notes page on another site embeds two labs: each renders and trains, the frames fit their content, the page keeps its focus and scroll', async (t) => {
-  const hash = '#preset=standard&d=16&seed=3';
+  // The training view from seed 3 (no pretrained model has d = 16); the map on the notebook's
+  // AE, which the site has pretrained (www/models/index.json).
   const base = `${site.url}${SUB}`;
-  const snippet = (id, title) => iframeSnippet(`${base}embed.html?lab=${id}${hash}`, title);
+  const snippet = (id, hash, title) => iframeSnippet(`${base}embed.html?lab=${id}${hash}`, title);
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Week 7 notes</title>
 <style>body{margin:0;font:16px sans-serif}.embeds{display:flex;gap:8px}.embeds>div{flex:1;min-width:0}</style></head><body>
 <h1>Week 7: autoencoders</h1><p><input id="mine" value="my notes" autofocus></p>
 <script>window.heights = []; addEventListener('message', (e) => { if (e.data && e.data.type === '${HEIGHT_MESSAGE}') heights.push({ lab: e.data.lab, height: e.data.height, origin: e.origin }); });</script>
-<div class="embeds"><div>${snippet('train', 'Training')}</div><div>${snippet('latent/map', 'The latent map')}</div></div>
+<div class="embeds"><div>${snippet('train', '#preset=standard&d=16&seed=3', 'Training')}</div><div>${snippet('latent/map', '#preset=standard&d=30&seed=0', 'The latent map')}</div></div>
 <div style="height:3000px">More notes.</div><script>scrollTo(0, 40);</script></body></html>`;
   await writeFile(`${RESULTS}/embed-notes/notes.html`, html);
   // Third-party frames often have no IndexedDB: take it away from the playground's frames.
@@ -180,6 +181,12 @@ test('a notes page on another site embeds two labs: each renders and trains, the
   t.diagnostic(`both frames drawn within ${readyMs[0]} ms (train) and ${readyMs[1]} ms (latent/map) of their navigation`);
   assert.equal(await map.textContent('#embed-title'), 'The latent map');
   assert.equal(await map.isVisible('#chart'), false, 'an experiment embed hides the training panels');
+  // The map's model is the pretrained one, loaded without IndexedDB; the other starts from its seed.
+  await map.waitForSelector('#keep[data-source="pretrained"]', { timeout: TIMEOUT });
+  assert.match(await map.textContent('#model-source'), /^Model: pretrained /);
+  assert.equal(await map.isVisible('#model-source'), true);
+  assert.equal(await map.isVisible('#save-weights'), false, 'saving belongs to the full page');
+  assert.match(await train.textContent('#model-source'), /^Model: untrained, built from seed 3/);
   // Nothing took the notes page's focus or scrolled it.
   assert.equal(await page.evaluate(() => document.activeElement.id), 'mine');
   assert.equal(await page.evaluate(() => scrollY), 40);
