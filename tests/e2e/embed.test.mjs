@@ -207,7 +207,12 @@ test('a notes page on another site embeds two labs: each renders and trains, the
     t.diagnostic(`${id}: frame resized to ${posted.height} px`);
   }
 
-  // Both train (pretrained or not, a press of Train runs more batches) and redraw.
+  // A height message that does not come from an embed's frame moves nothing.
+  const sized = await page.$$eval('iframe', (fs) => fs.map((f) => f.style.height));
+  await page.evaluate((type) => { postMessage({ type, lab: 'train', height: 9999 }, '*'); return new Promise((r) => setTimeout(r, 200)); }, HEIGHT_MESSAGE);
+  assert.deepEqual(await page.$$eval('iframe', (fs) => fs.map((f) => f.style.height)), sized);
+
+  // Both train and redraw.
   const steps0 = Number(await train.getAttribute('#app', 'data-steps'));
   const maps0 = Number(await map.getAttribute('#embed-lab', 'data-map'));
   const recon0 = await canvasPrint(train, 'row-recon');
