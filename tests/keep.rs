@@ -1,4 +1,5 @@
 //! `Trainer::with_weights`, the one way the page starts a trainer from a weights file (Load, the
+#![cfg(not(target_arch = "wasm32"))]
 //! pretrained models, the kept model): the parameters come from the file, nothing else changes,
 //! and a model of the wrong shape is refused. The PyTorch numbers are from
 //! `tests/fixtures/weights/expected.json` (made by PyTorch; see its README).

@@ -214,3 +214,23 @@ test('without storage (IndexedDB forbidden) the page says so once and still open
     await p.context.close();
   }
 });
+
+test('the denoising lab’s comparison starts from the pretrained pair, each named with its eval MSE', async () => {
+  const p = await openPage('', APP_READY);
+  try {
+    await p.page.locator('#dn-compare').scrollIntoViewIfNeeded();
+    assert.equal(await p.page.inputValue('#dn-compare-from'), 'pretrained', 'the default');
+    await p.page.getByLabel('Epochs each', { exact: true }).fill('1');
+    await p.page.getByRole('button', { name: 'Run the notebook’s comparison' }).click();
+    await p.page.waitForSelector('#dn-compare[data-from="pretrained"]', { timeout: TIMEOUT });
+    await p.page.locator('#dn-compare-pause').click();
+    const status = await p.page.locator('#dn-compare .status').textContent();
+    for (const name of ['notebook-ae-d30', 'notebook-dae-d500']) {
+      const e = TABLE.find((m) => m.name === name);
+      assert.ok(status.includes(`pretrained ${e.epochs} epochs (eval MSE ${e.eval_mse_clean.toFixed(4)})`), `${name}: ${status}`);
+    }
+    assertClean(p);
+  } finally {
+    await p.context.close();
+  }
+});

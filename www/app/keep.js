@@ -61,9 +61,16 @@ export function mountKeep(app) {
   openStore().then((store) => offerKept(keep, store));
   keep.onReady = (msg) => onReady(keep, msg);
   keep.onFrame = (msg) => onFrame(keep, msg);
-  keep.onRefused = (msg) => tell(keep, `“${msg.source?.name ?? msg.source?.title ?? 'The file'}” was not loaded: ${msg.message} The current model is kept.`, true);
+  keep.onRefused = (msg) => tell(keep, `${nameOf(msg.source)} was not loaded: ${msg.message} The current model is kept.`, true);
   app.keep = keep;
   return keep;
+}
+
+/** What a refusal calls a load's source. */
+function nameOf(src = {}) {
+  if (src.name && src.kind === 'file') return `“${src.name}”`;
+  if (src.kind === 'pretrained') return `The pretrained ${src.title}`;
+  return src.kind === 'kept' ? 'The kept model' : 'The file';
 }
 
 /** A sentence in the keep box's message line (an alert when `bad`). */
