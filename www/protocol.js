@@ -21,8 +21,9 @@
 //   loading {stage}            progress of start-up: 'wasm', 'data', 'model'
 //   ready {generation, origin, info, indices, labels, inputs, masks?, corrupted?}
 //                              a new Trainer exists; origin {cause: 'config'|'reset'|'weights',
-//                              source?, file?} (file: the engine's weightsInfo of the file). The display inputs, masks and corrupted
-//                              inputs are fixed for a trainer, so they travel only here.
+//                              source?, file?} (file: the engine's weightsInfo of the file).
+//                              The display inputs, masks and corrupted inputs are fixed for a
+//                              trainer, so they travel only here.
 //   frame {generation, ack, running, done, epochs, stats, elapsed, rate, losses, lossStart,
 //          recon, reconClean?, kernels?, kernelsMax?}
 //                              at most every FRAME_MS while training, and after every command.

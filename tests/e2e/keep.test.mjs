@@ -114,7 +114,7 @@ test('Save weights, then Load weights in a fresh page: the same reconstructions,
   }
 });
 
-test('a state_dict PyTorch saved (dropped on the panel) loads, its sizes shown, and trains', async () => {
+test('a state_dict PyTorch saved (dropped on the page) loads, its sizes shown, and trains', async () => {
   const p = await openPage('', APP_READY);
   try {
     await waitKeep(p.page, 'source', 'pretrained');
@@ -122,7 +122,8 @@ test('a state_dict PyTorch saved (dropped on the panel) loads, its sizes shown, 
     await p.page.evaluate((b) => {
       const dt = new DataTransfer();
       dt.items.add(new File([new Uint8Array(b)], 'deep-ae-d16-f16.safetensors'));
-      document.getElementById('keep').closest('section').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      // On the loss chart, beside the Model panel: the page takes it, the tab does not open it.
+      document.getElementById('chart').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
     }, bytes);
     await waitKeep(p.page, 'source', 'file');
     // tests/fixtures/weights/README.md: 784-128-16-128-784, F16, no metadata.

@@ -1,6 +1,6 @@
 // Keep and hand on the model: the pretrained model loaded when the settings are one of the site's
 // (www/models/), Save weights (a .safetensors download), Load weights (file picker or a file
-// dropped on the Model panel; parsed and checked in the worker, never here), the Python that loads
+// dropped anywhere on the page; parsed and checked in the worker, never here), the Python that loads
 // a file into the notebook, and the last model kept in IndexedDB (kit/store.js) with the offer to
 // resume or forget it. A file replaces the model only once the engine accepted it whole; a refused
 // one leaves the current model as it was, training if it was.
@@ -41,15 +41,18 @@ export function mountKeep(app) {
     if (ui.file.files[0]) loadFile(keep, ui.file.files[0]);
     ui.file.value = '';
   });
-  ui.panel.addEventListener('dragover', (e) => {
-    if (![...(e.dataTransfer?.types ?? [])].includes('Files')) return;
+  // The whole page takes a dropped file (a miss beside the panel must not open the file in the
+  // tab, which would lose the model); the Model panel shows where it goes.
+  const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  document.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
     e.preventDefault();
     ui.panel.classList.add('dropping');
   });
-  ui.panel.addEventListener('dragleave', (e) => {
-    if (!ui.panel.contains(e.relatedTarget)) ui.panel.classList.remove('dropping');
+  document.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) ui.panel.classList.remove('dropping');
   });
-  ui.panel.addEventListener('drop', (e) => {
+  document.addEventListener('drop', (e) => {
     ui.panel.classList.remove('dropping');
     const f = e.dataTransfer?.files?.[0];
     if (!f) return;
