@@ -64,16 +64,15 @@ export function say(app, text) {
   app.run.lastStatusAt = performance.now();
 }
 
-export function showAlert(app, text) {
-  app.ui.alert.textContent = text;
-  app.ui.alert.hidden = false;
+/** Source `key`'s sentence in the page's alert region (kit/alerts.js): the engine's by default. */
+export function showAlert(app, text, key = 'engine') {
+  app.alerts.set(key, text);
 }
 
-export function hideAlert(app) {
-  const { ui } = app;
-  ui.alert.hidden = true;
-  ui.alert.textContent = '';
-  delete ui.app.dataset.error;
+/** Clear source `key`'s sentence (others stay: a new model does not hide the link's refusals). */
+export function hideAlert(app, key = 'engine') {
+  app.alerts.clear(key);
+  if (key === 'engine') delete app.ui.app.dataset.error;
 }
 
 function chartDims(app) {

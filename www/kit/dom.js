@@ -39,11 +39,20 @@ export function fromHtml(html) {
 }
 
 const lastHtml = new WeakMap();
-/** Set an element's HTML only when it differs (no needless layout while training). */
+/**
+ * Set an element's HTML only when it differs (no needless layout while training). `html` is our
+ * own markup: any text that comes from outside it (an error message, a file, the URL) goes
+ * through `escapeHtml` first, so it can only ever be text.
+ */
 export function setHtml(e, html) {
   if (lastHtml.get(e) === html) return;
   e.innerHTML = html;
   lastHtml.set(e, html);
+}
+
+/** `text` as HTML text: & < > " ' escaped. */
+export function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Add one to the counter `data-<key>` of `e` (paints and answers, for the record and the tests). */
