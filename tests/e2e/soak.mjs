@@ -1,0 +1,101 @@
+// The soak (`make soak`, apart from `make test`): the training page trains for SOAK_MINUTES
+// (default 10) while, every ~20 s, one action of a cycle is pressed (Reset, switch to the
+// denoising preset, back to the standard one, a new learning rate that keeps the model).
+// Each minute it records the worker's wasm linear memory, the page's JS heap after a garbage
+// collection and the number of live workers, prints the series, and insists that none grew
+// beyond the first minute's level + 10 %, and that the page still trains at the end.
+// Run: SOAK_MINUTES=3 node --test tests/e2e/soak.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TIMEOUT, useBrowser, openPage, assertClean, appSteps, waitAppSteps, APP_READY as READY } from './harness.mjs';
+
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+const ACTION_MS = 20_000;
+/** Allowed growth over the first minute's level. */
+const GROWTH = 0.10;
+
+useBrowser(['index.html', 'pkg']);
+
+/** The cycle of actions; each leaves the page training. */
+const ACTIONS = [
+  ['denoising preset', (page) => page.selectOption('#preset', 'denoising')],
+  ['reset', (page) => page.click('#reset')],
+  ['standard preset', (page) => page.selectOption('#preset', 'standard')],
+  ['lr 0.002', (page) => setField(page, '#lr', '0.002')],
+  ['reset', (page) => page.click('#reset')],
+  ['lr 0.001', (page) => setField(page, '#lr', '0.001')],
+];
+
+async function setField(page, sel, value) {
+  await page.fill(sel, value);
+  await page.press(sel, 'Enter');
+}
+
+/** Start training if it is not running (a rebuilt model starts paused). */
+async function keepTraining(page) {
+  await page.waitForFunction(() => document.querySelector('#app').dataset.ready === 'true', null, { timeout: TIMEOUT });
+  if ((await page.getAttribute('#app', 'data-running')) !== 'true' && (await page.getAttribute('#app', 'data-done')) !== 'true') {
+    await page.click('#train');
+  }
+}
+
+/** One sample: the training worker's wasm memory, the page's JS heap after GC, live workers. */
+async function sample(page, cdp) {
+  const workers = page.workers();
+  const trainer = workers.find((w) => /\/worker\.js$/.test(w.url()));
+  // init() of wasm-bindgen's module returns the instance's exports once it is initialised.
+  const wasm = trainer ? await trainer.evaluate(async () => {
+    const m = await import(new URL('pkg/autoencoder_playground.js', location.href).href);
+    return (await m.default()).memory.buffer.byteLength;
+  }) : NaN;
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return { wasm, heap: usedSize, workers: workers.length };
+}
+
+const mb = (b) => (b / 2 ** 20).toFixed(1);
+
+test(`soak: ${MINUTES} minutes of training with Reset, presets and lr changes every ${ACTION_MS / 1000} s`, { timeout: (MINUTES + 5) * 60_000 }, async (t) => {
+  assert.ok(MINUTES >= 2, 'SOAK_MINUTES must be at least 2 (the first minute is the baseline)');
+  const opened = await openPage('', READY);
+  const { page, context } = opened;
+  const cdp = await context.newCDPSession(page);
+  const series = [];
+  try {
+    await keepTraining(page);
+    const start = Date.now();
+    let next = 1;
+    let action = 0;
+    while (next <= MINUTES) {
+      const wait = Math.min(start + action * ACTION_MS + ACTION_MS, start + next * 60_000) - Date.now();
+      if (wait > 0) await page.waitForTimeout(wait);
+      if (Date.now() >= start + next * 60_000 - 50) {
+        const s = { minute: next, ...(await sample(page, cdp)), steps: await appSteps(page) };
+        series.push(s);
+        console.log(`soak minute ${s.minute}: wasm ${mb(s.wasm)} MB · JS heap ${mb(s.heap)} MB · workers ${s.workers} · steps ${s.steps}`);
+        next++;
+      } else {
+        const [name, act] = ACTIONS[action % ACTIONS.length];
+        await act(page);
+        await keepTraining(page);
+        t.diagnostic(`${((Date.now() - start) / 1000).toFixed(0)} s: ${name}`);
+        action++;
+      }
+    }
+    t.diagnostic(JSON.stringify(series));
+    const [first] = series;
+    for (const s of series.slice(1)) {
+      for (const key of ['wasm', 'heap', 'workers']) {
+        assert.ok(s[key] <= first[key] * (1 + GROWTH), `minute ${s.minute}: ${key} ${s[key]} grew past the first minute's ${first[key]} + ${GROWTH * 100} %`);
+      }
+    }
+    // Still trains: more batches within a minute.
+    await keepTraining(page);
+    const before = await appSteps(page);
+    await waitAppSteps(page, before + 5);
+    assertClean(opened);
+  } finally {
+    await context.close();
+  }
+});
