@@ -10,6 +10,7 @@
 #   make setup    only the idempotent installs (scripts/setup.sh)
 #   make wasm     only the wasm-pack build into pkg/
 #   make clean    remove pkg/, dist/ and cargo's target/
+#   make pretrained  train the site's pretrained models into www/models/ (not part of make test)
 #
 # The +simd128 flag for the wasm32 target lives in .cargo/config.toml, so wasm-pack build and
 # wasm-pack test both get it and native builds never do.
@@ -23,7 +24,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 PORT ?= 8080
 
-.PHONY: all setup wasm dist serve test bench soak clean
+.PHONY: all setup wasm dist serve test bench soak clean pretrained
 
 all: dist
 
@@ -53,6 +54,10 @@ bench: dist
 
 soak: dist
 	node --test tests/e2e/soak.mjs
+
+# The models and the table that makes them: scripts/pretrained.sh.
+pretrained:
+	bash scripts/pretrained.sh
 
 clean:
 	rm -rf pkg dist

@@ -24,3 +24,5 @@ pub mod capacity;
 pub mod latent;
 pub mod api;
 pub mod fixture;
+pub mod weights;
+pub mod score;

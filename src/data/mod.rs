@@ -8,6 +8,7 @@
 mod dataset;
 pub mod idx;
 mod scaling;
+pub mod split;
 
 pub use dataset::Dataset;
 pub use scaling::Scaling;
