@@ -2,10 +2,16 @@
 // a lab's stylesheet, write text or HTML only when it changed, count paints in data-* (what the
 // browser tests wait for), and a refresher that runs at most one query at a time.
 
-/** `el('div', {class: 'x'}, child, 'text')`: attributes as given (booleans by presence). */
+/**
+ * `el('div', {class: 'x'}, child, 'text')`: attributes as given (booleans by presence). `style`
+ * goes through the CSSOM: the page's policy refuses style="" attributes, not the CSSOM.
+ */
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'style') e.style.cssText = v;
+    else e.setAttribute(k, v);
+  }
   for (const c of children) if (c !== null && c !== undefined) e.append(c);
   return e;
 }
