@@ -84,10 +84,14 @@ test('a non-finite step reported by the worker pauses with its sentence and keep
   try {
     await page.click('#train');
     await waitAppSteps(page, 2);
+    // Paused first, as the worker is when it reports a diverged step (its last frame came before).
+    await page.click('#train');
+    await page.waitForFunction(() => document.querySelector('#app').dataset.running === 'false', null, { timeout: TIMEOUT });
+    await page.waitForTimeout(500); // frames still on their way
+    await page.evaluate(() => { document.querySelector('#app').dataset.running = 'unknown'; });
     const gen = await attr(page, 'generation');
     const text = 'training diverged: the weights became NaN or infinite at step 7 (learning rate 10); the model is back to where it was before this step. Lower the learning rate (or use the tanh activation, or Adam).';
     await page.evaluate((message) => {
-      window.__workers[0].postMessage({ type: 'pause', id: 1e9 }); // the real worker stops too
       window.__workers[0].onmessage({ data: { type: 'error', message, ack: 1e9, fatal: false } });
     }, text);
     await page.waitForFunction(() => document.querySelector('#app').dataset.running === 'false', null, { timeout: TIMEOUT });
