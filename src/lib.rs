@@ -22,6 +22,7 @@ pub mod manifold;
 pub mod inpaint;
 pub mod capacity;
 pub mod latent;
+pub mod presets;
 pub mod api;
 pub mod fixture;
 pub mod weights;
