@@ -5,7 +5,10 @@
 // collection and the number of live workers; a minute's level is the largest of its samples (the
 // first minute sees both presets, so its level is the page's working size, not one moment's).
 // It prints the series and insists that no minute grew beyond the first minute's level + 10 %,
-// and that the page still trains at the end.
+// and that the page still trains at the end. The first SOAK_WARMUP_MINUTES (default 2: one cycle
+// of the actions) are printed but not judged: V8 compiles each new path once (a heap snapshot
+// diff over 12 further cycles grew by 206 kB, 178 kB of it compiled code), which on a 3 MB heap
+// is more than 10 % of growth that is not a leak.
 // Run: SOAK_MINUTES=3 node --test tests/e2e/soak.mjs
 
 import { test } from 'node:test';
@@ -13,6 +16,7 @@ import assert from 'node:assert/strict';
 import { TIMEOUT, useBrowser, openPage, assertClean, appSteps, waitAppSteps, APP_READY as READY } from './harness.mjs';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+const WARMUP = Number(process.env.SOAK_WARMUP_MINUTES ?? 2);
 const ACTION_MS = 20_000;
 const SAMPLE_MS = 10_000;
 /** Allowed growth over the first minute's level. */
@@ -59,7 +63,7 @@ async function sample(page, cdp) {
 
 const mb = (b) => (b / 2 ** 20).toFixed(1);
 
-test(`soak: ${MINUTES} minutes of training with Reset, presets and lr changes every ${ACTION_MS / 1000} s`, { timeout: (MINUTES + 5) * 60_000 }, async (t) => {
+test(`soak: ${WARMUP} + ${MINUTES} minutes of training with Reset, presets and lr changes every ${ACTION_MS / 1000} s`, { timeout: (WARMUP + MINUTES + 5) * 60_000 }, async (t) => {
   assert.ok(MINUTES >= 2, 'SOAK_MINUTES must be at least 2 (the first minute is the baseline)');
   const opened = await openPage('', READY);
   const { page, context } = opened;
@@ -70,18 +74,19 @@ test(`soak: ${MINUTES} minutes of training with Reset, presets and lr changes ev
     const start = Date.now();
     let action = 0;
     let minute = { samples: [] };
-    for (let tick = 1; tick <= (MINUTES * 60_000) / SAMPLE_MS; tick++) {
+    const total = (WARMUP + MINUTES) * 60_000;
+    for (let tick = 1; tick <= total / SAMPLE_MS; tick++) {
       const wait = start + tick * SAMPLE_MS - Date.now();
       if (wait > 0) await page.waitForTimeout(wait);
       minute.samples.push(await sample(page, cdp));
       if ((tick * SAMPLE_MS) % 60_000 === 0) {
         const level = (k) => Math.max(...minute.samples.map((s) => s[k]));
-        const s = { minute: series.length + 1, wasm: level('wasm'), heap: level('heap'), workers: level('workers'), steps: await appSteps(page) };
+        const s = { minute: series.length + 1 - WARMUP, wasm: level('wasm'), heap: level('heap'), workers: level('workers'), steps: await appSteps(page) };
         series.push(s);
-        console.log(`soak minute ${s.minute}: wasm ${mb(s.wasm)} MB · JS heap ${mb(s.heap)} MB · workers ${s.workers} · steps ${s.steps} (largest of ${minute.samples.length} samples)`);
+        console.log(`soak ${s.minute > 0 ? `minute ${s.minute}` : `warm-up minute ${s.minute + WARMUP}`}: wasm ${mb(s.wasm)} MB · JS heap ${mb(s.heap)} MB · workers ${s.workers} · steps ${s.steps} (largest of ${minute.samples.length} samples)`);
         minute = { samples: [] };
       }
-      if ((tick * SAMPLE_MS) % ACTION_MS === 0 && tick * SAMPLE_MS < MINUTES * 60_000) {
+      if ((tick * SAMPLE_MS) % ACTION_MS === 0 && tick * SAMPLE_MS < total) {
         const [name, act] = ACTIONS[action % ACTIONS.length];
         await act(page);
         await keepTraining(page);
@@ -90,8 +95,9 @@ test(`soak: ${MINUTES} minutes of training with Reset, presets and lr changes ev
       }
     }
     t.diagnostic(JSON.stringify(series));
-    const [first] = series;
-    for (const s of series.slice(1)) {
+    const judged = series.filter((s) => s.minute > 0);
+    const [first] = judged;
+    for (const s of judged.slice(1)) {
       for (const key of ['wasm', 'heap', 'workers']) {
         assert.ok(s[key] <= first[key] * (1 + GROWTH), `minute ${s.minute}: ${key} ${s[key]} grew past the first minute's ${first[key]} + ${GROWTH * 100} %`);
       }
