@@ -48,7 +48,7 @@ test('every page carries the policy serve.mjs sends, with nosniff; an inline scr
   }
 });
 
-test('a blow-up (Adam, lr 10) pauses training with the loss it rose from and to; the model is kept', async () => {
+test('a blow-up (Adam, lr 10) pauses training with the loss it rose from and to; the model is kept, and trains on at a lower lr', async (t) => {
   const opened = await openPage('#preset=standard&lr=10&seed=0', READY);
   const { page } = opened;
   try {
@@ -69,6 +69,15 @@ test('a blow-up (Adam, lr 10) pauses training with the loss it rose from and to;
     await page.waitForTimeout(500);
     assert.equal(await steps(page), kept);
     assert.equal(await attr(page, 'generation'), gen, 'the model was not rebuilt');
+    t.diagnostic(alert);
+    // Lower the learning rate: the same model (same generation, same batch count) trains on.
+    await page.fill('#lr', '0.001');
+    await page.press('#lr', 'Enter');
+    await page.click('#train');
+    await waitAppSteps(page, kept + 20);
+    assert.equal(await attr(page, 'generation'), gen, 'lr is not model-shaping: no new model');
+    assert.equal(await page.isVisible('#alert'), false, 'the warning is gone once training runs without it');
+    await page.click('#train');
     assertClean(opened);
   } finally {
     await opened.context.close();
