@@ -5,6 +5,8 @@
 #                 browser end-to-end tests
 #   make dist     build the static site into dist/ (copy it to any static host)
 #   make bench    build, then time training steps in headless Chromium
+#   make soak     build, then train in the browser for SOAK_MINUTES (10) with Reset, presets and
+#                 lr changes, printing wasm memory, JS heap and workers per minute (not in `test`)
 #   make setup    only the idempotent installs (scripts/setup.sh)
 #   make wasm     only the wasm-pack build into pkg/
 #   make clean    remove pkg/, dist/ and cargo's target/
@@ -22,7 +24,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 PORT ?= 8080
 
-.PHONY: all setup wasm dist serve test bench clean pretrained
+.PHONY: all setup wasm dist serve test bench soak clean pretrained
 
 all: dist
 
@@ -49,6 +51,9 @@ test: dist
 
 bench: dist
 	node scripts/bench.mjs
+
+soak: dist
+	node --test tests/e2e/soak.mjs
 
 # The models and the table that makes them: scripts/pretrained.sh.
 pretrained:

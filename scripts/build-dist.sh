@@ -29,6 +29,12 @@ bad=$(grep -rnE --include='*.html' --include='*.js' --include='*.mjs' --include=
   www || true)
 [ -z "$bad" ] || die "root-relative URLs in www/ (use ./...):"$'\n'"$bad"
 
+# Every page is locked down (docs/ARCHITECTURE.md, "Security"): its CSP <meta>, no inline script.
+nocsp=$(grep -L 'http-equiv="Content-Security-Policy"' www/*.html || true)
+[ -z "$nocsp" ] || die "HTML without its Content-Security-Policy <meta>: $nocsp"
+inline=$(grep -nE '<script( [^>]*)?>' www/*.html | grep -v ' src=' || true)
+[ -z "$inline" ] || die "inline <script> (the CSP refuses it; use a module file):"$'\n'"$inline"
+
 stage=target/dist-staging
 rm -rf "$stage"
 mkdir -p "$stage/pkg" "$stage/data" "$stage/vendor"

@@ -1,5 +1,6 @@
 // A tiny static file server for dist/ (no dependencies). Used by `make serve`, the end-to-end
-// tests and the benchmark runner. Serves only files under `root`, on 127.0.0.1.
+// tests and the benchmark runner. Serves only files under `root`, on 127.0.0.1, with the page's
+// Content-Security-Policy (the same as the <meta> line of every HTML file) and nosniff.
 //
 //   node scripts/serve.mjs [root=dist] [port=$PORT or 8080]
 //   import { startServer } from './serve.mjs'; const s = await startServer('dist', 0); s.url; await s.close();
@@ -23,6 +24,20 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The policy of every page and worker: this origin only, WebAssembly compiled, no eval. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; " +
+  "img-src 'self' data: blob:; object-src 'none'; base-uri 'self'; form-action 'self'";
+/**
+ * OpenCV's worker only: opencv.js (emscripten's embind) builds functions with `new Function`, so
+ * its worker, and no page, may eval. A worker's policy is the one its own script was sent with.
+ */
+const OPENCV_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-eval'");
+
+/** The policy for the file at URL path `path`. */
+export function policyFor(path) {
+  return /(^|\/)opencv-worker\.js$/.test(path) ? OPENCV_CSP : CSP;
+}
+
 /** Start serving `root` on 127.0.0.1:`port` (0 = any free port). Resolves to { url, port, close }. */
 export async function startServer(root = 'dist', port = 0) {
   const base = resolve(root);
@@ -36,10 +51,14 @@ export async function startServer(root = 'dist', port = 0) {
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] || 'application/octet-stream',
         'cache-control': 'no-cache',
+        'content-security-policy': policyFor(path),
+        'x-content-type-options': 'nosniff',
       });
       res.end(body);
     } catch (e) {
-      res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, { 'content-type': 'text/plain' });
+      res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, {
+        'content-type': 'text/plain', 'content-security-policy': CSP, 'x-content-type-options': 'nosniff',
+      });
       res.end(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'not found' : 'server error');
     }
   });

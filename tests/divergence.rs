@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 //! The training guard (src/guard.rs) in both trainers: a step that turns the loss, a weight or a
 //! moment into NaN/∞ is undone bit for bit and returns `Error::Diverged`; a loss that climbs well
 //! above where it started is flagged in the stats; the notebook's normal runs never are; and

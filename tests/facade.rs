@@ -216,6 +216,8 @@ fn the_manifold_lab() {
     assert!(ManifoldLab::new(obj(r#"{"shape": "blob"}"#), None).is_err(), "unknown keys are refused");
     assert!(ManifoldLab::new(obj(r#"{"curve": "drawn"}"#), None).is_err(), "a drawn curve needs a stroke");
     assert!(ManifoldLab::new(obj(r#"{"curve": "drawn"}"#), Some(vec![0.0, 0.0, 0.5, 0.5])).is_ok());
+}
+
 // ---- Weights files (src/api/weights.rs): what Save, Load and the pretrained models call. ----
 
 use autoencoder_playground::api::weights_info;

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 //! The lecture's lessons, trained with the presets of `src/presets.rs` (fixed seed 0, natively):
 //! the contractive AE contracts without losing the digits (and collapses when λ is too large),
 //! BCE leaves the mean-digit plateau and matches the MSE model, the d = 2 map pulls the classes

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 //! The 2-D manifold lab (src/labs/manifold.rs, src/jacobian.rs, src/data/curves.rs): the lecture's claims about the denoising and
 //! contractive autoencoders (figs 15–19) checked with numbers, a central-difference check of the
 //! stacked contractive penalty's gradient, bit-for-bit reproducibility, no allocation in a

@@ -18,6 +18,9 @@
 // Answers to an older trainer's questions still arrive; `model.generation` tells them apart.
 import { TO_WORKER } from './protocol.js';
 
+/** How long a question may wait for its answer before it fails with a sentence (ms). */
+export const CALL_TIMEOUT_MS = 60_000;
+
 export class ModelClient {
   constructor(worker) {
     this.worker = worker;
@@ -64,13 +67,28 @@ export class ModelClient {
     return !refusal;
   }
 
-  /** Ask the model: resolves to the Trainer method's result, rejects with its Error message. */
+  /**
+   * Ask the model: resolves to the Trainer method's result, rejects with its Error message, or
+   * with a sentence when no answer came within CALL_TIMEOUT_MS or the worker died.
+   */
   call(op, ...args) {
     const qid = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(qid, { resolve, reject });
+      const timer = setTimeout(() => {
+        this.pending.delete(qid);
+        reject(new Error(`The model did not answer “${op}” within ${CALL_TIMEOUT_MS / 1000} s; try again, or reload the page.`));
+      }, CALL_TIMEOUT_MS);
+      const done = (fn) => (v) => { clearTimeout(timer); fn(v); };
+      this.pending.set(qid, { resolve: done(resolve), reject: done(reject) });
       this.worker.postMessage({ type: TO_WORKER.QUERY, qid, op, args });
     });
+  }
+
+  /** Every question still waiting fails with `text` (the worker that would answer is gone). */
+  failAll(text) {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(new Error(text));
   }
 
   /** `cb(info)` whenever a new trainer is ready (and at once if one already is). */

@@ -32,10 +32,13 @@
 //                              since the trainer was built). `ack` is the id of the last command
 //                              the worker handled. `kernels` (d×784, rows of W_h) and their
 //                              largest |w| come at most every KERNELS_MS, and after commands.
-//                              `stats` are the fields of Trainer.step; `elapsed` is the time
+//                              `stats` are the fields of Trainer.step (`warning`: the blow-up
+//                              sentence, or null; training pauses on it); `elapsed` is the time
 //                              spent training (ms) and `rate` samples per second of it.
-//   error {message, ack, fatal} a thrown Error's message (from Rust or from loading); `fatal`
-//                              when there is no usable model at all
+//   error {message, ack, fatal, crashed?}
+//                              a thrown Error's message (from Rust or from loading); `fatal`
+//                              when there is no usable model at all; `crashed` when the engine
+//                              trapped (a panic: the hook's text) and the worker must be replaced
 //   weights-refused {message, ack, source}  a load-weights whose file the engine refused
 //
 // Panels (www/model.js) ask the model questions between training slices:

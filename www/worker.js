@@ -67,12 +67,19 @@ class Session extends WorkerSession {
       const result = this.trainer[op](...args);
       post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, result }, ArrayBuffer.isView(result) ? [result.buffer] : []);
     } catch (e) {
+      if (this.crashed(e)) return;
       post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, error: messageOf(e) });
     }
   }
 
   configure(settings, epochs) {
     this.epochs = epochs;
+    if (this.onlyLrChanged(settings)) {
+      // The learning rate does not shape the model: the same weights train on at the new rate.
+      this.trainer.set_lr(settings.lr);
+      this.settings = settings;
+      this.settingsKey = JSON.stringify(settings);
+    }
     if (this.trainer && sameSettings(settings, this.settings)) {
       // Only the epoch limit changed: keep the model and say whether it is now done.
       if (this.done()) this.running = false;
@@ -80,6 +87,12 @@ class Session extends WorkerSession {
       return;
     }
     this.build(settings);
+  }
+
+  /** True when `settings` differ from the trainer's in lr alone, and the engine can change it. */
+  onlyLrChanged(settings) {
+    if (!this.trainer || typeof this.trainer.set_lr !== 'function' || settings.lr === this.settings.lr) return false;
+    return sameSettings({ ...settings, lr: this.settings.lr }, this.settings);
   }
 
   /** Build a Trainer; if Rust refuses the settings, the old one (if any) stays as it was. */
@@ -193,7 +206,8 @@ class Session extends WorkerSession {
     const t0 = performance.now();
     do {
       this.trainOne();
-      if (this.done()) this.running = false;
+      // A loss far above its start (the engine's blow-up watch) pauses: the page says why.
+      if (this.done() || this.stats.warning) this.running = false;
     } while (this.running && performance.now() - t0 < SLICE_MS);
     const now = performance.now();
     if (!this.running) this.sendFrame(true);
@@ -206,7 +220,7 @@ class Session extends WorkerSession {
     const idx = this.indices;
     const denoising = this.settings.variant === 'denoising';
     const s = this.stats;
-    const stats = { loss: s.loss, recon: s.recon, penalty: s.penalty, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps };
+    const stats = { loss: s.loss, recon: s.recon, penalty: s.penalty, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps, warning: s.warning ?? null };
     const losses = Float32Array.from(this.losses);
     const msg = {
       type: TO_PAGE.FRAME,

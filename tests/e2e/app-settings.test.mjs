@@ -115,7 +115,7 @@ test('encoder kernels: every one reachable by paging or show all, diverging colo
   };
   const size = () => page.evaluate(() => [document.getElementById('kernels').width, document.getElementById('kernels').height]);
   await rangeIs('kernels 1–64 of 100');
-  assert.ok(await page.getByRole('button', { name: 'Previous kernels' }).isDisabled());
+  assert.ok(await page.getByRole('button', { name: 'Prev kernels' }).isDisabled());
   const [w, h64] = await size();
   await page.getByRole('button', { name: 'Next kernels' }).click();
   await rangeIs('kernels 65–100 of 100');

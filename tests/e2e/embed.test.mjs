@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { startServer } from '../../scripts/serve.mjs';
-import { DIST, RESULTS, TIMEOUT, APP_READY, useBrowser, openPage, assertClean, waitData, canvasPrint } from './harness.mjs';
+import { DIST, RESULTS, TIMEOUT, APP_READY, useBrowser, openPage, assertClean, waitData, canvasPrint, axeViolations } from './harness.mjs';
 import { HEIGHT_MESSAGE, FIRST_HEIGHT, iframeSnippet } from '../../www/embed/links.js';
 import { EMBED_IDS } from '../../www/embed/ids.js';
 
@@ -248,6 +248,7 @@ test('every view embeds: its title, its own box, a height, no console error', { 
     assert.notEqual(got.title, 'Autoencoder Playground', `${id}: titled`);
     assert.ok(got.height > 200, `${id}: height ${got.height}`);
     assert.equal(got.labs, 0, `${id}: no lab of the full page`);
+    assert.deepEqual(await axeViolations(page), [], `${id}: axe-core violations`);
     if (id !== 'train' && id !== 'manifold') assert.ok(got.boxes >= 1, `${id}: its box is mounted`);
     assert.match(got.open, new RegExp(`/${SUB}${id === 'manifold' ? 'manifold' : 'index'}\\.html#`));
     t.diagnostic(`${id}: “${got.title}”, ${got.height} px at 640 px wide`);

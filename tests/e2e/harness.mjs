@@ -3,7 +3,7 @@
 // `openPage`, the one way a test opens a page and records its console errors and foreign requests.
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../../scripts/serve.mjs';
@@ -45,7 +45,10 @@ let current = null;
  * and waits for `readySelector` (none: do not wait). Records, from before the first script runs:
  * `requests` (every URL, the workers' too), `foreign` (those outside the page's origin, data: URLs
  * aside), `errors` (console errors and uncaught page errors, as text), and main-thread long tasks
- * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests;
+ * in `window.__longTasks` ({start, duration} each), and the workers the page started in
+ * `window.__workers` (a test may crash one). A Content-Security-Policy violation (the page's, or
+ * a worker's console line) is one of the `errors`, so every test that checks them checks the
+ * policy too. `route` ({url, handler}) intercepts requests;
  * `server` ({url}) serves the page instead of the file's own server (a sub-path test).
  * Returns {context, page, requests, foreign, errors}; the test closes `context`.
  * `init` (a script's text) runs in every frame, before the frame's own scripts.
@@ -70,8 +73,21 @@ export async function openPage(url = '', readySelector = null, { viewport = { wi
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspReport(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+    window.__workers = [];
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(...args) {
+        super(...args);
+        window.__workers.push(this);
+      }
+    };
   });
+  await context.exposeBinding('__cspReport', (_source, text) => errors.push(`csp: ${text}`));
   const page = await context.newPage();
+  // Chromium also logs every refusal of the policy (a worker's too) as a console error.
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(server.url + url);
@@ -79,10 +95,32 @@ export async function openPage(url = '', readySelector = null, { viewport = { wi
   return { context, page, requests, foreign, errors };
 }
 
-/** The page stayed clean: no console error, no uncaught error, no request outside its origin. */
+/**
+ * The page stayed clean: no console error, no uncaught error, no Content-Security-Policy
+ * violation, no request outside its origin.
+ */
 export function assertClean({ errors, foreign }) {
-  assert.deepEqual(errors, [], 'console errors');
+  assert.deepEqual(errors, [], 'console errors and policy violations');
   assert.deepEqual(foreign, [], 'requests outside the page origin');
+}
+
+/** axe-core's source, from node_modules (never a CDN). */
+let axeSource = null;
+
+/**
+ * Runs axe-core on `page` (WCAG 2.x A and AA rules, best practices) and returns its violations as
+ * short lines: "rule-id: help (target, target…)". `exclude`: selectors axe skips.
+ */
+export async function axeViolations(page, { exclude = [] } = {}) {
+  axeSource ??= readFileSync(`${ROOT}node_modules/axe-core/axe.min.js`, 'utf8');
+  // Evaluated, not added as a <script>: the page's CSP refuses inline scripts, rightly.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async (exclude) => {
+    const ctx = exclude.length ? { exclude: exclude.map((s) => [s]) } : document;
+    const r = await window.axe.run(ctx, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 5 ? ', …' : ''})`);
+  }, exclude);
+  return result;
 }
 
 /** Wait until the number in `data-<key>` of `selector` is at least `min`. */

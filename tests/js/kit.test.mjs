@@ -138,18 +138,29 @@ test('session: training runs in slices until it stops, and a failing slice pause
   assert.deepEqual(posted, [{ type: REPORTS.ERROR, message: 'NaN loss.', ack: 2, fatal: false }]);
 });
 
-test('worker link: numbered commands, `current` for reports on the latest one, failures in a sentence', () => {
+/** A stand-in for Worker that records what it is sent and whether it was terminated. */
+function fakeWorkers() {
   const made = [];
   globalThis.Worker = class {
     constructor(url, opts) {
       this.sent = [];
+      this.terminated = false;
       made.push({ url, opts, worker: this });
     }
 
     postMessage(m) {
       this.sent.push(m);
     }
+
+    terminate() {
+      this.terminated = true;
+    }
   };
+  return made;
+}
+
+test('worker link: numbered commands, `current` for reports on the latest one, a load failure in a sentence', () => {
+  const made = fakeWorkers();
   const got = [];
   const failed = [];
   const link = new WorkerLink('worker.js', { onMessage: (m) => got.push(m), onFail: (t) => failed.push(t) });
@@ -159,10 +170,67 @@ test('worker link: numbered commands, `current` for reports on the latest one, f
   assert.deepEqual(made[0].worker.sent, [{ type: 'config', id: 1, epochs: 3 }, { type: 'play', id: 2 }]);
   assert.equal(link.current({ ack: 1 }), false, 'a frame from before Play');
   assert.equal(link.current({ ack: 2 }), true);
-  made[0].worker.onmessage({ data: { type: 'frame' } });
-  assert.deepEqual(got, [{ type: 'frame' }]);
+  // A worker that never spoke could not load: a failure, not a crash, and no restart.
   made[0].worker.onerror({ preventDefault() {}, message: '' });
   assert.deepEqual(failed, ['The training worker stopped: its script could not be loaded.']);
+  assert.equal(made.length, 1);
+  assert.deepEqual(got, []);
+  delete globalThis.Worker;
+});
+
+test('worker link: a worker that dies after it spoke is a crash (the panic\'s first line), terminated; restart starts afresh', () => {
+  const made = fakeWorkers();
+  const got = [];
+  const crashes = [];
+  const failed = [];
+  const link = new WorkerLink('worker.js', { onMessage: (m) => got.push(m), onFail: (t) => failed.push(t), onCrash: (t) => crashes.push(t) });
+  link.send(COMMANDS.CONFIG);
+  made[0].worker.onmessage({ data: { type: 'frame', ack: 1 } });
+  assert.deepEqual(got, [{ type: 'frame', ack: 1 }]);
+  // The session's report of a wasm trap, with console_error_panic_hook's text and stack.
+  made[0].worker.onmessage({ data: { type: 'error', crashed: true, message: 'panicked at src/train.rs:10:5:\nindex out of bounds\n\nStack:\n\nError\n at x' } });
+  assert.deepEqual(crashes, ['The training worker crashed (panicked at src/train.rs:10:5: index out of bounds).']);
+  assert.equal(made[0].worker.terminated, true);
+  assert.equal(got.length, 1, 'the crash report is not passed on as an ordinary error');
+  made[0].worker.onerror({ preventDefault() {}, message: 'later' });
+  assert.equal(crashes.length, 1, 'one death, one message');
+  link.restart();
+  assert.equal(made.length, 2);
+  link.send(COMMANDS.CONFIG);
+  assert.deepEqual(made[1].worker.sent, [{ type: 'config', id: 2 }]);
+  made[0].worker.onmessage({ data: { type: 'frame', ack: 9 } });
+  assert.equal(got.length, 1, 'the old worker is not heard any more');
+  made[1].worker.onmessage({ data: { type: 'frame', ack: 2 } });
+  made[1].worker.onerror({ preventDefault() {}, message: 'Uncaught RangeError: out of memory' });
+  assert.equal(crashes[1], 'The training worker crashed (RangeError: out of memory).');
+  // The fourth death within a minute (MAX_RESTARTS restarts already): the link gives up.
+  for (let i = 0; i < 2; i++) {
+    link.restart();
+    const w = made.at(-1).worker;
+    w.onmessage({ data: { type: 'loading' } });
+    w.onerror({ preventDefault() {}, message: 'again' });
+  }
+  assert.equal(crashes.length, 3);
+  assert.equal(failed.length, 1);
+  assert.match(failed[0], /crashed 4 times within a minute/);
+  delete globalThis.Worker;
+});
+
+test('worker link: a command met by silence gives a time-out sentence; any report re-arms it, an answer ends it', async () => {
+  const made = fakeWorkers();
+  const timeouts = [];
+  const link = new WorkerLink('worker.js', { onMessage() {}, onFail() {}, onTimeout: (t) => timeouts.push(t), timeoutMs: 40 });
+  link.send(COMMANDS.STEP);
+  await new Promise((r) => setTimeout(r, 25));
+  made[0].worker.onmessage({ data: { type: 'loading' } }); // alive: the clock starts again
+  await new Promise((r) => setTimeout(r, 25));
+  assert.deepEqual(timeouts, []);
+  await new Promise((r) => setTimeout(r, 40));
+  assert.deepEqual(timeouts, ['The training worker has not answered for 0 s.']);
+  link.send(COMMANDS.PAUSE);
+  made[0].worker.onmessage({ data: { type: 'frame', ack: 2 } });
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(timeouts.length, 1, 'answered: no second time-out');
   delete globalThis.Worker;
 });
 

@@ -20,7 +20,14 @@ export function startWorker(app) {
       onMessage: (msg) => onMessage(app, msg),
       onFail: (text) => {
         setRunning(app, false);
+        app.model?.failAll(text);
         showAlert(app, text);
+        invalidate(app, 'status');
+      },
+      onCrash: (text) => restartWorker(app, text),
+      onTimeout: (text) => {
+        setRunning(app, false);
+        showAlert(app, `${text} It may be stuck on a long computation; if nothing changes, reload the page.`, 'timeout');
         invalidate(app, 'status');
       },
     });
@@ -29,6 +36,21 @@ export function startWorker(app) {
     showAlert(app, `This browser cannot start the training worker: ${e.message}`);
     return false;
   }
+}
+
+/**
+ * The worker died: every question waiting on it fails with the reason, a new worker starts with
+ * the same settings, and the page says what happened (the trained weights died with the worker).
+ */
+function restartWorker(app, text) {
+  setRunning(app, false);
+  app.model?.failAll(text);
+  showAlert(app, `${text} A new worker started with the same settings; the model trained so far was lost, so press Train to train again.`, 'crash');
+  app.ui.app.dataset.crashes = String(Number(app.ui.app.dataset.crashes ?? 0) + 1);
+  app.link.restart();
+  app.run.sent = ''; // the new worker has no model: send the settings again
+  sendConfig(app);
+  invalidate(app, 'status');
 }
 
 export function send(app, type, extra = {}) {
@@ -46,7 +68,9 @@ export function sendConfig(app) {
   const msg = { settings: state.trainerSettings(), epochs: state.values.epochs };
   const key = JSON.stringify(msg);
   if (key === run.sent) return;
-  const modelChanged = !run.sent || JSON.stringify(JSON.parse(run.sent).settings) !== JSON.stringify(msg.settings);
+  // The learning rate and the epochs do not shape the model: the worker keeps it and trains on.
+  const shape = (s) => JSON.stringify({ ...s, lr: 0 });
+  const modelChanged = !run.sent || shape(JSON.parse(run.sent).settings) !== shape(msg.settings);
   run.sent = key;
   if (modelChanged) setRunning(app, false);
   send(app, TO_WORKER.CONFIG, msg);
@@ -78,6 +102,9 @@ function onReady(app, msg) {
   run.kernelPage = Math.min(run.kernelPage, Math.max(0, Math.ceil(msg.info.d / KERNEL_PAGE) - 1));
   setHover(app, -1);
   hideAlert(app);
+  hideAlert(app, 'diverged');
+  hideAlert(app, 'timeout');
+  app.ui.app.dataset.diverged = '';
   ui.app.setAttribute('aria-busy', 'false');
   const denoising = msg.info.variant === 'denoising';
   for (const row of ['mask', 'corrupted', 'recon-clean']) {
@@ -104,6 +131,7 @@ function onFrame(app, msg) {
   }
   run.frame = msg;
   if (app.link.current(msg)) setRunning(app, msg.running);
+  showDivergence(app, msg.stats.warning, msg.running);
   if (msg.kernels) {
     run.kernels = msg.kernels;
     run.kernelsMax = msg.kernelsMax;
@@ -116,9 +144,28 @@ function onFrame(app, msg) {
   invalidate(app, 'digits', 'chart', 'progress');
 }
 
+/**
+ * The engine's blow-up warning (a loss far above its start): the worker paused on it, and the
+ * alert says so with the numbers and what to try; cleared once training runs without it.
+ */
+function showDivergence(app, warning, running) {
+  if (warning) showAlert(app, `Training paused: ${warning}.`, 'diverged');
+  else if (running) hideAlert(app, 'diverged');
+  app.ui.app.dataset.diverged = warning ? 'warning' : app.ui.app.dataset.diverged === 'nonfinite' && !running ? 'nonfinite' : '';
+}
+
+/** A step the engine undid (NaN/∞): its message says so, with the step and the learning rate. */
+const DIVERGED = /^training diverged/i;
+
 function onError(app, msg) {
   const { run } = app;
   if (app.link.current(msg)) setRunning(app, false);
+  if (DIVERGED.test(msg.message)) {
+    showAlert(app, `Training paused: ${msg.message}`, 'diverged');
+    app.ui.app.dataset.diverged = 'nonfinite';
+    invalidate(app, 'status');
+    return;
+  }
   run.sent = ''; // the refused config may be sent again once changed back and forth
   const kept = run.info && !msg.fatal ? ' The current model is kept.' : '';
   showAlert(app, `${msg.fatal ? 'The engine could not start: ' : ''}${msg.message}${kept}`);

@@ -4,6 +4,7 @@
 
 import { KEYS, FIELDS, hasSettings } from '../state.js';
 import { showHash } from '../kit/fields.js';
+import { hashNotice } from '../kit/alerts.js';
 import { TO_WORKER } from '../protocol.js';
 import { send, sendConfig, finished } from './commands.js';
 import { invalidate, say, setRunning } from './render.js';
@@ -177,7 +178,7 @@ export function wireControls(app) {
   });
   addEventListener('hashchange', () => {
     if (!hasSettings(location.hash)) return; // an in-page anchor: the settings stay as they are
-    state.readHash(location.hash);
+    app.alerts.set('hash', hashNotice(state.readHash(location.hash)));
     showControls(app);
     commit(app);
     invalidate(app, 'chart', 'kernels', 'status');

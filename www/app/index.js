@@ -14,6 +14,7 @@ import { ModelClient } from '../model.js';
 import { LossSeries } from '../draw/chart.js';
 import { LABS } from '../labs/index.js';
 import { buildTextFields } from '../kit/text-fields.js';
+import { Alerts, hashNotice } from '../kit/alerts.js';
 import { wireControls, showControls, writeHash, configure, play, pause } from './controls.js';
 import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
@@ -90,13 +91,17 @@ function mountLabs(model) {
 }
 
 buildTextFields();
-const app = { state: State.fromHash(location.hash), ui: findUi(), run: newRun(), link: null, model: null };
+const state = new State();
+const hashRefusals = state.readHash(location.hash);
+const app = { state, ui: findUi(), run: newRun(), link: null, model: null };
+app.alerts = new Alerts(app.ui.alert);
+app.alerts.set('hash', hashNotice(hashRefusals));
 app.ui.app.setAttribute('aria-busy', 'true');
 wireRender(app);
 wireKernels(app);
 wireControls(app);
 if (startWorker(app)) {
-  app.model = new ModelClient(app.link.worker);
+  app.model = new ModelClient({ postMessage: (msg) => app.link.post(msg) }); // the current worker, even after a restart
   app.model.connect({
     settings: () => app.state.snapshot(),
     configure: (patch) => configure(app, patch),

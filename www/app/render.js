@@ -64,16 +64,15 @@ export function say(app, text) {
   app.run.lastStatusAt = performance.now();
 }
 
-export function showAlert(app, text) {
-  app.ui.alert.textContent = text;
-  app.ui.alert.hidden = false;
+/** Source `key`'s sentence in the page's alert region (kit/alerts.js): the engine's by default. */
+export function showAlert(app, text, key = 'engine') {
+  app.alerts.set(key, text);
 }
 
-export function hideAlert(app) {
-  const { ui } = app;
-  ui.alert.hidden = true;
-  ui.alert.textContent = '';
-  delete ui.app.dataset.error;
+/** Clear source `key`'s sentence (others stay: a new model does not hide the link's refusals). */
+export function hideAlert(app, key = 'engine') {
+  app.alerts.clear(key);
+  if (key === 'engine') delete app.ui.app.dataset.error;
 }
 
 function chartDims(app) {
@@ -175,6 +174,23 @@ function drawChart(app) {
     : ['L = 1/n Σ (x̂ − x)²', ', the mean square over the batch’s pixels'];
   if (formula && formula.textContent !== text[0]) formula.textContent = text[0];
   if (words && words.textContent !== text[1]) words.textContent = text[1];
+  ui.chart.setAttribute('aria-label', chartText(run.series));
+}
+
+/** Epoch means the chart's text equivalent spells out (the last ones). */
+const TEXT_EPOCHS = 5;
+
+/** The chart in words (its accessible name): batches so far, the last batch's loss, the last epoch means. */
+export function chartText(series) {
+  const n = series.length;
+  if (!n) return 'Loss per batch and mean loss per epoch: no batch trained yet';
+  const last = series.epochOf(n - 1);
+  const means = [];
+  for (let e = Math.max(0, last - TEXT_EPOCHS + 1); e <= last; e++) {
+    const { mean, count } = series.epochMean(e);
+    means.push(`epoch ${e + 1} ${fmtLoss(mean)}${count < series.perEpoch ? ' (so far)' : ''}`);
+  }
+  return `Loss per batch and mean loss per epoch: ${fmtCount(n)} batches; last batch loss ${fmtLoss(series.values[n - 1])}; mean loss ${means.join(', ')}`;
 }
 
 /** Where training stands: the epoch in progress (1-based), batches done in it, and of how many. */

@@ -2,10 +2,16 @@
 // a lab's stylesheet, write text or HTML only when it changed, count paints in data-* (what the
 // browser tests wait for), and a refresher that runs at most one query at a time.
 
-/** `el('div', {class: 'x'}, child, 'text')`: attributes as given (booleans by presence). */
+/**
+ * `el('div', {class: 'x'}, child, 'text')`: attributes as given (booleans by presence). `style`
+ * goes through the CSSOM: the page's policy refuses style="" attributes, not the CSSOM.
+ */
 export function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'style') e.style.cssText = v;
+    else e.setAttribute(k, v);
+  }
   for (const c of children) if (c !== null && c !== undefined) e.append(c);
   return e;
 }
@@ -39,11 +45,20 @@ export function fromHtml(html) {
 }
 
 const lastHtml = new WeakMap();
-/** Set an element's HTML only when it differs (no needless layout while training). */
+/**
+ * Set an element's HTML only when it differs (no needless layout while training). `html` is our
+ * own markup: any text that comes from outside it (an error message, a file, the URL) goes
+ * through `escapeHtml` first, so it can only ever be text.
+ */
 export function setHtml(e, html) {
   if (lastHtml.get(e) === html) return;
   e.innerHTML = html;
   lastHtml.set(e, html);
+}
+
+/** `text` as HTML text: & < > " ' escaped. */
+export function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Add one to the counter `data-<key>` of `e` (paints and answers, for the record and the tests). */

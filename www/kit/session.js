@@ -1,7 +1,9 @@
 // The loop every training worker of the site runs (the page's worker.js, the 2-D lab's
 // manifold/worker.js; a lab's own worker may extend it too): commands queued and handled one after
 // another once the engine has loaded; a refused command answered with `error` {message, ack,
-// fatal}, never an uncaught throw; training in time slices that yield to the message queue.
+// fatal}, never an uncaught throw; training in time slices that yield to the message queue. A
+// WebAssembly trap (a Rust panic, out of memory) leaves the engine unusable: it is reported as
+// `error` {crashed: true, message: the panic hook's text}, and the page restarts the worker.
 //
 //   class Session extends WorkerSession {
 //     handle(msg) { ... }      // one command (msg.type, msg.id); throw to refuse it
@@ -21,6 +23,22 @@ export function messageOf(e) {
 /** postMessage with the given buffers transferred (undefined entries dropped). */
 export function post(msg, buffers = []) {
   self.postMessage(msg, buffers.filter(Boolean));
+}
+
+/** True when `e` is a trap of the wasm instance (a panic, out of memory), not a refusal. */
+export function isCrash(e) {
+  return (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError)
+    || (e instanceof RangeError && /memory/i.test(e.message));
+}
+
+/** The last console.error line of this worker: where console_error_panic_hook writes a panic. */
+let lastConsoleError = '';
+if (typeof console !== 'undefined' && typeof console.error === 'function') {
+  const write = console.error.bind(console);
+  console.error = (...args) => {
+    lastConsoleError = args.map(String).join(' ');
+    write(...args);
+  };
 }
 
 export class WorkerSession {
@@ -67,9 +85,28 @@ export class WorkerSession {
     return false;
   }
 
+  /**
+   * When `e` is a crash (see isCrash): report it, with the panic's text when the hook wrote one,
+   * stop answering and return true. The page terminates this worker and starts another.
+   */
+  crashed(e) {
+    if (!isCrash(e)) return false;
+    this.running = false;
+    const panic = /panicked at/.test(lastConsoleError) ? lastConsoleError : '';
+    post({ type: REPORTS.ERROR, crashed: true, message: panic || messageOf(e), ack: this.ack, fatal: true });
+    self.onmessage = null;
+    return true;
+  }
+
   /** Report a refused command; the model, if any, stays as it was. */
   refuse(e) {
+    if (this.crashed(e)) return;
     post({ type: REPORTS.ERROR, message: messageOf(e), ack: this.ack, fatal: !this.hasModel });
+  }
+
+  /** Training stopped on `e` (a diverged step, say): the page hears why; the model is kept. */
+  stopped(e) {
+    post({ type: REPORTS.ERROR, message: messageOf(e), ack: this.ack, fatal: false });
   }
 
   /** Run `slice` again once the message queue has had its turn. */
@@ -84,7 +121,7 @@ export class WorkerSession {
       this.trainSlice();
     } catch (e) {
       this.running = false;
-      post({ type: REPORTS.ERROR, message: messageOf(e), ack: this.ack, fatal: false });
+      if (!this.crashed(e)) this.stopped(e);
       return;
     }
     if (this.running) this.schedule();

@@ -5,15 +5,25 @@ import { VARIANTS } from './state.js';
 import { TO_WORKER, TO_PAGE } from './protocol.js';
 import { WorkerLink } from '../kit/worker-link.js';
 import { page, $ } from './page.js';
+import { maybeRebuild } from './controls.js';
 
 /** Start the worker. */
 export function startWorker() {
   page.link = new WorkerLink(new URL('./worker.js', import.meta.url), {
     onMessage,
     onFail: (text) => {
-      $('alert').textContent = text;
-      $('alert').hidden = false;
+      setRunning(false, false);
+      page.alerts.set('engine', text);
     },
+    onCrash: (text) => {
+      // A new worker, the same settings: the labs are rebuilt from their seed.
+      page.alerts.set('crash', `${text} A new worker started with the same settings; the training so far was lost, so press Train to train again.`);
+      setRunning(false, false);
+      page.link.restart();
+      page.builtKey = '';
+      maybeRebuild();
+    },
+    onTimeout: (text) => page.alerts.set('timeout', `${text} It may be stuck; if nothing changes, reload the page.`),
   });
 }
 
@@ -45,7 +55,7 @@ function onMessage(msg) {
     lab.dataset.curve = page.state.values.curve;
     lab.dataset.bounds = [x0, x1, y0, y1].map((v) => v.toFixed(3)).join(',');
     lab.dataset.ready = 'true';
-    $('alert').hidden = true;
+    for (const k of ['engine', 'diverged', 'timeout']) page.alerts.clear(k);
     for (const id of ['train', 'step', 'reset']) $(id).disabled = false;
     if (page.wantRunning) send(TO_WORKER.PLAY);
     page.wantRunning = false;
@@ -61,14 +71,17 @@ function onMessage(msg) {
     page.frames++;
     // A frame older than the last command (say, Pause) must not undo that command's button state.
     if (page.link.current(msg)) setRunning(msg.running, msg.done);
+    // The engine's blow-up watch: the worker paused; say which lab, with its numbers.
+    const blown = msg.labs.filter((l) => l.warning);
+    if (blown.length) page.alerts.set('diverged', `Training paused: ${blown.map((l) => `the ${l.variant} autoencoder: ${l.warning}`).join('; ')}.`);
+    else if (msg.running) page.alerts.clear('diverged');
     $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.steps.toLocaleString('en')} · epoch ${msg.epoch}`
       + (msg.done ? ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)` : '');
     page.dirty = true;
   } else if (msg.type === TO_PAGE.ERROR) {
-    const a = $('alert');
-    a.textContent = msg.message;
-    a.hidden = false;
-    page.builtKey = ''; // let the next valid change rebuild
+    const diverged = /training diverged/i.test(msg.message);
+    page.alerts.set(diverged ? 'diverged' : 'engine', diverged ? `Training paused: ${msg.message}` : msg.message);
+    if (!diverged) page.builtKey = ''; // let the next valid change rebuild (a diverged run keeps its labs)
     if (msg.fatal) $('status').textContent = 'The lab could not start.';
     else setRunning(false, false);
   }

@@ -1,6 +1,7 @@
 // The 2-D lab's controls: settings ⇄ controls ⇄ URL hash through the one LabState, the buttons,
 // and a new configuration for the worker when a model-shaping setting changes.
 
+import { hashNotice } from '../kit/alerts.js';
 import { KEYS } from './state.js';
 import { TO_WORKER } from './protocol.js';
 import { showHash } from '../kit/fields.js';
@@ -84,7 +85,7 @@ export function wireControls() {
   $('step').addEventListener('click', () => send(TO_WORKER.STEP));
   $('reset').addEventListener('click', () => { page.wantRunning = false; send(TO_WORKER.RESET); });
   addEventListener('hashchange', () => {
-    page.state.readHash(location.hash);
+    page.alerts.set('hash', hashNotice(page.state.readHash(location.hash)));
     syncControls();
     maybeRebuild();
   });

@@ -3,6 +3,7 @@
 // page.js (the one state), controls.js, commands.js (the worker), figures.js (drawing), pad.js.
 
 import { buildTextFields } from '../kit/text-fields.js';
+import { Alerts, hashNotice } from '../kit/alerts.js';
 import { page, $ } from './page.js';
 import { syncControls, wireControls, writeHash, maybeRebuild } from './controls.js';
 import { startWorker } from './commands.js';
@@ -11,6 +12,8 @@ import { wirePad } from './pad.js';
 import { embedButton } from '../app/embed-dialog.js';
 
 buildTextFields();
+page.alerts = new Alerts($('alert'));
+page.alerts.set('hash', hashNotice(page.hashRefusals));
 syncControls();
 wireControls();
 wirePad();

@@ -6,9 +6,14 @@ import { HEAT, ARROWS } from './protocol.js';
 
 export const $ = (id) => document.getElementById(id);
 
+const state = new LabState();
+const hashRefusals = state.readHash(location.hash); // sentences, shown once by index.js
+
 /** The page's one mutable state: settings plus what the worker last sent. */
 export const page = {
-  state: LabState.fromHash(location.hash),
+  state,
+  hashRefusals,
+  alerts: null, // the alert region (kit/alerts.js), from index.js
   link: null, // the worker (kit/worker-link.js)
   builtKey: '', // modelKey() of the labs the worker holds (or is building)
   generation: 0,

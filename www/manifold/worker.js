@@ -4,7 +4,7 @@
 
 import init, { ManifoldLab, manifoldGrid, presets } from '../pkg/autoencoder_playground.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
-import { WorkerSession, post } from '../kit/session.js';
+import { WorkerSession, post, messageOf, isCrash } from '../kit/session.js';
 
 /** The labs of one configuration, their loss points since the last frame, and the grids. */
 class Session extends WorkerSession {
@@ -97,10 +97,21 @@ class Session extends WorkerSession {
     this.frame();
   }
 
-  /** `k` mini-batches for every lab, one loss point each. */
+  /**
+   * `k` mini-batches for every lab, one loss point each. A lab whose step the engine undid
+   * (NaN/∞) stops the training with its message, naming the lab; one whose loss climbed far above
+   * its start (`warning`) pauses it after this round.
+   */
   train(k) {
     for (const l of this.labs) {
-      const s = l.lab.step(k);
+      let s;
+      try {
+        s = l.lab.step(k);
+      } catch (e) {
+        if (isCrash(e)) throw e;
+        throw new Error(`The ${l.variant} autoencoder: ${messageOf(e)}`);
+      }
+      if (s.warning) this.running = false;
       l.last = s;
       l.losses.push(s.loss);
       l.lossSteps.push(s.steps);
@@ -114,7 +125,7 @@ class Session extends WorkerSession {
     const t0 = performance.now();
     do {
       this.train(Math.min(CHUNK, this.maxSteps - this.steps));
-    } while (performance.now() - t0 < SLICE_MS && this.steps < this.maxSteps);
+    } while (this.running && performance.now() - t0 < SLICE_MS && this.steps < this.maxSteps);
     if (this.steps >= this.maxSteps) this.running = false;
     if (!this.running || performance.now() - this.lastFrame >= FRAME_MS) this.frame();
   }
@@ -132,6 +143,7 @@ class Session extends WorkerSession {
         loss: l.last?.loss ?? NaN,
         recon: l.last?.recon ?? NaN,
         penalty: l.last?.penalty ?? NaN,
+        warning: l.last?.warning ?? null, // the engine's blow-up sentence, or null
         lossSteps: Float64Array.from(l.lossSteps),
         losses: Float32Array.from(l.losses),
         out: l.lab.reconstruct(data),

@@ -2,7 +2,7 @@
 // can do is the projection onto the top d principal components (`capacity_pca`): PCA's error is
 // the floor the linear tied AE converges to; its components beside the model's encoder kernels.
 import { drawKernels } from '../../draw/kernels.js';
-import { setHtml } from '../../kit/dom.js';
+import { setHtml, escapeHtml } from '../../kit/dom.js';
 import { tileDims, N, REPORT_COUNT, TILES } from './shared.js';
 import { capacityExperiment } from './part.js';
 
@@ -47,7 +47,7 @@ export function mount(container, model, opts = {}) {
       pca = { ...p, ms, d: lab.info.d, lo: lab.info.lo };
       showPca();
     } catch (e) {
-      setHtml(ui.meters, `<div><dt>PCA</dt><dd>failed: ${e.message}</dd></div>`);
+      setHtml(ui.meters, `<div><dt>PCA</dt><dd>failed: ${escapeHtml(e.message)}</dd></div>`);
     } finally {
       ui.pca.disabled = false;
     }

@@ -12,7 +12,7 @@
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
 import init, { Trainer } from '../../pkg/autoencoder_playground.js';
-import { WorkerSession, post, messageOf } from '../../kit/session.js';
+import { WorkerSession, post, messageOf, isCrash } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 import { loadModelTable, matchModel, fetchModel } from '../../kit/models.js';
 
@@ -82,7 +82,7 @@ class Comparison extends WorkerSession {
       const result = m.trainer[op](...args);
       post({ type: 'answer', qid, result, steps: m.stats.steps }, [result?.buffer]);
     } catch (e) {
-      post({ type: 'answer', qid, error: messageOf(e) });
+      if (!this.crashed(e)) post({ type: 'answer', qid, error: messageOf(e) });
     }
     return true;
   }
@@ -119,7 +119,16 @@ class Comparison extends WorkerSession {
         break;
       }
       const m = this.mode === 'together' ? open[this.turn++ % open.length] : open[0];
-      m.stats = m.trainer.step(1);
+      try {
+        m.stats = m.trainer.step(1);
+      } catch (e) {
+        if (isCrash(e)) throw e;
+        throw new Error(`The ${m.name} AE: ${messageOf(e)}`); // a step the engine undid (NaN/∞)
+      }
+      if (m.stats.warning) {
+        this.running = false; // a loss far above its start: pause, the page says why
+        break;
+      }
     }
     this.frame(!this.running);
   }

@@ -5,6 +5,8 @@
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawKernels, gridSize, legendGradient } from '../../draw/kernels.js';
 import { el, row, useStylesheet, bump } from '../../kit/dom.js';
+import { shorten, MAX_RESTARTS } from '../../kit/worker-link.js';
+import { CALL_TIMEOUT_MS } from '../../model.js';
 import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
 
 /** Kernel pages shown for each model: the standard AE's 30, the first 100 of the DAE's 500. */
@@ -60,14 +62,50 @@ export function mount(container) {
   let started = false;
   let qid = 1;
   const pending = new Map();
+  let lastStart = null; // the last 'start' message: a crashed worker's successor gets it again
+  let crashes = 0;
+
+  /**
+   * The worker died (a panic, out of memory, an uncaught error): its questions fail, and a new
+   * worker starts the same comparison again (at most MAX_RESTARTS times), saying so.
+   */
+  function crashed(text) {
+    worker?.terminate();
+    worker = null;
+    for (const p of pending.values()) p.reject(new Error(`The comparison worker crashed (${shorten(text)}).`));
+    pending.clear();
+    setRunning(false);
+    crashes += 1;
+    box.dataset.crashes = String(crashes);
+    if (!lastStart || crashes > MAX_RESTARTS) {
+      error.textContent = `The comparison worker crashed (${shorten(text)}). Reload the page to try again.`;
+      return;
+    }
+    error.textContent = `The comparison worker crashed (${shorten(text)}); it was started again with the same settings, from the beginning.`;
+    ensureWorker().postMessage(lastStart);
+    setRunning(true);
+  }
 
   function ensureWorker() {
     if (worker) return worker;
-    worker = new Worker(new URL('./compare-worker.js', import.meta.url), { type: 'module' });
-    worker.onerror = (e) => { error.textContent = `The comparison worker failed: ${e.message ?? 'load error'}`; setRunning(false); };
-    worker.onmessage = (ev) => {
+    const w = new Worker(new URL('./compare-worker.js', import.meta.url), { type: 'module' });
+    worker = w;
+    let spoke = false;
+    w.onerror = (e) => {
+      e.preventDefault();
+      if (w !== worker) return;
+      if (spoke) crashed(e.message);
+      else {
+        error.textContent = `The comparison worker failed: ${e.message || 'its script could not be loaded'}.`;
+        setRunning(false);
+      }
+    };
+    w.onmessage = (ev) => {
+      if (w !== worker) return;
+      spoke = true;
       const msg = ev.data;
-      if (msg.type === 'ready') {
+      if (msg.crashed) crashed(msg.message);
+      else if (msg.type === 'ready') {
         const dims = { count: ROW_DIGITS.length, side: SIDE, gap: GAP };
         r.xc.fig.parentElement.removeAttribute('data-empty'); // the rows now hold digits
         drawDigitRow(r.xc.ctx, msg.xc, dims, { lo: -1, hi: 1 });
@@ -81,7 +119,7 @@ export function mount(container) {
         if (msg.error !== undefined) p.reject(new Error(msg.error));
         else p.resolve(msg.result);
       } else if (msg.type === 'error') {
-        error.textContent = msg.message;
+        error.textContent = /training diverged/i.test(msg.message) ? `Training paused: ${msg.message}` : msg.message;
         setRunning(false);
       }
     };
@@ -108,6 +146,9 @@ export function mount(container) {
     box.dataset.steps = String(msg.models.reduce((a, m) => a + m.stats.steps, 0));
     box.dataset.standardSteps = String(msg.models[0].stats.steps);
     box.dataset.denoisingSteps = String(msg.models[1].stats.steps);
+    // The engine's blow-up watch: the worker paused; say which model, with its numbers.
+    const blown = msg.models.filter((m) => m.stats.warning);
+    if (blown.length) error.textContent = `Training paused: ${blown.map((m) => `the ${m.name} AE: ${m.stats.warning}`).join('; ')}.`;
     if (msg.done || !msg.running) setRunning(false);
     if (msg.done) pause.disabled = true;
   }
@@ -127,7 +168,8 @@ export function mount(container) {
     }
     error.textContent = '';
     status.textContent = 'Loading the two models…';
-    ensureWorker().postMessage({ type: 'start', mode: mode.value, epochs: e, idx: ROW_DIGITS, seed: 1234, from: from.value });
+    lastStart = { type: 'start', mode: mode.value, epochs: e, idx: ROW_DIGITS, seed: 1234, from: from.value };
+    ensureWorker().postMessage(lastStart);
     started = true;
     run.textContent = 'Restart the comparison';
     setRunning(true);
@@ -146,7 +188,12 @@ export function mount(container) {
       if (!worker || !started) return Promise.reject(new Error('Run the notebook’s comparison first (section 2), or choose the main model.'));
       const q = qid++;
       return new Promise((resolve, reject) => {
-        pending.set(q, { resolve, reject });
+        const timer = setTimeout(() => {
+          pending.delete(q);
+          reject(new Error(`The comparison worker did not answer “${op}” within ${CALL_TIMEOUT_MS / 1000} s.`));
+        }, CALL_TIMEOUT_MS);
+        const settle = (fn) => (v) => { clearTimeout(timer); fn(v); };
+        pending.set(q, { resolve: settle(resolve), reject: settle(reject) });
         worker.postMessage({ type: 'query', qid: q, which, op, args });
       });
     },

@@ -44,7 +44,14 @@ export function mount(container, model, opts = {}) {
   const mapCanvas = $('.lat-map');
   const tip = $('.lat-tip');
   const legend = $('.lat-legend');
-  legend.innerHTML = LABEL_COLOURS.map((c, l) => `<li><span style="background:${c}"></span>${l}</li>`).join('');
+  // Colours set through the CSSOM: the page's policy refuses style="" attributes in markup.
+  legend.replaceChildren(...LABEL_COLOURS.map((c, l) => {
+    const swatch = document.createElement('span');
+    swatch.style.background = c;
+    const li = document.createElement('li');
+    li.append(swatch, String(l));
+    return li;
+  }));
   // The map's own d = 2 model (map-worker.js), when a lesson button started it; else the main model.
   const lesson = new MapLesson((f) => {
     map = f.map;
