@@ -25,7 +25,7 @@ const HTML = `
   <p class="readout lat-map-readout" id="lat-map-readout" aria-live="polite"></p>
   <p class="lat-map-claim" aria-live="polite"></p>
   <div class="buttons lat-map-lessons">
-    <button type="button" data-map="map_2d" disabled>d = 2 lesson: train a 784-50-50-2 encoder for this map</button>
+    <button type="button" data-map="map_2d" disabled>d = 2 lesson: this map from its own 784-50-50-2 encoder</button>
     <button type="button" data-map="map_2d_one_layer" disabled>Failure on purpose: d = 2 with a one-layer encoder</button>
     <button type="button" data-map="main" disabled>Back to the main model's map</button>
   </div>
