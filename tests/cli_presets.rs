@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 //! The CLI's `train` starts from the page's lab presets (`src/presets.rs`): `--variant
 //! contractive` and `--loss bce` train the lab's model, `--preset KEY` any lab's, and the
 //! settings it trained with are the ones saved in its safetensors file.
