@@ -216,4 +216,36 @@ fn the_manifold_lab() {
     assert!(ManifoldLab::new(obj(r#"{"shape": "blob"}"#), None).is_err(), "unknown keys are refused");
     assert!(ManifoldLab::new(obj(r#"{"curve": "drawn"}"#), None).is_err(), "a drawn curve needs a stroke");
     assert!(ManifoldLab::new(obj(r#"{"curve": "drawn"}"#), Some(vec![0.0, 0.0, 0.5, 0.5])).is_ok());
+// ---- Weights files (src/api/weights.rs): what Save, Load and the pretrained models call. ----
+
+use autoencoder_playground::api::weights_info;
+
+const PYTORCH_AE: &[u8] = include_bytes!("fixtures/weights/notebook-ae-d30.safetensors");
+
+#[wasm_bindgen_test]
+fn saved_weights_load_back_into_the_same_model() {
+    let mut t = Trainer::new(obj(r#"{"d": 12, "batch": 64, "seed": 5}"#), IMAGES, Some(LABELS.to_vec())).unwrap();
+    t.step(3).unwrap();
+    let bytes = t.save_weights("f32", 20).unwrap();
+    let info = weights_info(&bytes).unwrap();
+    assert_eq!(JSON::stringify(&Reflect::get(&info, &"sizes".into()).unwrap()).unwrap(), "[784,12]");
+    let prov = Reflect::get(&info, &"provenance".into()).unwrap();
+    assert_eq!(field(&prov, "epochs"), 20.0, "20 epochs before, none completed here");
+    let mut back = Trainer::from_weights(&bytes, IMAGES, Some(LABELS.to_vec())).unwrap();
+    assert_eq!(back.d(), 12);
+    assert_eq!(back.reconstruct(&[0, 1]).unwrap(), t.reconstruct(&[0, 1]).unwrap(), "F32: the same model");
+    assert_eq!(field(&back.position().unwrap(), "steps"), 0.0, "a fresh optimiser");
+    assert!(t.save_weights("f8", 0).is_err(), "unknown dtype refused");
+}
+
+#[wasm_bindgen_test]
+fn a_pytorch_file_loads_and_bad_files_throw() {
+    let info = weights_info(PYTORCH_AE).unwrap();
+    assert_eq!(Reflect::get(&info, &"from_metadata".into()).unwrap(), JsValue::FALSE);
+    // 784·30 + 30 + 30·784 + 784 parameters: the notebook's Linear(784, 30) and Linear(30, 784).
+    assert_eq!(field(&info, "params"), (784 * 30 + 30 + 30 * 784 + 784) as f64);
+    assert!(Trainer::from_weights(PYTORCH_AE, IMAGES, None).is_ok());
+    assert!(weights_info(&PYTORCH_AE[..1000]).is_err(), "truncated");
+    assert!(Trainer::from_weights(&PYTORCH_AE[..PYTORCH_AE.len() - 4], IMAGES, None).is_err(), "truncated tensors");
+    assert!(weights_info(b"not a safetensors file").is_err());
 }

@@ -9,12 +9,21 @@
 //   step                       pause if running, then train exactly one batch; answers with a frame
 //   reset                      rebuild the Trainer with the current settings and seed (same
 //                              initial weights as at load); answers `ready` and a frame
+//   load-weights {bytes, source, epochs?}  a safetensors file (Uint8Array, transferred) checked and made the
+//                              model by the engine (fresh optimiser, the file's settings); answers
+//                              `ready` (origin.cause 'weights') and a frame, or `weights-refused`
+//                              with the current model untouched (still training if it was);
+//                              `epochs`, if given, the new epoch limit.
+//                              `source` ({kind: 'pretrained'|'file'|'kept', …}) comes back in
+//                              `ready`'s origin
 //
 // Worker → page:
 //   loading {stage}            progress of start-up: 'wasm', 'data', 'model'
-//   ready {generation, info, indices, labels, inputs, masks?, corrupted?}
-//                              a new Trainer exists. The display inputs, masks and corrupted
-//                              inputs are fixed for a trainer, so they travel only here.
+//   ready {generation, origin, info, indices, labels, inputs, masks?, corrupted?}
+//                              a new Trainer exists; origin {cause: 'config'|'reset'|'weights',
+//                              source?, file?} (file: the engine's weightsInfo of the file).
+//                              The display inputs, masks and corrupted inputs are fixed for a
+//                              trainer, so they travel only here.
 //   frame {generation, ack, running, done, epochs, stats, elapsed, rate, losses, lossStart,
 //          recon, reconClean?, kernels?, kernelsMax?}
 //                              at most every FRAME_MS while training, and after every command.
@@ -27,6 +36,7 @@
 //                              spent training (ms) and `rate` samples per second of it.
 //   error {message, ack, fatal} a thrown Error's message (from Rust or from loading); `fatal`
 //                              when there is no usable model at all
+//   weights-refused {message, ack, source}  a load-weights whose file the engine refused
 //
 // Panels (www/model.js) ask the model questions between training slices:
 //   query {qid, op, args}      → worker: run `trainer[op](...args)` (any Trainer method but the
@@ -39,10 +49,10 @@
 import { COMMANDS, REPORTS } from './kit/protocol.js';
 
 /** Commands, page → worker: the kit's, and the labs' questions. */
-export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query' });
+export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query', LOAD_WEIGHTS: 'load-weights' });
 
 /** Reports, worker → page: the kit's, start-up progress, and the answers to questions. */
-export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer' });
+export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer', WEIGHTS_REFUSED: 'weights-refused' });
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 40;

@@ -2,10 +2,11 @@
 // main thread only draws. It fetches the wasm module and the MNIST bytes once, and answers the
 // commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
 
-import init, { Trainer } from './pkg/autoencoder_playground.js';
+import init, { Trainer, weightsInfo } from './pkg/autoencoder_playground.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
 import { loadMnist } from './kit/data.js';
+import { sameSettings } from './kit/models.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
 class Session extends WorkerSession {
@@ -16,6 +17,7 @@ class Session extends WorkerSession {
     this.trainer = null;
     this.settingsKey = ''; // JSON of the settings the trainer was built with
     this.settings = null;
+    this.origin = { cause: 'config' }; // how the trainer came: config, reset, or weights {source, file}
     this.epochs = 20;
     this.generation = 0; // counts trainers, so the page can drop frames of an old one
     this.stats = null;
@@ -48,7 +50,8 @@ class Session extends WorkerSession {
   handle(msg) {
     switch (msg.type) {
       case TO_WORKER.CONFIG: return this.configure(msg.settings, msg.epochs);
-      case TO_WORKER.RESET: return this.build(this.settings);
+      case TO_WORKER.RESET: return this.build(this.settings, 'reset');
+      case TO_WORKER.LOAD_WEIGHTS: return this.loadWeights(msg);
       case TO_WORKER.PLAY: return this.play();
       case TO_WORKER.PAUSE: return this.pause();
       case TO_WORKER.STEP: return this.stepOnce();
@@ -70,7 +73,7 @@ class Session extends WorkerSession {
 
   configure(settings, epochs) {
     this.epochs = epochs;
-    if (this.trainer && JSON.stringify(settings) === this.settingsKey) {
+    if (this.trainer && sameSettings(settings, this.settings)) {
       // Only the epoch limit changed: keep the model and say whether it is now done.
       if (this.done()) this.running = false;
       this.sendFrame(true);
@@ -80,11 +83,36 @@ class Session extends WorkerSession {
   }
 
   /** Build a Trainer; if Rust refuses the settings, the old one (if any) stays as it was. */
-  build(settings) {
+  build(settings, cause = 'config') {
     if (!settings) throw new Error('No settings yet.');
     post({ type: TO_PAGE.LOADING, stage: 'model' });
     this.running = false; // a refused config leaves the old model paused, not gone
-    const trainer = new Trainer(settings, this.images, this.labels);
+    this.adopt(new Trainer(settings, this.images, this.labels), settings, { cause });
+  }
+
+  /**
+   * A weights file (a Uint8Array: the page's upload, a pretrained model, the kept model): checked
+   * and turned into a trainer by the engine first, so a refused file leaves the current model as
+   * it was, training if it was, and is answered with `weights-refused`.
+   */
+  loadWeights({ bytes, source = {}, epochs }) {
+    let file, trainer;
+    try {
+      file = weightsInfo(bytes);
+      trainer = Trainer.fromWeights(bytes, this.images, this.labels);
+    } catch (e) {
+      post({ type: TO_PAGE.WEIGHTS_REFUSED, ack: this.ack, message: messageOf(e), source });
+      return;
+    }
+    post({ type: TO_PAGE.LOADING, stage: 'model' });
+    this.running = false;
+    if (Number.isInteger(epochs) && epochs > 0) this.epochs = epochs;
+    this.adopt(trainer, file.settings, { cause: 'weights', source, file });
+  }
+
+  /** Make `trainer` (built for `settings`) the model, and announce it with `ready` and a frame. */
+  adopt(trainer, settings, origin) {
+    this.origin = origin;
     this.trainer?.free();
     this.trainer = trainer;
     this.settings = settings;
@@ -107,6 +135,7 @@ class Session extends WorkerSession {
       type: TO_PAGE.READY,
       generation: this.generation,
       ack: this.ack,
+      origin: this.origin,
       info: {
         len: t.len, d: t.d, dim: t.dim, lo: t.lo, hi: t.hi, variant: this.settings.variant,
         batch: this.settings.batch, batches_per_epoch: this.stats.batches_per_epoch,

@@ -1,7 +1,7 @@
 //! The wasm-bindgen façade: the only module that knows about JavaScript, one file per block of
 //! what the page uses (`trainer`: the training page; `denoise`, `latent`, `capacity`: the lecture
-//! panels, on the same `Trainer`; `manifold`: the 2-D lab's `ManifoldLab`). It converts and
-//! nothing else: settings come in through one parser, images once as bytes; arrays go out as
+//! panels, on the same `Trainer`; `weights`: weights files in and out; `manifold`: the 2-D lab's
+//! `ManifoldLab`). It converts and nothing else: settings come in through one parser, images once as bytes; arrays go out as
 //! typed-array copies, scalars as one small object; every fallible call returns
 //! `Result<_, JsError>` whose message is meant for the page.
 
@@ -10,9 +10,12 @@ mod denoise;
 mod latent;
 mod manifold;
 mod trainer;
+/// Save and load weights files: `Trainer.fromWeights`, `save_weights`, `weightsInfo`.
+mod weights;
 
 pub use manifold::{manifold_grid, ManifoldLab};
 pub use trainer::Trainer;
+pub use weights::weights_info;
 
 use crate::error::Error;
 use serde::de::DeserializeOwned;

@@ -16,6 +16,7 @@ use crate::rng::Rng;
 use ndarray::{s, Array2};
 use serde::Serialize;
 
+mod load;
 mod pass;
 mod settings;
 mod views;

@@ -48,8 +48,9 @@ let current = null;
  * in `window.__longTasks` ({start, duration} each). `route` ({url, handler}) intercepts requests;
  * `server` ({url}) serves the page instead of the file's own server (a sub-path test).
  * Returns {context, page, requests, foreign, errors}; the test closes `context`.
+ * `init` (a script's text) runs in every frame, before the frame's own scripts.
  */
-export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route, server = current?.server } = {}) {
+export async function openPage(url = '', readySelector = null, { viewport = { width: 1280, height: 900 }, route, server = current?.server, init } = {}) {
   assert.ok(current?.browser, 'openPage: call useBrowser() at the top of the test file');
   const { browser } = current;
   const origin = new URL(server.url).origin;
@@ -63,6 +64,7 @@ export async function openPage(url = '', readySelector = null, { viewport = { wi
     if (!u.startsWith('data:') && new URL(u).origin !== origin) foreign.push(u);
   });
   if (route) await context.route(route.url, route.handler);
+  if (init) await context.addInitScript({ content: init });
   await context.addInitScript(() => {
     window.__longTasks = [];
     new PerformanceObserver((list) => {

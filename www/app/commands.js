@@ -58,10 +58,11 @@ function onMessage(app, msg) {
     case TO_PAGE.LOADING:
       if (!app.run.info || msg.stage === 'model') say(app, app.run.info ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
       break;
-    case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); break;
-    case TO_PAGE.FRAME: onFrame(app, msg); app.model?.frame(msg); break;
+    case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); app.keep?.onReady(msg); break;
+    case TO_PAGE.FRAME: onFrame(app, msg); app.model?.frame(msg); app.keep?.onFrame(msg); break;
     case TO_PAGE.ANSWER: app.model?.answer(msg); break;
     case TO_PAGE.ERROR: onError(app, msg); break;
+    case TO_PAGE.WEIGHTS_REFUSED: app.keep?.onRefused(msg); break;
     default: console.warn(`unknown message from the worker: ${msg.type}`);
   }
 }

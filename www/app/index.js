@@ -6,6 +6,7 @@
 //   app.link    the worker and its reports                            (app/commands.js)
 //   app.run     what the page knows of the model, and what is drawn   (app/render.js, app/kernels.js)
 //   app.model   the labs' handle on the model and its verbs           (model.js)
+//   app.keep    pretrained models, Save/Load weights, the kept model    (app/keep.js)
 //   app.ui      the page's elements, found once
 
 import { State } from '../state.js';
@@ -17,6 +18,8 @@ import { wireControls, showControls, writeHash, configure, play, pause } from '.
 import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
 import { wireKernels } from './kernels.js';
+import { wireEmbeds } from './embed-dialog.js';
+import { mountKeep } from './keep.js';
 
 /** The controls, panels and live regions of index.html, by role. */
 function findUi() {
@@ -101,8 +104,13 @@ if (startWorker(app)) {
     pause: () => pause(app),
   });
   mountLabs(app.model);
+  wireEmbeds(app, LABS);
+  mountKeep(app);
   showControls(app);
   writeHash(app);
   sendConfig(app); // even with an invalid field: the model shows its valid settings, and Train refuses
   invalidate(app, 'chart', 'kernels');
 }
+
+/** The page's one object, for the embed page (embed/index.js), which boots this same page. */
+export { app };

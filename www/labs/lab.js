@@ -128,6 +128,7 @@ export function openExperiment(container, model, opts, { css, html, makeLab, alo
   const lab = opts.lab ?? makeLab(container, model);
   const extra = opts.lab || !alone ? null : alone(lab);
   const box = fromHtml(html);
+  box.classList.add('experiment'); // the page finds each experiment's box by it (its Embed button)
   container.append(box);
   const $ = (s) => box.querySelector(s);
   return { lab, box, $, ctx: (s) => $(s).getContext('2d'), unmount: () => { extra?.unmount?.(); box.remove(); } };

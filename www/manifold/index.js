@@ -8,6 +8,7 @@ import { syncControls, wireControls, writeHash, maybeRebuild } from './controls.
 import { startWorker } from './commands.js';
 import { draw } from './figures.js';
 import { wirePad } from './pad.js';
+import { embedButton } from '../app/embed-dialog.js';
 
 buildTextFields();
 syncControls();
@@ -18,3 +19,5 @@ writeHash();
 if (page.state.valid) maybeRebuild();
 else $('status').textContent = 'Fix the highlighted settings to start.';
 requestAnimationFrame(draw);
+// The Embed button (not on the embed page, which has no page head).
+document.querySelector('.page-head h1')?.before(embedButton('manifold', '2-D manifold lab', () => page.state.toHash()));

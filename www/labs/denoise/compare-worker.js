@@ -1,17 +1,20 @@
 // The notebook's comparison (lecture figs 22–23), in its own module worker so the page's main
 // model is untouched: the standard AE (d = 30) and the denoising AE (d = 500, dropout mask
 // p = 0.5), both Adam 1e-3, batch 256, trained together (alternating batches) or one after the
-// other. It runs the site's worker loop (kit/session.js). Messages:
-//   page → worker  {type:'start', mode:'together'|'sequential', epochs, idx, seed}  {type:'pause'}
+// other, from the site's pretrained pair (www/models/, kit/models.js) or from their seed. It runs
+// the site's worker loop (kit/session.js). Messages:
+//   page → worker  {type:'start', mode:'together'|'sequential', epochs, idx, seed, from:'pretrained'|'seed'}  {type:'pause'}
 //                  {type:'resume', mode?}  {type:'query', qid, which:'standard'|'denoising', op, args}
 //   worker → page  {type:'ready', xc, mask, clean}  {type:'answer', qid, result | error}
-//                  {type:'frame', models:[{name, d, stats, done, kernels?, maxAbs?}], outputs, running, done, epochs}
+//                  {type:'frame', models:[{name, d, stats, done, from, kernels?, maxAbs?}], outputs, running, done, epochs}
+//                  (`from`: the pretrained model's {title, epochs, eval_mse_clean}, or null from the seed)
 //                  {type:'error', message, ack, fatal}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
 import init, { Trainer } from '../../pkg/autoencoder_playground.js';
 import { WorkerSession, post, messageOf } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
+import { loadModelTable, matchModel, fetchModel } from '../../kit/models.js';
 
 /** The notebook's two models. */
 const NOTEBOOK = [
@@ -49,7 +52,7 @@ class Comparison extends WorkerSession {
       if (!Number.isInteger(e) || e < 1 || e > 200) throw new Error(`Epochs must be a whole number from 1 to 200, got ${msg.epochs}.`);
       this.mode = msg.mode === 'sequential' ? 'sequential' : 'together';
       this.epochs = e;
-      this.build();
+      this.build(msg.from === 'seed' ? 'seed' : 'pretrained');
       const idx = Uint32Array.from(msg.idx);
       const both = this.models[0].trainer.corrupt_rows(idx, 'dropout', 0.5, msg.seed >>> 0);
       this.shown = { idx, xc: both.slice(0, idx.length * 784), mask: both.slice(idx.length * 784) };
@@ -84,11 +87,16 @@ class Comparison extends WorkerSession {
     return true;
   }
 
-  build() {
+  /** The two models, from the pretrained pair (each one the site has) or from their seed. */
+  build(from) {
     for (const m of this.models ?? []) m.trainer.free();
     this.models = NOTEBOOK.map(({ name, settings }) => {
-      const trainer = new Trainer(settings, this.bytes.images, this.bytes.labels);
-      return { name, trainer, d: trainer.d, stats: trainer.position() };
+      const pre = from === 'pretrained' ? this.pretrained[name] : null;
+      const trainer = pre
+        ? Trainer.fromWeights(pre.bytes, this.bytes.images, this.bytes.labels)
+        : new Trainer(settings, this.bytes.images, this.bytes.labels);
+      const info = pre && { title: pre.entry.title, epochs: pre.entry.epochs, eval_mse_clean: pre.entry.eval_mse_clean };
+      return { name, trainer, d: trainer.d, stats: trainer.position(), from: info ?? null };
     });
   }
 
@@ -124,7 +132,7 @@ class Comparison extends WorkerSession {
     if (withKernels) this.lastKernels = now;
     const transfer = [];
     const out = this.models.map((m) => {
-      const o = { name: m.name, d: m.d, stats: m.stats, done: this.done(m) };
+      const o = { name: m.name, d: m.d, stats: m.stats, done: this.done(m), from: m.from };
       if (withKernels) {
         const all = m.trainer.kernels();
         o.kernels = all.slice(0, Math.min(m.d, KERNELS) * 784);
@@ -141,5 +149,24 @@ class Comparison extends WorkerSession {
   }
 }
 
+/** The site's pretrained models for the notebook's two, by name ({entry, bytes}); none if unavailable. */
+async function pretrainedPair() {
+  const pair = {};
+  try {
+    const table = await loadModelTable();
+    for (const { name, settings } of NOTEBOOK) {
+      const entry = matchModel(table, settings);
+      if (entry) pair[name] = { entry, bytes: await fetchModel(entry) };
+    }
+  } catch (e) {
+    console.warn(`The comparison starts from the seed: ${messageOf(e)}`);
+  }
+  return pair;
+}
+
 const session = new Comparison();
-session.listen(Promise.all([init(), loadMnist()]).then(([, bytes]) => { session.bytes = bytes; }));
+session.pretrained = {};
+session.listen(Promise.all([init(), loadMnist(), pretrainedPair()]).then(([, bytes, pair]) => {
+  session.bytes = bytes;
+  session.pretrained = pair;
+}));

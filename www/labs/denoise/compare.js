@@ -18,6 +18,9 @@ export function mount(container) {
   const mode = el('select', { id: 'dn-compare-mode' },
     el('option', { value: 'together' }, 'together (alternating batches)'),
     el('option', { value: 'sequential' }, 'one after the other'));
+  const from = el('select', { id: 'dn-compare-from' },
+    el('option', { value: 'pretrained' }, 'the pretrained pair (20 epochs each)'),
+    el('option', { value: 'seed' }, 'their seed (untrained)'));
   const epochs = el('input', { id: 'dn-compare-epochs', type: 'number', min: '1', max: '200', step: '1', value: '20', inputmode: 'numeric' });
   const error = el('p', { class: 'error', 'aria-live': 'assertive' });
   const status = el('p', { class: 'status', 'aria-live': 'polite' }, 'Not started. Standard AE: d = 30; denoising AE: d = 500, dropout p = 0.5; both Adam, lr 10⁻³, batch 256, seed 0.');
@@ -38,6 +41,7 @@ export function mount(container) {
       el('span', { class: 'math' }, 'min ‖x − D(E(x ⊙ m))‖²'),
       ' forces each unit of W', el('sub', {}, 'h'), ' to rely on the pixels around a stroke: after a few epochs many of its kernels (rows of W', el('sub', {}, 'h'), ', blue < 0 < red) are local stroke detectors while others stay noise, unlike the standard AE’s digit-wide blobs. Both models train here in their own worker; the main model above is untouched.'),
     el('div', { class: 'dn-controls' },
+      el('div', { class: 'field' }, el('label', { for: 'dn-compare-from' }, 'Start from'), from),
       el('div', { class: 'field' }, el('label', { for: 'dn-compare-mode' }, 'Train the two'), mode),
       el('div', { class: 'field' }, el('label', { for: 'dn-compare-epochs' }, 'Epochs each'), epochs),
       el('div', { class: 'buttons' }, run, pause),
@@ -96,8 +100,10 @@ export function mount(container) {
       bump(box, 'kernels');
       canvas.style.aspectRatio = `${gridSize(count, cols, SIDE, GAP).width} / ${gridSize(count, cols, SIDE, GAP).height}`;
     }
-    const parts = msg.models.map((m) => `${m.name} (d = ${m.d}): epoch ${Math.min(m.stats.epoch, msg.epochs)}/${msg.epochs}, ${m.stats.steps} batches, loss ${m.stats.steps ? m.stats.loss.toFixed(4) : '–'}`);
+    const origin = (m) => (m.from ? `pretrained ${m.from.epochs} epochs (eval MSE ${m.from.eval_mse_clean.toFixed(4)}) + ` : '');
+    const parts = msg.models.map((m) => `${m.name} (d = ${m.d}): ${origin(m)}epoch ${Math.min(m.stats.epoch, msg.epochs)}/${msg.epochs}, ${m.stats.steps} batches, loss ${m.stats.steps ? m.stats.loss.toFixed(4) : '–'}`);
     status.textContent = `${parts.join(' · ')}${msg.done ? ' — done.' : msg.running ? '' : ' — paused.'}`;
+    box.dataset.from = msg.models.every((m) => m.from) ? 'pretrained' : 'seed';
     box.dataset.steps = String(msg.models.reduce((a, m) => a + m.stats.steps, 0));
     box.dataset.standardSteps = String(msg.models[0].stats.steps);
     box.dataset.denoisingSteps = String(msg.models[1].stats.steps);
@@ -120,7 +126,7 @@ export function mount(container) {
     }
     error.textContent = '';
     status.textContent = 'Loading the two models…';
-    ensureWorker().postMessage({ type: 'start', mode: mode.value, epochs: e, idx: ROW_DIGITS, seed: 1234 });
+    ensureWorker().postMessage({ type: 'start', mode: mode.value, epochs: e, idx: ROW_DIGITS, seed: 1234, from: from.value });
     started = true;
     run.textContent = 'Restart the comparison';
     setRunning(true);

@@ -1,0 +1,281 @@
+// Keep and hand on the model: the pretrained model loaded when the settings are one of the site's
+// (www/models/), Save weights (a .safetensors download), Load weights (file picker or a file
+// dropped anywhere on the page; parsed and checked in the worker, never here), the Python that loads
+// a file into the notebook, and the last model kept in IndexedDB (kit/store.js) with the offer to
+// resume or forget it. A file replaces the model only once the engine accepted it whole; a refused
+// one leaves the current model as it was, training if it was.
+//
+// The app calls `mountKeep(app)` once the worker is started; commands.js hands it every `ready`
+// (`keep.onReady`), frame (`keep.onFrame`) and `weights-refused` (`keep.onRefused`).
+
+import { TO_WORKER } from '../protocol.js';
+import { openStore } from '../kit/store.js';
+import { loadModelTable, matchModel, fetchModel, sameSettings } from '../kit/models.js';
+import { showControls, writeHash } from './controls.js';
+import { sourceLine, describeFile, pythonSnippet, patchOf, saveName, ago } from './keep-text.js';
+
+/** Largest file the page reads (the engine's limit too, src/weights: MAX_FILE_BYTES). */
+const MAX_BYTES = 64 << 20;
+/** While training, the kept model is refreshed at most this often (ms); always when training stops. */
+export const KEEP_EVERY_MS = 30_000;
+
+function findUi() {
+  const $ = (id) => document.getElementById(id);
+  return {
+    box: $('keep'), source: $('model-source'), save: $('save-weights'), load: $('load-weights'),
+    file: $('weights-file'), message: $('keep-message'), fileInfo: $('keep-file'), python: $('keep-python'),
+    pythonCode: $('keep-python-code'), offer: $('keep-offer'), offerText: $('keep-offer-text'),
+    resume: $('keep-resume'), forget: $('keep-forget'), storage: $('keep-storage'), panel: $('keep').closest('section'),
+  };
+}
+
+export function mountKeep(app) {
+  const keep = {
+    app, ui: findUi(), store: null, kept: null, table: loadModelTable().catch(() => []),
+    origin: null, model: null, prior: 0, lastKept: { generation: -1, steps: -1, at: 0 }, saving: false, sent: 0,
+  };
+  const { ui } = keep;
+  ui.save.addEventListener('click', () => save(keep));
+  ui.load.addEventListener('click', () => ui.file.click());
+  ui.file.addEventListener('change', () => {
+    if (ui.file.files[0]) loadFile(keep, ui.file.files[0]);
+    ui.file.value = '';
+  });
+  // The whole page takes a dropped file (a miss beside the panel must not open the file in the
+  // tab, which would lose the model); the Model panel shows where it goes.
+  const hasFiles = (e) => [...(e.dataTransfer?.types ?? [])].includes('Files');
+  document.addEventListener('dragover', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    ui.panel.classList.add('dropping');
+  });
+  document.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) ui.panel.classList.remove('dropping');
+  });
+  document.addEventListener('drop', (e) => {
+    ui.panel.classList.remove('dropping');
+    const f = e.dataTransfer?.files?.[0];
+    if (!f) return;
+    e.preventDefault();
+    loadFile(keep, f);
+  });
+  ui.resume.addEventListener('click', () => resume(keep));
+  ui.forget.addEventListener('click', () => forget(keep));
+  openStore().then((store) => offerKept(keep, store));
+  keep.onReady = (msg) => onReady(keep, msg);
+  keep.onFrame = (msg) => onFrame(keep, msg);
+  keep.onRefused = (msg) => tell(keep, `${nameOf(msg.source)} was not loaded: ${msg.message} The current model is kept.`, true);
+  app.keep = keep;
+  return keep;
+}
+
+/** What a refusal calls a load's source. */
+function nameOf(src = {}) {
+  if (src.name && src.kind === 'file') return `“${src.name}”`;
+  if (src.kind === 'pretrained') return `The pretrained ${src.title}`;
+  return src.kind === 'kept' ? 'The kept model' : 'The file';
+}
+
+/** A sentence in the keep box's message line (an alert when `bad`). */
+function tell(keep, text, bad = false) {
+  const m = keep.ui.message;
+  m.textContent = text;
+  m.classList.toggle('bad', bad);
+  m.setAttribute('role', bad ? 'alert' : 'status');
+  m.hidden = !text;
+  keep.ui.box.dataset.message = text;
+}
+
+/** A file to the worker; `epochs` (optional) the epoch limit that comes with it (a kept model's). */
+function send(keep, bytes, source, epochs) {
+  keep.sent += 1;
+  keep.app.link.send(TO_WORKER.LOAD_WEIGHTS, { bytes, source, epochs });
+}
+
+// ---- the worker's reports ------------------------------------------------------------------
+
+function onReady(keep, msg) {
+  const { app, ui } = keep;
+  const origin = msg.origin ?? { cause: 'config' };
+  keep.origin = origin;
+  keep.model = origin.cause === 'weights'
+    ? { settings: origin.file.settings, sizes: origin.file.sizes }
+    : { settings: app.state.trainerSettings(), sizes: [msg.info.dim, msg.info.d] };
+  const src = origin.source ?? {};
+  keep.prior = origin.cause !== 'weights' ? 0 : src.epochs ?? origin.file?.provenance?.epochs ?? 0;
+  if (origin.cause === 'weights') {
+    const notes = [];
+    const refused = followFile(app, origin.file.settings, src.kind === 'kept' ? src.limit : app.state.values.epochs);
+    const { unshown } = patchOf(origin.file.settings);
+    if (refused) notes.push(`The controls could not show the file’s settings (${refused}); changing a setting starts a new model.`);
+    if (unshown.length) notes.push(`The page has no control for ${unshown.join(' and ')}: the model keeps them until you change a setting.`);
+    if (src.kind === 'file') {
+      ui.fileInfo.textContent = `“${src.name}”: ${describeFile(origin.file)}`;
+      showPython(keep, src.name, origin.file.settings, origin.file.sizes);
+      tell(keep, `Loaded “${src.name}”. ${notes.join(' ')}`);
+      keepNow(keep); // a reload offers the file's model back
+    } else {
+      tell(keep, notes.join(' '));
+    }
+  } else if (origin.cause === 'config') {
+    loadPretrained(keep, msg.generation);
+  }
+  showSource(keep);
+}
+
+/**
+ * The controls and the hash follow a loaded file's settings, and they count as sent: the worker
+ * already has this model, so no config goes out (one would rebuild a model the page cannot
+ * describe fully, e.g. one with hidden layers). Returns the refusal's sentences, or ''.
+ */
+function followFile(app, settings, epochs) {
+  const { patch } = patchOf(settings);
+  const refused = app.state.apply({ ...patch, epochs });
+  if (refused.length) return refused.join(' ');
+  showControls(app);
+  writeHash(app);
+  app.run.sent = JSON.stringify({ settings: app.state.trainerSettings(), epochs: app.state.values.epochs });
+  return '';
+}
+
+function showSource(keep) {
+  const text = sourceLine(keep.origin, keep.app.state.values.seed);
+  keep.ui.source.textContent = text;
+  keep.ui.box.dataset.source = keep.origin?.cause === 'weights' ? keep.origin.source?.kind ?? '' : 'seed';
+}
+
+/** A model built from settings the site has a pretrained model for gets its weights. */
+async function loadPretrained(keep, generation) {
+  const { app } = keep;
+  const settings = app.state.trainerSettings();
+  const sent = keep.sent;
+  const entry = matchModel(await keep.table, settings);
+  if (!entry) return;
+  let bytes;
+  try {
+    bytes = await fetchModel(entry);
+  } catch (e) {
+    tell(keep, `The pretrained ${entry.title} could not be fetched (${e.message}); the model starts from its seed.`, true);
+    return;
+  }
+  // Dropped if the model or the settings changed meanwhile (a newer config, a Reset, a file).
+  if (app.run.generation !== generation || keep.sent !== sent || !sameSettings(settings, app.state.trainerSettings())) return;
+  const { name, title, epochs, eval_mse_clean, eval_on, eval_n } = entry;
+  send(keep, bytes, { kind: 'pretrained', name, title, epochs, eval_mse_clean, eval_on, eval_n });
+}
+
+/** Keep the model when training stops, and every KEEP_EVERY_MS while it runs. */
+function onFrame(keep, msg) {
+  const { app, lastKept } = keep;
+  if (msg.generation !== app.run.generation || !keep.store?.available || !msg.stats.steps) return;
+  const due = msg.running ? performance.now() - lastKept.at > KEEP_EVERY_MS : true;
+  if (due && (lastKept.generation !== msg.generation || lastKept.steps !== msg.stats.steps)) keepNow(keep);
+}
+
+/** The current model (F32, exact) and its settings into IndexedDB. */
+async function keepNow(keep) {
+  const { app, store } = keep;
+  if (!store?.available || keep.saving) return;
+  keep.saving = true;
+  const generation = app.run.generation;
+  const stats = app.run.frame?.stats ?? { steps: 0, epoch: 0 };
+  try {
+    const bytes = await app.model.call('save_weights', 'f32', keep.prior);
+    if (app.model.generation !== generation) return;
+    const src = keep.origin?.source ?? {};
+    const record = {
+      bytes, hash: app.state.toHash(), limit: app.state.values.epochs, d: app.run.info.d,
+      epochs: keep.prior + stats.epoch, steps: stats.steps, from: src.title ?? src.name ?? '',
+    };
+    if (await store.put(record)) {
+      keep.lastKept = { generation, steps: stats.steps, at: performance.now() };
+      keep.ui.box.dataset.keptSteps = String(stats.steps);
+    }
+  } catch (e) {
+    console.warn(`Kept model not updated: ${e.message}`);
+  } finally {
+    keep.saving = false;
+  }
+}
+
+// ---- the person's actions ------------------------------------------------------------------
+
+async function save(keep) {
+  const { app, ui } = keep;
+  if (!app.run.info) return tell(keep, 'There is no model to save yet.', true);
+  try {
+    const bytes = await app.model.call('save_weights', 'f32', keep.prior);
+    const epochs = keep.prior + (app.run.frame?.stats.epoch ?? 0);
+    const name = saveName(app.run.info.d, epochs);
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    ui.box.dataset.saved = String(bytes.length);
+    tell(keep, `Saved “${name}” (${bytes.length.toLocaleString('en')} bytes, F32, ${epochs} epochs).`);
+    showPython(keep, name, keep.model.settings, keep.model.sizes);
+  } catch (e) {
+    tell(keep, `The weights could not be saved: ${e.message}`, true);
+  }
+}
+
+function showPython(keep, name, settings, sizes) {
+  keep.ui.pythonCode.textContent = pythonSnippet(name, settings, sizes);
+  keep.ui.python.hidden = false;
+}
+
+async function loadFile(keep, file) {
+  const { app } = keep;
+  if (!app.state.valid) return tell(keep, `“${file.name}” was not loaded: a setting under Model is invalid; fix it first.`, true);
+  if (file.size > MAX_BYTES) {
+    return tell(keep, `“${file.name}” was not loaded: ${file.size.toLocaleString('en')} bytes is over the limit of ${MAX_BYTES >> 20} MiB. The current model is kept.`, true);
+  }
+  tell(keep, `Checking “${file.name}”…`);
+  let bytes;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (e) {
+    return tell(keep, `“${file.name}” could not be read: ${e.message}. The current model is kept.`, true);
+  }
+  send(keep, bytes, { kind: 'file', name: file.name });
+}
+
+/** Offer the kept model, if any; say once when this browser keeps nothing here. */
+async function offerKept(keep, store) {
+  const { ui } = keep;
+  keep.store = store;
+  ui.box.dataset.storage = store.available ? 'available' : 'unavailable';
+  if (!store.available) {
+    ui.storage.textContent = `This browser does not let the page keep your model (${store.reason}): everything else works, but a reload starts afresh.`;
+    ui.storage.hidden = false;
+    return;
+  }
+  const rec = await store.get();
+  keep.kept = rec;
+  ui.box.dataset.kept = rec ? 'offered' : 'none';
+  if (!rec) return;
+  const on = rec.from ? ` on top of ${rec.from}` : '';
+  const batches = `${rec.steps} batch${rec.steps === 1 ? '' : 'es'}`;
+  ui.offerText.textContent = `This browser kept your last model, saved ${ago(Date.now() - rec.savedAt)}: d = ${rec.d}, ${rec.epochs} epochs, ${batches} trained here${on}.`;
+  ui.offer.hidden = false;
+}
+
+function resume(keep) {
+  const { app, kept, ui } = keep;
+  if (!kept) return;
+  if (!app.state.valid) return tell(keep, 'Not resumed: a setting under Model is invalid; fix it first.', true);
+  ui.offer.hidden = true;
+  ui.box.dataset.kept = 'resumed';
+  send(keep, kept.bytes.slice(), { kind: 'kept', epochs: kept.epochs, limit: kept.limit }, kept.limit);
+}
+
+async function forget(keep) {
+  const { ui } = keep;
+  const ok = await keep.store.forget();
+  keep.kept = null;
+  ui.offer.hidden = true;
+  ui.box.dataset.kept = ok ? 'forgotten' : 'offered';
+  tell(keep, ok ? 'Forgotten: this browser keeps no model of this page now.' : 'The kept model could not be forgotten.', !ok);
+}
