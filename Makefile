@@ -42,7 +42,7 @@ serve: dist
 
 # --no-fail-fast: every test binary runs, so CI reports every failing suite at once.
 test: dist
-	cargo test --release --no-fail-fast
+	cargo test --profile tests --no-fail-fast
 	@if [ -f tests/facade.rs ]; then echo 'wasm-pack test --node --release -- --test facade'; \
 	 wasm-pack test --node --release -- --test facade; fi
 	node --test tests/js/

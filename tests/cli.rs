@@ -2,6 +2,7 @@
 //! The command line, run as a built binary: bad input gives a clear message naming the option and
 //! file at fault and a non-zero exit, before any work (no panic, no reading a huge file whole, no
 //! training before a `--save` problem shows); `eval` scores ours and PyTorch's weights files.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use autoencoder_playground::data::Dataset;
 use serde_json::Value;

@@ -3,6 +3,7 @@
 //! moment into NaN/∞ is undone bit for bit and returns `Error::Diverged`; a loss that climbs well
 //! above where it started is flagged in the stats; the notebook's normal runs never are; and
 //! training goes on after the learning rate is lowered.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use autoencoder_playground::data::Dataset;
 use autoencoder_playground::error::Error;

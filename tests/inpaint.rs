@@ -166,4 +166,9 @@ fn notebook_mapping_to_eight_bits() {
     assert!((back[2] - (-0.003_921_6)).abs() < 1e-6);
     let (m, w) = inpaint::masked_mse(&[1.0, 0.0, 0.0, 0.0], &[0.0; 4], &[true, true, false, false]);
     assert_eq!((m, w), (0.5, 0.25));
+    // Other p give x̃ beyond [−2, 2]: 3 → 1.25·255 clamped to 255, −3 → −0.25·255 clamped to 0.
+    assert_eq!(inpaint::notebook_cv_image(&[3.0, -3.0]), vec![255, 0]);
+    // No pixel selected: the masked error is undefined (NaN), the whole-image one is 1²/1.
+    let (m, w) = inpaint::masked_mse(&[1.0], &[0.0], &[false]);
+    assert!(m.is_nan() && w == 1.0, "({m}, {w})");
 }

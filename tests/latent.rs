@@ -242,6 +242,9 @@ fn precision_recall_on_hand_made_lists() {
     // t = 1: nothing flagged → precision undefined, recall 0.
     let none = latent::precision_recall(&normal, &anomalous, 1.0);
     assert!(none.precision.is_nan() && none.recall == 0.0 && (none.tp, none.fp) == (0, 0), "nothing flagged: {none:?}");
+    // No anomalies at all: recall undefined; t = 0.25 flags 0.3 and 0.6, both false → precision 0.
+    let empty = latent::precision_recall(&normal, &[], 0.25);
+    assert!(empty.recall.is_nan() && empty.precision == 0.0 && (empty.tp, empty.fp) == (0, 2), "no anomalies: {empty:?}");
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //! the curve at the end of its run. Each test asserts a direction with a margin; the measured
 //! values behind every margin are in the comments (and in `src/presets.rs`). Runs are cut
 //! short of the page's epochs where the effect already shows, to keep each test under ~30 s.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use autoencoder_playground::labs::capacity;
 use autoencoder_playground::data::Dataset;

@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 //! The held-out split of the built-in 10,000 digits: deterministic, class-balanced, disjoint,
 //! covering, and exactly the rows the rule written in `data::split` names.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use autoencoder_playground::data::split::{holdout_indices, HOLDOUT_EVERY};
 use autoencoder_playground::data::Dataset;

@@ -2,6 +2,7 @@
 //! Weights files: PyTorch's own safetensors files load and score as PyTorch computed, our files
 //! round-trip and carry PyTorch's names and shapes, and every malformed file is refused with a
 //! message saying what is wrong.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use autoencoder_playground::autoencoder::{AeConfig, Autoencoder};
 use autoencoder_playground::data::{Dataset, Scaling};

@@ -1,16 +1,15 @@
 // Node tests of the labs' pure parts (no browser): the registry of labs and experiment ids the
-// embed mode mounts from, the face-off's mapping to OpenCV's 8 bits, the latent lab's precision/recall and error labels, the capacity lab's
+// embed mode mounts from, the latent lab's newest-only requests and error labels (the face-off's mapping and precision/recall are the engine's: tests/inpaint.rs, tests/latent.rs), the capacity lab's
 // d rule and its drawing pad's ink. Expected values are worked by hand in the comments.
 // Run: node --test tests/js/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LABS, EXPERIMENT_IDS, experiment, mountExperiment } from '../../www/labs/index.js';
 import * as map from '../../www/labs/latent/map.js';
-import { precisionRecall } from '../../www/labs/latent/anomaly.js';
+import { latestOnly } from '../../www/labs/latent/anomaly.js';
 import { formatError } from '../../www/labs/latent/charts.js';
 import { checkD } from '../../www/labs/capacity/controls.js';
 import { letterA, stamp } from '../../www/labs/capacity/charts.js';
-import { toCv, fromCv, mse } from '../../www/labs/denoise/faceoff.js';
 
 test('registry: every lab and experiment has a stable id and a mount', () => {
   assert.deepEqual(Object.keys(LABS), ['denoise', 'latent', 'capacity']);
@@ -33,17 +32,31 @@ test('registry: every lab and experiment has a stable id and a mount', () => {
   assert.match(err.message, /no experiment “latent\/mpa”\. Known: denoise\/corruptions, .*capacity\/contractive\./);
 });
 
-test('latent: precision and recall of “anomaly if e > t”', () => {
-  const normal = [0.1, 0.2, 0.3];
-  const anomalous = [0.25, 0.5];
-  // t = 0.22: flagged 0.25, 0.5 (both anomalies) and 0.3 (one digit): precision 2/3, recall 1.
-  assert.deepEqual(precisionRecall(normal, anomalous, 0.22), { tp: 2, fp: 1, precision: 2 / 3, recall: 1 });
-  // t = 0.4: only 0.5: precision 1, recall 1/2.
-  assert.deepEqual(precisionRecall(normal, anomalous, 0.4), { tp: 1, fp: 0, precision: 1, recall: 0.5 });
-  const none = precisionRecall(normal, anomalous, 1);
-  assert.ok(Number.isNaN(none.precision), 'nothing flagged: precision undefined');
-  assert.equal(none.recall, 0);
-  assert.ok(Number.isNaN(precisionRecall(normal, [], 0).recall), 'no anomalies: recall undefined');
+test('latent: one request in flight, the newest waiting one replaces the others', async () => {
+  const ran = [];
+  const gates = [];
+  const ask = latestOnly(async (t) => { ran.push(t); await new Promise((r) => gates.push(r)); });
+  const first = ask(0.1); // runs at once
+  ask(0.2); ask(0.3); ask(0.4); // a drag while 0.1 is in flight: only 0.4 may run next
+  assert.deepEqual(ran, [0.1]);
+  gates.shift()();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(ran, [0.1, 0.4], 'the stale thresholds 0.2 and 0.3 were dropped');
+  gates.shift()();
+  await first;
+  assert.deepEqual(ran, [0.1, 0.4]);
+  const again = ask(0.5); // idle again: runs at once
+  assert.deepEqual(ran, [0.1, 0.4, 0.5]);
+  gates.shift()();
+  await again;
+  // A failing call does not wedge it.
+  const failing = latestOnly(async (t) => { if (t === 'bad') throw new Error('no'); ran.push(t); });
+  await assert.rejects(failing('bad'));
+  await failing('good');
+  assert.equal(ran.at(-1), 'good');
+});
+
+test('latent: error labels', () => {
   assert.deepEqual([0.0123, 1.234, 0.5, 0, NaN, Infinity].map(formatError), ['0.012', '1.23', '0.50', '0', '—', '—']);
 });
 
@@ -67,18 +80,6 @@ test('capacity pad: a stamp inks a soft dot, values only grow, clipped at the bo
   assert.equal(a[4 * 28 + 14], 1, 'the apex (14, 4) is inked');
   assert.equal(a[16 * 28 + 14], 1, 'the bar at row 16 crosses the middle');
   assert.equal(a[0] + a[27] + a[27 * 28], 0, 'corners are blank');
-});
-
-// The notebook's mapping, worked by hand for p = 0.5 (noise 0 or 2, x̃ = x·noise):
-// ((x̃/4 + 0.5)·255).byte(): 2 → 255, −2 → 0, 1 → 191.25 → 191, 0 → 127.5 → 127, −0.5 → 95.6 → 95;
-// mask 2 − noise: non-zero where noise = 0.
-test('face-off: the notebook mapping to 8 bits and the error measures', () => {
-  const { img, mask } = toCv(Float32Array.of(2, -2, 1, 0, -0.5, 3), Float32Array.of(2, 2, 2, 0, 2, 2));
-  assert.deepEqual([...img], [255, 0, 191, 127, 95, 255]);
-  assert.deepEqual([...mask], [0, 0, 0, 1, 0, 0]);
-  assert.deepEqual([...fromCv(Uint8Array.of(0, 255))], [-1, 1]);
-  assert.deepEqual(mse([1, 0, 0, 0], [0, 0, 0, 0], Uint8Array.of(1, 1, 0, 0)), { masked: 0.5, whole: 0.25 });
-  assert.ok(Number.isNaN(mse([1], [0], Uint8Array.of(0)).masked));
 });
 
 test('Lab: ready runs reset, prepare, ready, then every task; frames refresh at most every everyMs', async () => {

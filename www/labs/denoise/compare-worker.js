@@ -27,7 +27,7 @@ const KERNEL_MS = 1500; // kernels (500×784 floats for the DAE) at most this of
 /** Which DAE kernels are sent: the first KERNELS of them (the page shows a page of them). */
 const KERNELS = 100;
 /** What the face-off and the energy experiments may ask the two models. */
-const QUERIES = ['reconstruct_rows', 'corrupt_rows', 'inputs', 'kernels', 'inpaint_rows'];
+const QUERIES = ['reconstruct_rows', 'corrupt_rows', 'inputs', 'kernels', 'inpaint_rows', 'faceoff_to_cv', 'faceoff_from_cv', 'faceoff_mse'];
 
 class Comparison extends WorkerSession {
   constructor() {

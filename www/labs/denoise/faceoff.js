@@ -3,41 +3,15 @@
 // and Navier–Stokes inpainting, with the notebook's call cv2.inpaint(img, mask, 3, flag) on
 //   img  = ((x̃ / 4 + 0.5) · 255).byte()   (x̃ ∈ [−2, 2]; a kept pixel 2x ↦ ⌊(x + 1)/2 · 255⌋, a dropped one ↦ 127)
 //   mask = 2 − noise.byte()                (non-zero, i.e. inpaint, where the dropout mask is 0)
-// and OpenCV's 8-bit output mapped back by v/255 · 2 − 1. opencv.js runs in opencv-worker.js,
-// loaded from vendor/ on the first run only.
+// and OpenCV's 8-bit output mapped back by v/255 · 2 − 1. The mapping and the scores are the
+// engine's (`faceoff_to_cv`, `faceoff_from_cv`, `faceoff_mse`: src/labs/inpaint.rs), asked of the
+// model that inpaints; opencv.js runs in opencv-worker.js, loaded from vendor/ on the first run only.
 import { drawDigitRow } from '../../draw/digits.js';
 import { el, row, useStylesheet } from '../../kit/dom.js';
 
 const N = 784;
 const SHOWN = 6; // digits drawn; the table uses all of them
 const FIRST = 9000; // digits FIRST … FIRST+count−1
-
-/** The notebook's 8-bit image and mask of a corrupted [−1, 1] image x̃ and its dropout mask. */
-export function toCv(xc, mask) {
-  const img = new Uint8Array(xc.length);
-  const m = new Uint8Array(mask.length);
-  for (let i = 0; i < xc.length; i++) {
-    img[i] = Math.trunc(Math.min(255, Math.max(0, (xc[i] / 4 + 0.5) * 255)));
-    m[i] = mask[i] === 0 ? 1 : 0;
-  }
-  return { img, mask: m };
-}
-
-/** 8-bit back to [−1, 1]. */
-export function fromCv(bytes) {
-  return Float32Array.from(bytes, (b) => (b / 255) * 2 - 1);
-}
-
-/** Mean squared error of `y` vs `x` over the pixels where `sel` (Uint8Array) is 1, and over all. */
-export function mse(y, x, sel) {
-  let sm = 0, nm = 0, sa = 0;
-  for (let i = 0; i < x.length; i++) {
-    const e = (y[i] - x[i]) ** 2;
-    sa += e;
-    if (sel[i]) { sm += e; nm++; }
-  }
-  return { masked: nm ? sm / nm : NaN, whole: sa / x.length };
-}
 
 export function mount(container, model, opts = {}) {
   useStylesheet(new URL('./denoise.css', import.meta.url));
@@ -125,15 +99,16 @@ export function mount(container, model, opts = {}) {
       const xc = both.slice(0, k * N);
       const mask = both.slice(k * N);
       const [clean, ae] = await Promise.all([ask('inputs', idx), ask('reconstruct_rows', xc)]);
-      const cv = toCv(xc, mask);
+      const cv = await ask('faceoff_to_cv', xc, mask); // Uint8Array [images (k·784) | masks (k·784)]
+      const img = cv.slice(0, k * N);
+      const holes = cv.slice(k * N); // 1 where the pixel was dropped (OpenCV inpaints it)
       status.textContent = cvWorker ? 'Inpainting with OpenCV…' : 'Loading opencv.js (11 MB, once) and inpainting…';
       const t0 = performance.now();
-      const res = await inpaintCv(cv.img, cv.mask);
+      const res = await inpaintCv(img, holes);
       const wall = performance.now() - t0;
-      const telea = fromCv(res.telea);
-      const ns = fromCv(res.ns);
-      const grey = fromCv(cv.img); // holes left at mid-grey, kept pixels as they are
-      const aeKept = Float32Array.from(ae, (v, i) => (cv.mask[i] ? v : grey[i]));
+      // `grey`: the holes left at mid-grey, kept pixels as they are.
+      const [telea, ns, grey] = await Promise.all([res.telea, res.ns, img].map((b) => ask('faceoff_from_cv', b)));
+      const aeKept = Float32Array.from(ae, (v, i) => (holes[i] ? v : grey[i]));
       const methods = [
         ['holes left grey (no inpainting)', grey],
         [`autoencoder D(E(x̃))`, ae],
@@ -141,7 +116,7 @@ export function mount(container, model, opts = {}) {
         ['OpenCV Telea', telea],
         ['OpenCV Navier–Stokes', ns],
       ];
-      const scores = methods.map(([name, y]) => ({ name, ...mse(y, clean, cv.mask) }));
+      const scores = await Promise.all(methods.map(async ([name, y]) => ({ name, ...(await ask('faceoff_mse', y, clean, holes)) })));
       renderTable(table, scores, k, which);
       const dims = { count: SHOWN, side: 28, gap: 2 };
       const first = (a) => a.subarray(0, SHOWN * N);

@@ -1,7 +1,8 @@
 // latent/anomaly: anomaly detection, the lecture's first application. Every input is scored by its
 // reconstruction error e(x) = ‖x − D(E(x))‖²/784 (`latent_anomalies`: 500 test digits and 100 of
 // each kind of anomaly, plus drawings); a threshold gives precision and recall, and the ROC AUC
-// sums them up; a selected input shows where its error is (`latent_probe`'s heat map).
+// sums them up (`latent_precision_recall`, asked each time the threshold moves); a selected input
+// shows where its error is (`latent_probe`'s heat map).
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawHistogram, drawHeat, formatError } from './charts.js';
 import { latentExperiment, N, SIDE } from './shared.js';
@@ -53,13 +54,28 @@ const HTML = `
 </section>
 `;
 
-/** Precision and recall of "anomaly if e > t" (the engine's `latent::precision_recall`, mirrored
- *  here so the slider answers without a round trip). Precision is NaN when nothing is flagged. */
-export function precisionRecall(normal, anomalous, t) {
-  let tp = 0, fp = 0;
-  for (const v of anomalous) if (v > t) tp++;
-  for (const v of normal) if (v > t) fp++;
-  return { tp, fp, precision: tp + fp > 0 ? tp / (tp + fp) : NaN, recall: anomalous.length ? tp / anomalous.length : NaN };
+/**
+ * `fn(args)` (async) with at most one call in flight: a call made meanwhile waits, and a newer
+ * one replaces it, so only the newest arguments run next (a threshold drag is answered at its
+ * latest position, never through a queue of stale ones). Returns `ask(args)`.
+ */
+export function latestOnly(fn) {
+  let busy = false;
+  let next = null; // {args} of the newest waiting call
+  return async function ask(args) {
+    next = { args };
+    if (busy) return;
+    busy = true;
+    try {
+      while (next) {
+        const { args: a } = next;
+        next = null;
+        await fn(a);
+      }
+    } finally {
+      busy = false;
+    }
+  };
 }
 
 export function mount(container, model, opts = {}) {
@@ -151,18 +167,8 @@ export function mount(container, model, opts = {}) {
     const tv = 10 ** t;
     $('#lat-threshold-out').value = formatError(tv);
     thr.setAttribute('aria-valuetext', `reconstruction error ${formatError(tv)}`);
-    const pr = precisionRecall(normal, anom, tv);
     const auc = kind === 'all' ? r.auc_all : r.auc[r.kinds.indexOf(kind)];
-    const pct = (v) => (Number.isFinite(v) ? v.toFixed(2) : '—');
-    const readout = $('.lat-anom-readout');
-    if (!anom.length) {
-      readout.textContent = 'No drawings in the anomaly set yet: draw a letter or a shape above and press “Add as anomaly”.';
-    } else {
-      readout.textContent = `${KIND_NAMES[kind]}: flagged ${pr.tp} of ${anom.length} anomalies and ${pr.fp} of ${normal.length} digits · precision ${pct(pr.precision)} · recall ${pct(pr.recall)} · ROC AUC ${pct(auc)}${hardToTell(kind, auc)}`;
-    }
-    readout.dataset.precision = pct(pr.precision);
-    readout.dataset.recall = pct(pr.recall);
-    readout.dataset.auc = pct(auc);
+    showScores({ normal, anom, t: tv, kind, auc });
     $('.lat-ex-caption').textContent = KIND_NAMES[kind];
     const ex = kindExamples(kind);
     const en = r.examples[0];
@@ -173,6 +179,26 @@ export function mount(container, model, opts = {}) {
     exRows = { normal: en, anom: ex };
     markSelected();
   }
+  /** The readout of "anomaly if e > t": the engine's precision and recall, newest threshold only. */
+  const showScores = latestOnly(async ({ normal, anom, t, kind, auc }) => {
+    const readout = $('.lat-anom-readout');
+    const pct = (v) => (Number.isFinite(v) ? v.toFixed(2) : '—');
+    let pr;
+    try {
+      pr = await model.call('latent_precision_recall', normal, anom, t);
+    } catch (e) {
+      readout.textContent = `Precision and recall could not be computed: ${e.message}`;
+      return;
+    }
+    if (!anom.length) {
+      readout.textContent = 'No drawings in the anomaly set yet: draw a letter or a shape above and press “Add as anomaly”.';
+    } else {
+      readout.textContent = `${KIND_NAMES[kind]}: flagged ${pr.tp} of ${anom.length} anomalies and ${pr.fp} of ${normal.length} digits · precision ${pct(pr.precision)} · recall ${pct(pr.recall)} · ROC AUC ${pct(auc)}${hardToTell(kind, auc)}`;
+    }
+    readout.dataset.precision = pct(pr.precision);
+    readout.dataset.recall = pct(pr.recall);
+    readout.dataset.auc = pct(auc);
+  });
   /** An orange frame around the selected example's tile (1 px of the native 28-px tiles). */
   function markSelected() {
     const sel = selected;
