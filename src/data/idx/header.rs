@@ -64,15 +64,11 @@ pub(super) fn err(kind: Kind, msg: impl std::fmt::Display) -> Error {
 pub(super) fn parse_header(head: &[u8], kind: Kind) -> Result<Header> {
     let hl = kind.header_len();
     let expected = kind.magic();
+    let truncated = || {
+        err(kind, format_args!("truncated header: {}, an IDX {} header needs {hl}", bytes(head.len()), kind.items()))
+    };
     if head.len() < 4 {
-        return Err(err(
-            kind,
-            format_args!(
-                "truncated header: {}, an IDX {} header needs {hl}",
-                bytes(head.len()),
-                kind.items()
-            ),
-        ));
+        return Err(truncated());
     }
     let magic = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
     if magic != expected {
@@ -105,14 +101,7 @@ pub(super) fn parse_header(head: &[u8], kind: Kind) -> Result<Header> {
         });
     }
     if head.len() < hl {
-        return Err(err(
-            kind,
-            format_args!(
-                "truncated header: {}, an IDX {} header needs {hl}",
-                bytes(head.len()),
-                kind.items()
-            ),
-        ));
+        return Err(truncated());
     }
 
     let size = |k: usize| {
