@@ -38,8 +38,12 @@ export function policyFor(path) {
   return /(^|\/)opencv-worker\.js$/.test(path) ? OPENCV_CSP : CSP;
 }
 
-/** Start serving `root` on 127.0.0.1:`port` (0 = any free port). Resolves to { url, port, close }. */
-export async function startServer(root = 'dist', port = 0) {
+/**
+ * Start serving `root` on 127.0.0.1:`port` (0 = any free port). Resolves to { url, port, close }.
+ * `policy(path)` gives each file's Content-Security-Policy (none when it returns null: a test's
+ * stand-in for someone else's site, such as a course-notes page that frames the playground).
+ */
+export async function startServer(root = 'dist', port = 0, { policy = policyFor } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -48,12 +52,14 @@ export async function startServer(root = 'dist', port = 0) {
       if (file !== base && !file.startsWith(base + sep)) throw Object.assign(new Error(), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] || 'application/octet-stream',
         'cache-control': 'no-cache',
-        'content-security-policy': policyFor(path),
         'x-content-type-options': 'nosniff',
-      });
+      };
+      const csp = policy(path);
+      if (csp) headers['content-security-policy'] = csp;
+      res.writeHead(200, headers);
       res.end(body);
     } catch (e) {
       res.writeHead(e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 404 : 500, {

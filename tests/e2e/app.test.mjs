@@ -135,7 +135,9 @@ test('Step trains exactly one batch', async () => {
 });
 
 test('Reset restores the initial state of the settings and seed', async () => {
-  const { context, page, errors } = await openPage('', READY);
+  // Seed 1: no pretrained model matches it, so the page opens on the seed's initial weights, the
+  // state Reset returns to (the pretrained default's Reset is in keep.test.mjs).
+  const { context, page, errors } = await openPage('#seed=1', READY);
   const recon0 = await pixels(page, 'row-recon');
   const kernels0 = await pixels(page, 'kernels');
   const generation = Number(await attr(page, 'generation'));
@@ -151,6 +153,20 @@ test('Reset restores the initial state of the settings and seed', async () => {
   assert.equal((await pixels(page, 'row-recon')).hash, recon0.hash, 'same reconstructions as at load');
   assert.equal((await pixels(page, 'kernels')).hash, kernels0.hash, 'same kernels as at load');
   assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/40 · loss — · ready$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Reset on the pretrained model starts from the seed, as the status line says', async () => {
+  const { context, page, errors } = await openPage('', READY);
+  await page.waitForFunction(() => document.getElementById('keep').dataset.source === 'pretrained', null, { timeout: TIMEOUT });
+  const pretrained = await pixels(page, 'row-recon');
+  const generation = Number(await attr(page, 'generation'));
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForFunction((g) => Number(document.getElementById('app').dataset.generation) > g, generation, { timeout: TIMEOUT });
+  await page.waitForFunction(() => document.getElementById('keep').dataset.source === 'seed', null, { timeout: TIMEOUT });
+  await page.waitForTimeout(300);
+  assert.notEqual((await pixels(page, 'row-recon')).hash, pretrained.hash, 'the seed\'s untrained outputs replace the pretrained ones');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -25,7 +25,9 @@ before(async () => {
   await symlink(DIST, `${root}/notes/ae`);
   await mkdir(`${RESULTS}/embed-notes`, { recursive: true });
   site = await startServer(root, 0);
-  notes = await startServer(`${RESULTS}/embed-notes`, 0);
+  // Someone else's site: its own page, without the playground's policy (which forbids frames
+  // from other origins and inline scripts, both of which a notes page may have).
+  notes = await startServer(`${RESULTS}/embed-notes`, 0, { policy: () => null });
 });
 after(async () => {
   await site?.close();
@@ -168,7 +170,11 @@ test('a notes page on another site embeds two labs: each renders and trains, the
   const frameOf = async (id) => {
     await page.waitForFunction((id) => [...document.querySelectorAll('iframe')].some((f) => f.src.includes(`lab=${id}#`)), id);
     let f = null;
-    while (!(f = page.frames().find((x) => x.url().includes(`lab=${id}#`)))) await page.waitForTimeout(50);
+    const deadline = Date.now() + TIMEOUT;
+    while (!(f = page.frames().find((x) => x.url().includes(`lab=${id}#`)))) {
+      assert.ok(Date.now() < deadline, `the ${id} frame never navigated`);
+      await page.waitForTimeout(50);
+    }
     return f;
   };
   const train = await frameOf('train');

@@ -152,3 +152,24 @@ test('phone width: one column, nothing wider than the screen, training works', a
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('changing only the learning rate keeps the trained labs: the same generation trains on', async () => {
+  const { context, page, errors } = await open('#seed=3');
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitSteps(page, 1);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await waitSteps(page, 300);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.waitForFunction(() => document.getElementById('lab').dataset.running === 'false', null, { timeout: TIMEOUT });
+  const generation = await attr(page, 'generation');
+  const steps = Number(await attr(page, 'steps'));
+  await page.fill('#lr', '0.001');
+  await page.press('#lr', 'Enter');
+  await page.waitForFunction(() => /lr=0\.001/.test(location.hash), null, { timeout: TIMEOUT });
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitSteps(page, steps + 1);
+  assert.equal(await attr(page, 'generation'), generation, 'no new labs were built');
+  assert.equal(Number(await attr(page, 'steps')), steps + 1, 'the step count went on from where it was');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -43,7 +43,7 @@ class Session extends WorkerSession {
 
   handle(msg) {
     switch (msg.type) {
-      case TO_WORKER.CONFIG: return this.build(msg);
+      case TO_WORKER.CONFIG: return this.onlyLrChanged(msg) ? this.setLr(msg) : this.build(msg);
       case TO_WORKER.RESET: return this.build(this.config);
       case TO_WORKER.PLAY: return this.play();
       case TO_WORKER.PAUSE:
@@ -55,6 +55,24 @@ class Session extends WorkerSession {
         return this.frame();
       default: throw new Error(`unknown command ${msg.type}`);
     }
+  }
+
+  /** True when `config` asks for the current labs with another learning rate and nothing else. */
+  onlyLrChanged(config) {
+    if (!this.labs.length || !this.config || config.labs.length !== this.config.labs.length) return false;
+    const withoutLr = (c) => JSON.stringify({ ...c, id: 0, labs: c.labs.map((l) => ({ ...l, settings: { ...l.settings, lr: 0 } })) });
+    return withoutLr(config) === withoutLr(this.config);
+  }
+
+  /**
+   * The learning rate does not shape the models: the same labs train on at the new rate
+   * (`ManifoldLab.set_lr`), running or paused as they were. The labs share one rate, so a
+   * refused one throws at the first lab, before any lab changed.
+   */
+  setLr(config) {
+    config.labs.forEach((l, i) => this.labs[i].lab.set_lr(l.settings.lr));
+    this.config = config;
+    this.frame();
   }
 
   /** New labs for `config`; on any error the old ones stay. */
