@@ -69,7 +69,12 @@ test('every canvas that carries information has a text equivalent; the loss char
     await waitAppSteps(page, 45);
     await page.click('#train');
     await page.waitForFunction(() => document.querySelector('#app').dataset.running === 'false', null, { timeout: TIMEOUT });
-    await page.waitForFunction(() => /last batch loss/.test(document.querySelector('#chart').getAttribute('aria-label')), null, { timeout: TIMEOUT });
+    // The label is rewritten with the chart's next drawing after the pause's last frame: wait until
+    // it speaks of every batch the page has recorded.
+    await page.waitForFunction(() => {
+      const m = /^[^:]+: ([\d,]+) batches; last batch loss/.exec(document.querySelector('#chart').getAttribute('aria-label') ?? '');
+      return m && Number(m[1].replace(/,/g, '')) === Number(document.querySelector('#app').dataset.steps);
+    }, null, { timeout: TIMEOUT });
     const label = await page.getAttribute('#chart', 'aria-label');
     const n = Number(await page.getAttribute('#app', 'data-steps'));
     const loss = Number(await page.getAttribute('#app', 'data-loss'));
