@@ -85,11 +85,16 @@ function readDigits() {
 }
 
 /** An IDX header: magic 0x0000_08_<ndims>, then each size as u32 big-endian. */
-function idxHeader(sizes) {
+export function idxHeader(sizes) {
   const header = Buffer.alloc(4 + 4 * sizes.length);
   header.writeUInt32BE(0x00000800 | sizes.length, 0);
   sizes.forEach((s, k) => header.writeUInt32BE(s, 4 + 4 * k));
   return header;
+}
+
+/** gzip at level 9 by node's zlib: no file name, mtime 0, so the same input gives the same bytes. */
+export function gzipIdx(buf) {
+  return gzipSync(buf, { level: 9, strategy: constants.Z_DEFAULT_STRATEGY });
 }
 
 /** Converts and writes both files into `outDir`; returns their paths. */
@@ -109,7 +114,7 @@ export function convert(outDir) {
     labels[i] = digit;
   });
 
-  const gz = (buf) => gzipSync(buf, { level: 9, strategy: constants.Z_DEFAULT_STRATEGY });
+  const gz = gzipIdx;
   mkdirSync(outDir, { recursive: true });
   const imagesPath = join(outDir, 'mnist10k-images-idx3-ubyte.gz');
   const labelsPath = join(outDir, 'mnist10k-labels-idx1-ubyte.gz');
