@@ -12,12 +12,14 @@ pub enum Error {
     Config(String),
     /// Arrays whose shapes do not fit together.
     Shape(String),
+    /// Training produced NaN or infinite numbers; the model was put back as it was before the step.
+    Diverged(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Data(m) | Error::Config(m) | Error::Shape(m) => f.write_str(m),
+            Error::Data(m) | Error::Config(m) | Error::Shape(m) | Error::Diverged(m) => f.write_str(m),
         }
     }
 }

@@ -15,6 +15,8 @@ pub mod corruption;
 pub mod objective;
 pub mod optim;
 pub mod pca;
+pub mod cursor;
+pub mod guard;
 pub mod train;
 pub mod manifold;
 pub mod inpaint;

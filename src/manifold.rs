@@ -13,7 +13,9 @@
 
 use crate::activation::Activation;
 use crate::autoencoder::{AeConfig, Autoencoder};
+use crate::cursor::Cursor;
 use crate::error::{Error, Result};
+use crate::guard::{self, Guard, Guarded, State, Warning};
 use crate::objective::Loss;
 use crate::optim::{OptimConfig, Optimizer};
 use crate::rng::Rng;
@@ -502,6 +504,8 @@ pub struct ManifoldStats {
     pub epoch: u64,
     /// Optimiser steps taken.
     pub steps: u64,
+    /// Set when the loss climbed well above where training started (see `guard::LossWatch`).
+    pub warning: Option<Warning>,
 }
 
 /// One lab: the points, the model, the optimiser and every buffer.
@@ -512,9 +516,8 @@ pub struct ManifoldTrainer {
     model: Autoencoder,
     opt: Optimizer,
     rng: Rng,
-    order: Vec<u32>,
-    pos: usize,
-    epoch: u64,
+    cursor: Cursor,
+    guard: Guard,
     /// Clean batch and corrupted batch `[B, 2]`.
     xb: Array2<f32>,
     xc: Array2<f32>,
@@ -532,10 +535,10 @@ impl ManifoldTrainer {
         let data = Array2::from_shape_vec((n, 2), pts).map_err(|e| Error::Shape(e.to_string()))?;
         let b = settings.batch.min(n);
         let mut init_rng = Rng::new(settings.seed);
-        let model = Autoencoder::new(settings.ae_config(), b, &mut init_rng)?;
+        let mut model = Autoencoder::new(settings.ae_config(), b, &mut init_rng)?;
         let mut rng = Rng::new(settings.seed ^ TRAIN_SALT);
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        rng.shuffle(&mut order);
+        let cursor = Cursor::new(n, b, &mut rng);
+        let guard = Guard::new(&mut model, &cursor, &rng, constant_point_loss(&data));
         let tw = Tangents::new(&model, b);
         Ok(ManifoldTrainer {
             opt: Optimizer::new(OptimConfig::adam(settings.lr)),
@@ -545,9 +548,8 @@ impl ManifoldTrainer {
             tw,
             model,
             rng,
-            order,
-            pos: 0,
-            epoch: 0,
+            cursor,
+            guard,
             data,
             settings,
         })
@@ -567,42 +569,31 @@ impl ManifoldTrainer {
         &self.model
     }
 
-    /// Runs `k` mini-batches (1 ≤ k ≤ 100,000).
+    /// Runs `k` mini-batches (1 ≤ k ≤ 100,000). A step that makes the loss, a weight or a
+    /// moment NaN/∞ is undone and gives `Error::Diverged` (see `guard`).
     pub fn step(&mut self, k: u32) -> Result<ManifoldStats> {
-        let mean = crate::train::run_batches(k, || self.one_batch())?;
-        Ok(ManifoldStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, epoch: self.epoch, steps: self.opt.t })
+        let (mean, warning) = guard::run_batches(self, k)?;
+        let (epoch, steps) = (self.cursor.epoch, self.opt.t);
+        Ok(ManifoldStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, epoch, steps, warning })
     }
 
-    fn one_batch(&mut self) -> LossParts {
-        let n = self.data.nrows();
-        let m = self.xb.nrows().min(n - self.pos);
-        for r in 0..m {
-            let i = self.order[self.pos + r] as usize;
-            self.xb.row_mut(r).assign(&self.data.row(i));
-        }
-        let xb = self.xb.slice(s![..m, ..]);
-        let plain = Objective { loss: Loss::Mse, contractive_lambda: 0.0 };
-        let parts = match self.settings.variant {
-            Variant::Standard => train::forward_backward(&mut self.model, &mut self.ws, xb, xb, plain),
-            Variant::Denoising => {
-                // x̃ = x + σ·ε, target x.
-                let sigma = self.settings.sigma;
-                let mut xc = self.xc.slice_mut(s![..m, ..]);
-                for (c, &x) in xc.iter_mut().zip(xb.iter()) {
-                    *c = x + sigma * self.rng.normal();
-                }
-                train::forward_backward(&mut self.model, &mut self.ws, self.xc.slice(s![..m, ..]), xb, plain)
-            }
-            Variant::Contractive => contractive_forward_backward(&mut self.model, &mut self.tw, xb, self.settings.lambda),
-        };
-        train::optimizer_step(&mut self.model, &mut self.opt);
-        self.pos += m;
-        if self.pos == n {
-            self.pos = 0;
-            self.epoch += 1;
-            self.rng.shuffle(&mut self.order);
-        }
-        parts
+    /// Changes Adam's learning rate (0 < lr ≤ 1); training continues from where it is.
+    pub fn set_lr(&mut self, lr: f32) -> Result<()> {
+        ManifoldSettings { lr, ..ManifoldSettings::default() }.validate()?;
+        self.settings.lr = lr;
+        self.opt.set_lr(lr);
+        self.guard.watch.restart();
+        Ok(())
+    }
+
+    /// The optimiser (read-only: its moments, for tests).
+    pub fn optimizer(&self) -> &Optimizer {
+        &self.opt
+    }
+
+    /// The model, for tests that load weights of their own.
+    pub fn model_mut(&mut self) -> &mut Autoencoder {
+        &mut self.model
     }
 
     /// Checks a flat array of (x, y) points.
@@ -739,4 +730,49 @@ impl ManifoldTrainer {
         }
         self.decode(&h)
     }
+}
+
+impl Guarded for ManifoldTrainer {
+    fn one_batch(&mut self) -> LossParts {
+        let idx = self.cursor.next_batch();
+        let m = idx.len();
+        for (r, &i) in idx.iter().enumerate() {
+            self.xb.row_mut(r).assign(&self.data.row(i as usize));
+        }
+        let xb = self.xb.slice(s![..m, ..]);
+        let plain = Objective { loss: Loss::Mse, contractive_lambda: 0.0 };
+        let parts = match self.settings.variant {
+            Variant::Standard => train::forward_backward(&mut self.model, &mut self.ws, xb, xb, plain),
+            Variant::Denoising => {
+                // x̃ = x + σ·ε, target x.
+                let sigma = self.settings.sigma;
+                let mut xc = self.xc.slice_mut(s![..m, ..]);
+                for (c, &x) in xc.iter_mut().zip(xb.iter()) {
+                    *c = x + sigma * self.rng.normal();
+                }
+                train::forward_backward(&mut self.model, &mut self.ws, self.xc.slice(s![..m, ..]), xb, plain)
+            }
+            Variant::Contractive => contractive_forward_backward(&mut self.model, &mut self.tw, xb, self.settings.lambda),
+        };
+        train::optimizer_step(&mut self.model, &mut self.opt);
+        self.cursor.advance(&mut self.rng);
+        parts
+    }
+
+    fn state(&mut self) -> State<'_> {
+        State { model: &mut self.model, opt: &mut self.opt, cursor: &mut self.cursor, rng: &mut self.rng, guard: &mut self.guard }
+    }
+}
+
+
+/// MSE of the best constant output (the mean point) over points `[n, 2]`: the mean of the two
+/// coordinates' variances.
+fn constant_point_loss(data: &Array2<f32>) -> f32 {
+    let k = data.nrows() as f64;
+    let var = |c: usize| {
+        let col = data.column(c);
+        let mu = col.iter().map(|&v| v as f64).sum::<f64>() / k;
+        col.iter().map(|&v| (v as f64 - mu).powi(2)).sum::<f64>() / k
+    };
+    ((var(0) + var(1)) / 2.0) as f32
 }

@@ -85,4 +85,55 @@ impl Optimizer {
             }
         }
     }
+
+    /// The learning rate.
+    pub fn lr(&self) -> f32 {
+        match self.config {
+            OptimConfig::Adam { lr, .. } | OptimConfig::Sgd { lr, .. } => lr,
+        }
+    }
+
+    /// Changes the learning rate; the step count and the moments carry on (as assigning
+    /// `param_group["lr"]` does in PyTorch).
+    pub fn set_lr(&mut self, new: f32) {
+        match &mut self.config {
+            OptimConfig::Adam { lr, .. } | OptimConfig::Sgd { lr, .. } => *lr = new,
+        }
+    }
+
+    /// The moments, per parameter: first moments (or momentum buffers), then second moments.
+    pub fn moments(&self) -> impl Iterator<Item = &[f32]> {
+        self.m.iter().chain(self.v.iter()).map(|b| b.as_slice())
+    }
+
+    /// Copies every moment into `buf` (cleared first; no allocation once `buf` has the capacity)
+    /// and returns the step count: the state `restore_state` puts back.
+    pub fn save_state(&self, buf: &mut Vec<f32>) -> u64 {
+        buf.clear();
+        for b in self.m.iter().chain(self.v.iter()) {
+            buf.extend_from_slice(b);
+        }
+        self.t
+    }
+
+    /// Puts back a state `save_state` wrote. An empty `buf` (saved before the first step) gives
+    /// zero moments, which the next step treats as a fresh start (its t is 0 again).
+    pub fn restore_state(&mut self, t: u64, buf: &[f32]) {
+        self.t = t;
+        if buf.is_empty() {
+            self.m.iter_mut().chain(self.v.iter_mut()).for_each(|b| b.fill(0.0));
+            return;
+        }
+        let mut at = 0;
+        for b in self.m.iter_mut().chain(self.v.iter_mut()) {
+            let len = b.len();
+            b.copy_from_slice(&buf[at..at + len]);
+            at += len;
+        }
+    }
+
+    /// Whether every moment is a finite number.
+    pub fn is_finite(&self) -> bool {
+        self.moments().all(|b| b.iter().all(|v| v.is_finite()))
+    }
 }

@@ -11,6 +11,8 @@ use crate::objective::{self, Loss};
 use crate::optim::{OptimConfig, Optimizer};
 use crate::rng::Rng;
 use crate::activation::Activation;
+use crate::cursor::Cursor;
+use crate::guard::{self, Guard, Guarded, State, Warning};
 use ndarray::{s, Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -266,23 +268,6 @@ pub fn optimizer_step(model: &mut Autoencoder, opt: &mut Optimizer) {
     model.for_each_param(|i, p, g| opt.update(i, p, g));
 }
 
-/// Runs `k` batches (1 ≤ k ≤ 100,000) with `one_batch` and returns the mean of their loss parts
-/// (accumulated in f64). Shared by the MNIST trainer and the 2-D manifold lab.
-pub fn run_batches(k: u32, mut one_batch: impl FnMut() -> LossParts) -> Result<LossParts> {
-    if k == 0 || k > 100_000 {
-        return Err(Error::Config(format!("step count must be between 1 and 100000, got {k}")));
-    }
-    let (mut total, mut recon, mut penalty) = (0f64, 0f64, 0f64);
-    for _ in 0..k {
-        let parts = one_batch();
-        total += parts.total as f64;
-        recon += parts.recon as f64;
-        penalty += parts.penalty as f64;
-    }
-    let k = k as f64;
-    Ok(LossParts { total: (total / k) as f32, recon: (recon / k) as f32, penalty: (penalty / k) as f32 })
-}
-
 /// What `step(k)` returns.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct StepStats {
@@ -300,6 +285,9 @@ pub struct StepStats {
     pub samples_seen: u64,
     /// Optimiser steps taken.
     pub steps: u64,
+    /// Set when the loss climbed well above where training started (see `guard::LossWatch`):
+    /// a sentence for the page, which should pause and show it.
+    pub warning: Option<Warning>,
 }
 
 /// Mean squared errors over the whole data set.
@@ -321,13 +309,8 @@ pub struct Trainer {
     model: Autoencoder,
     opt: Optimizer,
     rng: Rng,
-    /// This epoch's order of sample indices.
-    order: Vec<u32>,
-    /// Position in `order`.
-    pos: usize,
-    epoch: u64,
-    batch_in_epoch: usize,
-    samples_seen: u64,
+    cursor: Cursor,
+    guard: Guard,
     /// Clean batch `[B, n]`, corrupted batch `[B, n]`, mask `[B, n]`.
     xb: Array2<f32>,
     xc: Array2<f32>,
@@ -347,9 +330,9 @@ impl Trainer {
         corruption.validate(data.rows(), data.cols())?;
         let b = settings.batch.min(data.len());
         let mut rng = Rng::new(settings.seed);
-        let model = Autoencoder::new(settings.ae_config(n), b, &mut rng)?;
-        let mut order: Vec<u32> = (0..data.len() as u32).collect();
-        rng.shuffle(&mut order);
+        let mut model = Autoencoder::new(settings.ae_config(n), b, &mut rng)?;
+        let cursor = Cursor::new(data.len(), b, &mut rng);
+        let guard = Guard::new(&mut model, &cursor, &rng, constant_output_loss(&data, settings.loss, settings.scaling()));
         let d = settings.d;
         Ok(Trainer {
             scaling: settings.scaling(),
@@ -361,11 +344,8 @@ impl Trainer {
             corruption,
             model,
             rng,
-            order,
-            pos: 0,
-            epoch: 0,
-            batch_in_epoch: 0,
-            samples_seen: 0,
+            cursor,
+            guard,
             xb: Array2::zeros((b, n)),
             xc: Array2::zeros((b, n)),
             mask: Array2::zeros((b, n)),
@@ -375,10 +355,27 @@ impl Trainer {
         })
     }
 
-    /// Runs `k` batches (1 ≤ k ≤ 100,000) and returns their mean loss and the position.
+    /// Runs `k` batches (1 ≤ k ≤ 100,000) and returns their mean loss and the position. A
+    /// step that makes the loss, a weight or a moment NaN/∞ is undone and gives
+    /// `Error::Diverged` (see `guard`).
     pub fn step(&mut self, k: u32) -> Result<StepStats> {
-        let mean = run_batches(k, || self.one_batch())?;
-        Ok(StepStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, ..self.position() })
+        let (mean, warning) = guard::run_batches(self, k)?;
+        Ok(StepStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, warning, ..self.position() })
+    }
+
+    /// Changes the learning rate of the current model (same range as the setting); training
+    /// continues from where it is, and the blow-up watch starts afresh.
+    pub fn set_lr(&mut self, lr: f32) -> Result<()> {
+        Settings { lr, ..Settings::default() }.validate()?;
+        self.settings.lr = lr;
+        self.opt.set_lr(lr);
+        self.guard.watch.restart();
+        Ok(())
+    }
+
+    /// The optimiser (read-only: its moments, for tests).
+    pub fn optimizer(&self) -> &Optimizer {
+        &self.opt
     }
 
     /// Where training stands (loss fields 0).
@@ -387,54 +384,18 @@ impl Trainer {
             loss: 0.0,
             recon: 0.0,
             penalty: 0.0,
-            epoch: self.epoch,
-            batch: self.batch_in_epoch,
+            epoch: self.cursor.epoch,
+            batch: self.cursor.batch_in_epoch,
             batches_per_epoch: self.batches_per_epoch(),
-            samples_seen: self.samples_seen,
+            samples_seen: self.cursor.samples_seen,
             steps: self.opt.t,
+            warning: None,
         }
     }
 
     /// ⌈len / batch⌉ (the last partial batch is kept).
     pub fn batches_per_epoch(&self) -> usize {
-        self.data.len().div_ceil(self.xb.nrows())
-    }
-
-    fn one_batch(&mut self) -> LossParts {
-        let n = self.data.dim();
-        let m = self.xb.nrows().min(self.order.len() - self.pos);
-        let idx = &self.order[self.pos..self.pos + m];
-        let xb = &mut self.xb.slice_mut(s![..m, ..]);
-        self.data.fill_rows(idx, self.scaling, xb.as_slice_mut().unwrap());
-        let xb = self.xb.slice(s![..m, ..]);
-        let x_in = if self.corruption == Corruption::None {
-            xb
-        } else {
-            let (lo, hi) = self.scaling.range();
-            self.corruption.apply(
-                xb.as_slice().unwrap(),
-                self.data.rows(),
-                self.data.cols(),
-                lo,
-                hi,
-                &mut self.rng,
-                &mut self.xc.as_slice_mut().unwrap()[..m * n],
-                &mut self.mask.as_slice_mut().unwrap()[..m * n],
-            );
-            self.xc.slice(s![..m, ..])
-        };
-        let parts = forward_backward(&mut self.model, &mut self.ws, x_in, xb, self.objective);
-        optimizer_step(&mut self.model, &mut self.opt);
-        self.pos += m;
-        self.batch_in_epoch += 1;
-        self.samples_seen += m as u64;
-        if self.pos == self.order.len() {
-            self.pos = 0;
-            self.batch_in_epoch = 0;
-            self.epoch += 1;
-            self.rng.shuffle(&mut self.order);
-        }
-        parts
+        self.cursor.batches_per_epoch()
     }
 
     /// MSE over the whole data set, clean and with the fixed evaluation mask (p = 0.5).
@@ -577,4 +538,64 @@ impl Trainer {
     pub fn kernels(&self) -> Vec<f32> {
         self.model.kernels().iter().copied().collect()
     }
+}
+
+impl Guarded for Trainer {
+    fn one_batch(&mut self) -> LossParts {
+        let n = self.data.dim();
+        let idx = self.cursor.next_batch();
+        let m = idx.len();
+        let xb = &mut self.xb.slice_mut(s![..m, ..]);
+        self.data.fill_rows(idx, self.scaling, xb.as_slice_mut().unwrap());
+        let xb = self.xb.slice(s![..m, ..]);
+        let x_in = if self.corruption == Corruption::None {
+            xb
+        } else {
+            let (lo, hi) = self.scaling.range();
+            self.corruption.apply(
+                xb.as_slice().unwrap(),
+                self.data.rows(),
+                self.data.cols(),
+                lo,
+                hi,
+                &mut self.rng,
+                &mut self.xc.as_slice_mut().unwrap()[..m * n],
+                &mut self.mask.as_slice_mut().unwrap()[..m * n],
+            );
+            self.xc.slice(s![..m, ..])
+        };
+        let parts = forward_backward(&mut self.model, &mut self.ws, x_in, xb, self.objective);
+        optimizer_step(&mut self.model, &mut self.opt);
+        self.cursor.advance(&mut self.rng);
+        parts
+    }
+
+    fn state(&mut self) -> State<'_> {
+        State { model: &mut self.model, opt: &mut self.opt, cursor: &mut self.cursor, rng: &mut self.rng, guard: &mut self.guard }
+    }
+}
+
+
+/// The loss of the best constant output over `data` (every pixel its mean): for MSE the mean
+/// per-pixel variance, for BCE the mean per-pixel binary entropy H(μ) (BCE is linear in the
+/// target, so its mean at the constant μ is H(μ); logs clamped at −100 as PyTorch does).
+pub fn constant_output_loss(data: &Dataset, loss: Loss, scaling: Scaling) -> f32 {
+    let n = data.dim();
+    let (mut sum, mut sq) = (vec![0f64; n], vec![0f64; n]);
+    for i in 0..data.len() {
+        for (j, &b) in data.image(i).iter().enumerate() {
+            let x = scaling.apply(b) as f64;
+            sum[j] += x;
+            sq[j] += x * x;
+        }
+    }
+    let k = data.len() as f64;
+    let per_pixel = sum.iter().zip(&sq).map(|(&s, &q)| {
+        let mu = s / k;
+        match loss {
+            Loss::Mse => q / k - mu * mu,
+            Loss::Bce => -(mu * mu.ln().max(-100.0) + (1.0 - mu) * (1.0 - mu).ln().max(-100.0)),
+        }
+    });
+    (per_pixel.sum::<f64>() / n as f64) as f32
 }
