@@ -9,6 +9,9 @@ use crate::train::{self, Settings};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+mod datasets;
+pub use datasets::DataSets;
+
 fn js(e: Error) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -70,12 +73,7 @@ impl Trainer {
         to_js(&self.inner.position())
     }
 
-    /// `{mse_clean, mse_noisy}` over the whole data set (noisy: fixed-seed dropout mask, p = 0.5).
-    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.evaluate())
-    }
-
-    /// Number of images.
+    /// Number of training images.
     #[wasm_bindgen(getter)]
     pub fn len(&self) -> usize {
         self.inner.data().len()
@@ -105,13 +103,14 @@ impl Trainer {
         self.inner.range().1
     }
 
-    /// Labels of the images `idx` (Uint8Array).
+    /// Labels of the held-out images `idx` (Uint8Array).
     pub fn labels(&self, idx: &[u32]) -> Result<Vec<u8>, JsError> {
-        self.inner.data().check_indices(idx).map_err(js)?;
-        Ok(idx.iter().map(|&i| self.inner.data().label(i as usize)).collect())
+        let test = self.inner.test_data();
+        test.check_indices(idx).map_err(js)?;
+        Ok(idx.iter().map(|&i| test.label(i as usize)).collect())
     }
 
-    /// Clean scaled images `[idx.length, 784]` (Float32Array copy).
+    /// Clean scaled held-out images `[idx.length, 784]` (Float32Array copy).
     pub fn inputs(&self, idx: &[u32]) -> Result<Vec<f32>, JsError> {
         self.inner.inputs(idx).map_err(js)
     }
@@ -342,7 +341,7 @@ impl Trainer {
     pub fn latent_map(&mut self, idx: &[u32]) -> Result<JsValue, JsError> {
         let x = self.inner.inputs(idx).map_err(js)?;
         let codes = self.inner.encode_rows(&x).map_err(js)?;
-        let labels: Vec<u8> = idx.iter().map(|&i| self.inner.data().label(i as usize)).collect();
+        let labels: Vec<u8> = idx.iter().map(|&i| self.inner.test_data().label(i as usize)).collect();
         let d = self.inner.settings().d;
         let m = crate::latent::map_projection(&codes, idx.len(), d, &labels).map_err(js)?;
         let method = match d {

@@ -7,6 +7,7 @@
 pub mod error;
 pub mod rng;
 pub mod data;
+pub mod datasets;
 pub mod activation;
 pub mod autoencoder;
 pub mod gemm;
@@ -22,6 +23,7 @@ pub mod manifold;
 pub mod inpaint;
 pub mod capacity;
 pub mod latent;
+pub mod ood;
 pub mod api;
 pub mod fixture;
 pub mod weights;

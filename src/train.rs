@@ -303,6 +303,8 @@ pub struct EvalStats {
 pub struct Trainer {
     settings: Settings,
     data: Dataset,
+    /// The held-out set every analysis scores on (`None`: the training set itself, as in `new`).
+    test: Option<Dataset>,
     scaling: Scaling,
     corruption: Corruption,
     objective: Objective,
@@ -352,7 +354,22 @@ impl Trainer {
             ws: Workspace::new(b, n, d),
             settings,
             data,
+            test: None,
         })
+    }
+
+    /// A trainer that learns from `train` only and whose row queries (`inputs`,
+    /// `display_corruption`, the labs) index the held-out `test` (same image size, not empty).
+    pub fn with_test(settings: Settings, train: Dataset, test: Dataset) -> Result<Self> {
+        if test.is_empty() || (test.rows(), test.cols()) != (train.rows(), train.cols()) {
+            return Err(Error::Data(format!(
+                "the test set must hold images of the training set's {}×{} pixels; it has {} of {}×{}",
+                train.rows(), train.cols(), test.len(), test.rows(), test.cols()
+            )));
+        }
+        let mut t = Trainer::new(settings, train)?;
+        t.test = Some(test);
+        Ok(t)
     }
 
     /// Runs `k` batches (1 ≤ k ≤ 100,000) and returns their mean loss and the position. A
@@ -437,6 +454,12 @@ impl Trainer {
         EvalStats { mse_clean: (clean / total) as f32, mse_noisy: (noisy / total) as f32 }
     }
 
+    /// The same MSEs over the held-out set (`score::score` over all its rows, in order).
+    pub fn evaluate_test(&mut self) -> Result<EvalStats> {
+        let test = self.test.as_ref().unwrap_or(&self.data);
+        crate::score::score(&mut self.model, test, &crate::score::all_rows(test.len()), self.scaling)
+    }
+
     // ---- Snapshots for the UI (these allocate their results; not used by `step`). ----
 
     /// The settings this trainer was made with.
@@ -444,9 +467,14 @@ impl Trainer {
         &self.settings
     }
 
-    /// The data set.
+    /// The training set (what `step` learns from and `evaluate` scores).
     pub fn data(&self) -> &Dataset {
         &self.data
+    }
+
+    /// The held-out set the analyses score on (the training set when built by `new`).
+    pub fn test_data(&self) -> &Dataset {
+        self.test.as_ref().unwrap_or(&self.data)
     }
 
     /// The model (read-only).
@@ -470,12 +498,14 @@ impl Trainer {
         self.scaling.range()
     }
 
-    /// Clean scaled images for `idx`: `[k, n]` flattened.
+    /// Clean scaled images `idx` of the held-out set (`test_data`): `[k, n]` flattened.
     pub fn inputs(&self, idx: &[u32]) -> Result<Vec<f32>> {
-        self.data.check_indices(idx)?;
-        let mut out = vec![0f32; idx.len() * self.data.dim()];
-        self.data.fill_rows(idx, self.scaling, &mut out);
-        Ok(out)
+        rows_of(self.test_data(), idx, self.scaling)
+    }
+
+    /// Clean scaled images `idx` of the training set: `[k, n]` flattened.
+    pub fn train_inputs(&self, idx: &[u32]) -> Result<Vec<f32>> {
+        rows_of(&self.data, idx, self.scaling)
     }
 
     /// The fixed display corruption of image i (the same every call: seeded by settings.seed and
@@ -598,4 +628,12 @@ pub fn constant_output_loss(data: &Dataset, loss: Loss, scaling: Scaling) -> f32
         }
     });
     (per_pixel.sum::<f64>() / n as f64) as f32
+}
+
+/// Images `idx` of `data`, scaled: `[k, n]` flattened.
+fn rows_of(data: &Dataset, idx: &[u32], scaling: Scaling) -> Result<Vec<f32>> {
+    data.check_indices(idx)?;
+    let mut out = vec![0f32; idx.len() * data.dim()];
+    data.fill_rows(idx, scaling, &mut out);
+    Ok(out)
 }
