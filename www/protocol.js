@@ -9,6 +9,9 @@
 //   step                       pause if running, then train exactly one batch; answers with a frame
 //   reset                      rebuild the Trainer with the current settings and seed (same
 //                              initial weights as at load); answers `ready` and a frame
+//   config {…, data}           also names the data set: 'mnist' (default), 'fashion', 'user'
+//   data {files: [{name, bytes}]}  the user's IDX files (2 or 4, raw or gzip) to parse into the
+//                              'user' set; answered by `data`. The current data and model stay.
 //
 // Worker → page:
 //   loading {stage}            progress of start-up: 'wasm', 'data', 'model'
@@ -25,6 +28,8 @@
 //                              largest |w| come at most every KERNELS_MS, and after commands.
 //                              `stats` are the fields of Trainer.step; `elapsed` is the time
 //                              spent training (ms) and `rate` samples per second of it.
+//   data {ok, message, train_len?, test_len?, split?, names?}
+//                              the answer to the `data` command (a refusal's sentence when !ok)
 //   error {message, ack, fatal} a thrown Error's message (from Rust or from loading); `fatal`
 //                              when there is no usable model at all
 //
@@ -39,10 +44,10 @@
 import { COMMANDS, REPORTS } from './kit/protocol.js';
 
 /** Commands, page → worker: the kit's, and the labs' questions. */
-export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query' });
+export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query', DATA: 'data' });
 
 /** Reports, worker → page: the kit's, start-up progress, and the answers to questions. */
-export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer' });
+export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer', DATA: 'data' });
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 40;

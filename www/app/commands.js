@@ -11,6 +11,7 @@ const LOADING_TEXT = {
   wasm: 'Loading the WebAssembly engine…',
   data: 'Fetching 10,000 MNIST digits…',
   model: 'Building the model…',
+  fashion: 'Fetching 10,000 Fashion-MNIST images…',
 };
 
 /** Start the worker; false (with a message on the page) when the browser cannot. */
@@ -43,10 +44,11 @@ export function finished(app) {
 /** Send the valid settings to the worker when they differ from the last ones sent. */
 export function sendConfig(app) {
   const { run, state } = app;
-  const msg = { settings: state.trainerSettings(), epochs: state.values.epochs };
+  const msg = { settings: state.trainerSettings(), epochs: state.values.epochs, data: state.values.data };
   const key = JSON.stringify(msg);
   if (key === run.sent) return;
-  const modelChanged = !run.sent || JSON.stringify(JSON.parse(run.sent).settings) !== JSON.stringify(msg.settings);
+  const shape = (m) => JSON.stringify([m.settings, m.data]); // a new data set is a new model too
+  const modelChanged = !run.sent || shape(JSON.parse(run.sent)) !== shape(msg);
   run.sent = key;
   if (modelChanged) setRunning(app, false);
   send(app, TO_WORKER.CONFIG, msg);
@@ -56,12 +58,13 @@ export function sendConfig(app) {
 function onMessage(app, msg) {
   switch (msg.type) {
     case TO_PAGE.LOADING:
-      if (!app.run.info || msg.stage === 'model') say(app, app.run.info ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
+      if (!app.run.info || msg.stage === 'model' || msg.stage === 'fashion') say(app, app.run.info && msg.stage === 'model' ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
       break;
     case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); break;
     case TO_PAGE.FRAME: onFrame(app, msg); app.model?.frame(msg); break;
     case TO_PAGE.ANSWER: app.model?.answer(msg); break;
     case TO_PAGE.ERROR: onError(app, msg); break;
+    case TO_PAGE.DATA: app.onData?.(msg); break; // app/data.js
     default: console.warn(`unknown message from the worker: ${msg.type}`);
   }
 }

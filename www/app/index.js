@@ -17,6 +17,7 @@ import { wireControls, showControls, writeHash, configure, play, pause } from '.
 import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
 import { wireKernels } from './kernels.js';
+import { mountData } from './data.js';
 
 /** The controls, panels and live regions of index.html, by role. */
 function findUi() {
@@ -101,6 +102,7 @@ if (startWorker(app)) {
     pause: () => pause(app),
   });
   mountLabs(app.model);
+  mountData(app, document.getElementById('data-box')); // before the first config: it may change `data`
   showControls(app);
   writeHash(app);
   sendConfig(app); // even with an invalid field: the model shows its valid settings, and Train refuses

@@ -9,7 +9,7 @@
 //                  {type:'error', message, ack, fatal}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
-import init, { Trainer } from '../../pkg/autoencoder_playground.js';
+import init, { Trainer, DataSets } from '../../pkg/autoencoder_playground.js';
 import { WorkerSession, post, messageOf } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 
@@ -29,7 +29,7 @@ const QUERIES = ['reconstruct_rows', 'corrupt_rows', 'inputs', 'kernels', 'inpai
 class Comparison extends WorkerSession {
   constructor() {
     super();
-    this.bytes = null;
+    this.data = null; // the wasm DataSets: the 9,000 training digits and the 1,000 held out
     this.models = null; // [{name, trainer, d, stats}]
     this.mode = 'together';
     this.epochs = 20;
@@ -87,7 +87,7 @@ class Comparison extends WorkerSession {
   build() {
     for (const m of this.models ?? []) m.trainer.free();
     this.models = NOTEBOOK.map(({ name, settings }) => {
-      const trainer = new Trainer(settings, this.bytes.images, this.bytes.labels);
+      const trainer = Trainer.on(settings, this.data); // learns from the 9,000, shows held-out digits
       return { name, trainer, d: trainer.d, stats: trainer.position() };
     });
   }
@@ -142,4 +142,4 @@ class Comparison extends WorkerSession {
 }
 
 const session = new Comparison();
-session.listen(Promise.all([init(), loadMnist()]).then(([, bytes]) => { session.bytes = bytes; }));
+session.listen(Promise.all([init(), loadMnist()]).then(([, { images, labels }]) => { session.data = DataSets.builtin(images, labels); }));

@@ -159,8 +159,8 @@ export function mount(container, model, opts = {}) {
   async function load() {
     if (!model.info) return;
     const i = Number(digit.value);
-    if (!Number.isInteger(i) || i < 0 || i >= model.info.len) {
-      error.textContent = `The digit number must be a whole number from 0 to ${model.info.len - 1}.`;
+    if (!Number.isInteger(i) || i < 0 || i >= model.info.test_len) {
+      error.textContent = `The digit number must be a whole number from 0 to ${model.info.test_len - 1} (the held-out set).`;
       return;
     }
     error.textContent = '';

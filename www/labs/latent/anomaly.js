@@ -1,6 +1,6 @@
 // latent/anomaly: anomaly detection, the lecture's first application. Every input is scored by its
-// reconstruction error e(x) = ‖x − D(E(x))‖²/784 (`latent_anomalies`: 500 test digits and 100 of
-// each kind of anomaly, plus drawings); a threshold gives precision and recall, and the ROC AUC
+// reconstruction error e(x) = ‖x − D(E(x))‖²/784 (`latent_anomalies`: 500 held-out digits and 100 of
+// each kind of anomaly, plus drawings; `latent_versus`: 500 images of the other built-in data set); a threshold gives precision and recall, and the ROC AUC
 // sums them up; a selected input shows where its error is (`latent_probe`'s heat map).
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawHistogram, drawHeat, formatError } from './charts.js';
@@ -10,19 +10,23 @@ const ANOMALY_MS = 3000; // while training, the report at most this often (≥ 1
 const ANOMALY_NORMAL = 500;
 const ANOMALY_PER_KIND = 100;
 const BINS = 40;
-const KIND_NAMES = { noise: 'uniform noise', inverted: 'inverted digits', shifted: 'shifted digits', rotated: 'rotated digits', drawn: 'your drawings', all: 'all anomalies' };
+const KIND_NAMES = { noise: 'uniform noise', inverted: 'inverted digits', shifted: 'shifted digits', rotated: 'rotated digits', drawn: 'your drawings', all: 'all anomalies', clothing: 'another data set' };
+/** The other built-in set the 'clothing' population comes from (`latent_versus`'s `set`). */
+const OTHER_NAMES = { fashion: 'Fashion-MNIST clothes', mnist: 'MNIST digits' };
 
 const HTML = `
 <section class="lat-box lat-anombox" aria-labelledby="lat-anom-title">
   <h3 id="lat-anom-title">4 · Anomaly detection</h3>
   <p class="explain">Score every input by its reconstruction error <span class="math">e(x) = ‖x − D(E(x))‖²/784</span>
-    and call it an anomaly when <span class="math">e(x)</span> is above a threshold. Blue: 500 test digits; red: the
-    chosen anomalies (100 of each kind, plus what you add from the drawing pad). Drag the threshold; the ROC AUC is
+    and call it an anomaly when <span class="math">e(x)</span> is above a threshold. Blue: 500 held-out test digits; red: the
+    chosen anomalies (100 of each kind, plus what you add from the drawing pad; or 500 held-out images of the
+    other data set — clothes for a digit model —, the natural out-of-distribution test). Drag the threshold; the ROC AUC is
     the chance that an anomaly scores above a digit, whatever the threshold.</p>
   <div class="lat-anom-tools">
     <label>Anomalies <select class="lat-kind">
       <option value="all">all kinds</option><option value="noise">uniform noise</option><option value="inverted">inverted digits</option>
-      <option value="shifted">shifted digits</option><option value="rotated">rotated digits</option><option value="drawn">your drawings</option></select></label>
+      <option value="shifted">shifted digits</option><option value="rotated">rotated digits</option><option value="drawn">your drawings</option>
+      <option value="clothing">clothes (Fashion-MNIST)</option></select></label>
     <label>Shift <select class="lat-shift">${[2, 4, 6, 8, 10].map((k) => `<option value="${k}"${k === 6 ? ' selected' : ''}>${k} px</option>`).join('')}</select></label>
     <label>Rotation <select class="lat-angle">${[15, 30, 45, 90, 180].map((a) => `<option value="${a}"${a === 90 ? ' selected' : ''}>${a}°</option>`).join('')}</select></label>
   </div>
@@ -79,7 +83,14 @@ export function mount(container, model, opts = {}) {
       lab.root.dataset.anomalyMs = anomCost.toFixed(0);
       lastAnom = performance.now();
       dirtyAnom = false;
+      // Out of distribution: the held-out images of the other built-in data set (clothes for a
+      // digit model), scored against the model's own held-out images.
+      const v = await model.call('latent_versus', ANOMALY_NORMAL);
+      if (gen !== model.generation) return;
       lab.report = r;
+      lab.versus = v;
+      KIND_NAMES.clothing = OTHER_NAMES[v.set];
+      lab.root.dataset.versusAuc = v.auc.toFixed(4);
       paintAnomalies();
       lab.count('anomaly');
       // Keep the selected input's heat map live; the first time, show the first anomaly's.
@@ -91,6 +102,7 @@ export function mount(container, model, opts = {}) {
   }
   function kindErrors(kind) {
     const r = lab.report;
+    if (kind === 'clothing') return lab.versus.other;
     if (kind === 'all') {
       const parts = r.errors.slice(1);
       const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
@@ -102,6 +114,7 @@ export function mount(container, model, opts = {}) {
   }
   function kindExamples(kind) {
     const r = lab.report;
+    if (kind === 'clothing') return lab.versus.examples;
     if (kind !== 'all') return r.examples[r.kinds.indexOf(kind)];
     // Three of each kind.
     const parts = r.examples.slice(1).map((e) => e.subarray(0, Math.min(e.length, 3 * N)));
@@ -113,7 +126,7 @@ export function mount(container, model, opts = {}) {
   function errorRange() {
     // log10 bounds over every population, with a margin.
     let lo = Infinity, hi = -Infinity;
-    for (const e of lab.report.errors) for (const v of e) { const l = Math.log10(Math.max(v, 1e-12)); if (l < lo) lo = l; if (l > hi) hi = l; }
+    for (const e of [...lab.report.errors, lab.versus.own, lab.versus.other]) for (const v of e) { const l = Math.log10(Math.max(v, 1e-12)); if (l < lo) lo = l; if (l > hi) hi = l; }
     if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
     const m = (hi - lo) * 0.04;
     return [lo - m, hi + m];
@@ -123,7 +136,7 @@ export function mount(container, model, opts = {}) {
     const r = lab.report;
     if (!r) return;
     const kind = $('.lat-kind').value;
-    const normal = r.errors[0];
+    const normal = kind === 'clothing' ? lab.versus.own : r.errors[0]; // each AUC against its own digits
     const anom = kindErrors(kind);
     const first = !range;
     range = errorRange();
@@ -141,7 +154,7 @@ export function mount(container, model, opts = {}) {
     $('#lat-threshold-out').value = formatError(tv);
     thr.setAttribute('aria-valuetext', `reconstruction error ${formatError(tv)}`);
     const pr = precisionRecall(normal, anom, tv);
-    const auc = kind === 'all' ? r.auc_all : r.auc[r.kinds.indexOf(kind)];
+    const auc = kind === 'all' ? r.auc_all : kind === 'clothing' ? lab.versus.auc : r.auc[r.kinds.indexOf(kind)];
     const pct = (v) => (Number.isFinite(v) ? v.toFixed(2) : '—');
     const readout = $('.lat-anom-readout');
     if (!anom.length) {
