@@ -57,3 +57,17 @@ pretrained:
 clean:
 	rm -rf pkg dist
 	cargo clean
+
+# Fuzzing, not part of `make test`: the parsers of outside bytes (IDX, the data set, the settings
+# object) under libFuzzer, FUZZ_SECONDS each; see fuzz/README.md. fuzz-setup installs the nightly
+# toolchain and cargo-fuzz only when missing, so later runs take a second.
+FUZZ_SECONDS ?= 60
+
+.PHONY: fuzz fuzz-setup
+
+fuzz-setup:
+	@rustup toolchain list | grep -q '^nightly-' || rustup toolchain install nightly --profile minimal
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+
+fuzz: fuzz-setup
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh

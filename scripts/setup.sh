@@ -94,6 +94,8 @@ chromium_path=${CHROMIUM_PATH:-/usr/bin/chromium}
 missing=()
 [ -x "$chromium_path" ] || missing+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+# The Fashion-MNIST source the converter test reproduces data/fashion10k-* from (~30 MB).
+dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || missing+=(dataset-fashion-mnist)
 if [ ${#missing[@]} -eq 0 ]; then
   say "chromium: $chromium_path"
 else

@@ -24,6 +24,7 @@ pub mod inpaint;
 pub mod capacity;
 pub mod latent;
 pub mod ood;
+pub mod presets;
 pub mod api;
 pub mod fixture;
 pub mod weights;

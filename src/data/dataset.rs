@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 
-use super::idx::{self, MAX_BYTES, MAX_SIDE};
+use super::idx::{self, MAX_BYTES, MAX_IMAGE_PIXELS, MAX_SIDE};
 use super::Scaling;
 
 /// The images file of the default data set: 10,000 MNIST digits (see `data/README.md`).
@@ -18,6 +18,9 @@ const DEFAULT_LABELS: &[u8] = include_bytes!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/data/mnist10k-labels-idx1-ubyte.gz"
 ));
+
+/// The side of MNIST's (and Fashion-MNIST's) square images, the only size the page handles.
+pub const MNIST_SIDE: usize = 28;
 
 /// `n` grey-level images of `rows x cols` bytes (0 = background, 255 = ink), row-major, with one
 /// label per image. Immutable once built; at least one image.
@@ -55,14 +58,34 @@ impl Dataset {
         Ok(Self::build(pixels, labels, n, rows, cols))
     }
 
+    /// [`from_idx`](Self::from_idx), then [`require_28x28`](Self::require_28x28): what the page
+    /// and its labs accept (their drawings, corruptions and probes are all 28×28).
+    pub fn from_idx_mnist(images: &[u8], labels: Option<&[u8]>) -> Result<Dataset> {
+        let data = Self::from_idx(images, labels)?;
+        data.require_28x28()?;
+        Ok(data)
+    }
+
+    /// `Ok` for MNIST-sized images, [`MNIST_SIDE`]²; otherwise an `Error::Data` such as "images are
+    /// 32×32 pixels; the playground needs MNIST's 28×28".
+    pub fn require_28x28(&self) -> Result<()> {
+        if self.rows == MNIST_SIDE && self.cols == MNIST_SIDE {
+            return Ok(());
+        }
+        Err(Error::Data(format!(
+            "images are {}×{} pixels; the playground needs MNIST's {MNIST_SIDE}×{MNIST_SIDE}",
+            self.rows, self.cols
+        )))
+    }
+
     /// Wraps bytes already in memory: `images` is `[n, rows*cols]` row-major, `labels` is `[n]`,
     /// or empty for "no labels" (all 0, `has_labels()` false). Errors (`Error::Data`) on zero or
     /// over-limit sizes (as for IDX files), a length that is not a whole number of images, or a
     /// label count that differs from `n`.
     pub fn from_raw(images: Vec<u8>, labels: Vec<u8>, rows: usize, cols: usize) -> Result<Dataset> {
-        if rows == 0 || cols == 0 || rows > MAX_SIDE || cols > MAX_SIDE {
+        if rows == 0 || cols == 0 || rows > MAX_SIDE || cols > MAX_SIDE || rows * cols > MAX_IMAGE_PIXELS {
             return Err(Error::Data(format!(
-                "images of {rows}x{cols} pixels: each side must be 1 to {MAX_SIDE}"
+                "images of {rows}x{cols} pixels: each side must be 1 to {MAX_SIDE}, at most {MAX_IMAGE_PIXELS} pixels in all"
             )));
         }
         let dim = rows * cols;

@@ -10,5 +10,5 @@ pub mod idx;
 mod scaling;
 pub mod split;
 
-pub use dataset::Dataset;
+pub use dataset::{Dataset, MNIST_SIDE};
 pub use scaling::Scaling;

@@ -88,7 +88,7 @@ test('capacity panel: d range, tied, loss and λ each retrain and update the pan
     const p = document.getElementById('panel-capacity');
     return { penalty: Number(p.dataset.penalty), j: Number(p.dataset.jacobian), text: document.getElementById('cap-penalty').textContent };
   });
-  assert.ok(penalty > 0);
+  assert.ok(penalty > 0, `penalty ${penalty}: ${text}`);
   assert.ok(text.includes(`penalty ${penalty.toFixed(5)}`), `${text} shows ${penalty}`);
   assert.ok(text.includes(`λ‖∂h/∂x‖²_F = ${(Math.fround(0.237) * j).toFixed(5)}`), text);
 

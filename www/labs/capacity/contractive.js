@@ -82,7 +82,7 @@ export function mount(container, model, opts = {}) {
       : `${contractive ? '' : 'Not trained with the penalty. '}On ${r.count} digits: ‖∂h/∂x‖²_F = ${j.toFixed(4)}, λ‖∂h/∂x‖²_F = ${(r.lambda * j).toFixed(5)} (λ = ${Number(r.lambda.toPrecision(3))})`
         + (contractive && st?.steps ? `; last training batches: reconstruction ${st.recon.toFixed(5)}, penalty ${st.penalty.toFixed(5)}.` : '.');
     Object.assign(lab.root.dataset, {
-      penalty: st && contractive ? String(st.penalty) : '',
+      penalty: contractive && st?.steps > 0 ? String(st.penalty) : '', // once a batch has trained
       jacobian: j == null ? '' : String(j),
       lambda: contractive ? String(r.lambda) : '',
     });
