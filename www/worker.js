@@ -49,7 +49,7 @@ class Session extends WorkerSession {
 
   handle(msg) {
     switch (msg.type) {
-      case TO_WORKER.CONFIG: return this.withData(msg.data ?? 'mnist').then(() => this.configure(msg.settings, msg.epochs));
+      case TO_WORKER.CONFIG: return this.withData(msg.data ?? 'mnist').then(() => this.configure(msg.settings, msg.epochs, msg.data ?? 'mnist'));
       case TO_WORKER.DATA: return this.loadUser(msg.files);
       case TO_WORKER.RESET: return this.build(this.settings);
       case TO_WORKER.PLAY: return this.play();
@@ -71,7 +71,7 @@ class Session extends WorkerSession {
     }
   }
 
-  /** Make `name` the data set of the next trainer, fetching Fashion-MNIST on first use. */
+  /** Have the data set `name` parsed, fetching Fashion-MNIST on first use; throws if unknown. */
   async withData(name) {
     if (!this.sets[name] && name === 'fashion') {
       post({ type: TO_PAGE.LOADING, stage: 'fashion' });
@@ -79,8 +79,6 @@ class Session extends WorkerSession {
       this.sets.fashion ??= DataSets.builtin(images, labels);
     }
     if (!this.sets[name]) throw new Error(name === 'user' ? USER_MISSING : `unknown data set ${name}`);
-    if (name !== this.data) this.indices = null; // other images: other display digits
-    this.nextData = name;
   }
 
   /** The user's IDX files [{name, bytes}] parsed into the 'user' set; answered with `data`. */
@@ -117,26 +115,26 @@ class Session extends WorkerSession {
     }
   }
 
-  configure(settings, epochs) {
+  configure(settings, epochs, data) {
     this.epochs = epochs;
-    if (this.trainer && JSON.stringify(settings) === this.settingsKey && this.nextData === this.data) {
+    if (this.trainer && JSON.stringify(settings) === this.settingsKey && data === this.data) {
       // Only the epoch limit changed: keep the model and say whether it is now done.
       if (this.done()) this.running = false;
       this.sendFrame(true);
       return;
     }
-    this.build(settings);
+    this.build(settings, data);
   }
 
   /** Build a Trainer; if Rust refuses the settings, the old one (if any) stays as it was. */
-  build(settings) {
+  build(settings, data = this.data) {
     if (!settings) throw new Error('No settings yet.');
     post({ type: TO_PAGE.LOADING, stage: 'model' });
     this.running = false; // a refused config leaves the old model paused, not gone
-    const data = this.nextData ?? this.data;
     const trainer = Trainer.on(settings, this.sets[data]);
     this.trainer?.free();
     this.trainer = trainer;
+    if (data !== this.data) this.indices = null; // other images: other display digits
     this.data = data;
     this.settings = settings;
     this.settingsKey = JSON.stringify(settings);
