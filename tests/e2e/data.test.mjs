@@ -133,3 +133,22 @@ test('a link with the sender\'s own data says so and shows MNIST', async () => {
   assertClean(opened);
   await context.close();
 });
+
+test('the anomaly panel scores Fashion-MNIST clothes against held-out digits (its own AUC)', async () => {
+  const opened = await openPage('#preset=standard&epochs=1', READY);
+  const { page, context } = opened;
+  await page.getByRole('button', { name: 'Train' }).click();
+  await page.waitForSelector('#app[data-done="true"][data-running="false"]', { timeout: TIMEOUT });
+  await page.locator('#panel-latent').scrollIntoViewIfNeeded(); // the panel refreshes only when visible
+  await page.waitForSelector('#panel-latent[data-versus-auc]', { timeout: TIMEOUT });
+  await page.selectOption('.lat-kind', 'clothing');
+  const readout = page.locator('.lat-anom-readout');
+  await page.waitForFunction(() => document.querySelector('.lat-anom-readout').textContent.startsWith('Fashion-MNIST clothes:'), null, { timeout: TIMEOUT });
+  const auc = Number(await readout.getAttribute('data-auc'));
+  const versus = Number(await page.getAttribute('#panel-latent', 'data-versus-auc'));
+  assert.ok(auc >= 0 && auc <= 1, `AUC ${auc}`);
+  assert.ok(Math.abs(auc - versus) < 0.006, `the readout shows latent_versus's AUC (${auc} vs ${versus})`);
+  assert.match(await readout.textContent(), /of 500 anomalies and \d+ of 500 digits/);
+  assertClean(opened);
+  await context.close();
+});
