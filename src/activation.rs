@@ -30,10 +30,32 @@ impl Activation {
         debug_assert!(y.len() == dy.len() && dy.len() == dz.len());
         let it = dz.iter_mut().zip(y.iter().zip(dy));
         match self {
-            Activation::Tanh => it.for_each(|(d, (&y, &g))| *d = g * (1.0 - y * y)),
-            Activation::Sigmoid => it.for_each(|(d, (&y, &g))| *d = g * (y * (1.0 - y))),
+            Activation::Tanh | Activation::Sigmoid => it.for_each(|(d, (&y, &g))| *d = g * self.slope(y)),
             Activation::Relu => it.for_each(|(d, (&y, &g))| *d = if y > 0.0 { g } else { 0.0 }),
             Activation::Identity => dz.copy_from_slice(dy),
+        }
+    }
+
+    /// ψ(y) = f'(z) written through the output y = f(z):
+    /// tanh 1 − y², sigmoid y(1 − y), relu [y > 0], identity 1.
+    #[inline]
+    pub fn slope(self, y: f32) -> f32 {
+        match self {
+            Activation::Tanh => 1.0 - y * y,
+            Activation::Sigmoid => y * (1.0 - y),
+            Activation::Relu => (y > 0.0) as u8 as f32,
+            Activation::Identity => 1.0,
+        }
+    }
+
+    /// ψ'(y) = dψ/dy (for gradients of penalties on the slope, e.g. the contractive Jacobian):
+    /// tanh −2y, sigmoid 1 − 2y, relu 0, identity 0.
+    #[inline]
+    pub fn slope_derivative(self, y: f32) -> f32 {
+        match self {
+            Activation::Tanh => -2.0 * y,
+            Activation::Sigmoid => 1.0 - 2.0 * y,
+            Activation::Relu | Activation::Identity => 0.0,
         }
     }
 }

@@ -123,16 +123,10 @@ impl Autoencoder {
         self.sync_tied();
         let m = x.nrows();
         self.enc[0].forward(x);
-        for i in 1..self.enc.len() {
-            let (a, b) = self.enc.split_at_mut(i);
-            b[0].forward(a[i - 1].output(m));
-        }
+        chain(&mut self.enc, m);
         let last = self.enc.len() - 1;
         self.dec[0].forward(self.enc[last].output(m));
-        for i in 1..self.dec.len() {
-            let (a, b) = self.dec.split_at_mut(i);
-            b[0].forward(a[i - 1].output(m));
-        }
+        chain(&mut self.dec, m);
     }
 
     /// The code h of the last forward: `[m, d]`.
@@ -150,10 +144,7 @@ impl Autoencoder {
         self.sync_tied();
         let m = h.nrows();
         self.dec[0].forward(h);
-        for i in 1..self.dec.len() {
-            let (a, b) = self.dec.split_at_mut(i);
-            b[0].forward(a[i - 1].output(m));
-        }
+        chain(&mut self.dec, m);
     }
 
     /// Backward for the batch of the last `forward(x)`, given `dxhat = dL/dx̂: [m, n]`. Writes
@@ -253,5 +244,14 @@ impl Autoencoder {
             s += r as f64;
         }
         s
+    }
+}
+
+/// Forward through `layers[1..]`, each from the previous layer's output (first `m` rows); the
+/// first layer has run already.
+fn chain(layers: &mut [Dense], m: usize) {
+    for i in 1..layers.len() {
+        let (a, b) = layers.split_at_mut(i);
+        b[0].forward(a[i - 1].output(m));
     }
 }

@@ -139,6 +139,12 @@ impl Guard {
         Guard { params: vec![0.0; n], moments: Vec::with_capacity(2 * n), t: 0, cursor: cursor.clone(), rng: rng.clone(), saved_watch: watch, watch }
     }
 
+    /// A new learning rate for `opt`; the moments carry on and the loss watch starts afresh.
+    pub fn set_lr(&mut self, opt: &mut Optimizer, lr: f32) {
+        opt.set_lr(lr);
+        self.watch.restart();
+    }
+
     fn save(&mut self, model: &mut Autoencoder, opt: &Optimizer, cursor: &Cursor, rng: &Rng) {
         let mut at = 0;
         model.for_each_param(|_, p, _| {

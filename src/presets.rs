@@ -9,7 +9,7 @@
 //! The browser is about 2× slower than native.
 
 use crate::error::{Error, Result};
-use crate::manifold::ManifoldSettings;
+use crate::labs::manifold::ManifoldSettings;
 use crate::objective::Loss;
 use crate::train::{Settings, Variant};
 

@@ -3,7 +3,8 @@
 //! PCA against a numpy reference, the linear tied AE approaching PCA, and the contractive penalty
 //! the page shows against the engine's exact Jacobian.
 
-use autoencoder_playground::capacity::{self, code_sizes, dequantize_u8, psnr, quantize_u8, row_mse};
+use autoencoder_playground::labs::capacity::{self, code_sizes, dequantize_u8, psnr, quantize_u8};
+use autoencoder_playground::labs::images::{self, row_mse};
 use autoencoder_playground::data::Dataset;
 use autoencoder_playground::train::{Settings, Trainer, Variant};
 use autoencoder_playground::objective::Loss;
@@ -62,17 +63,17 @@ fn probes_are_what_they_say() {
     let (lo, hi) = (-1.0f32, 1.0f32);
     let x: Vec<f32> = (0..784).map(|i| if i == 28 * 10 + 12 { hi } else { lo }).collect();
     // Inverting twice gives the image back; once turns the background white.
-    let inv = capacity::invert(&x, lo, hi);
+    let inv = images::invert(&x, lo, hi);
     assert_eq!(inv[0], hi);
-    assert_eq!(capacity::invert(&inv, lo, hi), x);
+    assert_eq!(images::invert(&inv, lo, hi), x);
     // Shift (6, 6): the lit pixel (10, 12) moves to (16, 18); the uncovered band is background.
-    let sh = capacity::shift(&x, 28, 28, 6, 6, lo);
+    let sh = images::shift(&x, 28, 28, 6, 6, lo);
     assert_eq!(sh[28 * 16 + 18], hi);
     assert_eq!(sh.iter().filter(|&&v| v == hi).count(), 1);
     // Noise: in range, the same for a seed, different for another, mean near the middle.
-    let a = capacity::noise(784, 7, lo, hi);
-    assert_eq!(a, capacity::noise(784, 7, lo, hi));
-    assert_ne!(a, capacity::noise(784, 8, lo, hi));
+    let a = images::noise(784, 7, lo, hi);
+    assert_eq!(a, images::noise(784, 7, lo, hi));
+    assert_ne!(a, images::noise(784, 8, lo, hi));
     assert!(a.iter().all(|v| (lo..=hi).contains(v)));
     assert!((a.iter().sum::<f32>() / 784.0).abs() < 0.1);
     // The shape only takes the two values, and has ink.

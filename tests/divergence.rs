@@ -5,7 +5,7 @@
 
 use autoencoder_playground::data::Dataset;
 use autoencoder_playground::error::Error;
-use autoencoder_playground::manifold::{ManifoldSettings, ManifoldTrainer};
+use autoencoder_playground::labs::manifold::{ManifoldSettings, ManifoldTrainer};
 use autoencoder_playground::optim::Optimizer;
 use autoencoder_playground::train::{Settings, Trainer};
 use autoencoder_playground::autoencoder::Autoencoder;

@@ -5,8 +5,8 @@
 use autoencoder_playground::data::split::holdout_indices;
 use autoencoder_playground::data::Dataset;
 use autoencoder_playground::datasets::{self, sniff, FileKind, NamedFile};
-use autoencoder_playground::latent::roc_auc;
-use autoencoder_playground::ood;
+use autoencoder_playground::labs::latent::roc_auc;
+use autoencoder_playground::labs::latent::ood;
 use autoencoder_playground::train::{Settings, Trainer};
 use flate2::{write::GzEncoder, Compression};
 use std::io::Write;
@@ -154,7 +154,7 @@ fn capacity_report_scores_test_and_train_rows_from_their_own_sets() {
     let mut t = Trainer::with_test(short_settings(30), train.clone(), test.clone()).unwrap();
     t.step(20).unwrap();
     let count = 50;
-    let r = autoencoder_playground::capacity::report(&mut t, count).unwrap();
+    let r = autoencoder_playground::labs::capacity::report(&mut t, count).unwrap();
     // The oracle: a plain sum over each set's first `count` images, scaled by hand.
     let mse_of = |t: &mut Trainer, d: &Dataset| {
         let x: Vec<f32> = (0..count).flat_map(|i| d.image(i).iter().map(|&b| (b as f32 / 255.0 - 0.5) / 0.5)).collect();
@@ -166,8 +166,8 @@ fn capacity_report_scores_test_and_train_rows_from_their_own_sets() {
     assert!((r.train_mse - train_mse).abs() < 1e-5 * train_mse, "report.train_mse {} is the training {train_mse}", r.train_mse);
     assert!((test_mse - train_mse).abs() > 1e-6, "the two sets differ, so the check can fail");
     // PCA: fitted on training rows only, scored on the held-out ones; refused past the test set.
-    assert!(autoencoder_playground::capacity::pca_report(&t, 5, 2000, 1000).is_ok());
-    assert!(autoencoder_playground::capacity::pca_report(&t, 5, 2000, 1001).is_err());
+    assert!(autoencoder_playground::labs::capacity::pca_report(&t, 5, 2000, 1000).is_ok());
+    assert!(autoencoder_playground::labs::capacity::pca_report(&t, 5, 2000, 1001).is_err());
 }
 
 /// Trains the notebook's standard AE (d = 30, seed 0) on the 9,000 training digits for

@@ -6,7 +6,7 @@
 
 use autoencoder_playground::autoencoder::{AeConfig, Autoencoder};
 use autoencoder_playground::data::Dataset;
-use autoencoder_playground::inpaint::{self, Method};
+use autoencoder_playground::labs::inpaint::{self, Method};
 use autoencoder_playground::rng::Rng;
 use autoencoder_playground::train::{Settings, Trainer};
 use ndarray::Array2;

@@ -5,8 +5,14 @@
 //! scores a higher reconstruction error than digits.
 
 use autoencoder_playground::data::Dataset;
-use autoencoder_playground::latent::{self, AnomalyParams, KINDS, N};
+use autoencoder_playground::labs::images::{self, N};
+use autoencoder_playground::labs::latent::{self, AnomalyParams, KINDS};
 use autoencoder_playground::train::{Settings, Trainer, Variant};
+
+/// The map's points and explained share, through the one projection the façade uses.
+fn project(codes: &[f32], k: usize, d: usize, labels: &[u8]) -> Result<(Vec<f32>, f32), autoencoder_playground::error::Error> {
+    latent::map_projection(codes, k, d, labels).map(|m| (m.xy, m.explained))
+}
 
 fn trainer(settings: Settings) -> Trainer {
     Trainer::new(settings, Dataset::default_mnist().expect("default data")).expect("trainer")
@@ -73,7 +79,7 @@ fn pca_codes(k: usize, d: usize) -> Vec<f32> {
 
 fn check_projection(k: usize, d: usize, expected_rows: &[[f32; 2]], expected_explained: f32, tol: f32) {
     let labels = vec![0u8; k];
-    let (xy, explained) = latent::project_codes(&pca_codes(k, d), k, d, &labels).unwrap();
+    let (xy, explained) = project(&pca_codes(k, d), k, d, &labels).unwrap();
     assert_eq!(xy.len(), 2 * k);
     for (r, e) in expected_rows.iter().enumerate() {
         for c in 0..2 {
@@ -144,15 +150,15 @@ fn map_points_decode_to_the_codes_they_stand_for() {
 #[test]
 fn map_of_small_codes() {
     // d = 2: the codes themselves; d = 1: (code, label ± 0.3).
-    let (xy, ex) = latent::project_codes(&[1.0, 2.0, 3.0, 4.0], 2, 2, &[5, 6]).unwrap();
+    let (xy, ex) = project(&[1.0, 2.0, 3.0, 4.0], 2, 2, &[5, 6]).unwrap();
     assert_eq!(xy, vec![1.0, 2.0, 3.0, 4.0]);
     assert_eq!(ex, 1.0);
-    let (xy, _) = latent::project_codes(&[0.25, -0.5, 0.75], 3, 1, &[3, 9, 0]).unwrap();
+    let (xy, _) = project(&[0.25, -0.5, 0.75], 3, 1, &[3, 9, 0]).unwrap();
     assert_eq!([xy[0], xy[2], xy[4]], [0.25, -0.5, 0.75]);
     for (y, l) in [(xy[1], 3.0), (xy[3], 9.0), (xy[5], 0.0)] {
         assert!((y - l).abs() <= 0.3, "{y} is not within 0.3 of label {l}");
     }
-    assert!(latent::project_codes(&[1.0, 2.0, 3.0], 2, 2, &[0, 1]).is_err());
+    assert!(project(&[1.0, 2.0, 3.0], 2, 2, &[0, 1]).is_err());
 }
 
 // ---- drawing preprocessing against numpy --------------------------------------------------
@@ -229,25 +235,20 @@ fn precision_recall_on_hand_made_lists() {
     let normal = [0.1, 0.2, 0.3, 0.6];
     let anomalous = [0.5, 0.7, 0.9];
     // t = 0.4: flagged 0.6 (false), 0.5, 0.7, 0.9 (true) → precision 3/4, recall 3/3.
-    assert_eq!(latent::precision_recall(&normal, &anomalous, 0.4), (Some(0.75), Some(1.0)));
+    let pr = |t| { let r = latent::precision_recall(&normal, &anomalous, t); (r.precision, r.recall) };
+    assert_eq!(pr(0.4), (0.75, 1.0));
     // t = 0.65: flagged 0.7, 0.9 → precision 1, recall 2/3.
-    assert_eq!(latent::precision_recall(&normal, &anomalous, 0.65), (Some(1.0), Some(2.0 / 3.0)));
+    assert_eq!(pr(0.65), (1.0, 2.0 / 3.0));
     // t = 1: nothing flagged → precision undefined, recall 0.
-    assert_eq!(latent::precision_recall(&normal, &anomalous, 1.0), (None, Some(0.0)));
-}
-
-#[test]
-fn histogram_counts() {
-    let c = latent::histogram(&[0.0, 0.1, 0.5, 0.99, 1.0, -3.0, 7.0, f32::NAN], 0.0, 1.0, 4).unwrap();
-    assert_eq!(c, vec![3, 0, 1, 3]);
-    assert!(latent::histogram(&[1.0], 1.0, 1.0, 4).is_err());
+    let none = latent::precision_recall(&normal, &anomalous, 1.0);
+    assert!(none.precision.is_nan() && none.recall == 0.0 && (none.tp, none.fp) == (0, 0), "nothing flagged: {none:?}");
 }
 
 #[test]
 fn row_errors_are_mean_squares() {
-    let e = latent::row_errors(&[0.0, 0.0, 1.0, 1.0], &[1.0, 1.0, 1.0, 0.0], 2).unwrap();
+    let e = images::row_mse(&[0.0, 0.0, 1.0, 1.0], &[1.0, 1.0, 1.0, 0.0], 2).unwrap();
     assert_eq!(e, vec![1.0, 0.5]);
-    assert!(latent::row_errors(&[0.0; 3], &[0.0; 3], 2).is_err());
+    assert!(images::row_mse(&[0.0; 3], &[0.0; 3], 2).is_err());
 }
 
 // ---- anomaly transforms -------------------------------------------------------------------
@@ -258,21 +259,21 @@ fn transforms() {
     img[5 * 28 + 20] = 1.0; // one white pixel at (x 20, y 5)
     img[27 * 28 + 27] = 0.5;
     // Invert: lo + hi − x.
-    let inv = latent::invert(&img, -1.0, 1.0);
+    let inv = images::invert(&img, -1.0, 1.0);
     assert_eq!((inv[0], inv[5 * 28 + 20], inv[27 * 28 + 27]), (1.0, -1.0, -0.5));
     // Shift by (3, 2): the pixel moves to (23, 7); the corner pixel leaves the image.
-    let s = latent::shift(&img, 3, 2, -1.0);
+    let s = images::shift(&img, 28, 28, 3, 2, -1.0);
     assert_eq!(s[7 * 28 + 23], 1.0);
     assert_eq!(s.iter().filter(|&&v| v != -1.0).count(), 1);
     // Rotate by 0: identity; by 90° counter-clockwise about (13.5, 13.5): (x, y) → (y, 27 − x),
     // so (20, 5) → (5, 7); by 360°: identity again (bilinear at integer positions).
-    assert!(max_abs_diff(&latent::rotate(&img, 0.0, -1.0), &img) < 1e-6);
-    let r = latent::rotate(&img, 90.0, -1.0);
+    assert!(max_abs_diff(&images::rotate(&img, 0.0, -1.0), &img) < 1e-6);
+    let r = images::rotate(&img, 90.0, -1.0);
     assert!((r[7 * 28 + 5] - 1.0).abs() < 1e-5, "{}", r[7 * 28 + 5]);
-    assert!(max_abs_diff(&latent::rotate(&img, 360.0, -1.0), &img) < 1e-4);
+    assert!(max_abs_diff(&images::rotate(&img, 360.0, -1.0), &img) < 1e-4);
     // Noise is in range and repeatable.
-    let n1 = latent::uniform_noise(2, -1.0, 1.0, 9);
-    assert_eq!(n1, latent::uniform_noise(2, -1.0, 1.0, 9));
+    let n1 = images::noise(2 * N, 9, -1.0, 1.0);
+    assert_eq!(n1, images::noise(2 * N, 9, -1.0, 1.0));
     assert!(n1.iter().all(|&v| (-1.0..=1.0).contains(&v)));
     let mean = n1.iter().sum::<f32>() / n1.len() as f32;
     assert!(mean.abs() < 0.1, "{mean}");

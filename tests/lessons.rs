@@ -6,9 +6,9 @@
 //! values behind every margin are in the comments (and in `src/presets.rs`). Runs are cut
 //! short of the page's epochs where the effect already shows, to keep each test under ~30 s.
 
-use autoencoder_playground::capacity;
+use autoencoder_playground::labs::capacity;
 use autoencoder_playground::data::Dataset;
-use autoencoder_playground::manifold::ManifoldTrainer;
+use autoencoder_playground::labs::manifold::ManifoldTrainer;
 use autoencoder_playground::presets::{self, Preset};
 use autoencoder_playground::train::{Settings, Trainer, Variant};
 

@@ -1,14 +1,13 @@
-//! The 2-D manifold lab (src/manifold.rs): the lecture's claims about the denoising and
+//! The 2-D manifold lab (src/labs/manifold.rs, src/jacobian.rs, src/data/curves.rs): the lecture's claims about the denoising and
 //! contractive autoencoders (figs 15–19) checked with numbers, a central-difference check of the
 //! stacked contractive penalty's gradient, bit-for-bit reproducibility, no allocation in a
 //! training step, and bad settings refused.
 
 use autoencoder_playground::activation::Activation;
 use autoencoder_playground::autoencoder::{AeConfig, Autoencoder};
-use autoencoder_playground::manifold::{
-    self, contractive_forward_backward, contractive_loss, tangent_forward, Curve, ManifoldSettings, ManifoldTrainer,
-    Tangents, CIRCLE_R, VIEW,
-};
+use autoencoder_playground::data::curves::{self, Curve, CIRCLE_R, VIEW};
+use autoencoder_playground::jacobian::{contractive_forward_backward, contractive_loss, tangent_forward, Tangents};
+use autoencoder_playground::labs::manifold::{ManifoldSettings, ManifoldTrainer};
 use autoencoder_playground::rng::Rng;
 use autoencoder_playground::train::Variant;
 use ndarray::Array2;
@@ -71,21 +70,21 @@ fn travel(t: &mut ManifoldTrainer, x: &[f32]) -> Vec<f32> {
 #[test]
 fn generators_put_points_on_their_curves() {
     for curve in [Curve::Spiral, Curve::Circle, Curve::Sine, Curve::Arcs] {
-        let p = manifold::generate(curve, 500, 0.0, None, &mut Rng::new(1)).unwrap();
+        let p = curves::generate(curve, 500, 0.0, None, &mut Rng::new(1)).unwrap();
         assert_eq!(p.len(), 1000);
         assert!(p.iter().all(|v| v.abs() <= 1.1), "{curve:?} leaves [-1.1, 1.1]");
     }
-    let p = manifold::generate(Curve::Circle, 2000, 0.0, None, &mut Rng::new(1)).unwrap();
+    let p = curves::generate(Curve::Circle, 2000, 0.0, None, &mut Rng::new(1)).unwrap();
     assert!(p.chunks(2).all(|q| (norm(q[0], q[1]) - CIRCLE_R).abs() < 1e-5));
     // Noise: the radial spread has the asked standard deviation.
-    let p = manifold::generate(Curve::Circle, 4000, 0.05, None, &mut Rng::new(1)).unwrap();
+    let p = curves::generate(Curve::Circle, 4000, 0.05, None, &mut Rng::new(1)).unwrap();
     let dev: Vec<f32> = p.chunks(2).map(|q| (norm(q[0], q[1]) - CIRCLE_R).powi(2)).collect();
     let sd = mean(&dev).sqrt();
     assert!((sd - 0.05).abs() < 0.004, "radial sd {sd}");
     // A drawn L-shaped stroke: every point on one of its two segments, both segments used in
     // proportion to their lengths (1 and 0.5).
     let stroke = [-0.5f32, 0.5, 0.5, 0.5, 0.5, 0.0];
-    let p = manifold::generate(Curve::Drawn, 3000, 0.0, Some(&stroke), &mut Rng::new(2)).unwrap();
+    let p = curves::generate(Curve::Drawn, 3000, 0.0, Some(&stroke), &mut Rng::new(2)).unwrap();
     let mut on_first = 0;
     for q in p.chunks(2) {
         let first = (q[1] - 0.5).abs() < 1e-5 && q[0] >= -0.5 - 1e-5 && q[0] <= 0.5 + 1e-5;
@@ -96,7 +95,7 @@ fn generators_put_points_on_their_curves() {
     let frac = on_first as f32 / 3000.0;
     assert!((frac - 2.0 / 3.0).abs() < 0.03, "fraction on the long segment {frac}");
     // The grid: g² centres, first row at the top, inside the view box.
-    let g = manifold::grid_points(4);
+    let g = curves::grid_points(4);
     assert_eq!(g.len(), 32);
     assert_eq!(&g[..2], &[-VIEW + 0.375, VIEW - 0.375]);
     assert_eq!(&g[30..], &[VIEW - 0.375, -VIEW + 0.375]);
@@ -314,7 +313,7 @@ fn training_lowers_the_loss_and_repeats_bit_for_bit() {
         let lb = b.step(500).unwrap();
         assert_eq!(la.loss.to_bits(), lb.loss.to_bits(), "{variant:?}");
         assert!(la.loss < 0.5 * first.loss, "{variant:?}: loss {} → {}", first.loss, la.loss);
-        let g = manifold::grid_points(16);
+        let g = curves::grid_points(16);
         let (ra, rb) = (a.reconstruct(&g).unwrap(), b.reconstruct(&g).unwrap());
         assert!(ra.iter().zip(&rb).all(|(x, y)| x.to_bits() == y.to_bits()), "{variant:?}: fields differ");
         assert_eq!(a.sweep(50).unwrap(), b.sweep(50).unwrap());
@@ -342,7 +341,7 @@ fn views_have_their_shapes() {
     t.step(20).unwrap();
     assert_eq!(t.sweep(40).unwrap().len(), 18 * 40 * 2, "code ≥ 2: a mesh of 9 + 9 polylines");
     assert_eq!(t.encode(&t.data().to_vec()).unwrap().len(), 3000);
-    let g = manifold::grid_points(60); // more rows than a batch: chunked
+    let g = curves::grid_points(60); // more rows than a batch: chunked
     let out = t.reconstruct(&g).unwrap();
     assert!(out.iter().all(|v| v.is_finite()));
     let j = t.jacobian(&g).unwrap();

@@ -2,7 +2,7 @@
 //! held-out test set parsed once in the worker, and the `Trainer` built on them, whose row
 //! queries (`labels`, `inputs`, the labs') index the held-out set.
 
-use super::{js, parse_settings, to_js, Trainer};
+use super::{f32s, js, object, parse, Trainer};
 use crate::datasets::{self, DataPair, NamedFile};
 use crate::train;
 use serde::Serialize;
@@ -70,7 +70,7 @@ impl Trainer {
     /// `Trainer.on(settings, data)`: a trainer that learns from `data`'s training set and
     /// answers every row query on its held-out set (copies both; `data` stays usable).
     pub fn on(settings: JsValue, data: &DataSets) -> Result<Trainer, JsError> {
-        let settings = parse_settings(settings)?;
+        let settings: train::Settings = parse(settings)?;
         let t = train::Trainer::with_test(settings, data.inner.train.clone(), data.inner.test.clone()).map_err(js)?;
         Ok(Trainer { inner: t })
     }
@@ -86,31 +86,30 @@ impl Trainer {
     pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
         let train = self.inner.evaluate();
         let test = self.inner.evaluate_test().map_err(js)?;
-        to_js(&Both {
+        object(&Both {
             mse_clean: train.mse_clean,
             mse_noisy: train.mse_noisy,
             test_mse_clean: test.mse_clean,
             test_mse_noisy: test.mse_noisy,
             train_len: self.inner.data().len(),
             test_len: self.inner.test_data().len(),
-        })
+        }, vec![])
     }
 }
 
 #[wasm_bindgen]
 impl Trainer {
-    /// The anomaly lab's out-of-distribution test (src/ood.rs): `{own: Float32Array [k], other:
+    /// The anomaly lab's out-of-distribution test (src/labs/latent/ood.rs): `{own: Float32Array [k], other:
     /// Float32Array [k], examples: Float32Array [≤12, 784], auc}` — e(x) of the first k held-out
     /// images and of the first k held-out images of `other` (Fashion-MNIST beside MNIST).
     pub fn latent_versus(&mut self, other: &DataSets, count: usize) -> Result<JsValue, JsError> {
-        let v = crate::ood::versus(&mut self.inner, &other.inner.test, count, 12).map_err(js)?;
-        let o = js_sys::Object::new();
-        let set = |k: &str, val: JsValue| js_sys::Reflect::set(&o, &JsValue::from_str(k), &val).map(|_| ());
-        set("own", js_sys::Float32Array::from(v.own.as_slice()).into())
-            .and(set("other", js_sys::Float32Array::from(v.other.as_slice()).into()))
-            .and(set("examples", js_sys::Float32Array::from(v.examples.as_slice()).into()))
-            .and(set("auc", JsValue::from_f64(v.auc)))
-            .map_err(|_| JsError::new("could not build the result object"))?;
-        Ok(o.into())
+        let v = crate::labs::latent::ood::versus(&mut self.inner, &other.inner.test, count, 12).map_err(js)?;
+        object(&Auc { auc: v.auc }, vec![("own", f32s(&v.own)), ("other", f32s(&v.other)), ("examples", f32s(&v.examples))])
     }
+}
+
+/// `latent_versus`'s scalar.
+#[derive(Serialize)]
+struct Auc {
+    auc: f64,
 }

@@ -4,7 +4,10 @@
 //!
 //! Images stay bytes (`[n, rows*cols]`, 7.8 MB for the default 10,000 digits); batches are scaled
 //! to f32 on the fly by [`Dataset::fill_rows`] into a buffer the caller owns.
+//!
+//! Beside MNIST, `curves`: the 2-D toy points of the manifold lab.
 
+pub mod curves;
 mod dataset;
 pub mod idx;
 mod scaling;

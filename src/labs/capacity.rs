@@ -1,14 +1,14 @@
 //! Capacity and regularisation experiments (lecture: under/over-complete codes, tied weights and
 //! PCA, reconstruction losses, the contractive AE): off-manifold probes, per-row reconstruction
 //! errors, the compression readout (code bytes, ratio, PSNR) and the report the page's d-sweep is
-//! filled from. Pure math over the engine's `Trainer`; the façade block of issue 6 in `api.rs`
+//! filled from. Pure math over the engine's `Trainer`; the capacity block of the façade (`api/capacity.rs`)
 //! only forwards to these functions.
 
 use crate::error::{Error, Result};
 use crate::objective;
 use crate::activation::Activation;
-use crate::rng::Rng;
 use crate::train::Trainer;
+use crate::labs::images::{invert, noise, row_mse, shift};
 use ndarray::{Array1, ArrayView2};
 use serde::Serialize;
 
@@ -19,34 +19,6 @@ pub const BUILT_IN_PROBES: usize = 4;
 pub const NOISE_SEED: u64 = 0x0FF_4A11_F01D;
 /// Shift of the shifted-digit probe, pixels right and down.
 pub const SHIFT: (i32, i32) = (6, 6);
-
-/// Uniform noise in [lo, hi]: `n` values from `seed`.
-pub fn noise(n: usize, seed: u64, lo: f32, hi: f32) -> Vec<f32> {
-    let mut rng = Rng::new(seed);
-    (0..n).map(|_| rng.uniform(lo, hi)).collect()
-}
-
-/// The photographic negative of an image in [lo, hi]: x ↦ lo + hi − x (white digit → black
-/// digit on white; far from every training image).
-pub fn invert(x: &[f32], lo: f32, hi: f32) -> Vec<f32> {
-    x.iter().map(|&v| lo + hi - v).collect()
-}
-
-/// An image `[rows, cols]` moved `dx` pixels right and `dy` down, uncovered pixels set to `fill`
-/// (the background). MNIST digits are centred by their centre of mass, so a shifted digit is off
-/// the data manifold though every stroke is a digit's.
-pub fn shift(x: &[f32], rows: usize, cols: usize, dx: i32, dy: i32, fill: f32) -> Vec<f32> {
-    let mut out = vec![fill; rows * cols];
-    for r in 0..rows as i32 {
-        for c in 0..cols as i32 {
-            let (sr, sc) = (r - dy, c - dx);
-            if sr >= 0 && sc >= 0 && (sr as usize) < rows && (sc as usize) < cols {
-                out[(r as usize) * cols + c as usize] = x[sr as usize * cols + sc as usize];
-            }
-        }
-    }
-    out
-}
 
 /// A shape no digit looks like: a square outline with both diagonals (a boxed ×), strokes 2 px
 /// wide, in [lo, hi] on a `lo` background.
@@ -72,17 +44,6 @@ pub fn from_unit(v: &[f32], lo: f32, hi: f32) -> Result<Vec<f32>> {
         return Err(Error::Data(format!("a drawing's pixels must be in [0, 1], got {bad}")));
     }
     Ok(v.iter().map(|&x| lo + (hi - lo) * x).collect())
-}
-
-/// Mean squared error of each row: `x`, `y` are `[k, n]` flattened; returns `[k]`.
-pub fn row_mse(x: &[f32], y: &[f32], n: usize) -> Result<Vec<f32>> {
-    if n == 0 || x.len() != y.len() || x.len() % n != 0 {
-        return Err(Error::Shape(format!("row_mse: {} and {} values are not rows of {n}", x.len(), y.len())));
-    }
-    Ok(x.chunks(n)
-        .zip(y.chunks(n))
-        .map(|(a, b)| (a.iter().zip(b).map(|(p, q)| ((p - q) as f64).powi(2)).sum::<f64>() / n as f64) as f32)
-        .collect())
 }
 
 /// Peak signal-to-noise ratio in dB of a mean squared error `mse` measured on data whose range

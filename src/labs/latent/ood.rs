@@ -4,7 +4,8 @@
 
 use crate::data::Dataset;
 use crate::error::{Error, Result};
-use crate::latent::{roc_auc, row_errors};
+use crate::labs::images::row_mse;
+use super::roc_auc;
 use crate::train::Trainer;
 
 /// The two populations and how well their errors separate them.
@@ -34,8 +35,8 @@ pub fn versus(t: &mut Trainer, other: &Dataset, count: usize, examples: usize) -
     let scaling = t.settings().scaling();
     let mut x_other = vec![0f32; count * n];
     other.fill_rows(&idx, scaling, &mut x_other);
-    let own = row_errors(&x_own, &t.reconstruct_rows(&x_own)?, n)?;
-    let other_e = row_errors(&x_other, &t.reconstruct_rows(&x_other)?, n)?;
+    let own = row_mse(&x_own, &t.reconstruct_rows(&x_own)?, n)?;
+    let other_e = row_mse(&x_other, &t.reconstruct_rows(&x_other)?, n)?;
     let auc = roc_auc(&own, &other_e)?;
     x_other.truncate(examples.min(count) * n);
     Ok(Versus { own, other: other_e, examples: x_other, auc })

@@ -1,0 +1,104 @@
+//! The micro-kernels of `gemm`: one body (an MR×NR outer product per step, then the tile
+//! update) instantiated as the portable 4×8 kernel every target runs and, on x86-64, a 4×16
+//! AVX2 + FMA copy chosen at run time.
+
+use super::Tile;
+
+/// The micro-kernel body, shared by every instantiation: `acc = Σ_p a[p]·b[p]ᵀ` (an MR×NR outer
+/// product per step), then the tile update. With `FMA` each step is a fused multiply-add
+/// (only where the function is compiled with the `fma` feature: elsewhere `mul_add` is a slow
+/// library call).
+#[inline(always)]
+unsafe fn kernel_body<const MR: usize, const NR: usize, const FMA: bool>(kc: usize, a: &[f32], b: &[f32], t: Tile) {
+    debug_assert!(a.len() >= kc * MR && b.len() >= kc * NR);
+    let (a, b) = (a.as_ptr() as *const [f32; MR], b.as_ptr() as *const [f32; NR]);
+    let mut acc = [[0.0f32; NR]; MR];
+    // One counted loop over raw pointers: with iterator adaptors (zip, take) LLVM kept
+    // storing the accumulators to the stack on every step.
+    for p in 0..kc {
+        let ap = *a.add(p);
+        let bp = *b.add(p);
+        for i in 0..MR {
+            for j in 0..NR {
+                acc[i][j] = if FMA { ap[i].mul_add(bp[j], acc[i][j]) } else { acc[i][j] + ap[i] * bp[j] };
+            }
+        }
+    }
+    store(&acc, t);
+}
+
+/// `C[tile] = alpha·acc + beta·C[tile]`, C not read when beta == 0. Rows of a row-major C are
+/// updated as slices (vectorised; whole `[f32; NR]` rows for a full tile), other strides element
+/// by element.
+#[inline(always)]
+unsafe fn store<const MR: usize, const NR: usize>(acc: &[[f32; NR]; MR], t: Tile) {
+    let (alpha, beta) = (t.alpha, t.beta);
+    if t.csc != 1 {
+        for (i, acc_row) in acc.iter().enumerate().take(t.rows) {
+            for (j, &v) in acc_row.iter().enumerate().take(t.cols) {
+                let c = t.c.offset(i as isize * t.rsc + j as isize * t.csc);
+                *c = if beta == 0.0 { alpha * v } else { alpha * v + beta * *c };
+            }
+        }
+    } else if t.cols == NR {
+        for (i, &acc_row) in acc.iter().enumerate().take(t.rows) {
+            let row = t.c.offset(i as isize * t.rsc) as *mut [f32; NR];
+            let mut r = acc_row;
+            if beta == 0.0 {
+                r.iter_mut().for_each(|v| *v *= alpha);
+            } else {
+                r.iter_mut().zip(row.read()).for_each(|(v, c)| *v = alpha * *v + beta * c);
+            }
+            row.write(r);
+        }
+    } else {
+        for (i, acc_row) in acc.iter().enumerate().take(t.rows) {
+            let row = std::slice::from_raw_parts_mut(t.c.offset(i as isize * t.rsc), t.cols);
+            if beta == 0.0 {
+                row.iter_mut().zip(acc_row).for_each(|(c, &v)| *c = alpha * v);
+            } else {
+                row.iter_mut().zip(acc_row).for_each(|(c, &v)| *c = alpha * v + beta * *c);
+            }
+        }
+    }
+}
+
+/// The kernel every target can run: plain multiply and add, vectorised by LLVM for the target's
+/// baseline (simd128 in the wasm build, SSE2 on x86-64).
+///
+/// 4×8 is two v128 of B and four splat loads of A per step into eight accumulators. In headless
+/// Chromium (V8 on x86-64: 16 xmm registers, no FMA in simd128) it was the fastest shape tried,
+/// ≈ 30 GF/s on the d = 500 products; 5×8, 6×8, 8×8 and 4×12 spill accumulators and drop to
+/// 3–21 GF/s, 2×16 and 3×8 are no faster, and unrolling k by 2 or 4 is slower. Explicit
+/// `core::arch::wasm32` intrinsics compile to the same instructions and measured the same.
+pub(super) mod portable {
+    use super::kernel_body;
+    use crate::gemm::Tile;
+    pub const MR: usize = 4;
+    pub const NR: usize = 8;
+
+    /// A function of its own, so V8 allocates its registers apart from the loop nest around it
+    /// (inlined there, Node's V8 kept spilling accumulators to the stack).
+    #[inline(never)]
+    pub unsafe fn kernel(kc: usize, a: &[f32], b: &[f32], t: Tile) {
+        kernel_body::<MR, NR, false>(kc, a, b, t)
+    }
+}
+
+/// The x86-64 kernel for CPUs with AVX2 and FMA (chosen at run time by `gemm`): one 8-lane FMA
+/// per accumulator row half, eight ymm accumulators. 4×16 measured at least as fast as 6×16 and
+/// 8×8 here (AMD EPYC, noisy shared machine), and 4×24 spills.
+#[cfg(target_arch = "x86_64")]
+pub(super) mod avx {
+    use super::kernel_body;
+    use crate::gemm::Tile;
+    pub const MR: usize = 4;
+    pub const NR: usize = 16;
+
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[target_feature(enable = "avx2,fma")]
+    pub unsafe fn kernel(kc: usize, a: &[f32], b: &[f32], t: Tile) {
+        kernel_body::<MR, NR, true>(kc, a, b, t)
+    }
+}

@@ -1,0 +1,242 @@
+//! `gemm`: single-precision matrix product `C = α·A·B + β·C` that allocates nothing after
+//! warm-up, for the training step's three products (`x·Wᵀ`, `dzᵀ·x`, `dz·W`).
+//!
+//! The scheme is the classic BLIS / `matrixmultiply` one, kept small:
+//!
+//! ```text
+//! for jc in steps of NC over the columns of B and C          (B block: KC×NC, stays in L2/L3)
+//!   for pc in steps of KC over the shared dimension k
+//!     pack B[pc.., jc..] into NR-column panels                (zero-padded to a multiple of NR)
+//!     for ic in steps of MC over the rows of A and C          (A block: MC×KC, stays in L2)
+//!       pack A[ic.., pc..] into MR-row panels                 (zero-padded to a multiple of MR)
+//!       for each NR-panel of B, for each MR-panel of A:
+//!         micro-kernel: an MR×NR tile of C += A-panel · B-panel, in registers
+//! ```
+//!
+//! Packing turns any strides of `a` and `b` (the callers pass transposed views) into the two
+//! unit-stride streams the micro-kernel reads, so the kernel never sees a stride. The packing
+//! buffers live in a thread-local and only ever grow: once every shape of a training step has
+//! been seen, no call allocates (wasm is single-threaded; natively each thread gets its own).
+//!
+//! The micro-kernel is plain Rust over fixed-size arrays `[[f32; NR]; MR]`, which LLVM keeps in
+//! vector registers: simd128 in the wasm build (`+simd128`, see `.cargo/config.toml`), SSE in a
+//! plain x86-64 build. On x86-64 a second copy of the whole kernel is compiled with AVX2 + FMA
+//! and chosen at run time when the CPU has them (the x86-64 baseline has neither).
+
+use ndarray::{ArrayView2, ArrayViewMut2};
+use std::cell::RefCell;
+
+mod kernel;
+
+#[cfg(target_arch = "x86_64")]
+use kernel::avx;
+use kernel::portable;
+
+/// Depth of one packed block (the k-extent of the A and B panels). KC·NR floats of B and KC·MR
+/// of A are what the micro-kernel streams through L1 for one tile.
+const KC: usize = 256;
+/// Rows of A packed at once (rounded down to a multiple of MR): an MC×KC block lives in L2.
+const MC: usize = 96;
+/// Columns of B packed at once (rounded down to a multiple of NR): KC×NC floats of B.
+const NC: usize = 1024;
+
+/// `C = alpha·A·B + beta·C` for `a: [m, k]`, `b: [k, n]`, `c: [m, n]`.
+///
+/// `a` and `b` may have any strides (transposed views are the usual case). `beta == 0` means
+/// overwrite: C is not read, so NaN or garbage in C does not leak into the result. After the
+/// first call with a given size class the call allocates nothing.
+///
+/// Panics if the shapes do not agree.
+pub fn gemm(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mut ArrayViewMut2<f32>) {
+    product(alpha, a, b, beta, c, true)
+}
+
+/// `gemm`, with the run-time choice of the AVX2 + FMA kernel left on or off (the tests run both).
+fn product(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mut ArrayViewMut2<f32>, allow_avx: bool) {
+    let (m, k) = a.dim();
+    let (k2, n) = b.dim();
+    assert!(k == k2 && c.dim() == (m, n), "gemm: shapes {:?}·{:?} → {:?}", a.dim(), b.dim(), c.dim());
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 || alpha == 0.0 {
+        // A·B contributes nothing: C = beta·C (beta == 0 overwrites, as everywhere here).
+        if beta == 0.0 {
+            c.fill(0.0);
+        } else if beta != 1.0 {
+            c.map_inplace(|v| *v *= beta);
+        }
+        return;
+    }
+    let p = Problem {
+        m,
+        n,
+        k,
+        alpha,
+        beta,
+        a: a.as_ptr(),
+        rsa: a.strides()[0],
+        csa: a.strides()[1],
+        b: b.as_ptr(),
+        rsb: b.strides()[0],
+        csb: b.strides()[1],
+        c: c.as_mut_ptr(),
+        rsc: c.strides()[0],
+        csc: c.strides()[1],
+    };
+    // SAFETY: the pointers and strides come from live ndarray views of the stated shapes, so
+    // every (i, j) index in range addresses an element of its view; `c` is borrowed mutably, so
+    // it aliases neither `a` nor `b`. The AVX kernel runs only where the CPU has AVX2 and FMA.
+    #[cfg(target_arch = "x86_64")]
+    {
+        if allow_avx && std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            return unsafe { drive::<{ avx::MR }, { avx::NR }>(&p, avx::kernel) };
+        }
+    }
+    let _ = allow_avx;
+    unsafe { drive::<{ portable::MR }, { portable::NR }>(&p, portable::kernel) }
+}
+
+/// One product, as raw pointers and element strides (ndarray strides may be negative).
+struct Problem {
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: f32,
+    beta: f32,
+    a: *const f32,
+    rsa: isize,
+    csa: isize,
+    b: *const f32,
+    rsb: isize,
+    csb: isize,
+    c: *mut f32,
+    rsc: isize,
+    csc: isize,
+}
+
+/// Where a micro-kernel writes its tile: `rows × cols` (≤ MR × NR; smaller at the edges) of C
+/// starting at `c`, as `c = alpha·tile + beta·c` (beta == 0: overwrite).
+#[derive(Clone, Copy)]
+struct Tile {
+    c: *mut f32,
+    rsc: isize,
+    csc: isize,
+    rows: usize,
+    cols: usize,
+    alpha: f32,
+    beta: f32,
+}
+
+/// A micro-kernel: `kc` steps over an MR-row panel of packed A and an NR-column panel of packed
+/// B (`a.len() == kc·MR`, `b.len() == kc·NR`), result stored into `tile`.
+type Kernel = unsafe fn(kc: usize, a: &[f32], b: &[f32], tile: Tile);
+
+thread_local! {
+    /// Packing buffers for A and B. They only grow, so after warm-up no call allocates.
+    static PACK: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// A 64-byte-aligned slice of `len` floats inside `buf`, growing `buf` only when it is too small
+/// (the 16 spare floats pay for the alignment).
+fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if buf.len() < len + 16 {
+        buf.resize(len + 16, 0.0);
+    }
+    let off = buf.as_ptr().align_offset(64).min(16);
+    &mut buf[off..off + len]
+}
+
+/// `ceil(total / ceil(total / max))`: splits `total` into the fewest blocks of at most `max`
+/// and makes them about equal, rounded up to a multiple of `unit` (so 784 with KC = 256 gives
+/// four blocks of 196 rather than three of 256 and a thin one of 16).
+fn block(total: usize, max: usize, unit: usize) -> usize {
+    let blocks = total.div_ceil(max);
+    total.div_ceil(blocks).next_multiple_of(unit).min(max.max(unit))
+}
+
+/// The loops around the micro-kernel (see the module header), for an MR×NR kernel.
+///
+/// # Safety
+/// `p` must describe valid, non-overlapping (C with A, B) matrices, as `gemm` builds it.
+unsafe fn drive<const MR: usize, const NR: usize>(p: &Problem, kernel: Kernel) {
+    let kc_max = block(p.k, KC, 1);
+    let mc_max = block(p.m, MC / MR * MR, MR);
+    let nc_max = block(p.n, NC / NR * NR, NR);
+    PACK.with(|cell| {
+        let mut bufs = cell.borrow_mut();
+        let (abuf, bbuf) = &mut *bufs;
+        let apack = aligned(abuf, mc_max.next_multiple_of(MR) * kc_max);
+        let bpack = aligned(bbuf, nc_max.next_multiple_of(NR) * kc_max);
+        for jc in (0..p.n).step_by(nc_max) {
+            let nc = nc_max.min(p.n - jc);
+            for pc in (0..p.k).step_by(kc_max) {
+                let kc = kc_max.min(p.k - pc);
+                // The first k-block applies the caller's beta; later ones add to it.
+                let beta = if pc == 0 { p.beta } else { 1.0 };
+                // B's column panels are A-style row panels of Bᵀ: swap B's strides.
+                let bsrc = p.b.offset(pc as isize * p.rsb + jc as isize * p.csb);
+                pack::<NR>(bpack, bsrc, p.csb, p.rsb, nc, kc);
+                for ic in (0..p.m).step_by(mc_max) {
+                    let mc = mc_max.min(p.m - ic);
+                    let asrc = p.a.offset(ic as isize * p.rsa + pc as isize * p.csa);
+                    pack::<MR>(apack, asrc, p.rsa, p.csa, mc, kc);
+                    for jr in (0..nc).step_by(NR) {
+                        let bpanel = &bpack[jr * kc..][..NR * kc];
+                        for ir in (0..mc).step_by(MR) {
+                            let apanel = &apack[ir * kc..][..MR * kc];
+                            let (i, j) = ((ic + ir) as isize, (jc + jr) as isize);
+                            let tile = Tile {
+                                c: p.c.offset(i * p.rsc + j * p.csc),
+                                rsc: p.rsc,
+                                csc: p.csc,
+                                rows: MR.min(mc - ir),
+                                cols: NR.min(nc - jr),
+                                alpha: p.alpha,
+                                beta,
+                            };
+                            kernel(kc, apanel, bpanel, tile);
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// Packs `rows × kc` of a strided matrix (element (i, p) at `src + i·rs + p·cs`) into panels of
+/// R rows: panel after panel, and inside a panel column p after column p as R consecutive
+/// floats. Rows past `rows` in the last panel are zeros, so the kernel never branches on edges.
+///
+/// # Safety
+/// Every (i, p) with i < rows, p < kc must be a valid element; `dst` holds ⌈rows/R⌉·R·kc.
+unsafe fn pack<const R: usize>(dst: &mut [f32], src: *const f32, rs: isize, cs: isize, rows: usize, kc: usize) {
+    for (panel, out) in dst.chunks_exact_mut(R * kc).take(rows.div_ceil(R)).enumerate() {
+        let i0 = panel * R;
+        let live = R.min(rows - i0);
+        let base = src.offset(i0 as isize * rs);
+        if live == R && rs == 1 {
+            // Column-major source (a transposed row-major matrix): R contiguous floats per p.
+            for (p, col) in out.chunks_exact_mut(R).enumerate() {
+                col.copy_from_slice(std::slice::from_raw_parts(base.offset(p as isize * cs), R));
+            }
+        } else if live == R {
+            for (p, col) in out.chunks_exact_mut(R).enumerate() {
+                let s = base.offset(p as isize * cs);
+                for (i, v) in col.iter_mut().enumerate() {
+                    *v = *s.offset(i as isize * rs);
+                }
+            }
+        } else {
+            for (p, col) in out.chunks_exact_mut(R).enumerate() {
+                let s = base.offset(p as isize * cs);
+                for (i, v) in col.iter_mut().enumerate() {
+                    *v = if i < live { *s.offset(i as isize * rs) } else { 0.0 };
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

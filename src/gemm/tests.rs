@@ -1,0 +1,158 @@
+//! `gemm` against a naive f64 triple loop, for both kernels, every transpose and edge shape.
+
+use super::*;
+use crate::rng::Rng;
+use ndarray::{s, Array2, ShapeBuilder};
+
+/// The reference: a naive triple loop in f64.
+fn naive(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayView2<f32>) -> Array2<f64> {
+    let (m, k) = a.dim();
+    let n = b.ncols();
+    Array2::from_shape_fn((m, n), |(i, j)| {
+        let dot: f64 = (0..k).map(|p| a[[i, p]] as f64 * b[[p, j]] as f64).sum();
+        let old = if beta == 0.0 { 0.0 } else { beta as f64 * c[[i, j]] as f64 };
+        alpha as f64 * dot + old
+    })
+}
+
+fn random(rng: &mut Rng, shape: (usize, usize), col_major: bool) -> Array2<f32> {
+    let mut x = Array2::zeros(shape.set_f(col_major));
+    x.iter_mut().for_each(|v| *v = rng.uniform(-1.0, 1.0));
+    x
+}
+
+/// Compares `gemm` with the f64 loop; tolerance scaled by the sum of |terms|.
+fn check((m, k, n): (usize, usize, usize), (at, bt): (bool, bool), alpha: f32, beta: f32, rng: &mut Rng) {
+    // at/bt: the operand is a transposed view of a row-major array (as the callers pass).
+    let a_store = random(rng, if at { (k, m) } else { (m, k) }, false);
+    let b_store = random(rng, if bt { (n, k) } else { (k, n) }, false);
+    let a = if at { a_store.t() } else { a_store.view() };
+    let b = if bt { b_store.t() } else { b_store.view() };
+    let mut c = random(rng, (m, n), false);
+    if beta == 0.0 {
+        c.fill(f32::NAN);
+    }
+    let want = naive(alpha, a, b, beta, c.view());
+    // Both kernels: the run-time choice (AVX2 + FMA on most x86-64) and the portable one
+    // (the one the wasm build runs, here compiled for SSE2).
+    for allow_avx in [true, false] {
+        let mut got = c.clone();
+        product(alpha, a, b, beta, &mut got.view_mut(), allow_avx);
+        let tol = 1e-5 * (k as f64 + 1.0) * (alpha.abs() as f64 + beta.abs() as f64 + 1.0);
+        for ((i, j), &w) in want.indexed_iter() {
+            let g = got[[i, j]] as f64;
+            assert!(
+                (g - w).abs() <= tol,
+                "{m}×{k}×{n} at={at} bt={bt} α={alpha} β={beta} avx={allow_avx}: C[{i},{j}] = {g}, want {w}"
+            );
+        }
+    }
+}
+
+#[test]
+fn matches_naive_for_many_shapes_and_transposes() {
+    let mut rng = Rng::new(7);
+    let shapes = [
+        (1, 1, 1),
+        (1, 5, 1),
+        (2, 3, 4),
+        (7, 13, 29),
+        (13, 29, 7),
+        (29, 7, 13),
+        (5, 1, 17),
+        (6, 16, 16),
+        (17, 257, 33),
+        (97, 300, 1025),
+        (256, 784, 30),
+        (256, 30, 784),
+        (30, 256, 784),
+        (784, 256, 30),
+        (256, 500, 500),
+        (500, 256, 784),
+    ];
+    for &(m, k, n) in &shapes {
+        for at in [false, true] {
+            for bt in [false, true] {
+                check((m, k, n), (at, bt), 1.0, 0.0, &mut rng);
+            }
+        }
+    }
+}
+
+#[test]
+fn alpha_and_beta() {
+    let mut rng = Rng::new(8);
+    for &(alpha, beta) in &[(1.0, 1.0), (0.5, -2.0), (-1.5, 0.0), (2.0, 0.25), (0.0, 0.5), (0.0, 0.0)] {
+        for &(m, k, n) in &[(7, 13, 29), (33, 300, 17), (256, 30, 30)] {
+            check((m, k, n), (true, false), alpha, beta, &mut rng);
+            check((m, k, n), (false, true), alpha, beta, &mut rng);
+        }
+    }
+}
+
+#[test]
+fn empty_dimensions() {
+    // k = 0: C = beta·C; beta = 0 overwrites NaN with zeros.
+    let a = Array2::<f32>::zeros((3, 0));
+    let b = Array2::<f32>::zeros((0, 4));
+    let mut c = Array2::from_elem((3, 4), f32::NAN);
+    gemm(1.0, a.view(), b.view(), 0.0, &mut c.view_mut());
+    assert!(c.iter().all(|&v| v == 0.0));
+    let mut c = Array2::from_elem((3, 4), 2.0f32);
+    gemm(1.0, a.view(), b.view(), 0.5, &mut c.view_mut());
+    assert!(c.iter().all(|&v| v == 1.0));
+    // m = 0 or n = 0: nothing to do, no panic.
+    let mut c = Array2::<f32>::zeros((0, 4));
+    gemm(1.0, Array2::zeros((0, 3)).view(), Array2::zeros((3, 4)).view(), 0.0, &mut c.view_mut());
+    let mut c = Array2::<f32>::zeros((3, 0));
+    gemm(1.0, Array2::zeros((3, 3)).view(), Array2::zeros((3, 0)).view(), 0.0, &mut c.view_mut());
+}
+
+#[test]
+fn odd_strides_and_row_slices() {
+    let mut rng = Rng::new(9);
+    // Column-major operands, stepped and reversed views, and C a row range of a bigger array.
+    let a_store = random(&mut rng, (40, 60), true);
+    let b_store = random(&mut rng, (90, 50), false);
+    let a = a_store.slice(s![..;2, ..;-3]); // 20 × 20
+    let b = b_store.slice(s![10..30, 1..;2]); // 20 × 25
+    let big = random(&mut rng, (30, 25), false);
+    let want = naive(1.0, a, b, 0.0, big.slice(s![5..25, ..]));
+    for allow_avx in [true, false] {
+        let mut c = big.clone();
+        product(1.0, a, b, 0.0, &mut c.slice_mut(s![5..25, ..]), allow_avx);
+        for ((i, j), &w) in want.indexed_iter() {
+            assert!((c[[i + 5, j]] as f64 - w).abs() < 1e-4);
+        }
+        // Rows outside the slice are untouched.
+        assert_eq!(c.slice(s![..5, ..]), big.slice(s![..5, ..]));
+        assert_eq!(c.slice(s![25.., ..]), big.slice(s![25.., ..]));
+        // C with a non-unit column stride takes the element-by-element store.
+        let mut ct = Array2::<f32>::zeros((25, 20));
+        product(1.0, a, b, 0.0, &mut ct.view_mut().reversed_axes(), allow_avx);
+        for ((i, j), &w) in want.indexed_iter() {
+            assert!((ct[[j, i]] as f64 - w).abs() < 1e-4);
+        }
+    }
+}
+
+#[test]
+fn repeated_calls_reuse_the_buffers() {
+    let mut rng = Rng::new(10);
+    let a = random(&mut rng, (64, 100), false);
+    let b = random(&mut rng, (100, 48), false);
+    let mut c = Array2::zeros((64, 48));
+    gemm(1.0, a.view(), b.view(), 0.0, &mut c.view_mut());
+    let ptrs = PACK.with(|p| {
+        let p = p.borrow();
+        (p.0.as_ptr(), p.1.as_ptr())
+    });
+    // Same or smaller sizes: the buffers stay where they are.
+    gemm(1.0, a.slice(s![..10, ..]), b.view(), 0.0, &mut c.slice_mut(s![..10, ..]));
+    gemm(1.0, a.view(), b.view(), 1.0, &mut c.view_mut());
+    let again = PACK.with(|p| {
+        let p = p.borrow();
+        (p.0.as_ptr(), p.1.as_ptr())
+    });
+    assert_eq!(ptrs, again);
+}
