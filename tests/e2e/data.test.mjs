@@ -40,6 +40,11 @@ const file = (name, buffer) => ({ name, mimeType: 'application/octet-stream', bu
 const BOX = '#data-box';
 const boxAttr = (page, k) => page.getAttribute(BOX, `data-${k}`);
 
+/** Unfold the Data box (folded to one line by default). */
+async function openBox(page) {
+  await page.evaluate(() => { document.getElementById('data-details').open = true; });
+}
+
 /** Choose `files` in the picker and wait for the worker's answer (loaded or refused). */
 async function upload(page, files) {
   await page.setInputFiles('#data-file', files);
@@ -51,7 +56,9 @@ test('the data select round-trips in the URL, and Fashion-MNIST trains', async (
   const opened = await openPage('#preset=standard&epochs=1&data=fashion', `${BOX}[data-data="fashion"]`);
   const { page, context } = opened;
   await page.waitForSelector(READY, { timeout: TIMEOUT });
+  await openBox(page);
   assert.equal(await page.inputValue('#data-select'), 'fashion');
+  assert.match(await page.textContent('#data-summary'), /^Fashion-MNIST \(9,000 training \+ 1,000 held-out\)$/);
   assert.equal(await boxAttr(page, 'train-len'), '9000');
   assert.equal(await boxAttr(page, 'test-len'), '1000');
   assert.match(await page.textContent('#data-parts'), /9,000 Fashion-MNIST images.*1,000 held-out/);

@@ -11,9 +11,12 @@ import { configure } from './controls.js';
 import { useStylesheet } from '../kit/dom.js';
 
 const NAMES = { mnist: 'MNIST digits', fashion: 'Fashion-MNIST images', user: 'images of your data' };
+const SHORT = { mnist: 'MNIST', fashion: 'Fashion-MNIST', user: 'your data' };
 
+// Folded to one line by default, so the Model panel keeps its height (the panels beside it too).
 const HTML = `
-<h3 id="data-title">Data</h3>
+<details id="data-details">
+<summary><h3 id="data-title">Data: <span id="data-summary">MNIST digits</span></h3></summary>
 <div class="field wide">
   <label for="data-select">Train on</label>
   <select id="data-select" aria-describedby="data-status">
@@ -36,7 +39,8 @@ const HTML = `
   <li><b>Fashion-MNIST</b>: Zalando's 10,000-image test set (MIT), from Debian's <code>dataset-fashion-mnist</code>.</li>
   <li><b>Your data</b>: the files you load stay in this tab; nothing is sent anywhere.</li>
   <li id="data-parts">Training uses the training part; every score on this page is on the held-out part.</li>
-</ul>`;
+</ul>
+</details>`;
 
 /** Mount the Data box into `box`; call before the first config (it may change `data`). */
 export function mountData(app, box) {
@@ -46,6 +50,7 @@ export function mountData(app, box) {
   const ui = {
     select: $('data-select'), load: $('data-load'), file: $('data-file'), drop: $('data-drop'),
     progress: $('data-progress'), status: $('data-status'), error: $('data-error'), parts: $('data-parts'),
+    details: $('data-details'), summary: $('data-summary'),
   };
   const userOption = ui.select.querySelector('option[value="user"]');
   box.dataset.dataState = 'idle';
@@ -53,6 +58,7 @@ export function mountData(app, box) {
   const showError = (text) => {
     ui.error.textContent = text;
     ui.error.hidden = !text;
+    if (text) ui.details.open = true;
   };
   if (app.state.values.data === 'user') {
     // A link made with someone's own files: they are not in this page.
@@ -75,6 +81,7 @@ export function mountData(app, box) {
     box.dataset.trainLen = String(len);
     box.dataset.testLen = String(test);
     box.dataset.data = data;
+    ui.summary.textContent = `${SHORT[data]} (${len.toLocaleString('en')} training + ${test.toLocaleString('en')} held-out)`;
     ui.parts.textContent = `Training uses ${len.toLocaleString('en')} ${NAMES[data]}; the digit rows, the labs' scores `
       + `(probes, inpainting, anomalies, PCA, capacity) and the test errors are on the ${test.toLocaleString('en')} held-out ones.`;
   });
