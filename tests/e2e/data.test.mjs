@@ -147,8 +147,9 @@ test('the anomaly panel scores Fashion-MNIST clothes against held-out digits (it
   await page.getByRole('button', { name: 'Train' }).click();
   await page.waitForSelector('#app[data-done="true"][data-running="false"]', { timeout: TIMEOUT });
   await page.locator('#panel-latent').scrollIntoViewIfNeeded(); // the panel refreshes only when visible
+  await page.waitForSelector('#panel-latent[data-anomaly]', { timeout: TIMEOUT });
+  await page.selectOption('.lat-kind', 'clothing'); // the other set is fetched on this first choice
   await page.waitForSelector('#panel-latent[data-versus-auc]', { timeout: TIMEOUT });
-  await page.selectOption('.lat-kind', 'clothing');
   const readout = page.locator('.lat-anom-readout');
   await page.waitForFunction(() => document.querySelector('.lat-anom-readout').textContent.startsWith('Fashion-MNIST clothes:'), null, { timeout: TIMEOUT });
   const auc = Number(await readout.getAttribute('data-auc'));

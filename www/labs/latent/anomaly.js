@@ -83,14 +83,17 @@ export function mount(container, model, opts = {}) {
       lab.root.dataset.anomalyMs = anomCost.toFixed(0);
       lastAnom = performance.now();
       dirtyAnom = false;
-      // Out of distribution: the held-out images of the other built-in data set (clothes for a
-      // digit model), scored against the model's own held-out images.
-      const v = await model.call('latent_versus', ANOMALY_NORMAL);
+      // Out of distribution, only once chosen (it fetches and parses a second data set): the
+      // held-out images of the other built-in set (clothes for a digit model) against the
+      // model's own held-out images.
+      const v = $('.lat-kind').value === 'clothing' ? await model.call('latent_versus', ANOMALY_NORMAL) : null;
       if (gen !== model.generation) return;
       lab.report = r;
       lab.versus = v;
-      KIND_NAMES.clothing = OTHER_NAMES[v.set];
-      lab.root.dataset.versusAuc = v.auc.toFixed(4);
+      if (v) {
+        KIND_NAMES.clothing = OTHER_NAMES[v.set];
+        lab.root.dataset.versusAuc = v.auc.toFixed(4);
+      }
       paintAnomalies();
       lab.count('anomaly');
       // Keep the selected input's heat map live; the first time, show the first anomaly's.
@@ -126,7 +129,7 @@ export function mount(container, model, opts = {}) {
   function errorRange() {
     // log10 bounds over every population, with a margin.
     let lo = Infinity, hi = -Infinity;
-    for (const e of [...lab.report.errors, lab.versus.own, lab.versus.other]) for (const v of e) { const l = Math.log10(Math.max(v, 1e-12)); if (l < lo) lo = l; if (l > hi) hi = l; }
+    for (const e of [...lab.report.errors, ...(lab.versus ? [lab.versus.own, lab.versus.other] : [])]) for (const v of e) { const l = Math.log10(Math.max(v, 1e-12)); if (l < lo) lo = l; if (l > hi) hi = l; }
     if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
     const m = (hi - lo) * 0.04;
     return [lo - m, hi + m];
@@ -136,6 +139,7 @@ export function mount(container, model, opts = {}) {
     const r = lab.report;
     if (!r) return;
     const kind = $('.lat-kind').value;
+    if (kind === 'clothing' && !lab.versus) { refreshAnomalies(); return; } // computed on first choice
     const normal = kind === 'clothing' ? lab.versus.own : r.errors[0]; // each AUC against its own digits
     const anom = kindErrors(kind);
     const first = !range;
