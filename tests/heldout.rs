@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 //! The page's data (src/datasets.rs) and the held-out set in the trainer: files told apart by
 //! header and name, malformed files refused with their reason, row queries and the capacity
 //! report reading the right set, and a digit autoencoder telling clothes from held-out digits.
