@@ -63,8 +63,9 @@ clean:
 	rm -rf pkg dist
 	cargo clean
 
-# Fuzzing, not part of `make test`: the parsers of outside bytes (IDX, the data set, the settings
-# object) under libFuzzer, FUZZ_SECONDS each; see fuzz/README.md. fuzz-setup installs the nightly
+# Fuzzing, not part of `make test`: every parser of outside bytes (IDX raw/gzip, a data set, the page's
+# 2 or 4 data files, the settings object, safetensors weights) under libFuzzer, FUZZ_SECONDS each;
+# see fuzz/README.md. fuzz-setup installs the nightly
 # toolchain and cargo-fuzz only when missing, so later runs take a second.
 FUZZ_SECONDS ?= 60
 

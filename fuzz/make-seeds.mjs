@@ -31,7 +31,25 @@ function pair(images, labels) {
   return Buffer.concat([len, images, labels]);
 }
 
+/**
+ * The `datasets` target's layout: a mode byte (bit 0: 4 files, bits 1–2: which names), then each
+ * file but the last as a u16 big-endian length and its bytes, then the last file.
+ */
+function files(mode, ...parts) {
+  const out = [Buffer.from([mode])];
+  parts.forEach((b, i) => {
+    if (i < parts.length - 1) {
+      const len = Buffer.alloc(2);
+      len.writeUInt16BE(b.length);
+      out.push(len);
+    }
+    out.push(b);
+  });
+  return Buffer.concat(out);
+}
+
 const mnist = firstOf('mnist10k', 3);
+const mnist12 = firstOf('mnist10k', 12); // enough for the held-out split (one in 10)
 const fashion = firstOf('fashion10k', 2);
 const tiny = { // 2 images of 3×2 pixels: valid IDX, not 28×28
   images: Buffer.concat([idxHeader([2, 3, 2]), Buffer.from([0, 50, 100, 150, 200, 255, 1, 2, 3, 4, 5, 6])]),
@@ -87,6 +105,13 @@ const corpora = {
     'mnist3.gz': pair(gzipIdx(mnist.images), gzipIdx(mnist.labels)),
     'fashion2.raw': pair(fashion.images, fashion.labels),
     'tiny3x2.raw': pair(tiny.images, tiny.labels),
+  },
+  datasets: {
+    'pair12.raw': files(0, mnist12.images, mnist12.labels),
+    'pair12-swapped.gz': files(2, gzipIdx(mnist12.labels), gzipIdx(mnist12.images)),
+    'four.gz': files(1, gzipIdx(mnist.images), gzipIdx(mnist.labels), gzipIdx(fashion.images), gzipIdx(fashion.labels)),
+    'four-test-names.raw': files(3, fashion.images, fashion.labels, mnist.images, mnist.labels),
+    'tiny3x2.raw': files(4, tiny.images, tiny.labels),
   },
   weights: { 'ae-d1-f16.safetensors': tinyWeights('F16'), 'ae-d1-f32.safetensors': tinyWeights('F32') },
   settings: Object.fromEntries(settings.map((s, i) => [`${i}.json`, Buffer.from(JSON.stringify(s))])),

@@ -282,3 +282,33 @@ fn datasets_split_the_builtin_digits_and_trainers_query_the_held_out_part() {
     let auc = field(&v, "auc");
     assert!((0.0..=1.0).contains(&auc));
 }
+
+// ---- Images that are not 28×28: refused with a sentence, as the CLI refuses them. ----
+
+/// A raw IDX image file (magic 0x00000803) of `n` images of `side`×`side` pixels, all 0.
+fn idx_images(n: u32, side: u32) -> Vec<u8> {
+    let mut b = vec![0, 0, 8, 3];
+    for v in [n, side, side] {
+        b.extend_from_slice(&v.to_be_bytes());
+    }
+    b.resize(b.len() + (n * side * side) as usize, 0);
+    b
+}
+
+/// The message of a thrown JsError.
+fn message(e: wasm_bindgen::JsError) -> String {
+    js_sys::Error::from(JsValue::from(e)).message().into()
+}
+
+#[wasm_bindgen_test]
+fn images_that_are_not_28_by_28_are_refused_with_a_sentence() {
+    // The same check the CLI uses (Dataset::require_28x28): a 32×32 file never builds a model.
+    let wrong = idx_images(4, 32);
+    let e = message(Trainer::new(JsValue::UNDEFINED, &wrong, None).err().expect("32×32 refused"));
+    assert_eq!(e, "images are 32×32 pixels; the playground needs MNIST's 28×28", "new Trainer");
+    let file = Trainer::new(obj(r#"{"d": 4}"#), IMAGES, None).unwrap().save_weights("f32", 0).unwrap();
+    let e = message(Trainer::from_weights(&file, &wrong, None).err().expect("32×32 refused"));
+    assert!(e.contains("32×32") && e.contains("28×28"), "Trainer.fromWeights: {e}");
+    // The same bytes at 28×28 are accepted: the size is what is refused.
+    assert!(Trainer::new(obj(r#"{"d": 4, "batch": 2}"#), &idx_images(4, 28), None).is_ok());
+}

@@ -17,6 +17,7 @@
 //
 // Answers to an older trainer's questions still arrive; `model.generation` tells them apart.
 import { TO_WORKER } from './protocol.js';
+import { shortenedFor } from './kit/worker-link.js';
 
 /** How long a question may wait for its answer before it fails with a sentence (ms). */
 export const CALL_TIMEOUT_MS = 60_000;
@@ -73,11 +74,12 @@ export class ModelClient {
    */
   call(op, ...args) {
     const qid = this.nextId++;
+    const ms = shortenedFor(CALL_TIMEOUT_MS); // a test may shorten it (kit/worker-link.js)
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(qid);
-        reject(new Error(`The model did not answer “${op}” within ${CALL_TIMEOUT_MS / 1000} s; try again, or reload the page.`));
-      }, CALL_TIMEOUT_MS);
+        reject(lost(`The model did not answer “${op}” within ${Math.round(ms / 1000)} s; try again, or reload the page.`));
+      }, ms);
       const done = (fn) => (v) => { clearTimeout(timer); fn(v); };
       this.pending.set(qid, { resolve: done(resolve), reject: done(reject) });
       this.worker.postMessage({ type: TO_WORKER.QUERY, qid, op, args });
@@ -88,7 +90,7 @@ export class ModelClient {
   failAll(text) {
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const p of pending) p.reject(new Error(text));
+    for (const p of pending) p.reject(lost(text));
   }
 
   /** `cb(info)` whenever a new trainer is ready (and at once if one already is). */
@@ -112,7 +114,12 @@ export class ModelClient {
     const listeners = [];
     let visible = false;
     let missed = false;
-    view.call = (...args) => this.call(...args);
+    // A question that got no answer (time-out, dead worker) says so in the panel itself: the
+    // lab's own error handling may only log it. The next answer clears it.
+    view.call = (...args) => this.call(...args).then(
+      (v) => { showLost(section, ''); return v; },
+      (e) => { if (e.lost) showLost(section, e.message); throw e; },
+    );
     view.onReady = (cb) => this.onReady(cb);
     view.onSettings = (cb) => this.onSettings(cb);
     view.configure = (patch) => this.configure(patch);
@@ -167,6 +174,25 @@ export class ModelClient {
     this.lastFrame = msg;
     for (const cb of this.frameListeners) safely(cb, msg);
   }
+}
+
+/** An Error for a question that will get no answer (`lost`: a time-out, a dead worker). */
+function lost(text) {
+  return Object.assign(new Error(text), { lost: true });
+}
+
+/** Show (or clear, with '') the panel's line for a question that got no answer. */
+function showLost(section, text) {
+  let line = section.querySelector(':scope > .query-lost');
+  if (!line && !text) return;
+  if (!line) {
+    line = document.createElement('p');
+    line.className = 'query-lost error';
+    line.setAttribute('role', 'alert');
+    section.append(line);
+  }
+  line.textContent = text;
+  line.hidden = !text;
 }
 
 /** A panel's bug must not break the page's own drawing. */

@@ -20,7 +20,7 @@ impl Trainer {
     #[wasm_bindgen(constructor)]
     pub fn new(settings: JsValue, images: &[u8], labels: Option<Vec<u8>>) -> Result<Trainer, JsError> {
         let settings: train::Settings = parse(settings)?;
-        let data = Dataset::from_idx(images, labels.as_deref()).map_err(js)?;
+        let data = Dataset::from_idx_mnist(images, labels.as_deref()).map_err(js)?;
         Ok(Trainer { inner: train::Trainer::new(settings, data).map_err(js)? })
     }
 

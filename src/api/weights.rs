@@ -55,7 +55,7 @@ impl Trainer {
     #[wasm_bindgen(js_name = fromWeights)]
     pub fn from_weights(file: &[u8], images: &[u8], labels: Option<Vec<u8>>) -> Result<Trainer, JsError> {
         let l = weights::from_bytes(file).map_err(js)?;
-        let data = Dataset::from_idx(images, labels.as_deref()).map_err(js)?;
+        let data = Dataset::from_idx_mnist(images, labels.as_deref()).map_err(js)?;
         Ok(Trainer { inner: train::Trainer::with_weights(l.settings, data, &l.model).map_err(js)? })
     }
 

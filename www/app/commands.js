@@ -26,11 +26,8 @@ export function startWorker(app) {
         invalidate(app, 'status');
       },
       onCrash: (text) => restartWorker(app, text),
-      onTimeout: (text) => {
-        setRunning(app, false);
-        showAlert(app, `${text} It may be stuck on a long computation; if nothing changes, reload the page.`, 'timeout');
-        invalidate(app, 'status');
-      },
+      // A worker that does not answer is replaced like a crashed one (its model given back).
+      onTimeout: (text) => restartWorker(app, `${text.replace(/\.$/, '')}, so it was stopped.`),
     });
     return true;
   } catch (e) {
@@ -40,17 +37,20 @@ export function startWorker(app) {
 }
 
 /**
- * The worker died: every question waiting on it fails with the reason, a new worker starts with
- * the same settings, and the page says what happened (the trained weights died with the worker).
+ * The worker died or hung: every question waiting on it fails with the reason, a new worker
+ * starts with the same settings, the model it held comes back from the kept copy (app/keep-last.js:
+ * taken at each pause, epoch end and every 30 s of training), and the page says what happened.
  */
 function restartWorker(app, text) {
   setRunning(app, false);
   app.model?.failAll(text);
-  showAlert(app, `${text} A new worker started with the same settings; the model trained so far was lost, so press Train to train again.`, 'crash');
+  const kept = app.keep?.keptForRestart() ?? null;
   app.ui.app.dataset.crashes = String(Number(app.ui.app.dataset.crashes ?? 0) + 1);
   app.link.restart();
   app.run.sent = ''; // the new worker has no model: send the settings again
   sendConfig(app);
+  const back = kept ? app.keep.restore(kept) : 'no trained model had been kept yet, so press Train to train again.';
+  showAlert(app, `${text} A new worker started with the same settings; ${back}`, 'crash');
   invalidate(app, 'status');
 }
 

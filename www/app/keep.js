@@ -1,23 +1,22 @@
 // Keep and hand on the model: the pretrained model loaded when the settings are one of the site's
 // (www/models/), Save weights (a .safetensors download), Load weights (file picker or a file
 // dropped anywhere on the page; parsed and checked in the worker, never here), the Python that loads
-// a file into the notebook, and the last model kept in IndexedDB (kit/store.js) with the offer to
-// resume or forget it. A file replaces the model only once the engine accepted it whole; a refused
+// a file into the notebook, and the last model kept (keep-last.js: in memory, and in IndexedDB with
+// the offer to resume or forget it; given back to a replaced worker). A file replaces the model only once the engine accepted it whole; a refused
 // one leaves the current model as it was, training if it was.
 //
 // The app calls `mountKeep(app)` once the worker is started; commands.js hands it every `ready`
-// (`keep.onReady`), frame (`keep.onFrame`) and `weights-refused` (`keep.onRefused`).
+// (`keep.onReady`), frame (`keep.onFrame`) and `weights-refused` (`keep.onRefused`), and, when it
+// replaces a crashed or hung worker, takes `keep.keptForRestart()` and gives it to `keep.restore`.
 
-import { TO_WORKER } from '../protocol.js';
 import { openStore } from '../kit/store.js';
 import { loadModelTable, matchModel, fetchModel, sameSettings } from '../kit/models.js';
 import { showControls, writeHash } from './controls.js';
-import { sourceLine, describeFile, pythonSnippet, patchOf, saveName, ago } from './keep-text.js';
+import { sourceLine, describeFile, pythonSnippet, patchOf, saveName } from './keep-text.js';
+import { tell, send, onFrame, keepNow, offerKept, resume, forget, keptForRestart, restoreAfterRestart } from './keep-last.js';
 
 /** Largest file the page reads (the engine's limit too, src/weights: MAX_FILE_BYTES). */
 const MAX_BYTES = 64 << 20;
-/** While training, the kept model is refreshed at most this often (ms); always when training stops. */
-export const KEEP_EVERY_MS = 30_000;
 
 function findUi() {
   const $ = (id) => document.getElementById(id);
@@ -32,7 +31,8 @@ function findUi() {
 export function mountKeep(app) {
   const keep = {
     app, ui: findUi(), store: null, kept: null, table: loadModelTable().catch(() => []),
-    origin: null, model: null, prior: 0, lastKept: { generation: -1, steps: -1, at: 0 }, saving: false, sent: 0,
+    origin: null, model: null, prior: 0, lastKept: { generation: -1, steps: -1, epoch: -1, at: 0 }, last: null,
+    saving: false, again: false, sent: 0,
   };
   const { ui } = keep;
   ui.save.addEventListener('click', () => save(keep));
@@ -64,6 +64,8 @@ export function mountKeep(app) {
   openStore().then((store) => offerKept(keep, store));
   keep.onReady = (msg) => onReady(keep, msg);
   keep.onFrame = (msg) => onFrame(keep, msg);
+  keep.keptForRestart = () => keptForRestart(keep);
+  keep.restore = (rec) => restoreAfterRestart(keep, rec);
   keep.onRefused = (msg) => tell(keep, `${nameOf(msg.source)} was not loaded: ${msg.message} The current model is kept.`, true);
   app.keep = keep;
   return keep;
@@ -74,22 +76,6 @@ function nameOf(src = {}) {
   if (src.name && src.kind === 'file') return `“${src.name}”`;
   if (src.kind === 'pretrained') return `The pretrained ${src.title}`;
   return src.kind === 'kept' ? 'The kept model' : 'The file';
-}
-
-/** A sentence in the keep box's message line (an alert when `bad`). */
-function tell(keep, text, bad = false) {
-  const m = keep.ui.message;
-  m.textContent = text;
-  m.classList.toggle('bad', bad);
-  m.setAttribute('role', bad ? 'alert' : 'status');
-  m.hidden = !text;
-  keep.ui.box.dataset.message = text;
-}
-
-/** A file to the worker; `epochs` (optional) the epoch limit that comes with it (a kept model's). */
-function send(keep, bytes, source, epochs) {
-  keep.sent += 1;
-  keep.app.link.send(TO_WORKER.LOAD_WEIGHTS, { bytes, source, epochs });
 }
 
 // ---- the worker's reports ------------------------------------------------------------------
@@ -164,40 +150,6 @@ async function loadPretrained(keep, generation) {
   send(keep, bytes, { kind: 'pretrained', name, title, epochs, eval_mse_clean, eval_on, eval_n });
 }
 
-/** Keep the model when training stops, and every KEEP_EVERY_MS while it runs. */
-function onFrame(keep, msg) {
-  const { app, lastKept } = keep;
-  if (msg.generation !== app.run.generation || !keep.store?.available || !msg.stats.steps) return;
-  const due = msg.running ? performance.now() - lastKept.at > KEEP_EVERY_MS : true;
-  if (due && (lastKept.generation !== msg.generation || lastKept.steps !== msg.stats.steps)) keepNow(keep);
-}
-
-/** The current model (F32, exact) and its settings into IndexedDB. */
-async function keepNow(keep) {
-  const { app, store } = keep;
-  if (!store?.available || keep.saving) return;
-  keep.saving = true;
-  const generation = app.run.generation;
-  const stats = app.run.frame?.stats ?? { steps: 0, epoch: 0 };
-  try {
-    const bytes = await app.model.call('save_weights', 'f32', keep.prior);
-    if (app.model.generation !== generation) return;
-    const src = keep.origin?.source ?? {};
-    const record = {
-      bytes, hash: app.state.toHash(), limit: app.state.values.epochs, d: app.run.info.d,
-      epochs: keep.prior + stats.epoch, steps: stats.steps, from: src.title ?? src.name ?? '',
-    };
-    if (await store.put(record)) {
-      keep.lastKept = { generation, steps: stats.steps, at: performance.now() };
-      keep.ui.box.dataset.keptSteps = String(stats.steps);
-    }
-  } catch (e) {
-    console.warn(`Kept model not updated: ${e.message}`);
-  } finally {
-    keep.saving = false;
-  }
-}
-
 // ---- the person's actions ------------------------------------------------------------------
 
 async function save(keep) {
@@ -240,42 +192,4 @@ async function loadFile(keep, file) {
     return tell(keep, `“${file.name}” could not be read: ${e.message}. The current model is kept.`, true);
   }
   send(keep, bytes, { kind: 'file', name: file.name });
-}
-
-/** Offer the kept model, if any; say once when this browser keeps nothing here. */
-async function offerKept(keep, store) {
-  const { ui } = keep;
-  keep.store = store;
-  ui.box.dataset.storage = store.available ? 'available' : 'unavailable';
-  if (!store.available) {
-    ui.storage.textContent = `This browser does not let the page keep your model (${store.reason}): everything else works, but a reload starts afresh.`;
-    ui.storage.hidden = false;
-    return;
-  }
-  const rec = await store.get();
-  keep.kept = rec;
-  ui.box.dataset.kept = rec ? 'offered' : 'none';
-  if (!rec) return;
-  const on = rec.from ? ` on top of ${rec.from}` : '';
-  const batches = `${rec.steps} batch${rec.steps === 1 ? '' : 'es'}`;
-  ui.offerText.textContent = `This browser kept your last model, saved ${ago(Date.now() - rec.savedAt)}: d = ${rec.d}, ${rec.epochs} epochs, ${batches} trained here${on}.`;
-  ui.offer.hidden = false;
-}
-
-function resume(keep) {
-  const { app, kept, ui } = keep;
-  if (!kept) return;
-  if (!app.state.valid) return tell(keep, 'Not resumed: a setting under Model is invalid; fix it first.', true);
-  ui.offer.hidden = true;
-  ui.box.dataset.kept = 'resumed';
-  send(keep, kept.bytes.slice(), { kind: 'kept', epochs: kept.epochs, limit: kept.limit }, kept.limit);
-}
-
-async function forget(keep) {
-  const { ui } = keep;
-  const ok = await keep.store.forget();
-  keep.kept = null;
-  ui.offer.hidden = true;
-  ui.box.dataset.kept = ok ? 'forgotten' : 'offered';
-  tell(keep, ok ? 'Forgotten: this browser keeps no model of this page now.' : 'The kept model could not be forgotten.', !ok);
 }

@@ -8,7 +8,11 @@
 //   restarts it (`restart()`) and sends its last settings again. A worker that dies before it
 //   ever spoke could not load at all: that is `onFail`, and it is not restarted.
 // * a command left unanswered while the worker says nothing at all for `timeoutMs` (any report
-//   is a sign of life: loading, frames) is `onTimeout(sentence)`.
+//   is a sign of life: loading, frames) is `onTimeout(sentence)`; the owner replaces the worker
+//   (`restart()`), as after a crash: a worker that does not answer is as good as dead.
+// * Test hook: a positive number in `globalThis.__aeTimeoutMs` replaces every time-out of the
+//   page's workers (commands here, `model.call`'s questions), read each time one is armed, so a
+//   test can set it once the page is ready and make a hung worker time out in seconds.
 //
 //   const link = new WorkerLink(url, { onMessage, onFail, onCrash, onTimeout });
 //   link.send('config', { settings });  link.current(msg);  link.restart();
@@ -18,6 +22,12 @@ export const COMMAND_TIMEOUT_MS = 45_000;
 /** Restarts allowed within RESTART_WINDOW_MS; past that the link gives up (`onFail`). */
 export const MAX_RESTARTS = 3;
 export const RESTART_WINDOW_MS = 60_000;
+
+/** `ms`, or the test hook's shorter time-out when a test set one (see the header). */
+export function shortenedFor(ms) {
+  const t = Number(globalThis.__aeTimeoutMs);
+  return t > 0 ? t : ms;
+}
 /** Longest crash text shown (the panic hook's message is the first lines of a long report). */
 const CRASH_TEXT = 240;
 
@@ -115,10 +125,11 @@ export class WorkerLink {
   arm() {
     this.disarm();
     if (this.dead || this.lastAck >= this.lastSent) return;
+    const ms = shortenedFor(this.timeoutMs);
     this.watchdog = setTimeout(() => {
       this.watchdog = 0;
-      this.handlers.onTimeout(`The training worker has not answered for ${Math.round(this.timeoutMs / 1000)} s.`);
-    }, this.timeoutMs);
+      this.handlers.onTimeout(`The training worker has not answered for ${Math.round(ms / 1000)} s.`);
+    }, ms);
   }
 
   disarm() {

@@ -15,16 +15,19 @@ export function startWorker() {
       setRunning(false, false);
       page.alerts.set('engine', text);
     },
-    onCrash: (text) => {
-      // A new worker, the same settings: the labs are rebuilt from their seed.
-      page.alerts.set('crash', `${text} A new worker started with the same settings; the training so far was lost, so press Train to train again.`);
-      setRunning(false, false);
-      page.link.restart();
-      page.builtKey = '';
-      maybeRebuild();
-    },
-    onTimeout: (text) => page.alerts.set('timeout', `${text} It may be stuck; if nothing changes, reload the page.`),
+    onCrash: restart,
+    // A worker that does not answer is replaced like a crashed one.
+    onTimeout: (text) => restart(`${text.replace(/\.$/, '')}, so it was stopped.`),
   });
+}
+
+/** A new worker, the same settings: the 2-D models are rebuilt from their seed (a few seconds of training). */
+function restart(text) {
+  page.alerts.set('crash', `${text} A new worker started with the same settings; the training so far was lost, so press Train to train again.`);
+  setRunning(false, false);
+  page.link.restart();
+  page.builtKey = '';
+  maybeRebuild();
 }
 
 export function send(type, extra = {}) {
