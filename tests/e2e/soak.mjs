@@ -1,6 +1,7 @@
 // The soak (`make soak`, apart from `make test`): the training page trains for SOAK_MINUTES
-// (default 10) while, every ~20 s, one action of a cycle is pressed (Reset, switch to the
-// denoising preset, back to the standard one, a new learning rate that keeps the model).
+// (default 10) while, every ~20 s, one action of a cycle is pressed (switch to the denoising
+// preset, Save weights and Load weights with the downloaded bytes, Reset, back to the standard
+// preset, a new learning rate that keeps the model, Save and Load again).
 // Every SAMPLE_MS it measures the worker's wasm linear memory, the page's JS heap after a garbage
 // collection and the number of live workers; a minute's level is the largest of its samples (the
 // first minute sees both presets, so its level is the page's working size, not one moment's).
@@ -27,12 +28,22 @@ useBrowser(['index.html', 'pkg']);
 /** The cycle of actions; each leaves the page training. */
 const ACTIONS = [
   ['denoising preset', (page) => page.selectOption('#preset', 'denoising')],
+  ['save and load', saveAndLoad],
   ['reset', (page) => page.click('#reset')],
   ['standard preset', (page) => page.selectOption('#preset', 'standard')],
-  ['lr 0.002', (page) => setField(page, '#lr', '0.002')],
-  ['reset', (page) => page.click('#reset')],
-  ['lr 0.001', (page) => setField(page, '#lr', '0.001')],
+  ['new lr', async (page) => setField(page, '#lr', (await page.inputValue('#lr')) === '0.001' ? '0.002' : '0.001')],
+  ['save and load', saveAndLoad],
 ];
+
+/** Save weights (the download's bytes), then Load weights with that file: a new model from it. */
+async function saveAndLoad(page) {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click('#save-weights')]);
+  const path = await download.path();
+  const gen = await page.getAttribute('#app', 'data-generation');
+  await page.setInputFiles('#weights-file', path);
+  await page.waitForFunction((g) => document.querySelector('#app').dataset.generation !== g && document.getElementById('keep').dataset.source === 'file', gen, { timeout: TIMEOUT });
+  await download.delete();
+}
 
 async function setField(page, sel, value) {
   await page.fill(sel, value);
@@ -63,7 +74,7 @@ async function sample(page, cdp) {
 
 const mb = (b) => (b / 2 ** 20).toFixed(1);
 
-test(`soak: ${WARMUP} + ${MINUTES} minutes of training with Reset, presets and lr changes every ${ACTION_MS / 1000} s`, { timeout: (WARMUP + MINUTES + 5) * 60_000 }, async (t) => {
+test(`soak: ${WARMUP} + ${MINUTES} minutes of training with Reset, presets, save + load and lr changes every ${ACTION_MS / 1000} s`, { timeout: (WARMUP + MINUTES + 5) * 60_000 }, async (t) => {
   assert.ok(MINUTES >= 2, 'SOAK_MINUTES must be at least 2 (the first minute is the baseline)');
   const opened = await openPage('', READY);
   const { page, context } = opened;
