@@ -37,7 +37,12 @@ export function wireRender(app) {
     e.preventDefault();
     setHover(app, Math.max(0, Math.min(n - 1, to)));
   });
-  new ResizeObserver(() => invalidate(app, 'chart', 'kernels')).observe(ui.chart);
+  // The chart's size, read when layout is already done: reading clientWidth in a frame that has
+  // just changed text forces a layout of the whole page (40+ ms with the labs) on every frame.
+  new ResizeObserver(() => {
+    app.chartSize = { width: ui.chart.clientWidth, height: ui.chart.clientHeight };
+    invalidate(app, 'chart', 'kernels');
+  }).observe(ui.chart);
 }
 
 /** Train's name says what a press does: Train, or Pause while training. Set at once, not per frame. */
@@ -77,8 +82,7 @@ export function hideAlert(app, key = 'engine') {
 
 function chartDims(app) {
   const { ui, run, state } = app;
-  const width = ui.chart.clientWidth;
-  const height = ui.chart.clientHeight;
+  const { width, height } = app.chartSize ?? { width: ui.chart.clientWidth, height: ui.chart.clientHeight };
   return { width, height, dpr: window.devicePixelRatio || 1, total: state.values.epochs * run.series.perEpoch };
 }
 

@@ -6,7 +6,7 @@
 //
 //   const store = await openStore();   // store.available, store.reason ('' when available)
 //   await store.put({ bytes, hash, title, epochs });   // true when kept
-//   await store.get();                 // the record (with savedAt, ms since 1970) or null
+//   await store.get();                 // the record (bytes a Uint8Array, savedAt ms since 1970) or null
 //   await store.forget();              // true when nothing is kept any more
 
 const DB_NAME = 'autoencoder-playground';
@@ -62,12 +62,25 @@ class Store {
   /** The kept record ({bytes: Uint8Array, hash, title, epochs, savedAt, …}) or null. */
   async get() {
     const r = await this.run('readonly', (s) => s.get(KEY), null);
+    if (r && r.bytes instanceof Blob) {
+      try {
+        return { ...r, bytes: new Uint8Array(await r.bytes.arrayBuffer()) };
+      } catch (e) {
+        console.warn(`Kept model: ${reasonOf(e)}`);
+        return null;
+      }
+    }
     return r && r.bytes instanceof Uint8Array ? r : null;
   }
 
-  /** Keep `record` (its `bytes` a Uint8Array) as the last model; true when it was kept. */
+  /**
+   * Keep `record` (its `bytes` a Uint8Array) as the last model; true when it was kept. The bytes
+   * go in as a Blob: the browser stores it apart from the record, whereas a typed array is
+   * serialised on the page's thread (a 3 MB model: a 60 ms task, every time the model is kept).
+   */
   async put(record) {
-    const r = await this.run('readwrite', (s) => s.put({ ...record, savedAt: Date.now() }, KEY), undefined);
+    const value = { ...record, bytes: new Blob([record.bytes]), savedAt: Date.now() };
+    const r = await this.run('readwrite', (s) => s.put(value, KEY), undefined);
     return r !== undefined;
   }
 

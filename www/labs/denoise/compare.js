@@ -5,7 +5,7 @@
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawKernels, gridSize, legendGradient } from '../../draw/kernels.js';
 import { el, row, useStylesheet, bump } from '../../kit/dom.js';
-import { shorten, MAX_RESTARTS } from '../../kit/worker-link.js';
+import { shorten, shortenedFor, MAX_RESTARTS } from '../../kit/worker-link.js';
 import { CALL_TIMEOUT_MS } from '../../model.js';
 import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
 
@@ -187,11 +187,14 @@ export function mount(container) {
     call(which, op, ...args) {
       if (!worker || !started) return Promise.reject(new Error('Run the notebook’s comparison first (section 2), or choose the main model.'));
       const q = qid++;
+      const ms = shortenedFor(CALL_TIMEOUT_MS);
       return new Promise((resolve, reject) => {
+        // No answer: the worker is stuck, and is replaced as if it had crashed (it says so).
         const timer = setTimeout(() => {
           pending.delete(q);
-          reject(new Error(`The comparison worker did not answer “${op}” within ${CALL_TIMEOUT_MS / 1000} s.`));
-        }, CALL_TIMEOUT_MS);
+          reject(new Error(`The comparison worker did not answer “${op}” within ${Math.round(ms / 1000)} s.`));
+          crashed(`no answer to “${op}” within ${Math.round(ms / 1000)} s`);
+        }, ms);
         const settle = (fn) => (v) => { clearTimeout(timer); fn(v); };
         pending.set(q, { resolve: settle(resolve), reject: settle(reject) });
         worker.postMessage({ type: 'query', qid: q, which, op, args });
