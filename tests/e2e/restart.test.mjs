@@ -1,7 +1,7 @@
 // Nothing lost: a training worker that panics or hangs is replaced, and the model it held comes
 // back (the kept copy of app/keep-last.js: in IndexedDB, or in memory where storage is
 // forbidden) with the same reconstructions; a lab's question that gets no answer says so in its
-// panel. The hang uses the test hook `window.__aeTimeoutMs` (kit/worker-link.js) to time out in
+// panel; the 2-D lab's hung worker is replaced too. The hang uses the test hook `window.__aeTimeoutMs` (kit/worker-link.js) to time out in
 // seconds rather than 45. Run: node --test tests/e2e/restart.test.mjs
 
 import { test } from 'node:test';
@@ -11,7 +11,7 @@ import {
   APP_READY as READY,
 } from './harness.mjs';
 
-useBrowser(['index.html', 'pkg']);
+useBrowser(['index.html', 'manifold.html', 'pkg']);
 
 /** A model of its own (no pretrained one has these settings): d = 12, seed 3. */
 const HASH = '#preset=standard&d=12&seed=3';
@@ -23,9 +23,9 @@ function waitKeep(page, key, value) {
   return page.waitForFunction(([k, v]) => document.getElementById('keep')?.dataset[k] === v, [key, value], { timeout: TIMEOUT });
 }
 
-/** The training page's worker (not a lab's), as Playwright sees it. */
-function trainingWorker(page) {
-  const w = page.workers().filter((x) => /\/worker\.js$/.test(x.url()));
+/** The page's training worker, as Playwright sees it: its URL ends with `path` (a lab's never does). */
+function trainingWorker(page, path = '/worker.js') {
+  const w = page.workers().filter((x) => x.url().endsWith(path));
   assert.ok(w.length >= 1, `the training worker among ${page.workers().map((x) => x.url()).join(', ')}`);
   return w.at(-1);
 }
@@ -118,6 +118,27 @@ test('without storage, a hung worker: the lab\'s question times out in its panel
     // The panel asks again with the new model and its line goes away.
     await page.fill('#dn-strength', '0.4');
     await lost.waitFor({ state: 'hidden', timeout: TIMEOUT });
+    assertClean(opened);
+  } finally {
+    await opened.context.close();
+  }
+});
+
+test('the 2-D lab: a hung worker is replaced after the time-out, says so, and trains again', async () => {
+  const opened = await openPage('manifold.html#curve=arcs&seed=3', '#lab[data-ready="true"]');
+  const { page } = opened;
+  try {
+    await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
+    trainingWorker(page, '/manifold/worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await page.waitForTimeout(200);
+    await page.evaluate(() => { document.getElementById('lab').dataset.ready = 'false'; });
+    await page.click('#train');
+    await page.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
+    await page.evaluate(() => { window.__aeTimeoutMs = 0; });
+    assert.match(await page.textContent('#alert'), /^The training worker has not answered for 10 s, so it was stopped\. A new worker started with the same settings;/);
+    assert.equal(await page.evaluate(() => window.__workers.length), 2, 'one new worker');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('lab').dataset.steps) > 0, null, { timeout: TIMEOUT });
     assertClean(opened);
   } finally {
     await opened.context.close();
