@@ -16,7 +16,7 @@ function kernelView(app) {
   const d = run.info?.d ?? 0;
   const start = run.showAll ? 0 : run.kernelPage * KERNEL_PAGE;
   const count = run.showAll ? d : Math.max(0, Math.min(KERNEL_PAGE, d - start));
-  const width = ui.kernelWrap.clientWidth || 300;
+  const width = app.kernelWrapWidth ?? (ui.kernelWrap.clientWidth || 300);
   // Columns divide the page size, so pages fill whole rows; tiles stay at least ~38 (all: 22) CSS px.
   const least = run.showAll ? 22 : 38;
   const cols = [32, 16, 8, 4].find((c) => width / c >= least) ?? 4;
@@ -51,7 +51,12 @@ export function wireKernels(app) {
     const m = maxAbs(run.kernels, SIDE * SIDE, k, k + 1);
     ui.kernelReadout.textContent = `kernel ${k + 1} of ${v.d} (row ${k + 1} of W_h) · max |w| ${m.toPrecision(3)}`;
   });
-  new ResizeObserver(() => invalidate(app, 'kernels')).observe(ui.kernelWrap);
+  // The panel's width, read when layout is done (as the loss chart's size in render.js): reading it
+  // in a frame that changed text would force a layout of the whole page.
+  new ResizeObserver(() => {
+    app.kernelWrapWidth = ui.kernelWrap.clientWidth || 300;
+    invalidate(app, 'kernels');
+  }).observe(ui.kernelWrap);
 }
 
 /**
