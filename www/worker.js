@@ -2,11 +2,12 @@
 // main thread only draws. It fetches the wasm module and the MNIST bytes once, and answers the
 // commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
 
-import init, { Trainer, weightsInfo } from './pkg/autoencoder_playground.js';
+import init, { Trainer, weightsInfo, shardRows } from './pkg/autoencoder_playground.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
 import { loadMnist } from './kit/data.js';
 import { sameSettings } from './kit/models.js';
+import { Workers } from './kit/parallel.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
 class Session extends WorkerSession {
@@ -27,6 +28,8 @@ class Session extends WorkerSession {
     this.elapsed = 0; // ms spent in step() since the trainer was built
     this.lastFrame = 0;
     this.lastKernels = 0;
+    // Data-parallel training (kit/parallel.js): shard workers beside this one, W from `config`.
+    this.workers = new Workers(new URL('./shard-worker.js', import.meta.url), shardRows);
   }
 
   get hasModel() {
@@ -49,7 +52,7 @@ class Session extends WorkerSession {
 
   handle(msg) {
     switch (msg.type) {
-      case TO_WORKER.CONFIG: return this.configure(msg.settings, msg.epochs);
+      case TO_WORKER.CONFIG: return this.configure(msg.settings, msg.epochs, msg.workers);
       case TO_WORKER.RESET: return this.build(this.settings, 'reset');
       case TO_WORKER.LOAD_WEIGHTS: return this.loadWeights(msg);
       case TO_WORKER.PLAY: return this.play();
@@ -72,8 +75,10 @@ class Session extends WorkerSession {
     }
   }
 
-  configure(settings, epochs) {
+  configure(settings, epochs, workers = 1) {
     this.epochs = epochs;
+    // The worker count does not shape the model: the same one trains on, on more or fewer workers.
+    this.workers.set(workers, this.trainer, this.settings, 'train');
     if (this.onlyLrChanged(settings)) {
       // The learning rate does not shape the model: the same weights train on at the new rate.
       this.trainer.set_lr(settings.lr);
@@ -130,6 +135,7 @@ class Session extends WorkerSession {
     this.trainer = trainer;
     this.settings = settings;
     this.settingsKey = JSON.stringify(settings);
+    this.workers.adopt(trainer, settings, 'train');
     this.generation += 1;
     this.stats = trainer.position(); // steps 0, and the true batches per epoch
     this.losses = [];
@@ -185,17 +191,29 @@ class Session extends WorkerSession {
     if (this.trainer) this.sendFrame(true);
   }
 
-  stepOnce() {
+  async stepOnce() {
     if (!this.trainer) throw new Error('The model is not ready yet.');
     this.running = false;
-    if (!this.done()) this.trainOne();
+    if (!this.done()) {
+      if (this.workers.active > 1) await this.trainOneParallel();
+      else this.trainOne();
+    }
     this.sendFrame(true);
   }
 
   /** Train one batch and record its loss. */
   trainOne() {
     const t0 = performance.now();
-    const s = this.trainer.step(1);
+    this.record(this.trainer.step(1), t0);
+  }
+
+  /** Train one batch over every worker (kit/parallel.js) and record its loss. */
+  async trainOneParallel() {
+    const t0 = performance.now();
+    this.record(await this.workers.step(this.trainer), t0);
+  }
+
+  record(s, t0) {
     this.elapsed += performance.now() - t0;
     this.stats = s;
     this.losses.push(s.loss);
@@ -203,12 +221,27 @@ class Session extends WorkerSession {
 
   /** One time slice: batches for about SLICE_MS, then a frame if one is due. */
   trainSlice() {
+    if (this.workers.active > 1) return this.trainSliceParallel();
     const t0 = performance.now();
     do {
       this.trainOne();
       // A loss far above its start (the engine's blow-up watch) pauses: the page says why.
       if (this.done() || this.stats.warning) this.running = false;
     } while (this.running && performance.now() - t0 < SLICE_MS);
+    this.afterSlice();
+  }
+
+  /** `trainSlice` with shard workers: the same loop, each batch awaited. */
+  async trainSliceParallel() {
+    const t0 = performance.now();
+    do {
+      await this.trainOneParallel();
+      if (this.done() || this.stats.warning) this.running = false;
+    } while (this.running && performance.now() - t0 < SLICE_MS);
+    this.afterSlice();
+  }
+
+  afterSlice() {
     const now = performance.now();
     if (!this.running) this.sendFrame(true);
     else if (now - this.lastFrame >= FRAME_MS) this.sendFrame(now - this.lastKernels >= KERNELS_MS);
@@ -234,6 +267,7 @@ class Session extends WorkerSession {
       rate: this.elapsed > 0 ? (stats.samples_seen / this.elapsed) * 1000 : 0,
       losses,
       lossStart: this.lossStart,
+      workers: this.workers.info(),
       // The notebook shows the output for the input the model was fed: x̃ for the denoising AE.
       recon: denoising ? t.reconstruct_corrupted(idx) : t.reconstruct(idx),
     };
@@ -251,7 +285,7 @@ class Session extends WorkerSession {
 }
 
 /** Trainer methods a query may not call: training goes through play/step, lifetime through reset. */
-const QUERY_DENIED = new Set(['step', 'free', 'constructor']);
+const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'set_params', 'begin_batch', 'own_gradient', 'add_gradient', 'apply_gradient', 'abort_batch', 'gradient_of']);
 
 /** Largest |w| of an array. */
 function maxAbs(a) {

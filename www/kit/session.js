@@ -72,7 +72,7 @@ export class WorkerSession {
       if (this.answers(msg)) return;
       try {
         this.ack = msg.id ?? this.ack;
-        this.handle(msg);
+        await this.handle(msg); // a handler may be async (a data set fetched on first use)
       } catch (e) {
         this.running = false;
         this.refuse(e);
@@ -114,16 +114,28 @@ export class WorkerSession {
     this.tick.port2.postMessage(null);
   }
 
-  /** One time slice of training, then the next one unless paused or refused. */
+  /**
+   * One time slice of training, then the next one unless paused or refused. A `trainSlice` may
+   * return a promise (data-parallel training waits for its shard workers): commands then wait
+   * in the queue until it settles, so none runs in the middle of a batch.
+   */
   slice() {
     if (!this.running || !this.hasModel) return;
-    try {
-      this.trainSlice();
-    } catch (e) {
+    const stop = (e) => {
       this.running = false;
       if (!this.crashed(e)) this.stopped(e);
+    };
+    let pending;
+    try {
+      pending = this.trainSlice();
+    } catch (e) {
+      stop(e);
       return;
     }
-    if (this.running) this.schedule();
+    if (!pending?.then) {
+      if (this.running) this.schedule();
+      return;
+    }
+    this.queue = this.queue.then(() => pending.then(() => this.running && this.schedule(), stop));
   }
 }
