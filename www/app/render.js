@@ -130,6 +130,7 @@ function render(app) {
   ds.generation = String(run.generation);
   ds.steps = String(f?.stats.steps ?? 0);
   ds.workers = String(f?.workers?.active ?? 1);
+  ds.workersShared = String(!!f?.workers?.shared); // buffers in shared memory (cross-origin isolated)
   ds.epoch = String(f?.stats.epoch ?? 0);
   ds.loss = f && f.stats.steps ? String(f.stats.loss) : '';
 }

@@ -115,27 +115,29 @@ export class WorkerSession {
   }
 
   /**
-   * One time slice of training, then the next one unless paused or refused. A `trainSlice` may
-   * return a promise (data-parallel training waits for its shard workers): commands then wait
-   * in the queue until it settles, so none runs in the middle of a batch.
+   * One time slice of training, then the next one unless paused or refused. The slice takes its
+   * turn in the command queue, so it never runs while a command is half done (an async handler)
+   * and a command never runs in the middle of a slice. `trainSlice` may return a promise
+   * (data-parallel training waits for its shard workers): the queue waits for it.
    */
   slice() {
-    if (!this.running || !this.hasModel) return;
     const stop = (e) => {
       this.running = false;
       if (!this.crashed(e)) this.stopped(e);
     };
-    let pending;
-    try {
-      pending = this.trainSlice();
-    } catch (e) {
-      stop(e);
-      return;
-    }
-    if (!pending?.then) {
+    const next = () => {
       if (this.running) this.schedule();
-      return;
-    }
-    this.queue = this.queue.then(() => pending.then(() => this.running && this.schedule(), stop));
+    };
+    this.queue = this.queue.then(() => {
+      if (!this.running || !this.hasModel) return undefined;
+      try {
+        const pending = this.trainSlice();
+        if (pending?.then) return pending.then(next, stop);
+        next();
+      } catch (e) {
+        stop(e);
+      }
+      return undefined;
+    });
   }
 }
