@@ -1,11 +1,13 @@
 //! The wasm-bindgen façade: the only module that knows about JavaScript, one file per block of
 //! what the page uses (`trainer`: the training page; `denoise`, `latent`, `capacity`: the lecture
-//! panels, on the same `Trainer`; `weights`: weights files in and out; `presets`: the labs' preset table; `manifold`: the 2-D lab's
+//! panels, on the same `Trainer`; `datasets`: the page's data and its held-out set; `weights`:
+//! weights files in and out; `presets`: the labs' preset table; `manifold`: the 2-D lab's
 //! `ManifoldLab`). It converts and nothing else: settings come in through one parser, images once as bytes; arrays go out as
 //! typed-array copies, scalars as one small object; every fallible call returns
 //! `Result<_, JsError>` whose message is meant for the page.
 
 mod capacity;
+mod datasets;
 mod denoise;
 mod latent;
 mod manifold;
@@ -17,6 +19,7 @@ mod trainer;
 mod weights;
 
 pub use manifold::{manifold_grid, ManifoldLab};
+pub use datasets::DataSets;
 pub use shard::shard_rows;
 pub use trainer::Trainer;
 pub use weights::weights_info;

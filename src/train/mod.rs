@@ -21,6 +21,7 @@ mod pass;
 mod settings;
 mod shard;
 mod views;
+mod heldout;
 
 pub use pass::{forward_backward, loss_only, optimizer_step, LossParts, Objective, Workspace};
 pub use settings::{Settings, Variant};
@@ -68,6 +69,8 @@ pub struct EvalStats {
 pub struct Trainer {
     settings: Settings,
     data: Dataset,
+    /// The held-out set every analysis scores on (`None`: the training set itself, as in `new`).
+    test: Option<Dataset>,
     scaling: Scaling,
     corruption: Corruption,
     objective: Objective,
@@ -120,6 +123,7 @@ impl Trainer {
             shard: shard::ShardState::default(),
             settings,
             data,
+            test: None,
         })
     }
 
