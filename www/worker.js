@@ -250,53 +250,31 @@ class Session extends WorkerSession {
   async stepOnce() {
     if (!this.trainer) throw new Error('The model is not ready yet.');
     this.running = false;
-    if (!this.done()) {
-      if (this.workers.active > 1) await this.trainOneParallel();
-      else this.trainOne();
-    }
+    if (!this.done()) await this.trainOne();
     this.sendFrame(true);
   }
 
-  /** Train one batch and record its loss. */
-  trainOne() {
+  /** Train one batch, on every worker (kit/parallel.js; `step(1)` on one), and record its loss. */
+  async trainOne() {
     const t0 = performance.now();
-    this.record(this.trainer.step(1), t0);
-  }
-
-  /** Train one batch over every worker (kit/parallel.js) and record its loss. */
-  async trainOneParallel() {
-    const t0 = performance.now();
-    this.record(await this.workers.step(this.trainer), t0);
-  }
-
-  record(s, t0) {
+    const s = await this.workers.step(this.trainer);
     this.elapsed += performance.now() - t0;
     this.stats = s;
     this.losses.push(s.loss);
   }
 
   /** One time slice: batches for about SLICE_MS, then a frame if one is due. */
-  trainSlice() {
-    if (this.workers.active > 1) return this.trainSliceParallel();
+  async trainSlice() {
     const t0 = performance.now();
     do {
-      this.trainOne();
+      await this.trainOne();
       // A loss far above its start (the engine's blow-up watch) pauses: the page says why.
       if (this.done() || this.stats.warning) this.running = false;
     } while (this.running && performance.now() - t0 < SLICE_MS);
     this.afterSlice();
   }
 
-  /** `trainSlice` with shard workers: the same loop, each batch awaited. */
-  async trainSliceParallel() {
-    const t0 = performance.now();
-    do {
-      await this.trainOneParallel();
-      if (this.done() || this.stats.warning) this.running = false;
-    } while (this.running && performance.now() - t0 < SLICE_MS);
-    this.afterSlice();
-  }
-
+  /** The frame a slice owes the page: always when it stopped, else when one is due. */
   afterSlice() {
     const now = performance.now();
     if (!this.running) this.sendFrame(true);
