@@ -75,10 +75,11 @@ test('capacity: the contractive, BCE and tied linear lessons open on their pretr
   assert.equal(await appSteps(page), 0);
   await page.click('#cap-pca');
   await page.waitForFunction(() => /AE \/ PCA = /.test(document.getElementById('cap-pca-meters').textContent), null, { timeout: TIMEOUT });
-  const ratio = Number((await page.textContent('#cap-pca-meters')).match(/AE \/ PCA = (\d+\.\d+)/)[1]);
+  const meters = await page.textContent('#cap-pca-meters');
+  const ratio = Number(meters.match(/AE \/ PCA = (\d+\.\d+)/)[1]);
   // src/presets.rs measured 0.0754 vs PCA's 0.0720 after 20 epochs (1.05); an untrained one is far above.
   assert.ok(ratio > 0.9 && ratio < 1.25, `the tied linear AE sits near PCA's error: ratio ${ratio}`);
-  console.log(`pretrained tied linear AE: ${await page.textContent('#cap-pca-meters')}`);
+  console.log(`pretrained tied linear AE: ${meters.replace(/\s+/g, ' ').trim()}`);
 
   // "Run this model" trains the pretrained model on (no new model).
   const gen = await page.getAttribute('#app', 'data-generation');
