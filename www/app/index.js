@@ -30,7 +30,7 @@ function findUi() {
   return {
     app: $('app'),
     preset: $('preset'),
-    inputs: Object.fromEntries(['d', 'lr', 'batch', 'epochs', 'p', 'seed'].map((k) => [k, $(k)])),
+    inputs: Object.fromEntries(['d', 'lr', 'batch', 'epochs', 'p', 'seed', 'workers'].map((k) => [k, $(k)])),
     scale: [...document.querySelectorAll('input[name="scale"]')],
     kscale: $('kscale'),
     train: $('train'),

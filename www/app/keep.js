@@ -12,6 +12,7 @@ import { TO_WORKER } from '../protocol.js';
 import { openStore } from '../kit/store.js';
 import { loadModelTable, pretrainedFor, fetchModel, sameSettings } from '../kit/models.js';
 import { showControls, writeHash } from './controls.js';
+import { configMessage } from './commands.js';
 import { sourceLine, describeFile, pythonSnippet, patchOf, saveName, ago } from './keep-text.js';
 
 /** Largest file the page reads (the engine's limit too, src/weights: MAX_FILE_BYTES). */
@@ -134,7 +135,7 @@ function followFile(app, settings, epochs) {
   if (refused.length) return refused.join(' ');
   showControls(app);
   writeHash(app);
-  app.run.sent = JSON.stringify({ settings: app.state.trainerSettings(), epochs: app.state.values.epochs });
+  app.run.sent = JSON.stringify(configMessage(app.state));
   return '';
 }
 
