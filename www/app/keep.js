@@ -10,7 +10,7 @@
 
 import { TO_WORKER } from '../protocol.js';
 import { openStore } from '../kit/store.js';
-import { loadModelTable, matchModel, fetchModel, sameSettings } from '../kit/models.js';
+import { loadModelTable, pretrainedFor, fetchModel, sameSettings } from '../kit/models.js';
 import { showControls, writeHash } from './controls.js';
 import { configMessage } from './commands.js';
 import { sourceLine, describeFile, pythonSnippet, patchOf, saveName, ago } from './keep-text.js';
@@ -150,7 +150,7 @@ async function loadPretrained(keep, generation) {
   const { app } = keep;
   const settings = app.state.trainerSettings();
   const sent = keep.sent;
-  const entry = matchModel(await keep.table, settings);
+  const entry = pretrainedFor(await keep.table, settings, app.state.values.data);
   if (!entry) return;
   let bytes;
   try {
