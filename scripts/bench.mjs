@@ -14,12 +14,14 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '5' },
     root: { type: 'string', default: 'dist' },
     timeout: { type: 'string', default: '300' }, // whole run, in seconds
+    // Cross-origin isolated (as `make serve`): shard workers share memory; 'false' transfers.
+    isolate: { type: 'string', default: process.env.BENCH_ISOLATE || 'true' },
   },
 });
 
 function table(rows) {
-  const head = ['model', 'd', 'batch', 'samples/s', 'ms/step', 'steps', 'seconds', 'last loss'];
-  const body = rows.map((r) => [r.name, String(r.d), String(r.batch),
+  const head = ['model', 'workers', 'd', 'batch', 'samples/s', 'ms/step', 'steps', 'seconds', 'last loss'];
+  const body = rows.map((r) => [r.name, String(r.workers ?? 1), String(r.d), String(r.batch),
     Math.round(r.samples_per_s).toString(), r.ms_per_step.toFixed(1), String(r.steps),
     r.seconds.toFixed(2), r.loss.toFixed(4)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -27,7 +29,19 @@ function table(rows) {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-const server = await startServer(opts.root, 0);
+/** 'model: W workers ×s of 1 worker's rate' for each model timed on more than one worker. */
+function speedups(rows) {
+  const lines = [];
+  for (const r of rows) {
+    const one = rows.find((o) => o.name === r.name && (o.workers ?? 1) === 1);
+    if (one && (r.workers ?? 1) > 1) {
+      lines.push(`${r.name}: ${r.workers} workers ${(r.samples_per_s / one.samples_per_s).toFixed(2)}× the rate of 1${r.shared ? ' (shared memory)' : ' (transferred buffers)'}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+const server = await startServer(opts.root, 0, { isolate: opts.isolate !== 'false' });
 const browser = await launchChromium();
 const problems = [];
 let exitCode = 0;
@@ -60,6 +74,7 @@ try {
   const result = await page.evaluate(() => window.__benchResult ?? null);
   if (result) {
     console.log(table(result.results));
+    console.log(speedups(result.results));
     console.log(`(${result.threads} threads, ${result.user_agent})`);
     console.log(JSON.stringify(result, null, 2));
   }

@@ -39,11 +39,24 @@ export function policyFor(path) {
 }
 
 /**
+ * Cross-origin isolation (`isolate`): COOP + COEP on every file but the embed page, so the
+ * training page can share memory with its shard workers (SharedArrayBuffer; www/kit/parallel.js).
+ * `credentialless` asks nothing of our same-origin files. The embed page (and what it loads as a
+ * document) goes without: a notes page that frames it cross-origin must not need to be isolated.
+ * The page works without isolation too (buffers are transferred), as on any static host.
+ */
+export function isolationFor(path) {
+  if (/(^|\/)embed\.html$/.test(path)) return {};
+  return { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'credentialless' };
+}
+
+/**
  * Start serving `root` on 127.0.0.1:`port` (0 = any free port). Resolves to { url, port, close }.
  * `policy(path)` gives each file's Content-Security-Policy (none when it returns null: a test's
  * stand-in for someone else's site, such as a course-notes page that frames the playground).
+ * `isolate`: send `isolationFor(path)`'s headers (`make serve` does; tests choose).
  */
-export async function startServer(root = 'dist', port = 0, { policy = policyFor } = {}) {
+export async function startServer(root = 'dist', port = 0, { policy = policyFor, isolate = false } = {}) {
   const base = resolve(root);
   const server = createServer(async (req, res) => {
     try {
@@ -59,6 +72,7 @@ export async function startServer(root = 'dist', port = 0, { policy = policyFor 
       };
       const csp = policy(path);
       if (csp) headers['content-security-policy'] = csp;
+      if (isolate) Object.assign(headers, isolationFor(path));
       res.writeHead(200, headers);
       res.end(body);
     } catch (e) {
@@ -83,6 +97,6 @@ export async function startServer(root = 'dist', port = 0, { policy = policyFor 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = process.argv[2] || 'dist';
   const port = Number(process.argv[3] || process.env.PORT || 8080);
-  const s = await startServer(root, port);
+  const s = await startServer(root, port, { isolate: process.env.ISOLATE !== '0' });
   console.log(`Autoencoder Playground is served at ${s.url}  (Ctrl-C to stop)`);
 }

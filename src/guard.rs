@@ -181,49 +181,92 @@ fn params_finite(model: &mut Autoencoder) -> bool {
 /// loss parts (accumulated in f64) and the blow-up warning, if any. On a non-finite loss,
 /// weight or moment, puts the state back as it was before and returns `Error::Diverged`.
 pub fn run_batches<T: Guarded>(t: &mut T, k: u32) -> Result<(LossParts, Option<Warning>)> {
-    if k == 0 || k > 100_000 {
-        return Err(Error::Config(format!("step count must be between 1 and 100000, got {k}")));
-    }
-    {
-        let State { model, opt, cursor, rng, guard } = t.state();
-        guard.save(model, opt, cursor, rng);
-    }
-    let (mut total, mut recon, mut penalty) = (0f64, 0f64, 0f64);
-    let mut bad = None;
-    for i in 0..k {
+    let mut tx = Transaction::begin(t, k)?;
+    for _ in 0..k {
         let parts = t.one_batch();
-        if !parts.total.is_finite() {
-            // On the call's first batch the loss is that of the weights the step started from.
-            bad = Some(if i == 0 { "loss of the current weights" } else { "loss" });
+        if !tx.record(t, parts) {
             break;
         }
+    }
+    tx.finish(t)
+}
+
+/// k batches as one transaction, for a caller that runs each batch itself: `run_batches`, and
+/// the sharded trainer, whose batch spans several calls (`train::shard`). `begin` saves the
+/// state, `record` takes each batch's loss, `finish` checks the weights and moments and either
+/// keeps the batches or puts everything back; `abort` puts everything back.
+#[derive(Clone, Copy, Debug)]
+pub struct Transaction {
+    k: u32,
+    done: u32,
+    total: f64,
+    recon: f64,
+    penalty: f64,
+    bad: Option<&'static str>,
+}
+
+impl Transaction {
+    /// Saves `t`'s state before `k` batches (1 ≤ k ≤ 100,000).
+    pub fn begin<T: Guarded>(t: &mut T, k: u32) -> Result<Self> {
+        if k == 0 || k > 100_000 {
+            return Err(Error::Config(format!("step count must be between 1 and 100000, got {k}")));
+        }
+        let State { model, opt, cursor, rng, guard } = t.state();
+        guard.save(model, opt, cursor, rng);
+        Ok(Transaction { k, done: 0, total: 0.0, recon: 0.0, penalty: 0.0, bad: None })
+    }
+
+    /// Records one batch's loss; false when it is NaN/∞ (stop: `finish` will undo the call).
+    pub fn record<T: Guarded>(&mut self, t: &mut T, parts: LossParts) -> bool {
+        if !parts.total.is_finite() {
+            // On the call's first batch the loss is that of the weights the step started from.
+            self.bad = Some(if self.done == 0 { "loss of the current weights" } else { "loss" });
+            return false;
+        }
         t.state().guard.watch.record(parts.total);
-        total += parts.total as f64;
-        recon += parts.recon as f64;
-        penalty += parts.penalty as f64;
+        self.total += parts.total as f64;
+        self.recon += parts.recon as f64;
+        self.penalty += parts.penalty as f64;
+        self.done += 1;
+        true
     }
-    let State { model, opt, cursor, rng, guard } = t.state();
-    if bad.is_none() && !params_finite(model) {
-        bad = Some("weights");
-    }
-    if bad.is_none() && !opt.is_finite() {
-        bad = Some("optimiser's moments");
-    }
-    let lr = opt.lr();
-    if let Some(what) = bad {
-        let step = opt.t;
+
+    /// Puts `t` back as it was at `begin` (a batch that will not be finished).
+    pub fn abort<T: Guarded>(self, t: &mut T) {
+        let State { model, opt, cursor, rng, guard } = t.state();
         guard.restore(model, opt, cursor, rng);
-        let advice = if what.starts_with("loss of") {
-            "These weights overflow before any update, so a lower learning rate cannot help: reset the model (or load other weights)."
-        } else {
-            "Lower the learning rate (or use the tanh activation, or Adam)."
-        };
-        return Err(Error::Diverged(format!(
-            "training diverged: the {what} became NaN or infinite at step {step} (learning rate {lr}); the model is back to \
-             where it was before this step. {advice}"
-        )));
     }
-    let k = k as f64;
-    let mean = LossParts { total: (total / k) as f32, recon: (recon / k) as f32, penalty: (penalty / k) as f32 };
-    Ok((mean, guard.watch.warning(lr)))
+
+    /// The mean loss parts of the k batches and the blow-up warning; or, after a non-finite
+    /// loss, weight or moment, the state as at `begin` and `Error::Diverged`.
+    pub fn finish<T: Guarded>(self, t: &mut T) -> Result<(LossParts, Option<Warning>)> {
+        let State { model, opt, cursor, rng, guard } = t.state();
+        let mut bad = self.bad;
+        if bad.is_none() && self.done < self.k {
+            bad = Some("loss");
+        }
+        if bad.is_none() && !params_finite(model) {
+            bad = Some("weights");
+        }
+        if bad.is_none() && !opt.is_finite() {
+            bad = Some("optimiser's moments");
+        }
+        let lr = opt.lr();
+        if let Some(what) = bad {
+            let step = opt.t;
+            guard.restore(model, opt, cursor, rng);
+            let advice = if what.starts_with("loss of") {
+                "These weights overflow before any update, so a lower learning rate cannot help: reset the model (or load other weights)."
+            } else {
+                "Lower the learning rate (or use the tanh activation, or Adam)."
+            };
+            return Err(Error::Diverged(format!(
+                "training diverged: the {what} became NaN or infinite at step {step} (learning rate {lr}); the model is back to \
+                 where it was before this step. {advice}"
+            )));
+        }
+        let k = self.k as f64;
+        let mean = LossParts { total: (self.total / k) as f32, recon: (self.recon / k) as f32, penalty: (self.penalty / k) as f32 };
+        Ok((mean, guard.watch.warning(lr)))
+    }
 }

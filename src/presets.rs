@@ -61,9 +61,18 @@ pub const CONTRACTIVE_LAMBDA_TOO_LARGE: f32 = 0.1;
 pub const BCE_LR: f32 = 3e-3;
 pub const BCE_BATCH: usize = 64;
 
+/// The settings every preset starts from: the engine's defaults (the notebook's standard AE)
+/// with the page's contractive λ. λ shapes only a contractive model, but it is written into
+/// every weights file's settings, and a file loaded into the page sets the page's λ field: a
+/// standard model trained with `Settings::default()`'s 0.1 would change that field from the
+/// page's 0.01 although the user never touched it.
+fn base() -> Settings {
+    Settings { lambda: CONTRACTIVE_LAMBDA, ..Settings::default() }
+}
+
 /// The whole MNIST table.
 pub fn presets() -> Vec<Preset> {
-    let std = Settings::default();
+    let std = base();
     vec![
         Preset {
             // The notebook: 784-30-784, tanh, MSE on [-1, 1], Adam 1e-3, batch 256, 20 epochs.
@@ -76,7 +85,7 @@ pub fn presets() -> Vec<Preset> {
             // The notebook: d = 500, dropout mask p = 0.5.
             key: "denoising",
             label: "Notebook denoising AE",
-            settings: Settings::notebook_denoising(),
+            settings: Settings { lambda: CONTRACTIVE_LAMBDA, ..Settings::notebook_denoising() },
             epochs: 20,
         },
         Preset {
@@ -212,6 +221,17 @@ mod tests {
         for p in manifold_presets() {
             p.settings.validate().unwrap_or_else(|e| panic!("preset {} is invalid: {e}", p.key));
         }
+    }
+
+    #[test]
+    fn every_preset_but_the_too_large_one_carries_the_pages_lambda() {
+        // The page's λ field defaults to CONTRACTIVE_LAMBDA (www/state.js LAB_DEFAULTS, checked
+        // against this table by tests/e2e/lessons.test.mjs); a file of any other preset must
+        // not move it.
+        for p in presets().iter().filter(|p| p.key != "contractive_too_large") {
+            assert_eq!(p.settings.lambda, CONTRACTIVE_LAMBDA, "preset {}", p.key);
+        }
+        assert_eq!(Settings { lambda: CONTRACTIVE_LAMBDA, ..Settings::default() }, preset("standard").unwrap().settings);
     }
 
     #[test]

@@ -36,6 +36,9 @@ fn variant_and_loss_pick_the_labs_defaults() {
     let bce = saved_settings("bce", &["--loss", "bce"]);
     let lab = presets::preset("bce").unwrap().settings;
     assert_eq!((bce.loss, bce.lr, bce.batch), (Loss::Bce, lab.lr, lab.batch));
+    // A standard model's file carries the page's λ too (it sets the page's λ field on load).
+    let std = saved_settings("std", &["--preset", "standard"]);
+    assert_eq!((std.variant, std.lambda), (Variant::Standard, CONTRACTIVE_LAMBDA));
     // An option given on the command line still wins over the preset.
     let own = saved_settings("own", &["--variant", "contractive", "--lambda", "0.5"]);
     assert_eq!(own.lambda, 0.5);

@@ -285,6 +285,49 @@ fn datasets_split_the_builtin_digits_and_trainers_query_the_held_out_part() {
     assert!((0.0..=1.0).contains(&auc));
 }
 
+// ---- Data-parallel training (src/api/shard.rs): what www/kit/parallel.js and shard-worker.js call. ----
+
+#[wasm_bindgen_test]
+fn a_batch_on_two_workers_matches_one_step() {
+    use autoencoder_playground::api::shard_rows;
+    let settings = r#"{"d": 8, "batch": 64, "seed": 3, "variant": "denoising"}"#;
+    let mut one = Trainer::new(obj(settings), IMAGES, Some(LABELS.to_vec())).unwrap();
+    let mut lead = Trainer::new(obj(settings), IMAGES, Some(LABELS.to_vec())).unwrap();
+    let (rows, cols) = (lead.image_rows(), lead.image_cols());
+    assert_eq!((rows, cols), (28, 28));
+    let mut rep = Trainer::replica(obj(settings), lead.train_images(), rows, cols).unwrap();
+    let n = lead.grad_len();
+    let mut params = vec![0f32; n - 3];
+    let mut grads = vec![0f32; n];
+    for _ in 0..3 {
+        let idx = lead.begin_batch().unwrap();
+        let m = idx.len();
+        let (a, b) = (shard_rows(m, 2, 0).unwrap(), shard_rows(m, 2, 1).unwrap());
+        assert_eq!((a[0], a[1], b[1]), (0, b[0], m as u32), "two slices cover the batch");
+        lead.own_gradient(a[0] as usize, a[1] as usize).unwrap();
+        lead.params_into(&mut params).unwrap();
+        rep.set_params(&params).unwrap();
+        let inputs = lead.batch_inputs(b[0] as usize, b[1] as usize).unwrap();
+        assert!(inputs.is_some(), "the denoising variant ships its corrupted rows");
+        rep.gradient_of(&idx[b[0] as usize..], inputs, m, &mut grads).unwrap();
+        lead.add_gradient(&grads).unwrap();
+        lead.apply_gradient().unwrap();
+        one.step(1).unwrap();
+    }
+    // The sum of two scaled slices is the batch-mean gradient up to rounding (tests/shard.rs
+    // bounds the drift natively; here, the same outputs to 1e-5).
+    let (x, y) = (lead.reconstruct(&[0, 1, 2]).unwrap(), one.reconstruct(&[0, 1, 2]).unwrap());
+    let worst = x.iter().zip(&y).map(|(p, q)| (p - q).abs()).fold(0f32, f32::max);
+    assert!(worst < 1e-5, "two workers vs one after 3 batches: {worst}");
+    // Refusals: no such worker, buffers of the wrong length; an aborted batch leaves no trace.
+    assert!(shard_rows(64, 0, 0).is_err() && shard_rows(64, 2, 2).is_err());
+    assert!(rep.set_params(&params[..10]).is_err());
+    lead.begin_batch().unwrap();
+    assert!(lead.add_gradient(&grads[..10]).is_err());
+    lead.abort_batch();
+    assert_eq!(lead.reconstruct(&[0, 1, 2]).unwrap(), x, "abort_batch undoes the open batch");
+}
+
 // ---- Images that are not 28×28: refused with a sentence, as the CLI refuses them. ----
 
 /// A raw IDX image file (magic 0x00000803) of `n` images of `side`×`side` pixels, all 0.

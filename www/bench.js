@@ -3,10 +3,12 @@
 // For scripts (scripts/bench.mjs): window.__benchResult = { results: [...] } when done,
 // window.__benchError = 'message' on failure.
 
-const CONFIGS = [
+// Each model on 1 and 2 workers (data-parallel, kit/parallel.js): the rate per worker count.
+const MODELS = [
   { name: 'standard d=30', variant: 'standard', d: 30, batch: 256, lr: 0.001 },
   { name: 'denoising d=500', variant: 'denoising', d: 500, batch: 256, lr: 0.001 },
 ];
+const CONFIGS = MODELS.flatMap((m) => [1, 2].map((workers) => ({ ...m, workers })));
 
 const query = new URLSearchParams(location.search);
 const seconds = Number(query.get('seconds') ?? 3);
@@ -19,7 +21,7 @@ document.getElementById('env').textContent =
 
 function addRow(r) {
   const tr = document.createElement('tr');
-  const cells = [r.name, r.d, r.batch, Math.round(r.samples_per_s).toLocaleString('en-US'),
+  const cells = [r.name, r.workers, r.d, r.batch, Math.round(r.samples_per_s).toLocaleString('en-US'),
     r.ms_per_step.toFixed(1), r.steps, r.seconds.toFixed(2), r.loss.toFixed(4)];
   for (const value of cells) {
     const td = document.createElement('td');

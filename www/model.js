@@ -7,6 +7,8 @@
 //   const rec = await model.call('reconstruct_rows', rows);   // Float32Array
 //   model.onReady((info) => ...);   // a new trainer: {len, d, dim, lo, hi, variant, ...}
 //   model.onFrame((frame) => ...);  // after each training frame: {stats, running, generation}
+//   model.origin                    // where the current model came from: {cause: 'config'|'reset'|
+//                                   //   'weights', source?: {kind: 'pretrained', title, epochs, …}}
 //   model.settings                  // frozen copy of the settings: {preset, d, lr, batch, epochs,
 //                                   //   p, seed, scale, kscale, reg, lambda, tied (boolean), loss, act}
 //   await model.configure({ d: 100, tied: true })  // true when applied (the model is rebuilt
@@ -30,6 +32,7 @@ export class ModelClient {
     this.readyListeners = [];
     this.frameListeners = [];
     this.info = null; // the current trainer's info, once ready
+    this.origin = null; // the current trainer's origin (the `ready` report's)
     this.generation = 0;
     this.lastFrame = null;
     this.settingsListeners = [];
@@ -166,6 +169,7 @@ export class ModelClient {
 
   ready(msg) {
     this.info = msg.info;
+    this.origin = msg.origin ?? null;
     this.generation = msg.generation;
     for (const cb of this.readyListeners) safely(cb, msg.info);
   }

@@ -3,6 +3,7 @@
 // same configuration and seed. The page keeps exactly one `State`; nothing else here is mutable.
 
 import { FieldState, integer, decimal, oneOf, hashParams, unknownKeys, quote } from './kit/fields.js';
+import { defaultWorkers } from './kit/parallel.js';
 
 /**
  * The two models of the notebook 10-autoencoder.ipynb: Linear(784,d)+Tanh, Linear(d,784)+Tanh,
@@ -13,6 +14,9 @@ export const PRESETS = Object.freeze({
   standard: Object.freeze({ label: 'Notebook standard AE', d: 30, lr: 0.001, batch: 256, epochs: 20, p: 0.5 }),
   denoising: Object.freeze({ label: 'Notebook denoising AE', d: 500, lr: 0.001, batch: 256, epochs: 20, p: 0.5 }),
 });
+
+/** Most workers a page may ask for (each holds a copy of the model and the images). */
+export const MAX_WORKERS = 16;
 
 /**
  * The settings, in hash order. `parse(text)` gives {value} or {error} (a sentence for a person);
@@ -26,6 +30,9 @@ export const FIELDS = Object.freeze({
   epochs: { label: 'Epochs', hash: 'always', parse: integer('Epochs', 1, 1000) },
   p: { label: 'Noise p', hash: 'always', parse: decimal('Noise p', 0, 1, { openMax: true }) },
   seed: { label: 'Seed', hash: 'always', parse: integer('Seed', 0, 4294967295) },
+  // How many workers train (data-parallel; kit/parallel.js): a run repeats for a seed and a W.
+  // The default is the machine's (defaultWorkers), so a link holds it only when changed.
+  workers: { label: 'Workers', hash: 'changed', parse: integer('Workers', 1, MAX_WORKERS) },
   // How the page shows things; in the hash only when changed.
   scale: { label: 'Loss axis', hash: 'changed', parse: oneOf('Loss axis', ['linear', 'log']) },
   kscale: { label: 'Kernel colour scale', hash: 'changed', parse: oneOf('Kernel colour scale', ['tile', 'global']) },
@@ -64,7 +71,7 @@ export function hasSettings(hash) {
 /** Every default, for a preset (the seed and the view do not depend on it). */
 export function defaults(preset = 'standard') {
   const { d, lr, batch, epochs, p } = PRESETS[preset];
-  return { preset, d, lr, batch, epochs, p, seed: 0, scale: 'linear', kscale: 'tile', data: 'mnist' };
+  return { preset, d, lr, batch, epochs, p, seed: 0, workers: defaultWorkers(), scale: 'linear', kscale: 'tile', data: 'mnist' };
 }
 
 /** How a value is written into a control and into the hash. */

@@ -2,11 +2,12 @@
 // main thread only draws. It fetches the wasm module and the MNIST bytes once, and answers the
 // commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
 
-import init, { Trainer, DataSets, weightsInfo } from './pkg/autoencoder_playground.js';
+import init, { Trainer, DataSets, weightsInfo, shardRows } from './pkg/autoencoder_playground.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
 import { loadMnist, loadFashion } from './kit/data.js';
 import { sameSettings } from './kit/models.js';
+import { Workers } from './kit/parallel.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
 class Session extends WorkerSession {
@@ -14,6 +15,7 @@ class Session extends WorkerSession {
     super();
     this.sets = {}; // data set name -> wasm DataSets (training + held-out), parsed once each
     this.data = 'mnist'; // the set the current trainer learns from
+    this.userLoads = 0; // counts Load data, so the shard workers get each new set of images
     this.trainer = null;
     this.settingsKey = ''; // JSON of the settings the trainer was built with
     this.settings = null;
@@ -27,6 +29,8 @@ class Session extends WorkerSession {
     this.elapsed = 0; // ms spent in step() since the trainer was built
     this.lastFrame = 0;
     this.lastKernels = 0;
+    // Data-parallel training (kit/parallel.js): shard workers beside this one, W from `config`.
+    this.workers = new Workers(new URL('./shard-worker.js', import.meta.url), shardRows);
   }
 
   get hasModel() {
@@ -51,7 +55,7 @@ class Session extends WorkerSession {
 
   handle(msg) {
     switch (msg.type) {
-      case TO_WORKER.CONFIG: return this.withData(msg.data ?? 'mnist').then(() => this.configure(msg.settings, msg.epochs, msg.data ?? 'mnist'));
+      case TO_WORKER.CONFIG: return this.withData(msg.data ?? 'mnist').then(() => this.configure(msg.settings, msg.epochs, msg.data ?? 'mnist', msg.workers));
       case TO_WORKER.DATA: return this.loadUser(msg.files);
       case TO_WORKER.RESET: return this.build(this.settings, 'reset');
       case TO_WORKER.LOAD_WEIGHTS: return this.loadWeights(msg);
@@ -75,6 +79,11 @@ class Session extends WorkerSession {
     }
   }
 
+  /** Names the current training images for the shard workers (they get them once per key). */
+  dataKey() {
+    return this.data === 'user' ? `user ${this.userLoads}` : this.data;
+  }
+
   /** Have the data set `name` parsed, fetching Fashion-MNIST on first use; throws if unknown. */
   async withData(name) {
     if (!this.sets[name] && name === 'fashion') {
@@ -91,6 +100,7 @@ class Session extends WorkerSession {
       const ds = new DataSets(files.map((f) => f.name), files.map((f) => f.bytes));
       this.sets.user?.free();
       this.sets.user = ds;
+      this.userLoads += 1; // the shard workers need the new images
       if (this.data === 'user') this.settingsKey = ''; // the next config rebuilds on the new files
       post({ type: TO_PAGE.DATA, ok: true, train_len: ds.train_len, test_len: ds.test_len, split: ds.split, names: files.map((f) => f.name) });
     } catch (e) {
@@ -119,8 +129,10 @@ class Session extends WorkerSession {
     }
   }
 
-  configure(settings, epochs, data) {
+  configure(settings, epochs, data, workers = 1) {
     this.epochs = epochs;
+    // The worker count does not shape the model: the same one trains on, on more or fewer workers.
+    this.workers.set(workers, this.trainer, this.settings, this.dataKey());
     if (data === this.data && this.onlyLrChanged(settings)) {
       // The learning rate does not shape the model: the same weights train on at the new rate.
       this.trainer.set_lr(settings.lr);
@@ -179,6 +191,7 @@ class Session extends WorkerSession {
     this.data = data;
     this.settings = settings;
     this.settingsKey = JSON.stringify(settings);
+    this.workers.adopt(trainer, settings, this.dataKey());
     this.generation += 1;
     this.stats = trainer.position(); // steps 0, and the true batches per epoch
     this.losses = [];
@@ -234,30 +247,35 @@ class Session extends WorkerSession {
     if (this.trainer) this.sendFrame(true);
   }
 
-  stepOnce() {
+  async stepOnce() {
     if (!this.trainer) throw new Error('The model is not ready yet.');
     this.running = false;
-    if (!this.done()) this.trainOne();
+    if (!this.done()) await this.trainOne();
     this.sendFrame(true);
   }
 
-  /** Train one batch and record its loss. */
-  trainOne() {
+  /** Train one batch, on every worker (kit/parallel.js; `step(1)` on one), and record its loss. */
+  async trainOne() {
     const t0 = performance.now();
-    const s = this.trainer.step(1);
+    const s = await this.workers.step(this.trainer);
     this.elapsed += performance.now() - t0;
     this.stats = s;
     this.losses.push(s.loss);
   }
 
   /** One time slice: batches for about SLICE_MS, then a frame if one is due. */
-  trainSlice() {
+  async trainSlice() {
     const t0 = performance.now();
     do {
-      this.trainOne();
+      await this.trainOne();
       // A loss far above its start (the engine's blow-up watch) pauses: the page says why.
       if (this.done() || this.stats.warning) this.running = false;
     } while (this.running && performance.now() - t0 < SLICE_MS);
+    this.afterSlice();
+  }
+
+  /** The frame a slice owes the page: always when it stopped, else when one is due. */
+  afterSlice() {
     const now = performance.now();
     if (!this.running) this.sendFrame(true);
     else if (now - this.lastFrame >= FRAME_MS) this.sendFrame(now - this.lastKernels >= KERNELS_MS);
@@ -283,6 +301,7 @@ class Session extends WorkerSession {
       rate: this.elapsed > 0 ? (stats.samples_seen / this.elapsed) * 1000 : 0,
       losses,
       lossStart: this.lossStart,
+      workers: this.workers.info(),
       // The notebook shows the output for the input the model was fed: x̃ for the denoising AE.
       recon: denoising ? t.reconstruct_corrupted(idx) : t.reconstruct(idx),
     };
@@ -303,7 +322,7 @@ class Session extends WorkerSession {
 const USER_MISSING = 'This setting uses your own data, which is not loaded in this page: choose your IDX files with Load data.';
 
 /** Trainer methods a query may not call: training goes through play/step, lifetime through reset. */
-const QUERY_DENIED = new Set(['step', 'free', 'constructor']);
+const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'set_params', 'begin_batch', 'own_gradient', 'add_gradient', 'apply_gradient', 'abort_batch', 'gradient_of']);
 
 /** Largest |w| of an array. */
 function maxAbs(a) {

@@ -12,12 +12,15 @@ mod denoise;
 mod latent;
 mod manifold;
 mod presets;
+/// Data-parallel training: the leader's batch and a replica's gradient.
+mod shard;
 mod trainer;
 /// Save and load weights files: `Trainer.fromWeights`, `save_weights`, `weightsInfo`.
 mod weights;
 
 pub use manifold::{manifold_grid, ManifoldLab};
 pub use datasets::DataSets;
+pub use shard::shard_rows;
 pub use trainer::Trainer;
 pub use weights::weights_info;
 

@@ -19,11 +19,13 @@ use serde::Serialize;
 mod load;
 mod pass;
 mod settings;
+mod shard;
 mod views;
 mod heldout;
 
 pub use pass::{forward_backward, loss_only, optimizer_step, LossParts, Objective, Workspace};
 pub use settings::{Settings, Variant};
+pub use shard::{slice_rows, LOSS_SLOTS};
 
 
 /// Seed of the fixed dropout mask used by `evaluate` (the same every call and every run).
@@ -82,6 +84,8 @@ pub struct Trainer {
     xc: Array2<f32>,
     mask: Array2<f32>,
     ws: Workspace,
+    /// The open batch of data-parallel training (`shard`).
+    shard: shard::ShardState,
 }
 
 impl Trainer {
@@ -116,6 +120,7 @@ impl Trainer {
             xc: Array2::zeros((b, n)),
             mask: Array2::zeros((b, n)),
             ws: Workspace::new(b, n, d),
+            shard: shard::ShardState::default(),
             settings,
             data,
             test: None,
@@ -126,6 +131,7 @@ impl Trainer {
     /// step that makes the loss, a weight or a moment NaN/∞ is undone and gives
     /// `Error::Diverged` (see `guard`).
     pub fn step(&mut self, k: u32) -> Result<StepStats> {
+        self.abort_batch(); // a data-parallel batch left open (`shard`) is undone first
         let (mean, warning) = guard::run_batches(self, k)?;
         Ok(StepStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, warning, ..self.position() })
     }

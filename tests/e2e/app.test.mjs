@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
 import {
   ROOT, DIST, RESULTS, TIMEOUT, useBrowser, openPage, canvasPrint as pixels,
-  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps,
+  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps, waitAppDrawn,
 } from './harness.mjs';
 
 useBrowser(['index.html', 'pkg']);
@@ -154,6 +154,32 @@ test('Reset restores the initial state of the settings and seed', async () => {
   assert.equal((await pixels(page, 'row-recon')).hash, recon0.hash, 'same reconstructions as at load');
   assert.equal((await pixels(page, 'kernels')).hash, kernels0.hash, 'same kernels as at load');
   assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/36 · loss — · ready$/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the page opens on the pretrained model; Step trains it on, Reset starts from the seed', async () => {
+  const { context, page, errors } = await openPage('', READY);
+  const keep = (key) => page.getAttribute('#keep', `data-${key}`);
+  await page.waitForFunction(() => document.getElementById('keep').dataset.source === 'pretrained', null, { timeout: TIMEOUT });
+  await waitAppDrawn(page);
+  const pretrained = await pixels(page, 'row-recon');
+  assert.match(await page.textContent('#model-source'), /^Model: pretrained notebook AE \(d = 30\), 20 epochs, eval MSE 0\.\d{4} on 1,000 held-out digits\. Train continues from it; Reset starts from seed 0\.$/);
+  assert.equal(await steps(page), 0);
+  // One batch on: still the pretrained model, trained on here.
+  await page.getByRole('button', { name: 'Step' }).click();
+  await waitSteps(page, 1);
+  assert.equal(await keep('source'), 'pretrained');
+  // Reset: the seed's model, steps 0, and the sentence says so.
+  const generation = Number(await attr(page, 'generation'));
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await page.waitForFunction((g) => Number(document.getElementById('app').dataset.generation) > g
+    && document.getElementById('keep').dataset.source === 'seed', generation, { timeout: TIMEOUT });
+  await waitAppDrawn(page);
+  assert.equal(await steps(page), 0);
+  assert.match(await page.textContent('#model-source'), /^Model: untrained, reset to seed 0\./);
+  assert.notEqual((await pixels(page, 'row-recon')).hash, pretrained.hash, 'the seed\'s untrained outputs replace the pretrained ones');
+  assert.equal(await page.inputValue('#d'), '30', 'the settings stay');
   assert.deepEqual(errors, []);
   await context.close();
 });

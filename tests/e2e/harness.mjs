@@ -167,3 +167,17 @@ export async function appSteps(page) {
 export function waitAppSteps(page, min) {
   return waitData(page, '#app', 'steps', min);
 }
+
+/**
+ * Wait until the training page has drawn the model it holds now: render.js sets #app's
+ * data-generation and data-ready in the animation frame that draws a model's first frame, and
+ * the page's one object (app/index.js) knows the generation of its current model. After a
+ * weights file replaced the model (`#keep[data-source]` changed), the rows are then that model's.
+ */
+export async function waitAppDrawn(page) {
+  await page.evaluate(async () => { window.__app = (await import(new URL('app/index.js', document.baseURI).href)).app; });
+  await page.waitForFunction(() => {
+    const d = document.getElementById('app').dataset;
+    return d.ready === 'true' && Number(d.generation) === window.__app.run.generation;
+  }, null, { timeout: TIMEOUT });
+}

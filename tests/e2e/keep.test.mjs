@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { useBrowser, openPage, assertClean, canvasPrint, appAttr, appSteps, waitAppSteps, APP_READY, ROOT, RESULTS, TIMEOUT } from './harness.mjs';
+import { useBrowser, openPage, assertClean, canvasPrint, appAttr, appSteps, waitAppSteps, waitAppDrawn, APP_READY, ROOT, RESULTS, TIMEOUT } from './harness.mjs';
 
 useBrowser(['index.html', 'pkg', 'models/index.json']);
 
@@ -63,6 +63,7 @@ test('the page opens on the pretrained notebook AE, named with its eval MSE, and
   const p = await openPage('', APP_READY);
   try {
     await waitKeep(p.page, 'source', 'pretrained');
+    await waitAppDrawn(p.page); // the rows are the pretrained model's, not the seed's before it
     const line = await p.page.textContent('#model-source');
     assert.ok(line.includes(`pretrained ${entry.title}, ${entry.epochs} epochs, eval MSE ${entry.eval_mse_clean.toFixed(4)}`), line);
     assert.equal(await appSteps(p.page), 0, 'no batch trained here');
@@ -71,6 +72,7 @@ test('the page opens on the pretrained notebook AE, named with its eval MSE, and
     const q = await openPage('#seed=1', APP_READY);
     try {
       await waitKeep(q.page, 'source', 'seed');
+      await waitAppDrawn(q.page);
       const untrained = await rowGap(q.page);
       assert.ok(trained < untrained / 2, `pretrained outputs are near their inputs: ${trained} vs untrained ${untrained}`);
     } finally {
@@ -228,7 +230,7 @@ test('the denoising lab’s comparison starts from the pretrained pair, each nam
     const status = await p.page.locator('#dn-compare .status').textContent();
     for (const name of ['notebook-ae-d30', 'notebook-dae-d500']) {
       const e = TABLE.find((m) => m.name === name);
-      assert.ok(status.includes(`pretrained ${e.epochs} epochs (eval MSE ${e.eval_mse_clean.toFixed(4)})`), `${name}: ${status}`);
+      assert.ok(status.includes(`pretrained ${e.epochs} epochs (eval MSE ${e.eval_mse_clean.toFixed(4)} on 1,000 held-out digits)`), `${name}: ${status}`);
     }
     assertClean(p);
   } finally {

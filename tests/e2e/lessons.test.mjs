@@ -136,6 +136,9 @@ test("latent map: the d = 2 lesson trains its own model (the main one untouched)
   const g0 = await appAttr(page, 'generation');
   await page.waitForSelector('[data-map="map_2d"]:not([disabled])', { timeout: TIMEOUT });
   await page.click('[data-map="map_2d"]');
+  // It opens on the site's pretrained model (tests/e2e/pretrained.test.mjs); from its seed it trains.
+  await page.waitForFunction(() => document.getElementById('panel-latent').dataset.mapFrom === 'pretrained', null, { timeout: TIMEOUT });
+  await page.click('[data-own="seed"]');
   // Two frames of the map's own model: the sentence is rewritten with each one's number.
   await page.waitForFunction(() => {
     const p = document.getElementById('panel-latent');

@@ -5,12 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { State, PRESETS, KEYS, defaults } from '../../www/state.js';
 import { displayIndices } from '../../www/protocol.js';
+import { defaultWorkers } from '../../www/kit/parallel.js';
 
 test('state: notebook defaults, and the trainer settings they give', () => {
   const s = new State();
   assert.deepEqual(
     { ...s.values },
-    { preset: 'standard', d: 30, lr: 0.001, batch: 256, epochs: 20, p: 0.5, seed: 0, scale: 'linear', kscale: 'tile', data: 'mnist' },
+    { preset: 'standard', d: 30, lr: 0.001, batch: 256, epochs: 20, p: 0.5, seed: 0, workers: defaultWorkers(), scale: 'linear', kscale: 'tile', data: 'mnist' },
   );
   assert.ok(s.valid);
   assert.deepEqual(s.trainerSettings(), { variant: 'standard', d: 30, lr: 0.001, batch: 256, seed: 0, loss: 'mse', optimizer: 'adam', tied: false });

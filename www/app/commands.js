@@ -63,10 +63,15 @@ export function finished(app) {
   return !!app.run.frame && app.run.frame.stats.epoch >= app.state.values.epochs;
 }
 
+/** The `config` message of the valid settings (its JSON is what `run.sent` remembers). */
+export function configMessage(state) {
+  return { settings: state.trainerSettings(), epochs: state.values.epochs, data: state.values.data, workers: state.values.workers };
+}
+
 /** Send the valid settings to the worker when they differ from the last ones sent. */
 export function sendConfig(app) {
   const { run, state } = app;
-  const msg = { settings: state.trainerSettings(), epochs: state.values.epochs, data: state.values.data };
+  const msg = configMessage(state);
   const key = JSON.stringify(msg);
   if (key === run.sent) return;
   // The learning rate and the epochs do not shape the model: the worker keeps it and trains on.
@@ -133,6 +138,7 @@ function onFrame(app, msg) {
     console.warn(e.message); // a gap in the series: keep drawing what we have
   }
   run.frame = msg;
+  showAlert(app, msg.workers?.note, 'workers'); // a shard worker failed: training went on with one
   if (app.link.current(msg)) setRunning(app, msg.running);
   showDivergence(app, msg.stats.warning, msg.running);
   if (msg.kernels) {

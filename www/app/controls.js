@@ -10,7 +10,7 @@ import { send, sendConfig, finished } from './commands.js';
 import { invalidate, say, setRunning } from './render.js';
 
 /** The text inputs, by setting key (the preset is a select, the view settings are elsewhere). */
-const INPUT_KEYS = ['d', 'lr', 'batch', 'epochs', 'p', 'seed'];
+const INPUT_KEYS = ['d', 'lr', 'batch', 'epochs', 'p', 'seed', 'workers'];
 
 function control(app, key) {
   return key === 'preset' ? app.ui.preset : app.ui.inputs[key];

@@ -21,6 +21,7 @@ import { wireRender, invalidate } from './render.js';
 import { wireKernels } from './kernels.js';
 import { wireEmbeds } from './embed-dialog.js';
 import { mountKeep } from './keep.js';
+import { mountPytorchNote } from './pytorch-note.js';
 import { mountData } from './data.js';
 
 /** The controls, panels and live regions of index.html, by role. */
@@ -29,7 +30,7 @@ function findUi() {
   return {
     app: $('app'),
     preset: $('preset'),
-    inputs: Object.fromEntries(['d', 'lr', 'batch', 'epochs', 'p', 'seed'].map((k) => [k, $(k)])),
+    inputs: Object.fromEntries(['d', 'lr', 'batch', 'epochs', 'p', 'seed', 'workers'].map((k) => [k, $(k)])),
     scale: [...document.querySelectorAll('input[name="scale"]')],
     kscale: $('kscale'),
     train: $('train'),
@@ -113,6 +114,7 @@ if (startWorker(app)) {
   wireEmbeds(app, LABS);
   mountData(app, document.getElementById('data-box')); // before the first config: it may change `data`
   mountKeep(app);
+  mountPytorchNote(document.getElementById('keep'));
   showControls(app);
   writeHash(app);
   sendConfig(app); // even with an invalid field: the model shows its valid settings, and Train refuses

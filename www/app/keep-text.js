@@ -1,6 +1,7 @@
 // What the page says about where its model came from and how to take it away: the model's source
 // line, a weights file in words, the Python that loads a file into the notebook's class, and the
 // page settings a file's engine settings map to. Pure functions of plain objects (tested in Node).
+import { pretrainedText } from '../kit/models.js';
 
 /** An MSE for the page (4 decimals, as index.json's value rounds). */
 export function fmtMse(v) {
@@ -28,8 +29,7 @@ export function sourceLine(origin, seed) {
     return `Model: untrained, ${how} seed ${seed}. Train trains it here.`;
   }
   if (src.kind === 'pretrained') {
-    return `Model: pretrained ${src.title}, ${src.epochs} epochs, eval MSE ${fmtMse(src.eval_mse_clean)} `
-      + `(${fmtCount(src.eval_n)} digits). Train continues from it; Reset starts from seed ${seed}.`;
+    return `Model: ${pretrainedText(src)}. Train continues from it; Reset starts from seed ${seed}.`;
   }
   const f = origin.file;
   const epochs = f?.provenance?.epochs ? `, ${f.provenance.epochs} epochs` : '';

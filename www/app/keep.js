@@ -10,8 +10,9 @@
 // replaces a crashed or hung worker, takes `keep.keptForRestart()` and gives it to `keep.restore`.
 
 import { openStore } from '../kit/store.js';
-import { loadModelTable, matchModel, fetchModel, sameSettings } from '../kit/models.js';
+import { loadModelTable, pretrainedFor, fetchModel, sameSettings } from '../kit/models.js';
 import { showControls, writeHash } from './controls.js';
+import { configMessage } from './commands.js';
 import { sourceLine, describeFile, pythonSnippet, patchOf, saveName } from './keep-text.js';
 import { tell, send, onFrame, keepNow, offerKept, resume, forget, keptForRestart, restoreAfterRestart } from './keep-last.js';
 
@@ -120,7 +121,7 @@ function followFile(app, settings, epochs) {
   if (refused.length) return refused.join(' ');
   showControls(app);
   writeHash(app);
-  app.run.sent = JSON.stringify({ settings: app.state.trainerSettings(), epochs: app.state.values.epochs });
+  app.run.sent = JSON.stringify(configMessage(app.state));
   return '';
 }
 
@@ -135,7 +136,7 @@ async function loadPretrained(keep, generation) {
   const { app } = keep;
   const settings = app.state.trainerSettings();
   const sent = keep.sent;
-  const entry = matchModel(await keep.table, settings);
+  const entry = pretrainedFor(await keep.table, settings, app.state.values.data);
   if (!entry) return;
   let bytes;
   try {

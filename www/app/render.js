@@ -115,7 +115,8 @@ function render(app) {
     ui.progress.max = pos.of;
     ui.progress.value = pos.batch;
     ui.loss.textContent = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
-    ui.rate.textContent = f.rate > 0 ? fmtCount(f.rate) : '—';
+    const w = f.workers?.active ?? 1;
+    ui.rate.textContent = f.rate > 0 ? `${fmtCount(f.rate)} on ${w} worker${w > 1 ? 's' : ''}` : '—';
     ui.elapsed.textContent = fmtTime(f.elapsed);
     if (dirty.has('status')) say(app, statusText(app, f, pos, epochs));
   }
@@ -132,6 +133,8 @@ function render(app) {
   ds.done = String(finished(app));
   ds.generation = String(run.generation);
   ds.steps = String(f?.stats.steps ?? 0);
+  ds.workers = String(f?.workers?.active ?? 1);
+  ds.workersShared = String(!!f?.workers?.shared); // buffers in shared memory (cross-origin isolated)
   ds.epoch = String(f?.stats.epoch ?? 0);
   ds.loss = f && f.stats.steps ? String(f.stats.loss) : '';
 }

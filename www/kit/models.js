@@ -1,8 +1,10 @@
 // The site's pretrained models (www/models/: safetensors files and index.json, written by
 // `make pretrained` from fixed seeds by our CLI), and the one rule for "same settings": a
 // trainer's settings object compared key by key after the engine's defaults fill the keys it
-// leaves out, so {variant: 'standard', d: 30} equals the table's complete settings of the
-// notebook's AE. Used by the training page (app/keep.js) and its worker.
+// leaves out and the keys that do not shape that model are dropped, so {variant: 'standard',
+// d: 30} equals the table's complete settings of the notebook's AE, whatever λ they carry; and
+// the sentences that name a pretrained model and what it was scored on. Used by the training
+// page (app/keep.js), its worker, the labs and their own workers.
 
 /** The engine's defaults for every settings key (src/train.rs, `Settings::default`). */
 export const ENGINE_DEFAULTS = Object.freeze({
@@ -11,9 +13,24 @@ export const ENGINE_DEFAULTS = Object.freeze({
   lambda: 0.1, activation: 'tanh',
 });
 
-/** `settings` with every key of ENGINE_DEFAULTS, as JSON with the keys in one order. */
+/**
+ * Keys that shape a model only under some settings: λ only a contractive one, the corruption's
+ * parameters only a denoising one, the momentum only SGD. Elsewhere they are left out of the
+ * comparison (a standard model trained with any λ is the same model).
+ */
+const USED_WHEN = Object.freeze({
+  lambda: (s) => s.variant === 'contractive',
+  corruption: (s) => s.variant === 'denoising',
+  noise_p: (s) => s.variant === 'denoising',
+  sigma: (s) => s.variant === 'denoising',
+  square: (s) => s.variant === 'denoising',
+  momentum: (s) => s.optimizer === 'sgd',
+});
+
+/** `settings` with every key of ENGINE_DEFAULTS (null where it does not shape the model), as JSON with the keys in one order. */
 export function canonical(settings) {
   const full = { ...ENGINE_DEFAULTS, ...settings };
+  for (const [k, used] of Object.entries(USED_WHEN)) if (!used(full)) full[k] = null;
   return JSON.stringify(Object.keys(ENGINE_DEFAULTS).map((k) => [k, full[k]]).concat(
     Object.keys(full).filter((k) => !Object.hasOwn(ENGINE_DEFAULTS, k)).sort().map((k) => [k, full[k]]),
   ));
@@ -27,7 +44,7 @@ export function sameSettings(a, b) {
 /** The table's URL, beside this module's folder (any host, any sub-path). */
 export const MODELS_INDEX = new URL('../models/index.json', import.meta.url);
 
-/** The models of index.json, each {name, title, file, dtype, bytes, sizes, settings, epochs, eval_on, eval_n, eval_mse_clean, eval_mse_noisy, …}. */
+/** The models of index.json, each {name, preset, title, file, dtype, bytes, sizes, settings, epochs, eval_on, eval_n, eval_mse_clean, eval_mse_noisy, …}. */
 export async function loadModelTable(fetchImpl = fetch) {
   const res = await fetchImpl(MODELS_INDEX);
   if (!res.ok) throw new Error(`models/index.json: HTTP ${res.status}`);
@@ -41,9 +58,52 @@ export function matchModel(models, settings) {
   return models.find((m) => sameSettings(m.settings, settings)) ?? null;
 }
 
+/**
+ * The table's model a trainer built from `settings` on data set `data` opens with, or null: the
+ * one trained with those settings, and only on MNIST (every file here learnt from MNIST digits).
+ */
+export function pretrainedFor(models, settings, data = 'mnist') {
+  return data === 'mnist' ? matchModel(models, settings) : null;
+}
+
+/** The table's model of lesson preset `key` (src/presets.rs), or null. */
+export function presetModel(models, key) {
+  return models.find((m) => m.preset === key) ?? null;
+}
+
 /** The bytes of a table entry's file (Uint8Array). */
 export async function fetchModel(entry, fetchImpl = fetch) {
   const res = await fetchImpl(new URL(`../models/${entry.file}`, import.meta.url));
   if (!res.ok) throw new Error(`models/${entry.file}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
+}
+
+/**
+ * What a table entry was scored on, for the page's sentences: "eval MSE 0.1183 on 1,000 held-out
+ * digits" (4 decimals, as the page shows MSEs; "digits" when the file scored every image).
+ */
+export function scoreText(entry) {
+  const mse = Number.isFinite(entry?.eval_mse_clean) ? entry.eval_mse_clean.toFixed(4) : '—';
+  const n = Number.isFinite(entry?.eval_n) ? entry.eval_n.toLocaleString('en') : '?';
+  return `eval MSE ${mse} on ${n} ${entry?.eval_on === 'test' ? 'held-out ' : ''}digits`;
+}
+
+/** "pretrained notebook AE (d = 30), 20 epochs, eval MSE 0.1183 on 1,000 held-out digits". */
+export function pretrainedText(entry) {
+  return `pretrained ${entry.title}, ${entry.epochs} epochs, ${scoreText(entry)}`;
+}
+
+/**
+ * How much a model has trained, for the labs' sentences: `origin` is the model's (`model.origin`: a
+ * pretrained or loaded file brings its epochs), `steps` the batches trained here since. Returns
+ * {trained, text}: text "after 1,234 batches", "after 20 epochs (pretrained)" or "after 20 epochs
+ * (pretrained) + 1,234 batches here".
+ */
+export function trainingOf(origin, steps) {
+  const src = origin?.cause === 'weights' ? origin.source ?? {} : null;
+  const prior = src ? src.epochs ?? origin.file?.provenance?.epochs ?? 0 : 0;
+  const batches = `${steps.toLocaleString('en')} batch${steps === 1 ? '' : 'es'}`;
+  if (!prior) return { trained: steps > 0, text: `after ${batches}` };
+  const before = `after ${prior} epochs (${src.kind === 'pretrained' ? 'pretrained' : 'loaded'})`;
+  return { trained: true, text: steps > 0 ? `${before} + ${batches} here` : before };
 }

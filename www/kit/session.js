@@ -114,16 +114,30 @@ export class WorkerSession {
     this.tick.port2.postMessage(null);
   }
 
-  /** One time slice of training, then the next one unless paused or refused. */
+  /**
+   * One time slice of training, then the next one unless paused or refused. The slice takes its
+   * turn in the command queue, so it never runs while a command is half done (an async handler)
+   * and a command never runs in the middle of a slice. `trainSlice` may return a promise
+   * (data-parallel training waits for its shard workers): the queue waits for it.
+   */
   slice() {
-    if (!this.running || !this.hasModel) return;
-    try {
-      this.trainSlice();
-    } catch (e) {
+    const stop = (e) => {
       this.running = false;
       if (!this.crashed(e)) this.stopped(e);
-      return;
-    }
-    if (this.running) this.schedule();
+    };
+    const next = () => {
+      if (this.running) this.schedule();
+    };
+    this.queue = this.queue.then(() => {
+      if (!this.running || !this.hasModel) return undefined;
+      try {
+        const pending = this.trainSlice();
+        if (pending?.then) return pending.then(next, stop);
+        next();
+      } catch (e) {
+        stop(e);
+      }
+      return undefined;
+    });
   }
 }

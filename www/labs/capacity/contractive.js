@@ -6,8 +6,7 @@ import { el } from '../../kit/dom.js';
 import { drawParts } from './charts.js';
 import { configLabel, chartColors, watchWidth, tileDims, N, TILES } from './shared.js';
 import { capacityExperiment } from './part.js';
-import { presetButtons, contractiveVerdict, COLLAPSED_JACOBIAN } from './lessons.js';
-import { trainedBatches } from './apply.js';
+import { presetButtons, contractiveVerdict, training, COLLAPSED_JACOBIAN } from './lessons.js';
 
 const HTML = `
 <section class="cap-box" aria-labelledby="cap-cae-title">
@@ -55,7 +54,7 @@ export function mount(container, model, opts = {}) {
   /** Keep the first kernels of the latest model of each variant; update its figure in place. */
   function snapshot(kernels) {
     const v = lab.info.variant;
-    const label = `${configLabel(lab.info, model.settings)}, d = ${lab.info.d}, ${lab.lastStats?.steps ?? 0} batches`;
+    const label = `${configLabel(lab.info, model.settings)}, d = ${lab.info.d}, ${training(model).text.replace(/^after /, '')}`;
     let f = snapFigures.get(v);
     if (!f) {
       const canvas = el('canvas', { class: 'tiles', 'aria-label': `First kernels of the ${v} model` });
@@ -77,7 +76,7 @@ export function mount(container, model, opts = {}) {
       if (parts.length > 2000) parts = parts.filter((_, i) => i % 2 === 0);
       queueChart();
     }
-    if (f.kernels && f.stats.steps > 0) snapshot(f.kernels);
+    if (f.kernels && training(model).trained) snapshot(f.kernels); // pretrained models too
   });
   lab.on('report', (r) => {
     const j = r.jacobian_frob2;
@@ -87,11 +86,11 @@ export function mount(container, model, opts = {}) {
       ? 'The penalty is defined here for a one-layer tanh code; this model has a linear code.'
       : `${contractive ? '' : 'Not trained with the penalty. '}On ${r.count} digits: ‖∂h/∂x‖²_F = ${j.toFixed(4)}, λ‖∂h/∂x‖²_F = ${(r.lambda * j).toFixed(5)} (λ = ${Number(r.lambda.toPrecision(3))})`
         + (contractive && st?.steps ? `; last training batches: reconstruction ${st.recon.toFixed(5)}, penalty ${st.penalty.toFixed(5)}.` : '.');
-    const steps = trainedBatches(model);
-    if (j != null && lab.info.variant === 'standard' && steps > 0 && model.settings.act === 'tanh') standardJ = j;
+    const t = training(model); // a pretrained model counts as trained, with its epochs
+    if (j != null && lab.info.variant === 'standard' && t.trained && model.settings.act === 'tanh') standardJ = j;
     if (contractive && j != null && !ui.claim.dataset.asking) {
-      ui.claim.textContent = contractiveVerdict(r, steps, standardJ);
-      lab.root.dataset.caeClaim = j < COLLAPSED_JACOBIAN && steps > 0 ? 'collapsed' : steps > 0 ? 'contracts' : 'untrained';
+      ui.claim.textContent = contractiveVerdict(r, t, standardJ);
+      lab.root.dataset.caeClaim = j < COLLAPSED_JACOBIAN && t.trained ? 'collapsed' : t.trained ? 'contracts' : 'untrained';
     }
     Object.assign(lab.root.dataset, {
       penalty: contractive && st?.steps > 0 ? String(st.penalty) : '', // once a batch has trained

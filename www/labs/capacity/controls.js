@@ -3,8 +3,9 @@
 // Each change goes through `applyModel` (apply.js: asks before replacing a trained model, then
 // `model.configure` and `model.train()`); the controls follow `model.onSettings`. Turning the
 // penalty on and switching the loss take the lesson's λ, lr and batch from the engine's presets.
-import { format } from '../../state.js';
+import { format, State } from '../../state.js';
 import { fromHtml, useStylesheet } from '../../kit/dom.js';
+import { loadModelTable, pretrainedFor, pretrainedText } from '../../kit/models.js';
 import { configLabel } from './shared.js';
 import { applyModel, trainNow, lessonPresets, presetPatch } from './apply.js';
 
@@ -57,6 +58,17 @@ export function checkD(text) {
   const n = /^\+?\d+$/.test(t) ? Number(t) : NaN;
   if (!Number.isSafeInteger(n) || n < D_MIN || n > D_MAX) return { error: `Code size d must be a whole number from ${D_MIN} to ${D_MAX} here (784 is the image; 1000 is truly over-complete).` };
   return { value: n };
+}
+
+let tableOnce = null;
+/**
+ * The site's pretrained model the page opens for the lab's settings `s` (model.settings), or
+ * null: app/keep.js loads it right after the seed's model is ready (the same rule, kit/models.js).
+ */
+export async function pretrainedOf(s) {
+  tableOnce ??= loadModelTable().catch(() => []);
+  const hash = new URLSearchParams(Object.entries(s).map(([k, v]) => [k, String(v)])).toString();
+  return pretrainedFor(await tableOnce, State.fromHash(hash).trainerSettings(), s.data);
 }
 
 /** The controls, appended to `container`; `lab` is the capacity lab (shared.js). */
@@ -147,7 +159,9 @@ export function mount(container, model, lab) {
     }, 500);
   });
   ui.train.addEventListener('click', train);
-  ui.linear.addEventListener('click', () => apply({ tied: true, act: 'linear', reg: 'none', loss: 'mse' }, 'linear tied AE'));
+  // The tied_linear preset whole (its lr and batch too): the site's pretrained model of it opens.
+  ui.linear.addEventListener('click', async () => apply(
+    await withPreset({ tied: true, act: 'linear', reg: 'none', loss: 'mse' }, 'tied_linear', ['lr', 'batch']), 'linear tied AE'));
   // The preset resets d, the rates and the lab's settings to the notebook's.
   ui.notebook.addEventListener('click', async () => {
     const key = model.settings.preset;
@@ -160,18 +174,25 @@ export function mount(container, model, lab) {
     if (/^Not (training|changed):/.test(ui.status.textContent) && lab.info) ui.status.textContent = describe(lab.info, false);
   });
 
-  /** The model and whether it trains now; said again when a run ends (no stale "training"). */
-  const describe = (info, running) => `Model: ${configLabel(info, model.settings)}, d = ${info.d}${running ? ' — training' : ''}. `
-    + 'Each change here builds a new model; one that has trained is replaced only when you say so.';
+  /** The model (the pretrained one named) and whether it trains now; said again when a run ends (no stale "training"). */
+  const describe = (info, running) => {
+    const src = model.origin?.source;
+    const what = src?.kind === 'pretrained' ? `${pretrainedText(src)} (${configLabel(info, model.settings)})` : configLabel(info, model.settings);
+    return `Model: ${what}, d = ${info.d}${running ? ' — training' : ''}. `
+      + 'Each change here builds a new model; one that has trained is replaced only when you say so.';
+  };
   let shownRunning = false;
-  lab.on('reset', (info) => {
-    shownRunning = Boolean(lab.wantTrain);
-    ui.status.textContent = describe(info, shownRunning);
+  lab.on('reset', async (info) => {
+    const want = Boolean(lab.wantTrain);
+    lab.wantTrain = false;
+    // A lesson the site has pretrained opens on that model (keep.js loads it after this seed's
+    // model): shown trained at once, and "Run this model" trains it on. No run from the seed.
+    const pre = want && model.origin?.cause === 'config' ? await pretrainedOf(model.settings) : null;
+    shownRunning = want && !pre;
+    ui.status.textContent = pre ? `Loading the ${pretrainedText(pre)}…` : describe(info, shownRunning);
+    ui.status.dataset.pretrained = pre ? pre.name : '';
     showSettings();
-    if (lab.wantTrain) {
-      lab.wantTrain = false;
-      setTimeout(train, 0); // after every part has seen the new model
-    }
+    if (shownRunning) setTimeout(train, 0); // after every part has seen the new model
   });
   lab.on('frame', (f) => {
     if (!lab.info || f.generation !== model.generation || ui.status.dataset.asking || f.running === shownRunning) return;

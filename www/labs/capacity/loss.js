@@ -2,8 +2,7 @@
 // x ∈ [0, 1]; the loss is switched in the controls, and PSNR compares the two on the same footing.
 import { capacityExperiment } from './part.js';
 import { db } from './shared.js';
-import { presetButtons, lossVerdict, PLATEAU_DB } from './lessons.js';
-import { trainedBatches } from './apply.js';
+import { presetButtons, lossVerdict, training, PLATEAU_DB } from './lessons.js';
 
 const HTML = `
 <section class="cap-box" aria-labelledby="cap-loss-title">
@@ -29,10 +28,10 @@ export function mount(container, model, opts = {}) {
   lab.on('report', (r) => {
     const bce = model.settings.loss === 'bce';
     const loss = bce ? 'bce' : 'mse';
-    const steps = trainedBatches(model);
-    if (steps > 0) latest[loss] = r.psnr;
-    if (!claim.dataset.asking) claim.textContent = lossVerdict(r, loss, steps, latest[bce ? 'mse' : 'bce']);
-    Object.assign(lab.root.dataset, { lossClaim: steps > 0 ? (r.psnr <= PLATEAU_DB ? 'plateau' : 'left') : 'untrained', lossPsnr: String(r.psnr) });
+    const t = training(model); // a pretrained model counts as trained, with its epochs
+    if (t.trained) latest[loss] = r.psnr;
+    if (!claim.dataset.asking) claim.textContent = lossVerdict(r, loss, t, latest[bce ? 'mse' : 'bce']);
+    Object.assign(lab.root.dataset, { lossClaim: t.trained ? (r.psnr <= PLATEAU_DB ? 'plateau' : 'left') : 'untrained', lossPsnr: String(r.psnr) });
     const lossName = bce ? 'BCE with a sigmoid output on x ∈ [0, 1]' : 'MSE with a tanh output on x ∈ [−1, 1]';
     now.textContent = `Now: ${lossName}. On ${r.count} digits: MSE ${r.mse.toFixed(4)} in the model's units, PSNR ${db(r.psnr)} (comparable across the two losses).`;
   });

@@ -6,6 +6,7 @@ import { el } from '../../kit/dom.js';
 import { drawSweep, letterA, stamp } from './charts.js';
 import { configLabel, chartColors, watchWidth, N, SIDE } from './shared.js';
 import { capacityExperiment } from './part.js';
+import { training } from './lessons.js';
 
 const PROBE_NAMES = ['digit', 'noise', 'inverted', 'shifted', 'boxed ×', 'your drawing'];
 
@@ -31,7 +32,7 @@ const HTML = `
   <h4>Error against <span class="math">d</span>, from your runs</h4>
   <canvas id="cap-sweep" class="cap-chart" role="img" aria-label="Reconstruction error on digits and on probes against code size d"></canvas>
   <p class="legend-line"><span class="key digits"></span> held-out digits <span class="key train"></span> training digits <span class="key probes"></span> probes (noise, inverted, shifted, ×) · *MSE on pixels in [0, 1] over 300 digits of each set, the latest measurement of each model. Test above train is over-fitting: train an over-complete model (d = 1000) long to see the gap open.</p>
-  <table class="cap-table" id="cap-runs"><thead><tr><th scope="col">d</th><th scope="col">model</th><th scope="col">batches</th><th scope="col">test MSE*</th><th scope="col">train MSE*</th><th scope="col">probes MSE*</th></tr></thead><tbody></tbody></table>
+  <table class="cap-table" id="cap-runs"><thead><tr><th scope="col">d</th><th scope="col">model</th><th scope="col">trained</th><th scope="col">test MSE*</th><th scope="col">train MSE*</th><th scope="col">probes MSE*</th></tr></thead><tbody></tbody></table>
 </section>
 `;
 
@@ -112,7 +113,9 @@ export function mount(container, model, opts = {}) {
     // In [0, 1] pixel units (MSE / range²), so MSE and BCE models (data in [−1, 1] or [0, 1]) compare.
     const label = configLabel(lab.info, model.settings);
     const unit = (lab.info.hi - lab.info.lo) ** 2;
-    runs.set(`${label}|${r.d}`, { d: r.d, label, steps: lab.lastStats?.steps ?? 0, digits: r.mse / unit, train: r.train_mse / unit, probes: r.probe_mse / unit });
+    // How long it trained: batches here, after a pretrained model's epochs if it was one.
+    const steps = training(model).text.replace(/^after /, '');
+    runs.set(`${label}|${r.d}`, { d: r.d, label, steps, digits: r.mse / unit, train: r.train_mse / unit, probes: r.probe_mse / unit });
     Object.assign(lab.root.dataset, { testMse: String(r.mse), trainMse: String(r.train_mse) });
     drawRuns();
   });

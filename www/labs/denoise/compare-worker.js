@@ -94,7 +94,8 @@ class Comparison extends WorkerSession {
       const pre = from === 'pretrained' ? this.pretrained[name] : null;
       // Each learns from the 9,000 training digits and shows held-out ones.
       const trainer = pre ? Trainer.fromWeightsOn(pre.bytes, this.data) : Trainer.on(settings, this.data);
-      const info = pre && { title: pre.entry.title, epochs: pre.entry.epochs, eval_mse_clean: pre.entry.eval_mse_clean };
+      const { title, epochs, eval_mse_clean, eval_on, eval_n } = pre?.entry ?? {};
+      const info = pre && { title, epochs, eval_mse_clean, eval_on, eval_n };
       return { name, trainer, d: trainer.d, stats: trainer.position(), from: info ?? null };
     });
   }

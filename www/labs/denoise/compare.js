@@ -7,6 +7,7 @@ import { drawKernels, gridSize, legendGradient } from '../../draw/kernels.js';
 import { el, row, useStylesheet, bump } from '../../kit/dom.js';
 import { shorten, shortenedFor, MAX_RESTARTS } from '../../kit/worker-link.js';
 import { CALL_TIMEOUT_MS } from '../../model.js';
+import { scoreText } from '../../kit/models.js';
 import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
 
 /** Kernel pages shown for each model: the standard AE's 30, the first 100 of the DAE's 500. */
@@ -139,7 +140,7 @@ export function mount(container) {
       bump(box, 'kernels');
       canvas.style.aspectRatio = `${gridSize(count, cols, SIDE, GAP).width} / ${gridSize(count, cols, SIDE, GAP).height}`;
     }
-    const origin = (m) => (m.from ? `pretrained ${m.from.epochs} epochs (eval MSE ${m.from.eval_mse_clean.toFixed(4)}) + ` : '');
+    const origin = (m) => (m.from ? `pretrained ${m.from.epochs} epochs (${scoreText(m.from)}) + ` : '');
     const parts = msg.models.map((m) => `${m.name} (d = ${m.d}): ${origin(m)}epoch ${Math.min(m.stats.epoch, msg.epochs)}/${msg.epochs}, ${m.stats.steps} batches, loss ${m.stats.steps ? m.stats.loss.toFixed(4) : '–'}`);
     status.textContent = `${parts.join(' · ')}${msg.done ? ' — done.' : msg.running ? '' : ' — paused.'}`;
     box.dataset.from = msg.models.every((m) => m.from) ? 'pretrained' : 'seed';

@@ -1,5 +1,5 @@
 // The page's side of the latent map's own model (map-worker.js): start a d = 2 lesson preset on
-// the map's digits, get its frames (the map as the engine computes it), ask it to decode map
+// the map's digits (pretrained, or from its seed), train it on, get its frames (the map as the engine computes it), ask it to decode map
 // points. Its own worker, so the page's main model is never touched.
 
 export class MapLesson {
@@ -8,15 +8,23 @@ export class MapLesson {
     Object.assign(this, { onFrame, onError, worker: null, qid: 0, pending: new Map(), frame: null });
   }
 
-  /** Train preset `key` ('map_2d' or 'map_2d_one_layer') from its seed, on images `idx`. */
-  start(key, idx) {
+  /**
+   * Show preset `key` ('map_2d' or 'map_2d_one_layer') on images `idx`: from the site's
+   * pretrained model of it (`from` 'pretrained', when there is one) or trained from its seed.
+   */
+  start(key, idx, from = 'pretrained') {
     if (!this.worker) {
       this.worker = new Worker(new URL('./map-worker.js', import.meta.url), { type: 'module' });
       this.worker.onmessage = (e) => this.receive(e.data);
       this.worker.onerror = (e) => { e.preventDefault?.(); this.onError(`The map's worker failed: ${e.message ?? 'load error'}`); };
     }
     this.frame = null;
-    this.worker.postMessage({ type: 'start', key, idx: Array.from(idx) });
+    this.worker.postMessage({ type: 'start', key, idx: Array.from(idx), from });
+  }
+
+  /** Train the lesson's model on for its preset's epochs. */
+  trainOn() {
+    this.worker?.postMessage({ type: 'train' });
   }
 
   receive(msg) {

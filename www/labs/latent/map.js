@@ -6,6 +6,7 @@ import { LABEL_COLOURS, drawScatter } from './charts.js';
 import { latentExperiment, N, SIDE } from './shared.js';
 import { separation, separationSentence } from './separation.js';
 import { MapLesson } from './map-lesson.js';
+import { pretrainedText, trainingOf } from '../../kit/models.js';
 
 const REFRESH_MS = 1000; // while training, at most this often (and at most 1/8 of the time)
 
@@ -28,6 +29,10 @@ const HTML = `
     <button type="button" data-map="map_2d" disabled>d = 2 lesson: this map from its own 784-50-50-2 encoder</button>
     <button type="button" data-map="map_2d_one_layer" disabled>Failure on purpose: d = 2 with a one-layer encoder</button>
     <button type="button" data-map="main" disabled>Back to the main model's map</button>
+  </div>
+  <div class="buttons lat-map-own" hidden>
+    <button type="button" data-own="train">Train it on</button>
+    <button type="button" data-own="seed">Restart it from its seed</button>
   </div>
 </section>
 `;
@@ -55,7 +60,9 @@ export function mount(container, model, opts = {}) {
   // The map's own d = 2 model (map-worker.js), when a lesson button started it; else the main model.
   const lesson = new MapLesson((f) => {
     map = f.map;
-    lab.root.dataset.mapSource = f.key;
+    Object.assign(lab.root.dataset, { mapSource: f.key, mapFrom: f.pretrained ? 'pretrained' : 'seed' });
+    $('.lat-map-own').hidden = false;
+    $('[data-own="train"]').disabled = f.running;
     drawMap();
     lab.count('map');
   }, (message) => { $('.lat-map-readout').textContent = message; });
@@ -65,12 +72,17 @@ export function mount(container, model, opts = {}) {
       if (b.dataset.map === 'main') {
         lesson.stop();
         lab.root.dataset.mapSource = 'main';
+        delete lab.root.dataset.mapFrom;
+        $('.lat-map-own').hidden = true;
         refreshMap();
       } else if (lab.mapIdx) {
         lesson.start(b.dataset.map, lab.mapIdx);
       }
     });
   }
+  // The lesson model's own Train (on from where it is) and Reset (from its seed).
+  $('[data-own="train"]').addEventListener('click', () => lesson.trainOn());
+  $('[data-own="seed"]').addEventListener('click', () => { if (lesson.frame && lab.mapIdx) lesson.start(lesson.frame.key, lab.mapIdx, 'seed'); });
   lab.on('ready', () => { for (const b of $('.lat-map-lessons').querySelectorAll('[data-map]')) b.disabled = false; });
 
   async function refreshMap() {
@@ -101,13 +113,17 @@ export function mount(container, model, opts = {}) {
     view = drawScatter(mapCanvas.getContext('2d'), map.xy, map.labels, { marks, cursor: cursor });
     const own = lesson.frame;
     const d = own ? 2 : lab.info.d;
-    const how = own ? `${own.label} — its own model, epoch ${own.epoch} of ${own.epochs}${own.done ? ' (done)' : ''}: the code itself, h₁ across, h₂ up`
+    const run = own && (own.pretrained ? `${pretrainedText(own.pretrained)}${own.epoch ? `, + ${own.epoch} epochs here` : ''}${own.running ? `, training to ${own.epochs}` : ''}`
+      : `epoch ${own.epoch} of ${own.epochs}${own.done ? ' (done)' : ''}`);
+    const how = own ? `${own.label} — its own model, ${run}: the code itself, h₁ across, h₂ up`
       : d === 1 ? 'd = 1: horizontal = the code, vertical = the label (spread)' : d === 2 ? 'd = 2: the code itself, h₁ across, h₂ up' : `d = ${d}: first two principal components of the codes, ${(100 * map.explained).toFixed(0)} % of their variance`;
     mapCanvas.dataset.method = map.method;
     const sep = separation(map.xy, map.labels);
     const f = model.lastFrame;
     const steps = own ? own.steps : f?.generation === model.generation ? f.stats?.steps ?? 0 : 0;
-    const claim = separationSentence(sep, steps);
+    // A pretrained model (the main one, or the lesson's) counts as trained, with its epochs.
+    const origin = own ? (own.pretrained ? { cause: 'weights', source: { kind: 'pretrained', epochs: own.pretrained.epochs } } : null) : model.origin;
+    const claim = separationSentence(sep, trainingOf(origin, steps));
     if ($('.lat-map-claim').textContent !== claim) $('.lat-map-claim').textContent = claim;
     Object.assign(lab.root.dataset, { mapSeparation: String(sep.ratio), mapRms: String(sep.rms) });
     if (cursor < 0) $('.lat-map-readout').textContent = how;

@@ -32,13 +32,18 @@ export function separation(xy, labels) {
 /** RMS spread below this: the map is one point (the one-layer d = 2 model: 0.001–0.003). */
 export const COLLAPSED_RMS = 0.01;
 
-/** The map's claim with its number, true whichever way the number falls. */
-export function separationSentence({ ratio, rms }, steps) {
+/**
+ * The map's claim with its number, true whichever way the number falls. `training`: batches
+ * trained, or {trained, text} (kit/models.js trainingOf: a pretrained model counts as trained).
+ */
+export function separationSentence({ ratio, rms }, training) {
+  const t = typeof training === 'number'
+    ? { trained: training > 0, text: `after ${training.toLocaleString('en')} batches` } : training;
   if (rms < COLLAPSED_RMS) {
-    return `Every digit has nearly the same code here (RMS spread ${rms.toExponential(1)}), so no class stands apart${steps ? '' : ' yet: train the model'}; with d = 2 a one-layer encoder often stays there, a deeper one (784-50-50-2, the CLI's --preset map_2d) does not.`;
+    return `Every digit has nearly the same code here (RMS spread ${rms.toExponential(1)}), so no class stands apart${t.trained ? '' : ' yet: train the model'}; with d = 2 a one-layer encoder often stays there, a deeper one (784-50-50-2, the CLI's --preset map_2d) does not.`;
   }
   const r = ratio.toFixed(2);
-  return steps
-    ? `Classes apart, measured: between-class / within-class spread ${r} after ${steps.toLocaleString('en')} batches (0 would be all classes on top of each other).`
+  return t.trained
+    ? `Classes apart, measured: between-class / within-class spread ${r} ${t.text} (0 would be all classes on top of each other).`
     : `Untrained: between-class / within-class spread ${r}; training pulls the classes apart without ever seeing a label.`;
 }

@@ -1,0 +1,226 @@
+//! Data-parallel training: one batch's gradient computed in slices by W replicas of the model,
+//! summed in worker order, and one optimiser step on the leader.
+//!
+//! The leader is an ordinary `Trainer` (its model, Adam state, data cursor and generator are the
+//! one true run); a replica is a `Trainer` of the same settings on the same training images
+//! whose parameters the leader sets before every batch (`set_params`). Per batch:
+//!
+//! ```text
+//! leader   begin_batch()            -> the batch's indices; fills and corrupts the whole batch
+//!                                      from the generator exactly as `step` does
+//! replica  set_params(leader's);    gradient_of(its indices, its corrupted rows or none, m)
+//! leader   own_gradient(rows 0)     -> the sum starts with slice 0
+//!          add_gradient(replica i)  for i = 1..W, in that order
+//!          apply_gradient()         -> optimiser step, cursor advance, the guard's checks
+//! ```
+//!
+//! Each slice's gradient is scaled by rows/m, so the sum is the batch-mean gradient (the losses
+//! and the contractive penalty are row means). The corruption of every row is drawn on the
+//! leader for the whole batch, so it does not depend on W. With W = 1 a batch is bit for bit
+//! `step(1)`; with W > 1 it equals it to float rounding, and repeats bit for bit for a given W.
+//! A flat gradient is every parameter in `Autoencoder::for_each_param` order, then the three
+//! `LossParts` (total, recon, penalty), scaled like the gradient.
+
+use super::{forward_backward, StepStats, Trainer};
+use crate::corruption::Corruption;
+use crate::error::{Error, Result};
+use crate::guard::Transaction;
+use ndarray::s;
+use std::ops::Range;
+
+/// Floats after the parameters in a flat gradient: the loss parts total, recon, penalty.
+pub const LOSS_SLOTS: usize = 3;
+
+/// The rows `[start, end)` of a batch of `m` rows that worker `i` of `w` computes: consecutive
+/// slices, the first `m % w` one row longer. Fixed by (m, w), so a run repeats for a given W.
+pub fn slice_rows(m: usize, w: usize, i: usize) -> Range<usize> {
+    let (base, extra) = (m / w, m % w);
+    let start = i * base + i.min(extra);
+    start..start + base + usize::from(i < extra)
+}
+
+/// The leader's state between `begin_batch` and `apply_gradient`.
+#[derive(Debug, Default)]
+pub struct ShardState {
+    /// The open batch's transaction (the state saved before it), if one is open.
+    open: Option<Transaction>,
+    /// Rows of the open batch.
+    m: usize,
+    /// The summed flat gradient `[params + LOSS_SLOTS]` (allocated at the first batch).
+    sum: Vec<f32>,
+}
+
+impl Trainer {
+    /// Length of a flat gradient: every parameter, then `LOSS_SLOTS`.
+    pub fn grad_len(&mut self) -> usize {
+        self.model.num_params() + LOSS_SLOTS
+    }
+
+    /// Copies every parameter into `out` (`[params]`, `for_each_param` order).
+    pub fn params_flat(&mut self, out: &mut [f32]) -> Result<()> {
+        check_len("parameter", out.len(), self.grad_len() - LOSS_SLOTS)?;
+        let mut at = 0;
+        self.model.for_each_param(|_, p, _| {
+            out[at..at + p.len()].copy_from_slice(p);
+            at += p.len();
+        });
+        Ok(())
+    }
+
+    /// Sets every parameter from `flat` (as `params_flat` wrote it). The optimiser is untouched.
+    pub fn set_params(&mut self, flat: &[f32]) -> Result<()> {
+        check_len("parameter", flat.len(), self.grad_len() - LOSS_SLOTS)?;
+        let mut at = 0;
+        self.model.for_each_param(|_, p, _| {
+            p.copy_from_slice(&flat[at..at + p.len()]);
+            at += p.len();
+        });
+        self.model.sync_tied();
+        Ok(())
+    }
+
+    /// Leader: opens the next batch (a batch still open is first undone): saves the state for
+    /// the guard, fills the batch and, for a corrupting variant, its corrupted copy, drawing
+    /// from the generator as `step` does. Returns the batch's indices into the training set.
+    pub fn begin_batch(&mut self) -> Result<&[u32]> {
+        self.abort_batch();
+        if self.shard.sum.is_empty() {
+            self.shard.sum = vec![0.0; self.grad_len()];
+        }
+        self.shard.open = Some(Transaction::begin(self, 1)?);
+        let n = self.data.dim();
+        let idx = self.cursor.next_batch();
+        let m = idx.len();
+        self.shard.m = m;
+        self.data.fill_rows(idx, self.scaling, &mut self.xb.as_slice_mut().unwrap()[..m * n]);
+        if self.corruption != Corruption::None {
+            let (lo, hi) = self.scaling.range();
+            self.corruption.apply(
+                &self.xb.as_slice().unwrap()[..m * n],
+                self.data.rows(),
+                self.data.cols(),
+                lo,
+                hi,
+                &mut self.rng,
+                &mut self.xc.as_slice_mut().unwrap()[..m * n],
+                &mut self.mask.as_slice_mut().unwrap()[..m * n],
+            );
+        }
+        Ok(self.cursor.next_batch())
+    }
+
+    /// Leader: puts the state back as before `begin_batch` when a batch is open (a replica was
+    /// lost mid-batch); nothing otherwise.
+    pub fn abort_batch(&mut self) {
+        if let Some(tx) = self.shard.open.take() {
+            tx.abort(self);
+        }
+    }
+
+    /// Leader: the inputs a replica needs for `rows` of the open batch — the corrupted rows
+    /// `[rows, n]` flattened — or `None` when the variant feeds the clean images (the replica
+    /// reads them from its own copy of the data).
+    pub fn batch_inputs(&self, rows: Range<usize>) -> Result<Option<&[f32]>> {
+        self.check_rows(&rows)?;
+        let n = self.data.dim();
+        Ok((self.corruption != Corruption::None).then(|| &self.xc.as_slice().unwrap()[rows.start * n..rows.end * n]))
+    }
+
+    /// Leader: the gradient of `rows` of the open batch (its own slice) starts the sum.
+    pub fn own_gradient(&mut self, rows: Range<usize>) -> Result<()> {
+        self.check_rows(&rows)?;
+        let mut sum = std::mem::take(&mut self.shard.sum);
+        let m = self.shard.m;
+        self.slice_gradient(rows, m, &mut sum);
+        self.shard.sum = sum;
+        Ok(())
+    }
+
+    /// Leader: adds a replica's flat gradient to the sum (call in worker order 1..W).
+    pub fn add_gradient(&mut self, grads: &[f32]) -> Result<()> {
+        if self.shard.open.is_none() {
+            return Err(Error::Config("no batch is open: begin_batch comes before add_gradient".into()));
+        }
+        check_len("gradient", grads.len(), self.shard.sum.len())?;
+        for (s, &g) in self.shard.sum.iter_mut().zip(grads) {
+            *s += g;
+        }
+        Ok(())
+    }
+
+    /// Leader: the optimiser step with the summed gradient, the cursor's advance and the
+    /// guard's checks; closes the batch. As `step(1)`: the position and the batch's loss, or
+    /// `Error::Diverged` with the state as before `begin_batch`.
+    pub fn apply_gradient(&mut self) -> Result<StepStats> {
+        let mut tx = self.shard.open.take().ok_or_else(|| Error::Config("no batch is open: begin_batch comes before apply_gradient".into()))?;
+        let np = self.shard.sum.len() - LOSS_SLOTS;
+        let sum = &self.shard.sum;
+        let parts = super::LossParts { total: sum[np], recon: sum[np + 1], penalty: sum[np + 2] };
+        // optimizer_step with the flat sum in place of the layers' own gradients.
+        self.opt.begin_step();
+        let (opt, mut at) = (&mut self.opt, 0);
+        self.model.for_each_param(|i, p, _| {
+            opt.update(i, p, &sum[at..at + p.len()]);
+            at += p.len();
+        });
+        self.cursor.advance(&mut self.rng);
+        tx.record(self, parts);
+        let (mean, warning) = tx.finish(self)?;
+        Ok(StepStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, warning, ..self.position() })
+    }
+
+    /// Replica: the gradient of the training images `idx` (a slice of a batch of `m` rows)
+    /// scaled by idx.len()/m, into `out` (`grad_len()` floats). `inputs`: the corrupted rows
+    /// `[idx.len(), n]` the leader drew (`batch_inputs`), or `None` for clean inputs.
+    pub fn gradient_of(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize, out: &mut [f32]) -> Result<()> {
+        let (r, n) = (idx.len(), self.data.dim());
+        if r == 0 || r > m || m > self.xb.nrows() {
+            return Err(Error::Shape(format!("a slice of {r} rows of a batch of {m} (at most {} rows)", self.xb.nrows())));
+        }
+        check_len("gradient", out.len(), self.grad_len())?;
+        self.data.check_indices(idx)?;
+        self.data.fill_rows(idx, self.scaling, &mut self.xb.as_slice_mut().unwrap()[..r * n]);
+        if let Some(x) = inputs {
+            check_len("input", x.len(), r * n)?;
+            self.xc.as_slice_mut().unwrap()[..r * n].copy_from_slice(x);
+        } else if self.corruption != Corruption::None {
+            return Err(Error::Config("this variant corrupts its inputs: the leader's corrupted rows are needed".into()));
+        }
+        self.slice_gradient(0..r, m, out);
+        Ok(())
+    }
+
+    /// Forward and backward over `rows` of xb (and xc when corrupting); the layers' gradients
+    /// and the loss parts scaled by rows/m into `out`.
+    fn slice_gradient(&mut self, rows: Range<usize>, m: usize, out: &mut [f32]) {
+        let scale = rows.len() as f32 / m as f32;
+        let target = self.xb.slice(s![rows.clone(), ..]);
+        let x_in = if self.corruption == Corruption::None { target } else { self.xc.slice(s![rows, ..]) };
+        let parts = forward_backward(&mut self.model, &mut self.ws, x_in, target, self.objective);
+        let mut at = 0;
+        self.model.for_each_param(|_, _, g| {
+            for (o, &v) in out[at..at + g.len()].iter_mut().zip(g) {
+                *o = v * scale;
+            }
+            at += g.len();
+        });
+        out[at..at + LOSS_SLOTS].copy_from_slice(&[parts.total * scale, parts.recon * scale, parts.penalty * scale]);
+    }
+
+    fn check_rows(&self, rows: &Range<usize>) -> Result<()> {
+        if self.shard.open.is_none() {
+            return Err(Error::Config("no batch is open: call begin_batch first".into()));
+        }
+        if rows.start >= rows.end || rows.end > self.shard.m {
+            return Err(Error::Shape(format!("rows {}..{} of a batch of {}", rows.start, rows.end, self.shard.m)));
+        }
+        Ok(())
+    }
+}
+
+fn check_len(what: &str, got: usize, want: usize) -> Result<()> {
+    if got != want {
+        return Err(Error::Shape(format!("a {what} buffer of {got} floats where this model needs {want}")));
+    }
+    Ok(())
+}

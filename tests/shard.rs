@@ -1,0 +1,195 @@
+//! Native tests of data-parallel training (`train::shard`): the W shard workers of the page are
+//! simulated in one process (a leader `Trainer` and W−1 replica `Trainer`s, the messages as
+//! copies). The oracle is the one-worker trainer, `Trainer::step(1)`: W = 1 must equal it bit for
+//! bit, W > 1 to float rounding (a sum of scaled slices rounds differently from one mean), and a
+//! run must repeat bit for bit for a given W.
+#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
+
+use autoencoder_playground::data::Dataset;
+use autoencoder_playground::error::Error;
+use autoencoder_playground::train::{slice_rows, Settings, StepStats, Trainer, Variant};
+
+/// 2,000 digits of the committed MNIST file: enough for 50 batches of 64 (one reshuffle at 32).
+fn digits() -> Dataset {
+    let all = Dataset::default_mnist().unwrap();
+    let n = 2000;
+    Dataset::from_raw(all.images()[..n * all.dim()].to_vec(), all.labels()[..n].to_vec(), all.rows(), all.cols()).unwrap()
+}
+
+fn settings(variant: Variant) -> Settings {
+    let mut s = Settings { variant, d: 30, batch: 64, seed: 7, lr: 1e-3, ..Settings::default() };
+    if variant == Variant::Denoising {
+        s.corruption = "dropout".into();
+        s.noise_p = 0.5;
+    }
+    s
+}
+
+/// The parameters of a trainer, flat.
+fn params(t: &mut Trainer) -> Vec<f32> {
+    let mut p = vec![0.0; t.grad_len() - autoencoder_playground::train::LOSS_SLOTS];
+    t.params_flat(&mut p).unwrap();
+    p
+}
+
+/// `steps` batches the way the page's workers run them with `w` workers: the leader opens the
+/// batch, every replica gets the parameters, its indices and (denoising) its corrupted rows,
+/// and the leader sums slice 0 and the replicas' gradients in worker order.
+fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32>, Vec<StepStats>) {
+    let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
+    let mut replicas: Vec<Trainer> = (1..w).map(|_| Trainer::new(Settings { seed: 999, ..s.clone() }, data.clone()).unwrap()).collect();
+    let mut grads = vec![vec![0f32; leader.grad_len()]; w];
+    let mut stats = Vec::new();
+    for _ in 0..steps {
+        let idx = leader.begin_batch().unwrap().to_vec();
+        let m = idx.len();
+        let p = params(&mut leader);
+        for (i, r) in replicas.iter_mut().enumerate() {
+            let rows = slice_rows(m, w, i + 1);
+            let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
+            r.set_params(&p).unwrap();
+            r.gradient_of(&idx[rows], inputs.as_deref(), m, &mut grads[i + 1]).unwrap();
+        }
+        leader.own_gradient(slice_rows(m, w, 0)).unwrap();
+        for g in &grads[1..] {
+            leader.add_gradient(g).unwrap();
+        }
+        stats.push(leader.apply_gradient().unwrap());
+    }
+    (params(&mut leader), stats)
+}
+
+/// The one-worker trainer: `step(1)` `steps` times.
+fn run_plain(s: &Settings, data: &Dataset, steps: usize) -> (Vec<f32>, Vec<StepStats>) {
+    let mut t = Trainer::new(s.clone(), data.clone()).unwrap();
+    let stats = (0..steps).map(|_| t.step(1).unwrap()).collect();
+    (params(&mut t), stats)
+}
+
+fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+    assert_eq!(a.len(), b.len());
+    a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
+}
+
+const VARIANTS: [Variant; 3] = [Variant::Standard, Variant::Denoising, Variant::Contractive];
+
+#[test]
+fn slices_cover_the_batch_in_order() {
+    for (m, w) in [(256, 2), (64, 3), (5, 4), (1, 1), (17, 17)] {
+        let mut next = 0;
+        for i in 0..w {
+            let r = slice_rows(m, w, i);
+            assert_eq!(r.start, next, "m={m} w={w} i={i}");
+            assert!(r.len() == m / w || r.len() == m / w + 1, "m={m} w={w} i={i}: {r:?}");
+            next = r.end;
+        }
+        assert_eq!(next, m);
+    }
+}
+
+#[test]
+fn one_worker_is_step_bit_for_bit() {
+    let data = digits();
+    for v in VARIANTS {
+        let s = settings(v);
+        let (p1, st1) = run_sharded(&s, &data, 1, 50);
+        let (p0, st0) = run_plain(&s, &data, 50);
+        assert_eq!(st1, st0, "{v:?}: losses and positions");
+        assert!(p1.iter().zip(&p0).all(|(a, b)| a.to_bits() == b.to_bits()), "{v:?}: parameters differ");
+    }
+}
+
+#[test]
+fn several_workers_equal_one_to_float_tolerance() {
+    // Tolerance: the slices' sum rounds differently from one mean (relative ~1e-7 per gradient);
+    // Adam turns g/√v into steps of about lr = 1e-3, so 50 steps drift by far less than one
+    // step. 1e-4 (a tenth of a step) fails for any real mistake (a slice scaled wrongly, a
+    // row's mask drawn twice, a replica a step behind: each moves the weights by ≥ one step).
+    let data = digits();
+    for v in VARIANTS {
+        let s = settings(v);
+        let (p0, st0) = run_plain(&s, &data, 50);
+        for w in [2, 3] {
+            let (pw, stw) = run_sharded(&s, &data, w, 50);
+            let d = max_abs_diff(&pw, &p0);
+            eprintln!("{v:?} W={w}: largest weight difference from W=1 after 50 steps {d:e}");
+            assert!(d < 1e-4, "{v:?} W={w}: weights differ by {d} after 50 steps");
+            for (a, b) in stw.iter().zip(&st0) {
+                assert!((a.loss - b.loss).abs() <= 1e-5 * b.loss.abs().max(1.0), "{v:?} W={w}: loss {} vs {}", a.loss, b.loss);
+                assert_eq!((a.epoch, a.batch, a.samples_seen, a.steps), (b.epoch, b.batch, b.samples_seen, b.steps));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_worker_count_repeats_bit_for_bit() {
+    let data = digits();
+    for v in VARIANTS {
+        let s = settings(v);
+        let (a, sa) = run_sharded(&s, &data, 2, 50);
+        let (b, sb) = run_sharded(&s, &data, 2, 50);
+        assert_eq!(sa, sb, "{v:?}");
+        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{v:?}: two runs with W=2 differ");
+    }
+}
+
+#[test]
+fn an_aborted_batch_leaves_no_trace() {
+    // A replica lost mid-batch: the leader undoes the open batch (the generator drew its
+    // corruption), and the run goes on as if it had never begun.
+    let data = digits();
+    let s = settings(Variant::Denoising);
+    let mut t = Trainer::new(s.clone(), data.clone()).unwrap();
+    t.step(3).unwrap();
+    t.begin_batch().unwrap();
+    t.own_gradient(0..10).unwrap();
+    t.abort_batch();
+    let after = t.step(1).unwrap();
+    let mut u = Trainer::new(s, data).unwrap();
+    u.step(3).unwrap();
+    assert_eq!(after, u.step(1).unwrap());
+    assert_eq!(params(&mut t), params(&mut u));
+}
+
+#[test]
+fn misuse_is_refused_with_a_sentence() {
+    let data = digits();
+    let mut t = Trainer::new(settings(Variant::Denoising), data.clone()).unwrap();
+    let n = t.grad_len();
+    let msg = |e: Error| e.to_string();
+    assert!(msg(t.apply_gradient().unwrap_err()).contains("no batch is open"));
+    assert!(msg(t.add_gradient(&vec![0.0; n]).unwrap_err()).contains("no batch is open"));
+    assert!(msg(t.set_params(&[1.0, 2.0]).unwrap_err()).contains("needs"));
+    let mut out = vec![0.0; n];
+    // A corrupting variant needs the leader's rows.
+    assert!(msg(t.gradient_of(&[0, 1], None, 2, &mut out).unwrap_err()).contains("corrupted rows"));
+    assert!(msg(t.gradient_of(&[5000], Some(&[0.0; 784]), 1, &mut out).unwrap_err()).contains("out of range"));
+    assert!(msg(t.gradient_of(&[0, 1], Some(&[0.0; 784]), 2, &mut out).unwrap_err()).contains("input buffer"));
+    assert!(msg(t.gradient_of(&[0, 1], Some(&[0.0; 2 * 784]), 2, &mut out[1..]).unwrap_err()).contains("gradient buffer"));
+    let m = t.begin_batch().unwrap().len();
+    assert!(msg(t.batch_inputs(0..m + 1).unwrap_err()).contains("rows"));
+    assert!(msg(t.add_gradient(&[0.0; 3]).unwrap_err()).contains("gradient buffer"));
+}
+
+#[test]
+fn a_diverged_batch_is_undone() {
+    // lr 10 with SGD blows the weights up within a few batches (as in tests/divergence.rs).
+    let data = digits();
+    let s = Settings { lr: 10.0, optimizer: "sgd".into(), momentum: 0.0, activation: "linear".into(), ..settings(Variant::Standard) };
+    let mut t = Trainer::new(s, data).unwrap();
+    for _ in 0..200 {
+        let before = params(&mut t);
+        let idx = t.begin_batch().unwrap().len();
+        t.own_gradient(0..idx).unwrap();
+        match t.apply_gradient() {
+            Ok(_) => continue,
+            Err(e) => {
+                assert!(e.to_string().starts_with("training diverged"), "{e}");
+                assert_eq!(params(&mut t), before, "the diverged batch was kept");
+                return;
+            }
+        }
+    }
+    panic!("lr 10 with SGD on a linear AE did not diverge in 200 batches");
+}

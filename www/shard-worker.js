@@ -1,0 +1,45 @@
+// A shard worker of data-parallel training (www/kit/parallel.js has the protocol): a replica of
+// the page's model that computes the gradient of its slice of each batch with the parameters the
+// leader (www/worker.js) sends. It keeps no optimiser state, only the training images (sent once
+// per data set) and the replica built for the current settings. Messages are handled one after
+// another; a refusal or a trap is reported as `error`, and the leader then trains alone.
+
+import init, { Trainer } from './pkg/autoencoder_playground.js';
+import { SHARD } from './kit/parallel.js';
+import { messageOf, isCrash } from './kit/session.js';
+
+let images = null; // {images: Uint8Array, rows, cols}
+let replica = null;
+let queue = init();
+
+function handle(msg) {
+  switch (msg.type) {
+    case SHARD.DATA:
+      images = msg;
+      return;
+    case SHARD.BUILD: {
+      if (!images) throw new Error('no training images yet');
+      replica?.free();
+      replica = null;
+      replica = Trainer.replica(msg.settings, images.images, images.rows, images.cols);
+      self.postMessage({ type: SHARD.BUILT, generation: msg.generation, gradLen: replica.grad_len() });
+      return;
+    }
+    case SHARD.GRAD: {
+      if (!replica) throw new Error('no model yet');
+      replica.set_params(msg.params);
+      replica.gradient_of(msg.idx, msg.inputs, msg.m, msg.grads);
+      const shared = typeof SharedArrayBuffer === 'function' && msg.grads.buffer instanceof SharedArrayBuffer;
+      self.postMessage({ type: SHARD.GRAD, seq: msg.seq, params: msg.params, grads: msg.grads }, shared ? [] : [msg.params.buffer, msg.grads.buffer]);
+      return;
+    }
+    default:
+      throw new Error(`unknown shard message ${msg.type}`);
+  }
+}
+
+self.onmessage = ({ data }) => {
+  queue = queue.then(() => handle(data)).catch((e) => {
+    self.postMessage({ type: SHARD.ERROR, message: messageOf(e), crashed: isCrash(e) });
+  });
+};
