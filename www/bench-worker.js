@@ -1,31 +1,34 @@
-// Benchmark worker: trains each configuration for a while and reports samples per second.
-// Runs in a module Worker, like the page's trainer, so the numbers are what the page gets.
+// Benchmark worker: loads one engine build, trains each configuration for a while and times the
+// same step's matrix products alone (GemmBench), reporting samples/s and the step's fraction of
+// the GEMM's rate. Runs in a module Worker, like the page's trainer, so the numbers are what the
+// page gets. One worker per build: a worker holds one wasm instance.
 //
-//   in:  { type: 'run', configs: [{ name, ...settings }], seconds, warmup }
-//   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results }
+//   in:  { type: 'run', build, configs: [{ name, ...settings }], seconds, warmup }
+//   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
 //        | { type: 'error', message }
-import init, { Trainer } from './pkg/autoencoder_playground.js';
+import init, { Trainer, GemmBench } from './kit/engine.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
 
-/** Time `trainer.step(1)` until `seconds` have passed; at least `minSteps` steps. */
-function timeSteps(trainer, seconds, minSteps) {
-  let steps = 0;
-  let stats = null;
+/** Call `round()` until `seconds` have passed and at least `minRounds` ran. */
+function time(round, seconds, minRounds) {
+  let rounds = 0;
   const t0 = performance.now();
   let elapsed = 0;
-  while (steps < minSteps || elapsed < seconds * 1000) {
-    stats = trainer.step(1);
-    steps += 1;
+  while (rounds < minRounds || elapsed < seconds * 1000) {
+    round();
+    rounds += 1;
     elapsed = performance.now() - t0;
   }
-  return { steps, seconds: elapsed / 1000, loss: stats.loss };
+  return { rounds, seconds: elapsed / 1000 };
 }
 
-async function run({ configs, seconds = 3, warmup = 5, minSteps = 10 }) {
-  const post = (text) => self.postMessage({ type: 'progress', text });
+async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
+  const post = (text) => self.postMessage({ type: 'progress', text: `${build}: ${text}` });
   post('loading wasm');
-  await init();
+  const t0 = performance.now();
+  await init(build);
+  const loadMs = performance.now() - t0;
   post('fetching MNIST');
   const { images, labels } = await loadMnist();
   const results = [];
@@ -33,30 +36,46 @@ async function run({ configs, seconds = 3, warmup = 5, minSteps = 10 }) {
     const { name, ...settings } = config;
     post(`${name}: building trainer`);
     const trainer = new Trainer(settings, images, labels);
+    const gemm = new GemmBench(settings, 784);
     try {
       post(`${name}: warm-up (${warmup} steps)`);
       if (warmup > 0) trainer.step(warmup);
-      post(`${name}: timing for ${seconds} s`);
-      const t = timeSteps(trainer, seconds, minSteps);
-      if (!Number.isFinite(t.loss)) throw new Error(`${name}: loss is ${t.loss}`);
+      post(`${name}: timing steps for ${seconds} s`);
+      let loss = NaN;
+      const t = time(() => { loss = trainer.step(1).loss; }, seconds, minSteps);
+      if (!Number.isFinite(loss)) throw new Error(`${name}: loss is ${loss}`);
+      post(`${name}: timing the step's products alone for ${seconds} s`);
+      gemm.run(1);
+      const g = time(() => gemm.run(1), seconds, minSteps);
       const batch = settings.batch;
+      const samplesPerS = (t.rounds * batch) / t.seconds;
+      const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
+      const gemmFlops = (g.rounds * gemm.flops) / g.seconds;
       const result = {
+        build,
+        kernel: gemm.kernel,
         name,
         d: trainer.d,
         batch,
-        samples_per_s: (t.steps * batch) / t.seconds,
-        steps: t.steps,
+        workers: 1,
+        samples_per_s: samplesPerS,
+        steps: t.rounds,
         seconds: t.seconds,
-        ms_per_step: (1000 * t.seconds) / t.steps,
-        loss: t.loss,
+        ms_per_step: (1000 * t.seconds) / t.rounds,
+        flops_per_sample: flopsPerSample,
+        step_gflops: (samplesPerS * flopsPerSample) / 1e9,
+        gemm_gflops: gemmFlops / 1e9,
+        gemm_fraction: (samplesPerS * flopsPerSample) / gemmFlops,
+        loss,
       };
       results.push(result);
       self.postMessage({ type: 'result', result });
     } finally {
+      gemm.free();
       trainer.free();
     }
   }
-  self.postMessage({ type: 'done', results });
+  self.postMessage({ type: 'done', build, load_ms: loadMs, results });
 }
 
 self.onmessage = (event) => {

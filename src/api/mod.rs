@@ -5,6 +5,8 @@
 //! typed-array copies, scalars as one small object; every fallible call returns
 //! `Result<_, JsError>` whose message is meant for the page.
 
+/// The GEMM-alone handle of the benchmark page: `GemmBench`.
+mod bench;
 mod capacity;
 mod denoise;
 mod latent;
@@ -14,6 +16,7 @@ mod trainer;
 /// Save and load weights files: `Trainer.fromWeights`, `save_weights`, `weightsInfo`.
 mod weights;
 
+pub use bench::GemmBench;
 pub use manifold::{manifold_grid, ManifoldLab};
 pub use trainer::Trainer;
 pub use weights::weights_info;

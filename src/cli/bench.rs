@@ -1,8 +1,30 @@
-//! `bench`: samples/s of full training steps for the notebook's two models (d = 30, d = 500).
+//! `bench`: samples/s of full training steps for the notebook's two models (d = 30, d = 500), and
+//! how close the step comes to its own matrix products timed alone (the GEMM limit):
+//! step GFLOP/s = samples/s × the products' FLOP per sample; fraction = step ÷ GEMM GFLOP/s.
+//! One thread; the `workers` column is there for data-parallel rates to slot in.
 
 use super::{files::default_data, opts, CliResult};
+use autoencoder_playground::gemm::{StepProducts, KERNEL};
 use autoencoder_playground::train::{Settings, Trainer};
 use std::time::Instant;
+
+/// The median of `repeats` rates (per second) of `round`, each timed for `seconds / repeats`;
+/// `per_round` is what one call of `round` does (samples, FLOPs).
+fn median_rate(seconds: f64, repeats: usize, per_round: f64, mut round: impl FnMut() -> CliResult<()>) -> CliResult<f64> {
+    round()?; // warm-up: buffers sized, caches filled
+    let mut rates = vec![];
+    for _ in 0..repeats {
+        let t0 = Instant::now();
+        let mut n = 0u64;
+        while n == 0 || t0.elapsed().as_secs_f64() < seconds / repeats as f64 {
+            round()?;
+            n += 1;
+        }
+        rates.push(n as f64 * per_round / t0.elapsed().as_secs_f64());
+    }
+    rates.sort_by(f64::total_cmp);
+    Ok(rates[rates.len() / 2])
+}
 
 pub fn run(args: &[String]) -> CliResult<()> {
     let (mut seconds, mut repeats) = (2.0f64, 5usize);
@@ -20,22 +42,27 @@ pub fn run(args: &[String]) -> CliResult<()> {
         return Err(format!("--repeats must be between 1 and 1000 (the median needs at least one run), got {repeats}"));
     }
     let data = default_data()?;
-    println!("{:<18} {:>5} {:>6} {:>14} {:>14} {:>14}", "model", "d", "batch", "median smp/s", "min smp/s", "max smp/s");
+    println!("native, kernel: {KERNEL}; medians of {repeats} runs, {seconds} s per model and per GEMM");
+    println!(
+        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>11} {:>12} {:>9}",
+        "model", "d", "batch", "workers", "samples/s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction"
+    );
     for (name, s) in [("standard d=30", Settings::default()), ("denoising d=500", Settings::notebook_denoising())] {
         let mut t = Trainer::new(s.clone(), data.clone()).map_err(|e| e.to_string())?;
         t.step(5).map_err(|e| e.to_string())?; // warm-up
-        let mut rates = vec![];
-        for _ in 0..repeats {
-            let t0 = Instant::now();
-            let mut steps = 0u64;
-            while t0.elapsed().as_secs_f64() < seconds / repeats as f64 || steps == 0 {
-                t.step(1).map_err(|e| e.to_string())?;
-                steps += 1;
-            }
-            rates.push(steps as f64 * s.batch as f64 / t0.elapsed().as_secs_f64());
-        }
-        rates.sort_by(f64::total_cmp);
-        println!("{:<18} {:>5} {:>6} {:>14.0} {:>14.0} {:>14.0}", name, s.d, s.batch, rates[rates.len() / 2], rates[0], rates[rates.len() - 1]);
+        let samples = median_rate(seconds, repeats, s.batch as f64, || t.step(1).map(|_| ()).map_err(|e| e.to_string()))?;
+        let mut products = StepProducts::new(&s.ae_config(data.dim()).layer_shapes(), s.batch);
+        let flops_per_step = products.flops();
+        let gemm = median_rate(seconds, repeats, flops_per_step, || {
+            products.run();
+            Ok(())
+        })?;
+        let per_sample = flops_per_step / s.batch as f64;
+        let step = samples * per_sample;
+        println!(
+            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13.1} {:>11.1} {:>12.0} {:>8.0} %",
+            name, s.d, s.batch, 1, samples, step / 1e9, gemm / 1e9, per_sample / 1e3, 100.0 * step / gemm
+        );
     }
     Ok(())
 }

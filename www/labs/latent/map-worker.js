@@ -6,7 +6,7 @@
 //   worker → page  {type:'frame', key, label, steps, epoch, epochs, done, map}   (map: latent_map(idx))
 //                  {type:'answer', qid, result | error}  {type:'error', message, ack, fatal}
 
-import init, { Trainer, presets } from '../../pkg/autoencoder_playground.js';
+import init, { Trainer, presets } from '../../kit/engine.js';
 import { WorkerSession, post, messageOf } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 
