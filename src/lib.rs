@@ -7,6 +7,7 @@
 pub mod error;
 pub mod rng;
 pub mod data;
+pub mod datasets;
 pub mod activation;
 pub mod autoencoder;
 pub mod gemm;

@@ -253,3 +253,34 @@ fn a_pytorch_file_loads_and_bad_files_throw() {
     assert!(Trainer::from_weights(&PYTORCH_AE[..PYTORCH_AE.len() - 4], IMAGES, None).is_err(), "truncated tensors");
     assert!(weights_info(b"not a safetensors file").is_err());
 }
+
+// ---- The page's data (src/api/datasets.rs): a training set and a held-out set. ----
+
+#[wasm_bindgen_test]
+fn datasets_split_the_builtin_digits_and_trainers_query_the_held_out_part() {
+    use autoencoder_playground::api::DataSets;
+    let data = DataSets::builtin(IMAGES, LABELS).unwrap();
+    // data::split's rule: every tenth image of each class held out, 10,000 → 9,000 + 1,000.
+    assert_eq!((data.train_len(), data.test_len(), data.split()), (9000, 1000, true));
+    let mut t = Trainer::on(obj(r#"{"d": 8, "batch": 64, "seed": 2}"#), &data).unwrap();
+    assert_eq!((t.len(), t.test_len()), (9000, 1000));
+    assert!(t.labels(&[999]).is_ok() && t.labels(&[1000]).is_err(), "row queries index the 1,000 held-out images");
+    t.step(2).unwrap();
+    let e = t.evaluate().unwrap();
+    assert_eq!((field(&e, "train_len"), field(&e, "test_len")), (9000.0, 1000.0));
+    assert!(field(&e, "test_mse_clean") > 0.0 && field(&e, "mse_clean") > 0.0);
+    // A saved model comes back on the same split, with the same outputs on held-out digits.
+    let bytes = t.save_weights("f32", 0).unwrap();
+    let mut back = Trainer::from_weights_on(&bytes, &data).unwrap();
+    assert_eq!((back.len(), back.test_len()), (9000, 1000));
+    assert_eq!(back.reconstruct(&[0, 999]).unwrap(), t.reconstruct(&[0, 999]).unwrap());
+    assert!(Trainer::from_weights_on(&bytes[..100], &data).is_err(), "a truncated file is refused");
+    // Files are told apart by their headers (so the order does not matter); two image files are refused.
+    assert_eq!(DataSets::builtin(LABELS, IMAGES).unwrap().train_len(), 9000);
+    assert!(DataSets::builtin(IMAGES, IMAGES).is_err(), "no labels file");
+    // The other built-in set against this model's held-out digits: two populations and an AUC in [0, 1].
+    let v = t.latent_versus(&data, 50).unwrap();
+    assert_eq!(f32_len(&v, "own"), 50);
+    let auc = field(&v, "auc");
+    assert!((0.0..=1.0).contains(&auc));
+}

@@ -16,6 +16,9 @@
 //                              `epochs`, if given, the new epoch limit.
 //                              `source` ({kind: 'pretrained'|'file'|'kept', …}) comes back in
 //                              `ready`'s origin
+//   config {…, data}           also names the data set: 'mnist' (default), 'fashion', 'user'
+//   data {files: [{name, bytes}]}  the user's IDX files (2 or 4, raw or gzip) to parse into the
+//                              'user' set; answered by `data`. The current data and model stay.
 //
 // Worker → page:
 //   loading {stage}            progress of start-up: 'wasm', 'data', 'model'
@@ -40,6 +43,8 @@
 //                              when there is no usable model at all; `crashed` when the engine
 //                              trapped (a panic: the hook's text) and the worker must be replaced
 //   weights-refused {message, ack, source}  a load-weights whose file the engine refused
+//   data {ok, message, train_len?, test_len?, split?, names?}
+//                              the answer to the `data` command (a refusal's sentence when !ok)
 //
 // Panels (www/model.js) ask the model questions between training slices:
 //   query {qid, op, args}      → worker: run `trainer[op](...args)` (any Trainer method but the
@@ -52,10 +57,10 @@
 import { COMMANDS, REPORTS } from './kit/protocol.js';
 
 /** Commands, page → worker: the kit's, and the labs' questions. */
-export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query', LOAD_WEIGHTS: 'load-weights' });
+export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query', LOAD_WEIGHTS: 'load-weights', DATA: 'data' });
 
 /** Reports, worker → page: the kit's, start-up progress, and the answers to questions. */
-export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer', WEIGHTS_REFUSED: 'weights-refused' });
+export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer', WEIGHTS_REFUSED: 'weights-refused', DATA: 'data' });
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 40;

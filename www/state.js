@@ -29,6 +29,8 @@ export const FIELDS = Object.freeze({
   // How the page shows things; in the hash only when changed.
   scale: { label: 'Loss axis', hash: 'changed', parse: oneOf('Loss axis', ['linear', 'log']) },
   kscale: { label: 'Kernel colour scale', hash: 'changed', parse: oneOf('Kernel colour scale', ['tile', 'global']) },
+  // The data set the model trains on (app/data.js): in the hash only when not MNIST.
+  data: { label: 'Data', hash: 'changed', parse: oneOf('Data', ['mnist', 'fashion', 'user']) },
 });
 
 /** Every setting's key, in hash order. */
@@ -62,7 +64,7 @@ export function hasSettings(hash) {
 /** Every default, for a preset (the seed and the view do not depend on it). */
 export function defaults(preset = 'standard') {
   const { d, lr, batch, epochs, p } = PRESETS[preset];
-  return { preset, d, lr, batch, epochs, p, seed: 0, scale: 'linear', kscale: 'tile' };
+  return { preset, d, lr, batch, epochs, p, seed: 0, scale: 'linear', kscale: 'tile', data: 'mnist' };
 }
 
 /** How a value is written into a control and into the hash. */

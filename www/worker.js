@@ -2,18 +2,18 @@
 // main thread only draws. It fetches the wasm module and the MNIST bytes once, and answers the
 // commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
 
-import init, { Trainer, weightsInfo } from './kit/engine.js';
+import init, { Trainer, DataSets, weightsInfo } from './kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
-import { loadMnist } from './kit/data.js';
+import { loadMnist, loadFashion } from './kit/data.js';
 import { sameSettings } from './kit/models.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
 class Session extends WorkerSession {
   constructor() {
     super();
-    this.images = null; // Uint8Array, gzipped IDX, handed to every new Trainer
-    this.labels = null;
+    this.sets = {}; // data set name -> wasm DataSets (training + held-out), parsed once each
+    this.data = 'mnist'; // the set the current trainer learns from
     this.trainer = null;
     this.settingsKey = ''; // JSON of the settings the trainer was built with
     this.settings = null;
@@ -37,19 +37,22 @@ class Session extends WorkerSession {
     post({ type: TO_PAGE.LOADING, stage: 'wasm' });
     const wasm = init();
     post({ type: TO_PAGE.LOADING, stage: 'data' });
-    ({ images: this.images, labels: this.labels } = await loadMnist());
+    const { images, labels } = await loadMnist();
     await wasm;
+    this.sets.mnist = DataSets.builtin(images, labels);
   }
 
   answers(msg) {
     if (msg.type !== TO_WORKER.QUERY) return false;
-    this.query(msg);
+    if (msg.op === 'latent_versus') this.versus(msg);
+    else this.query(msg);
     return true;
   }
 
   handle(msg) {
     switch (msg.type) {
-      case TO_WORKER.CONFIG: return this.configure(msg.settings, msg.epochs);
+      case TO_WORKER.CONFIG: return this.withData(msg.data ?? 'mnist').then(() => this.configure(msg.settings, msg.epochs, msg.data ?? 'mnist'));
+      case TO_WORKER.DATA: return this.loadUser(msg.files);
       case TO_WORKER.RESET: return this.build(this.settings, 'reset');
       case TO_WORKER.LOAD_WEIGHTS: return this.loadWeights(msg);
       case TO_WORKER.PLAY: return this.play();
@@ -72,21 +75,65 @@ class Session extends WorkerSession {
     }
   }
 
-  configure(settings, epochs) {
+  /** Have the data set `name` parsed, fetching Fashion-MNIST on first use; throws if unknown. */
+  async withData(name) {
+    if (!this.sets[name] && name === 'fashion') {
+      post({ type: TO_PAGE.LOADING, stage: 'fashion' });
+      const { images, labels } = await loadFashion();
+      this.sets.fashion ??= DataSets.builtin(images, labels);
+    }
+    if (!this.sets[name]) throw new Error(name === 'user' ? USER_MISSING : `unknown data set ${name}`);
+  }
+
+  /** The user's IDX files [{name, bytes}] parsed into the 'user' set; answered with `data`. */
+  loadUser(files) {
+    try {
+      const ds = new DataSets(files.map((f) => f.name), files.map((f) => f.bytes));
+      this.sets.user?.free();
+      this.sets.user = ds;
+      if (this.data === 'user') this.settingsKey = ''; // the next config rebuilds on the new files
+      post({ type: TO_PAGE.DATA, ok: true, train_len: ds.train_len, test_len: ds.test_len, split: ds.split, names: files.map((f) => f.name) });
+    } catch (e) {
+      post({ type: TO_PAGE.DATA, ok: false, message: messageOf(e) });
+    }
+  }
+
+  /**
+   * The anomaly lab's out-of-distribution test: `latent_versus(count)` scores the model's
+   * held-out images against the other built-in set's (Fashion-MNIST, or MNIST for a Fashion
+   * model), fetched on first use. Answered like any query, with `other` naming that set.
+   */
+  async versus({ qid, args = [] }) {
+    try {
+      const other = this.data === 'fashion' ? 'mnist' : 'fashion';
+      if (!this.sets[other]) {
+        const { images, labels } = await loadFashion();
+        this.sets.fashion ??= DataSets.builtin(images, labels);
+      }
+      if (!this.trainer) throw new Error('The model is not ready yet.');
+      const r = this.trainer.latent_versus(this.sets[other], ...args);
+      r.set = other;
+      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, result: r }, [r.own.buffer, r.other.buffer, r.examples.buffer]);
+    } catch (e) {
+      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, error: messageOf(e) });
+    }
+  }
+
+  configure(settings, epochs, data) {
     this.epochs = epochs;
-    if (this.onlyLrChanged(settings)) {
+    if (data === this.data && this.onlyLrChanged(settings)) {
       // The learning rate does not shape the model: the same weights train on at the new rate.
       this.trainer.set_lr(settings.lr);
       this.settings = settings;
       this.settingsKey = JSON.stringify(settings);
     }
-    if (this.trainer && sameSettings(settings, this.settings)) {
+    if (this.trainer && sameSettings(settings, this.settings) && data === this.data) {
       // Only the epoch limit changed: keep the model and say whether it is now done.
       if (this.done()) this.running = false;
       this.sendFrame(true);
       return;
     }
-    this.build(settings);
+    this.build(settings, 'config', data);
   }
 
   /** True when `settings` differ from the trainer's in lr alone, and the engine can change it. */
@@ -96,23 +143,23 @@ class Session extends WorkerSession {
   }
 
   /** Build a Trainer; if Rust refuses the settings, the old one (if any) stays as it was. */
-  build(settings, cause = 'config') {
+  build(settings, cause = 'config', data = this.data) {
     if (!settings) throw new Error('No settings yet.');
     post({ type: TO_PAGE.LOADING, stage: 'model' });
     this.running = false; // a refused config leaves the old model paused, not gone
-    this.adopt(new Trainer(settings, this.images, this.labels), settings, { cause });
+    this.adopt(Trainer.on(settings, this.sets[data]), settings, { cause }, data);
   }
 
   /**
    * A weights file (a Uint8Array: the page's upload, a pretrained model, the kept model): checked
-   * and turned into a trainer by the engine first, so a refused file leaves the current model as
-   * it was, training if it was, and is answered with `weights-refused`.
+   * and turned into a trainer on the current data by the engine first, so a refused file leaves
+   * the current model as it was, training if it was, and is answered with `weights-refused`.
    */
   loadWeights({ bytes, source = {}, epochs }) {
     let file, trainer;
     try {
       file = weightsInfo(bytes);
-      trainer = Trainer.fromWeights(bytes, this.images, this.labels);
+      trainer = Trainer.fromWeightsOn(bytes, this.sets[this.data]);
     } catch (e) {
       post({ type: TO_PAGE.WEIGHTS_REFUSED, ack: this.ack, message: messageOf(e), source });
       return;
@@ -120,14 +167,16 @@ class Session extends WorkerSession {
     post({ type: TO_PAGE.LOADING, stage: 'model' });
     this.running = false;
     if (Number.isInteger(epochs) && epochs > 0) this.epochs = epochs;
-    this.adopt(trainer, file.settings, { cause: 'weights', source, file });
+    this.adopt(trainer, file.settings, { cause: 'weights', source, file }, this.data);
   }
 
-  /** Make `trainer` (built for `settings`) the model, and announce it with `ready` and a frame. */
-  adopt(trainer, settings, origin) {
+  /** Make `trainer` (built for `settings` on data set `data`) the model; announce it with `ready` and a frame. */
+  adopt(trainer, settings, origin, data) {
     this.origin = origin;
     this.trainer?.free();
     this.trainer = trainer;
+    if (data !== this.data) this.indices = null; // other images: other display digits
+    this.data = data;
     this.settings = settings;
     this.settingsKey = JSON.stringify(settings);
     this.generation += 1;
@@ -135,7 +184,7 @@ class Session extends WorkerSession {
     this.losses = [];
     this.lossStart = 0;
     this.elapsed = 0;
-    if (!this.indices) this.indices = displayIndices(trainer.labels(Uint32Array.from({ length: trainer.len }, (_, i) => i)));
+    if (!this.indices) this.indices = displayIndices(trainer.labels(Uint32Array.from({ length: trainer.test_len }, (_, i) => i)));
     this.sendReady();
     this.sendFrame(true);
   }
@@ -150,7 +199,7 @@ class Session extends WorkerSession {
       ack: this.ack,
       origin: this.origin,
       info: {
-        len: t.len, d: t.d, dim: t.dim, lo: t.lo, hi: t.hi, variant: this.settings.variant,
+        len: t.len, test_len: t.test_len, data: this.data, d: t.d, dim: t.dim, lo: t.lo, hi: t.hi, variant: this.settings.variant,
         batch: this.settings.batch, batches_per_epoch: this.stats.batches_per_epoch,
       },
       indices: idx.slice(),
@@ -249,6 +298,9 @@ class Session extends WorkerSession {
     post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer]);
   }
 }
+
+/** Why a link's 'user' data set cannot be used in a fresh page. */
+const USER_MISSING = 'This setting uses your own data, which is not loaded in this page: choose your IDX files with Load data.';
 
 /** Trainer methods a query may not call: training goes through play/step, lifetime through reset. */
 const QUERY_DENIED = new Set(['step', 'free', 'constructor']);

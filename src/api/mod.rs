@@ -1,6 +1,7 @@
 //! The wasm-bindgen façade: the only module that knows about JavaScript, one file per block of
 //! what the page uses (`trainer`: the training page; `denoise`, `latent`, `capacity`: the lecture
-//! panels, on the same `Trainer`; `weights`: weights files in and out; `presets`: the labs' preset table; `manifold`: the 2-D lab's
+//! panels, on the same `Trainer`; `datasets`: the page's data and its held-out set; `weights`:
+//! weights files in and out; `presets`: the labs' preset table; `manifold`: the 2-D lab's
 //! `ManifoldLab`). It converts and nothing else: settings come in through one parser, images once as bytes; arrays go out as
 //! typed-array copies, scalars as one small object; every fallible call returns
 //! `Result<_, JsError>` whose message is meant for the page.
@@ -8,6 +9,7 @@
 /// The GEMM-alone handle of the benchmark page: `GemmBench`.
 mod bench;
 mod capacity;
+mod datasets;
 mod denoise;
 mod latent;
 mod manifold;
@@ -18,6 +20,7 @@ mod weights;
 
 pub use bench::GemmBench;
 pub use manifold::{manifold_grid, ManifoldLab};
+pub use datasets::DataSets;
 pub use trainer::Trainer;
 pub use weights::weights_info;
 

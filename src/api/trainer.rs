@@ -44,12 +44,7 @@ impl Trainer {
         object(&self.inner.position(), vec![])
     }
 
-    /// `{mse_clean, mse_noisy}` over the whole data set (noisy: fixed-seed dropout mask, p = 0.5).
-    pub fn evaluate(&mut self) -> Result<JsValue, JsError> {
-        object(&self.inner.evaluate(), vec![])
-    }
-
-    /// Number of images.
+    /// Number of training images (the held-out ones: `test_len`, in api/datasets.rs).
     #[wasm_bindgen(getter)]
     pub fn len(&self) -> usize {
         self.inner.data().len()
@@ -79,13 +74,14 @@ impl Trainer {
         self.inner.range().1
     }
 
-    /// Labels of the images `idx` (Uint8Array).
+    /// Labels of the held-out images `idx` (Uint8Array).
     pub fn labels(&self, idx: &[u32]) -> Result<Vec<u8>, JsError> {
-        self.inner.data().check_indices(idx).map_err(js)?;
-        Ok(idx.iter().map(|&i| self.inner.data().label(i as usize)).collect())
+        let test = self.inner.test_data();
+        test.check_indices(idx).map_err(js)?;
+        Ok(idx.iter().map(|&i| test.label(i as usize)).collect())
     }
 
-    /// Clean scaled images `[idx.length, 784]` (Float32Array copy).
+    /// Clean scaled held-out images `[idx.length, 784]` (Float32Array copy).
     pub fn inputs(&self, idx: &[u32]) -> Result<Vec<f32>, JsError> {
         self.inner.inputs(idx).map_err(js)
     }

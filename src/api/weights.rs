@@ -4,7 +4,7 @@
 //! `train::Trainer::with_weights`. A refused file throws before anything is built, so the page's
 //! current trainer is never touched by a bad one.
 
-use super::{js, Trainer};
+use super::{js, DataSets, Trainer};
 use crate::data::Dataset;
 use crate::train::{self, Settings};
 use crate::weights::{self, Dtype, Loaded, Provenance};
@@ -57,6 +57,15 @@ impl Trainer {
         let l = weights::from_bytes(file).map_err(js)?;
         let data = Dataset::from_idx(images, labels.as_deref()).map_err(js)?;
         Ok(Trainer { inner: train::Trainer::with_weights(l.settings, data, &l.model).map_err(js)? })
+    }
+
+    /// `Trainer.fromWeightsOn(file, data)`: `fromWeights` on a `DataSets` (learns from its
+    /// training set, answers row queries on its held-out set, as `Trainer.on`).
+    #[wasm_bindgen(js_name = fromWeightsOn)]
+    pub fn from_weights_on(file: &[u8], data: &DataSets) -> Result<Trainer, JsError> {
+        let l = weights::from_bytes(file).map_err(js)?;
+        let (train, test) = (data.inner.train.clone(), data.inner.test.clone());
+        Ok(Trainer { inner: train::Trainer::with_weights_and_test(l.settings, train, test, &l.model).map_err(js)? })
     }
 
     /// The model as a safetensors file (Uint8Array) under PyTorch's `state_dict` names, in

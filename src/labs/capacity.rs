@@ -105,9 +105,11 @@ pub struct Report {
     pub count: usize,
     /// Bytes and ratios (a nested object: serde's `flatten` would make serde-wasm-bindgen emit a Map).
     pub sizes: CodeSizes,
-    /// MSE of D(E(x)) on the digits, in the model's data units.
+    /// MSE of D(E(x)) on the first `count` held-out digits, in the model's data units.
     pub mse: f64,
     pub psnr: f64,
+    /// The same MSE on the first `count` training digits (train vs test: over-fitting).
+    pub train_mse: f64,
     /// MSE and PSNR after the code is quantised to 8 bits.
     pub mse_u8: f64,
     pub psnr_u8: f64,
@@ -165,9 +167,10 @@ pub fn jacobian_frob2(t: &mut Trainer, x: &[f32]) -> Result<Option<f64>> {
     Ok(Some(mean as f64))
 }
 
-/// The panel's report on the first `count` images (1..=len).
+/// The panel's report on the first `count` held-out images (1..=its len), with the MSE of the
+/// first `count` training images beside it (`train_mse`: the gap is over-fitting).
 pub fn report(t: &mut Trainer, count: usize) -> Result<Report> {
-    let len = t.data().len();
+    let len = t.test_data().len().min(t.data().len());
     if count == 0 || count > len {
         return Err(Error::Config(format!("report size must be between 1 and {len}, got {count}")));
     }
@@ -177,6 +180,8 @@ pub fn report(t: &mut Trainer, count: usize) -> Result<Report> {
     let idx: Vec<u32> = (0..count as u32).collect();
     let x = t.inputs(&idx)?;
     let mse = mean(&reconstruction_errors(t, &x)?);
+    let train_x = t.train_inputs(&idx)?;
+    let train_mse = mean(&reconstruction_errors(t, &train_x)?);
 
     // 8-bit codes: a tanh code lives in [−1, 1]; a linear one is quantised on its own min..max.
     let ranged = t.model().config.code_act == Activation::Tanh;
@@ -205,6 +210,7 @@ pub fn report(t: &mut Trainer, count: usize) -> Result<Report> {
         sizes: code_sizes(d, n, ranged),
         mse,
         psnr: psnr(mse, lo, hi),
+        train_mse,
         mse_u8,
         psnr_u8: psnr(mse_u8, lo, hi),
         probe_mse,
@@ -242,19 +248,20 @@ pub struct PcaReport {
 }
 
 /// PCA with k components on the first `fit_rows` training images, scaled as the model sees
-/// them; its reconstruction error on the first `count` images.
+/// them; its reconstruction error on the first `count` held-out images (as `report`'s `mse`).
 pub fn pca_report(t: &Trainer, k: usize, fit_rows: usize, count: usize) -> Result<PcaReport> {
     let len = t.data().len();
     if fit_rows < 2 || fit_rows > len {
         return Err(Error::Config(format!("PCA fit size must be between 2 and {len}, got {fit_rows}")));
     }
+    let len = t.test_data().len();
     if count == 0 || count > len {
         return Err(Error::Config(format!("report size must be between 1 and {len}, got {count}")));
     }
     let n = t.data().dim();
     let (lo, hi) = t.range();
     let fit: Vec<u32> = (0..fit_rows as u32).collect();
-    let pca = crate::pca::Pca::fit(&t.inputs(&fit)?, fit_rows, n, k)?;
+    let pca = crate::pca::Pca::fit(&t.train_inputs(&fit)?, fit_rows, n, k)?;
     let measured: Vec<u32> = (0..count as u32).collect();
     let x = t.inputs(&measured)?;
     let mse = crate::pca::mse(&x, &pca.reconstruct(&x)?) as f64;

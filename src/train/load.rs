@@ -13,7 +13,20 @@ impl Trainer {
     /// the shape `settings` give; otherwise nothing is built and the error names the layer.
     pub fn with_weights(settings: Settings, data: Dataset, weights: &Autoencoder) -> Result<Self> {
         let mut t = Trainer::new(settings, data)?;
-        let m = &mut t.model;
+        t.take_weights(weights)?;
+        Ok(t)
+    }
+
+    /// `with_weights` on a training and a held-out set (as `with_test`).
+    pub fn with_weights_and_test(settings: Settings, train: Dataset, test: Dataset, weights: &Autoencoder) -> Result<Self> {
+        let mut t = Trainer::with_test(settings, train, test)?;
+        t.take_weights(weights)?;
+        Ok(t)
+    }
+
+    /// Copy every parameter of `weights` into the model (shapes checked first, layer by layer).
+    fn take_weights(&mut self, weights: &Autoencoder) -> Result<()> {
+        let m = &mut self.model;
         if (m.enc.len(), m.dec.len()) != (weights.enc.len(), weights.dec.len()) {
             return Err(Error::Shape(format!(
                 "the weights have {} encoder and {} decoder layers but the settings give {} and {}",
@@ -30,6 +43,6 @@ impl Trainer {
             d.b.assign(&s.b);
         }
         m.sync_tied();
-        Ok(t)
+        Ok(())
     }
 }

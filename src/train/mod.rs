@@ -20,6 +20,7 @@ mod load;
 mod pass;
 mod settings;
 mod views;
+mod heldout;
 
 pub use pass::{forward_backward, loss_only, optimizer_step, LossParts, Objective, Workspace};
 pub use settings::{Settings, Variant};
@@ -66,6 +67,8 @@ pub struct EvalStats {
 pub struct Trainer {
     settings: Settings,
     data: Dataset,
+    /// The held-out set every analysis scores on (`None`: the training set itself, as in `new`).
+    test: Option<Dataset>,
     scaling: Scaling,
     corruption: Corruption,
     objective: Objective,
@@ -115,6 +118,7 @@ impl Trainer {
             ws: Workspace::new(b, n, d),
             settings,
             data,
+            test: None,
         })
     }
 

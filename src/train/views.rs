@@ -15,7 +15,7 @@ impl Trainer {
         &self.settings
     }
 
-    /// The data set.
+    /// The training set (what `step` learns from and `evaluate` scores).
     pub fn data(&self) -> &Dataset {
         &self.data
     }
@@ -41,12 +41,10 @@ impl Trainer {
         self.scaling.range()
     }
 
-    /// Clean scaled images for `idx`: `[k, n]` flattened.
+    /// Clean scaled images `idx` of the held-out set (`test_data`, see train/heldout.rs):
+    /// `[k, n]` flattened.
     pub fn inputs(&self, idx: &[u32]) -> Result<Vec<f32>> {
-        self.data.check_indices(idx)?;
-        let mut out = vec![0f32; idx.len() * self.data.dim()];
-        self.data.fill_rows(idx, self.scaling, &mut out);
-        Ok(out)
+        super::heldout::rows_of(self.test_data(), idx, self.scaling)
     }
 
     /// The fixed display corruption of image i (the same every call: seeded by settings.seed and

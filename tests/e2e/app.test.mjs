@@ -20,6 +20,7 @@ import {
 
 useBrowser(['index.html', 'pkg']);
 
+// The page trains on the 9,000 training digits of the held-out split: ⌈9000/256⌉ = 36 batches an epoch.
 test('loads with no console error and no request outside its own origin', async () => {
   const { context, page, requests, foreign, errors } = await openPage('', READY);
   assert.deepEqual(foreign, [], 'requests outside the page origin');
@@ -27,7 +28,7 @@ test('loads with no console error and no request outside its own origin', async 
   for (const f of ['autoencoder_playground_bg.wasm', 'mnist10k-images-idx3-ubyte.gz', 'mnist10k-labels-idx1-ubyte.gz']) {
     assert.ok(requests.some((u) => u.endsWith(f)), `${f} was not requested`);
   }
-  assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/40 · loss — · ready$/);
+  assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/36 · loss — · ready$/);
   assert.equal(await page.inputValue('#d'), '30');
   assert.equal(await page.inputValue('#preset'), 'standard');
   // The untrained reconstructions are drawn as soon as the model exists (not blank, not one colour).
@@ -82,7 +83,7 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 0);
   await waitSteps(page, 100);
   assert.equal(await attr(page, 'running'), 'true');
-  assert.match(await page.textContent('#status'), /^epoch \d+\/20 · batch \d+\/40 · loss \d+\.\d{4}/);
+  assert.match(await page.textContent('#status'), /^epoch \d+\/20 · batch \d+\/36 · loss \d+\.\d{4}/);
   assert.match(await page.textContent('#epoch-label'), /^epoch \d+\/20$/);
 
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -107,7 +108,7 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   // The chart's hover readout names the batch under the pointer.
   const box = await page.locator('#chart').boundingBox();
   await page.mouse.move(box.x + 80, box.y + box.height / 2);
-  assert.match(await page.textContent('#chart-readout'), /^batch \d+ \(epoch 1, batch \d+\/40\) · loss \d\.\d{4}/);
+  assert.match(await page.textContent('#chart-readout'), /^batch \d+ \(epoch 1, batch \d+\/36\) · loss \d\.\d{4}/);
   await page.getByRole('radio', { name: 'log' }).check();
   assert.match(await page.evaluate(() => location.hash), /scale=log/);
 
@@ -127,7 +128,7 @@ test('Step trains exactly one batch', async () => {
     await page.waitForTimeout(200); // a second batch, if any, would show by now
     assert.equal(await steps(page), k);
     assert.notEqual((await pixels(page, 'row-recon')).hash, before.hash, 'a step redraws the reconstructions');
-    assert.match(await page.textContent('#status'), new RegExp(`^epoch 1/20 · batch ${k}/40 · loss \\d\\.\\d{4} · paused$`));
+    assert.match(await page.textContent('#status'), new RegExp(`^epoch 1/20 · batch ${k}/36 · loss \\d\\.\\d{4} · paused$`));
     assert.equal(await attr(page, 'running'), 'false');
   }
   assert.deepEqual(errors, []);
@@ -152,7 +153,7 @@ test('Reset restores the initial state of the settings and seed', async () => {
   assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 1);
   assert.equal((await pixels(page, 'row-recon')).hash, recon0.hash, 'same reconstructions as at load');
   assert.equal((await pixels(page, 'kernels')).hash, kernels0.hash, 'same kernels as at load');
-  assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/40 · loss — · ready$/);
+  assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/36 · loss — · ready$/);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -159,8 +159,9 @@ test('a garbage link (100 kB, unknown keys, NaN, negative sizes) opens with the 
     assert.equal(await page.locator('#alert img').count(), 0, 'the link is text, never markup');
     // The model exists with the defaults of the refused keys; the refused text stays, marked.
     assert.equal(await page.getAttribute('#d', 'aria-invalid'), 'true');
-    // (The defaults are the pretrained notebook AE's settings: its weights load just after ready.)
-    await page.waitForFunction(() => /^epoch 1\/20 · batch 0\/40/.test(document.getElementById('status').textContent), null, { timeout: TIMEOUT });
+    // (The defaults are the pretrained notebook AE's settings: its weights load just after ready.
+    // 36 batches an epoch: ⌈9,000 training digits / 256⌉.)
+    await page.waitForFunction(() => /^epoch 1\/20 · batch 0\/36/.test(document.getElementById('status').textContent), null, { timeout: TIMEOUT });
     assertClean(opened);
   } finally {
     await opened.context.close();

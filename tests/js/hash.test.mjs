@@ -125,7 +125,7 @@ test('State: random valid settings round-trip exactly, through the hash and thro
       batch: 1 + Math.floor(r() * 4096), epochs: 1 + Math.floor(r() * 1000), p: Math.floor(r() * 100) / 100,
       seed: Math.floor(r() * 4294967296), scale: pick(['linear', 'log']), kscale: pick(['tile', 'global']),
       reg: pick(['none', 'contractive']), lambda: Number((r() * 1000).toPrecision(4)), tied: r() < 0.5,
-      loss: pick(['mse', 'bce']), act: pick(['tanh', 'linear']),
+      loss: pick(['mse', 'bce']), act: pick(['tanh', 'linear']), data: pick(['mnist', 'fashion', 'user']),
     };
     const s = new State();
     assert.deepEqual(s.apply(patch), [], `case ${i} taken`);

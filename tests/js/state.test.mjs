@@ -10,7 +10,7 @@ test('state: notebook defaults, and the trainer settings they give', () => {
   const s = new State();
   assert.deepEqual(
     { ...s.values },
-    { preset: 'standard', d: 30, lr: 0.001, batch: 256, epochs: 20, p: 0.5, seed: 0, scale: 'linear', kscale: 'tile' },
+    { preset: 'standard', d: 30, lr: 0.001, batch: 256, epochs: 20, p: 0.5, seed: 0, scale: 'linear', kscale: 'tile', data: 'mnist' },
   );
   assert.ok(s.valid);
   assert.deepEqual(s.trainerSettings(), { variant: 'standard', d: 30, lr: 0.001, batch: 256, seed: 0, loss: 'mse', optimizer: 'adam', tied: false });
@@ -81,4 +81,18 @@ test('display digits: the first image of each class, in class order', () => {
   const labels = Uint8Array.from([7, 2, 1, 0, 4, 1, 4, 9, 5, 9, 0, 6, 9, 0, 1, 5, 9, 7, 3, 4, 8]);
   assert.deepEqual([...displayIndices(labels)], [3, 2, 1, 18, 4, 8, 11, 0, 20, 7]);
   assert.deepEqual([...displayIndices(Uint8Array.from([1, 1, 0]))], [2, 0]);
+});
+
+test('state: the data set is in the hash only when not MNIST; an unknown one is ignored with a message', () => {
+  const s = State.fromHash('#preset=standard&data=fashion');
+  assert.equal(s.values.data, 'fashion');
+  assert.ok(s.toHash().endsWith('&data=fashion'));
+  assert.ok(!('data' in s.trainerSettings()), 'the engine never sees it: the worker picks the set');
+  assert.equal(s.set('data', 'mnist'), null);
+  assert.ok(!s.toHash().includes('data='));
+  const t = new State();
+  const messages = t.readHash('#data=floppy');
+  assert.equal(t.values.data, 'mnist');
+  assert.ok(t.valid);
+  assert.ok(messages.some((m) => m.includes('Data') && m.includes('floppy')), messages.join('\n'));
 });

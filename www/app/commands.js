@@ -11,6 +11,7 @@ const LOADING_TEXT = {
   wasm: 'Loading the WebAssembly engine…',
   data: 'Fetching 10,000 MNIST digits…',
   model: 'Building the model…',
+  fashion: 'Fetching 10,000 Fashion-MNIST images…',
 };
 
 /** Start the worker; false (with a message on the page) when the browser cannot. */
@@ -65,12 +66,13 @@ export function finished(app) {
 /** Send the valid settings to the worker when they differ from the last ones sent. */
 export function sendConfig(app) {
   const { run, state } = app;
-  const msg = { settings: state.trainerSettings(), epochs: state.values.epochs };
+  const msg = { settings: state.trainerSettings(), epochs: state.values.epochs, data: state.values.data };
   const key = JSON.stringify(msg);
   if (key === run.sent) return;
   // The learning rate and the epochs do not shape the model: the worker keeps it and trains on.
-  const shape = (s) => JSON.stringify({ ...s, lr: 0 });
-  const modelChanged = !run.sent || shape(JSON.parse(run.sent).settings) !== shape(msg.settings);
+  // A new data set is a new model too.
+  const shape = (m) => JSON.stringify([{ ...m.settings, lr: 0 }, m.data]);
+  const modelChanged = !run.sent || shape(JSON.parse(run.sent)) !== shape(msg);
   run.sent = key;
   if (modelChanged) setRunning(app, false);
   send(app, TO_WORKER.CONFIG, msg);
@@ -80,13 +82,14 @@ export function sendConfig(app) {
 function onMessage(app, msg) {
   switch (msg.type) {
     case TO_PAGE.LOADING:
-      if (!app.run.info || msg.stage === 'model') say(app, app.run.info ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
+      if (!app.run.info || msg.stage === 'model' || msg.stage === 'fashion') say(app, app.run.info && msg.stage === 'model' ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
       break;
     case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); app.keep?.onReady(msg); break;
     case TO_PAGE.FRAME: onFrame(app, msg); app.model?.frame(msg); app.keep?.onFrame(msg); break;
     case TO_PAGE.ANSWER: app.model?.answer(msg); break;
     case TO_PAGE.ERROR: onError(app, msg); break;
     case TO_PAGE.WEIGHTS_REFUSED: app.keep?.onRefused(msg); break;
+    case TO_PAGE.DATA: app.onData?.(msg); break; // app/data.js
     default: console.warn(`unknown message from the worker: ${msg.type}`);
   }
 }

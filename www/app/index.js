@@ -21,6 +21,7 @@ import { wireRender, invalidate } from './render.js';
 import { wireKernels } from './kernels.js';
 import { wireEmbeds } from './embed-dialog.js';
 import { mountKeep } from './keep.js';
+import { mountData } from './data.js';
 
 /** The controls, panels and live regions of index.html, by role. */
 function findUi() {
@@ -110,6 +111,7 @@ if (startWorker(app)) {
   });
   mountLabs(app.model);
   wireEmbeds(app, LABS);
+  mountData(app, document.getElementById('data-box')); // before the first config: it may change `data`
   mountKeep(app);
   showControls(app);
   writeHash(app);

@@ -20,3 +20,15 @@ export async function loadMnist() {
   const [images, labels] = await Promise.all([fetchBytes(MNIST.images), fetchBytes(MNIST.labels)]);
   return { images, labels };
 }
+
+/** The Fashion-MNIST files (its 10,000-image test set; see data/README.md). */
+export const FASHION = Object.freeze({
+  images: new URL('../data/fashion10k-images-idx3-ubyte.gz', import.meta.url).href,
+  labels: new URL('../data/fashion10k-labels-idx1-ubyte.gz', import.meta.url).href,
+});
+
+/** Both Fashion-MNIST files: {images, labels}, Uint8Arrays of gzipped IDX. */
+export async function loadFashion() {
+  const [images, labels] = await Promise.all([fetchBytes(FASHION.images), fetchBytes(FASHION.labels)]);
+  return { images, labels };
+}

@@ -41,10 +41,10 @@ export let build = null;
 
 // The façade's exports (src/api/), bound by `init`. tests/js/engine.test.mjs fails when the
 // wasm-pack output exports a name this list lacks.
-export let Trainer, ManifoldLab, GemmBench, manifoldGrid, presets, weightsInfo;
+export let Trainer, DataSets, ManifoldLab, GemmBench, manifoldGrid, presets, weightsInfo;
 
 function bind(m) {
-  ({ Trainer, ManifoldLab, GemmBench, manifoldGrid, presets, weightsInfo } = m);
+  ({ Trainer, DataSets, ManifoldLab, GemmBench, manifoldGrid, presets, weightsInfo } = m);
 }
 
 let loading = null;

@@ -72,7 +72,7 @@ export class WorkerSession {
       if (this.answers(msg)) return;
       try {
         this.ack = msg.id ?? this.ack;
-        this.handle(msg);
+        await this.handle(msg); // a handler may be async (a data set fetched on first use)
       } catch (e) {
         this.running = false;
         this.refuse(e);

@@ -64,7 +64,7 @@ pub fn map_projection(codes: &[f32], k: usize, d: usize, labels: &[u8]) -> Resul
 pub fn map(t: &mut Trainer, idx: &[u32]) -> Result<(MapProjection, Vec<u8>)> {
     let x = t.inputs(idx)?;
     let codes = t.encode_rows(&x)?;
-    let labels: Vec<u8> = idx.iter().map(|&i| t.data().label(i as usize)).collect();
+    let labels: Vec<u8> = idx.iter().map(|&i| t.test_data().label(i as usize)).collect(); // t.inputs indexes the held-out set
     let d = t.settings().d;
     Ok((map_projection(&codes, idx.len(), d, &labels)?, labels))
 }

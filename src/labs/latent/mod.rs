@@ -8,6 +8,7 @@
 mod drawing;
 mod map;
 
+pub mod ood;
 pub use drawing::*;
 pub use map::*;
 
@@ -160,7 +161,7 @@ pub struct AnomalyReport {
 /// shifted and rotated versions of other digits (offset by half a stride, so they are not the
 /// same images as the normal set), plus the user's `drawn` rows `[k, 784]`.
 pub fn anomaly_inputs(t: &Trainer, p: &AnomalyParams, drawn: &[f32]) -> Result<(Vec<Vec<f32>>, Vec<u32>)> {
-    let len = t.data().len();
+    let len = t.test_data().len(); // the held-out digits (t.inputs indexes them)
     if p.normal == 0 || p.normal > 5000 || p.per_kind == 0 || p.per_kind > 5000 {
         return Err(Error::Config(format!("1..=5000 images per population, got {} and {}", p.normal, p.per_kind)));
     }

@@ -15,7 +15,7 @@ export function drawSweep(ctx, runs, dims, opts) {
   fitCanvas(ctx, w, h);
   const pad = { l: 44, r: 22, t: 10, b: 28 }; // r: room for half of the "1000" label
   drawAxes(ctx, w, h, pad, colors);
-  const ymax = Math.max(1e-3, ...runs.flatMap((r) => [r.digits, r.probes])) * 1.1;
+  const ymax = Math.max(1e-3, ...runs.flatMap((r) => [r.digits, r.probes, r.train ?? 0])) * 1.1;
   const x = (d) => pad.l + (Math.log10(d) / 3) * (w - pad.l - pad.r);
   const y = (v) => h - pad.b - (v / ymax) * (h - pad.t - pad.b);
   ctx.textAlign = 'center';
@@ -34,7 +34,8 @@ export function drawSweep(ctx, runs, dims, opts) {
   // Lines join only runs of the same model kind (label), in order of d; every run is a dot.
   const groups = new Map();
   for (const r of sorted) groups.set(r.label, [...(groups.get(r.label) ?? []), r]);
-  for (const [key, color] of [['digits', colors.digits], ['probes', colors.probes]]) {
+  for (const [key, color] of [['digits', colors.digits], ['train', colors.train ?? colors.digits], ['probes', colors.probes]]) {
+    if (!runs.some((r) => Number.isFinite(r[key]))) continue; // runs without a training-set error
     ctx.strokeStyle = color;
     ctx.fillStyle = color;
     ctx.lineWidth = 1.5;

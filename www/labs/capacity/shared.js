@@ -8,7 +8,7 @@ import { Lab } from '../lab.js';
 
 export const N = SIDE * SIDE;
 export { SIDE };
-export const REPORT_COUNT = 300; // digits the report measures (the first 300 of the training set)
+export const REPORT_COUNT = 300; // digits the report measures (the first 300 held-out ones, and the first 300 training ones beside them)
 export const TILES = 12; // kernels and components shown per model
 const REPORT_EVERY_MS = 2500; // while training, a fresh report at most this often
 
@@ -52,6 +52,7 @@ export function chartColors() {
     text: css.getPropertyValue('--muted').trim() || '#56606d',
     grid: css.getPropertyValue('--grid').trim() || '#e6eaef',
     digits: '#1d5bb8',
+    train: '#7aa6e0', // the same digits' colour, lighter: the training-set error beside the held-out one
     probes: '#c4431b',
   };
 }

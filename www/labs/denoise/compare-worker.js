@@ -11,7 +11,7 @@
 //                  {type:'error', message, ack, fatal}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
-import init, { Trainer } from '../../kit/engine.js';
+import init, { Trainer, DataSets } from '../../kit/engine.js';
 import { WorkerSession, post, messageOf, isCrash } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 import { loadModelTable, matchModel, fetchModel } from '../../kit/models.js';
@@ -32,7 +32,7 @@ const QUERIES = ['reconstruct_rows', 'corrupt_rows', 'inputs', 'kernels', 'inpai
 class Comparison extends WorkerSession {
   constructor() {
     super();
-    this.bytes = null;
+    this.data = null; // the wasm DataSets: the 9,000 training digits and the 1,000 held out
     this.models = null; // [{name, trainer, d, stats}]
     this.mode = 'together';
     this.epochs = 20;
@@ -92,9 +92,8 @@ class Comparison extends WorkerSession {
     for (const m of this.models ?? []) m.trainer.free();
     this.models = NOTEBOOK.map(({ name, settings }) => {
       const pre = from === 'pretrained' ? this.pretrained[name] : null;
-      const trainer = pre
-        ? Trainer.fromWeights(pre.bytes, this.bytes.images, this.bytes.labels)
-        : new Trainer(settings, this.bytes.images, this.bytes.labels);
+      // Each learns from the 9,000 training digits and shows held-out ones.
+      const trainer = pre ? Trainer.fromWeightsOn(pre.bytes, this.data) : Trainer.on(settings, this.data);
       const info = pre && { title: pre.entry.title, epochs: pre.entry.epochs, eval_mse_clean: pre.entry.eval_mse_clean };
       return { name, trainer, d: trainer.d, stats: trainer.position(), from: info ?? null };
     });
@@ -175,7 +174,7 @@ async function pretrainedPair() {
 
 const session = new Comparison();
 session.pretrained = {};
-session.listen(Promise.all([init(), loadMnist(), pretrainedPair()]).then(([, bytes, pair]) => {
-  session.bytes = bytes;
+session.listen(Promise.all([init(), loadMnist(), pretrainedPair()]).then(([, { images, labels }, pair]) => {
+  session.data = DataSets.builtin(images, labels);
   session.pretrained = pair;
 }));

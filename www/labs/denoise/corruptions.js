@@ -60,7 +60,7 @@ export function mount(container, model) {
       error.textContent = `${k.name === 'size' ? 'The size' : k.name} must be a number from ${k.min} to ${k.max}${k.name === 'p' ? ' (1 would drop every pixel)' : ''}.`;
       return;
     }
-    const idx = Uint32Array.from(ROW_DIGITS.filter((i) => i < model.info.len));
+    const idx = Uint32Array.from(ROW_DIGITS.filter((i) => i < model.info.test_len));
     const kindNow = kind.value;
     try {
       const both = await model.call('corrupt_rows', idx, kindNow, s, 1234);

@@ -7,7 +7,7 @@ import { el, useStylesheet } from '../../kit/dom.js';
 
 const N = 784;
 const SIDE = 28;
-const FIRST_DIGIT = 9007;
+const FIRST_DIGIT = 7; // a held-out digit (row queries index the held-out set)
 
 /** Ready-made holes (also the keyboard's way to make one): is pixel (r, c) unknown? */
 const PATCHES = {
@@ -59,7 +59,7 @@ export function mount(container, model, opts = {}) {
     el('option', { value: 'main' }, 'the main model above'),
     el('option', { value: 'denoising' }, 'denoising AE of section 2 (d = 500)'),
     el('option', { value: 'standard' }, 'standard AE of section 2 (d = 30)'));
-  const digit = el('input', { id: 'dn-pad-digit', type: 'number', min: '0', max: '9999', step: '1', value: String(FIRST_DIGIT), inputmode: 'numeric' });
+  const digit = el('input', { id: 'dn-pad-digit', type: 'number', min: '0', max: '999', step: '1', value: String(FIRST_DIGIT), inputmode: 'numeric' });
   const tool = el('select', { id: 'dn-pad-tool' }, el('option', { value: 'paint' }, 'paint a grey patch'), el('option', { value: 'erase' }, 'erase the patch'));
   const brush = el('select', { id: 'dn-pad-brush' }, el('option', { value: '1' }, 'fine'), el('option', { value: '2', selected: '' }, 'medium'), el('option', { value: '3' }, 'wide'));
   const method = el('select', { id: 'dn-pad-method' },
@@ -166,8 +166,8 @@ export function mount(container, model, opts = {}) {
   async function load() {
     if (!model.info) return;
     const i = Number(digit.value);
-    if (!Number.isInteger(i) || i < 0 || i >= model.info.len) {
-      error.textContent = `The digit number must be a whole number from 0 to ${model.info.len - 1}.`;
+    if (!Number.isInteger(i) || i < 0 || i >= model.info.test_len) {
+      error.textContent = `The digit number must be a whole number from 0 to ${model.info.test_len - 1} (the held-out set).`;
       return;
     }
     error.textContent = '';

@@ -11,7 +11,7 @@ import { el, row, useStylesheet } from '../../kit/dom.js';
 
 const N = 784;
 const SHOWN = 6; // digits drawn; the table uses all of them
-const FIRST = 9000; // digits FIRST … FIRST+count−1
+const FIRST = 0; // held-out digits FIRST … FIRST+count−1 (row queries index the held-out set)
 
 export function mount(container, model, opts = {}) {
   useStylesheet(new URL('./denoise.css', import.meta.url));
@@ -45,7 +45,7 @@ export function mount(container, model, opts = {}) {
       el('div', { class: 'field' }, el('label', { for: 'dn-fo-count' }, 'Test digits (100–1000)'), count),
       el('div', { class: 'buttons' }, run)),
     el('p', { class: 'note' },
-      'Mapping, as the notebook: dropout mask p = 0.5 (noise 0 or 2), x̃ = x ⊙ noise; 8-bit image ((x̃/4 + 0.5)·255).byte() so kept pixels are ⌊(x+1)/2·255⌋ and dropped ones 127; mask 2 − noise (non-zero where dropped); OpenCV’s output mapped back by v/255·2 − 1. Digits 9000 onward of the 10 000 (the models train on all of them, as the notebook’s comparison uses its own training batch); opencv.js 4.12 (Apache-2.0), loaded from this site on the first run.'),
+      'Mapping, as the notebook: dropout mask p = 0.5 (noise 0 or 2), x̃ = x ⊙ noise; 8-bit image ((x̃/4 + 0.5)·255).byte() so kept pixels are ⌊(x+1)/2·255⌋ and dropped ones 127; mask 2 − noise (non-zero where dropped); OpenCV’s output mapped back by v/255·2 − 1. The first held-out digits (of 1,000; the models train on the other 9,000); opencv.js 4.12 (Apache-2.0), loaded from this site on the first run.'),
     error, status, table,
     el('div', { class: 'rows', 'data-empty': 'Nothing to show yet: press “Run the face-off”.' }, ...Object.values(rows).map((r) => r.fig)),
   );

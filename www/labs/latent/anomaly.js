@@ -1,8 +1,9 @@
 // latent/anomaly: anomaly detection, the lecture's first application. Every input is scored by its
-// reconstruction error e(x) = ‖x − D(E(x))‖²/784 (`latent_anomalies`: 500 test digits and 100 of
-// each kind of anomaly, plus drawings); a threshold gives precision and recall, and the ROC AUC
-// sums them up (`latent_precision_recall`, asked each time the threshold moves); a selected input
-// shows where its error is (`latent_probe`'s heat map).
+// reconstruction error e(x) = ‖x − D(E(x))‖²/784 (`latent_anomalies`: 500 held-out digits and 100
+// of each kind of anomaly, plus drawings; `latent_versus`: 500 images of the other built-in data
+// set); a threshold gives precision and recall, and the ROC AUC sums them up
+// (`latent_precision_recall`, asked each time the threshold moves); a selected input shows where
+// its error is (`latent_probe`'s heat map).
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawHistogram, drawHeat, formatError } from './charts.js';
 import { latentExperiment, N, SIDE } from './shared.js';
@@ -11,7 +12,9 @@ const ANOMALY_MS = 3000; // while training, the report at most this often (≥ 1
 const ANOMALY_NORMAL = 500;
 const ANOMALY_PER_KIND = 100;
 const BINS = 40;
-const KIND_NAMES = { noise: 'uniform noise', inverted: 'inverted digits', shifted: 'shifted digits', rotated: 'rotated digits', drawn: 'your drawings', all: 'all anomalies' };
+const KIND_NAMES = { noise: 'uniform noise', inverted: 'inverted digits', shifted: 'shifted digits', rotated: 'rotated digits', drawn: 'your drawings', all: 'all anomalies', clothing: 'another data set' };
+/** The other built-in set the 'clothing' population comes from (`latent_versus`'s `set`). */
+const OTHER_NAMES = { fashion: 'Fashion-MNIST clothes', mnist: 'MNIST digits' };
 
 /** Why a kind of anomaly is hard to tell from digits, said when its AUC is low (0.5 is chance). */
 function hardToTell(kind, auc) {
@@ -26,13 +29,15 @@ const HTML = `
 <section class="lat-box lat-anombox" aria-labelledby="lat-anom-title">
   <h3 id="lat-anom-title">4 · Anomaly detection</h3>
   <p class="explain">Score every input by its reconstruction error <span class="math">e(x) = ‖x − D(E(x))‖²/784</span>
-    and call it an anomaly when <span class="math">e(x)</span> is above a threshold. Blue: 500 digits of the data set; red: the
-    chosen anomalies (100 of each kind, plus what you add from the drawing pad). Drag the threshold; the ROC AUC is
+    and call it an anomaly when <span class="math">e(x)</span> is above a threshold. Blue: 500 held-out test digits; red: the
+    chosen anomalies (100 of each kind, plus what you add from the drawing pad; or 500 held-out images of the
+    other data set — clothes for a digit model —, the natural out-of-distribution test). Drag the threshold; the ROC AUC is
     the chance that an anomaly scores above a digit, whatever the threshold.</p>
   <div class="lat-anom-tools">
     <label>Anomalies <select class="lat-kind">
       <option value="all">all kinds</option><option value="noise">uniform noise</option><option value="inverted">inverted digits</option>
-      <option value="shifted">shifted digits</option><option value="rotated">rotated digits</option><option value="drawn">your drawings</option></select></label>
+      <option value="shifted">shifted digits</option><option value="rotated">rotated digits</option><option value="drawn">your drawings</option>
+      <option value="clothing">clothes (Fashion-MNIST)</option></select></label>
     <label>Shift <select class="lat-shift">${[2, 4, 6, 8, 10].map((k) => `<option value="${k}"${k === 6 ? ' selected' : ''}>${k} px</option>`).join('')}</select></label>
     <label>Rotation <select class="lat-angle">${[15, 30, 45, 90, 180].map((a) => `<option value="${a}"${a === 90 ? ' selected' : ''}>${a}°</option>`).join('')}</select></label>
   </div>
@@ -105,8 +110,18 @@ export function mount(container, model, opts = {}) {
       lab.root.dataset.anomalyMs = anomCost.toFixed(0);
       lastAnom = performance.now();
       dirtyAnom = false;
+      // Out of distribution, only once chosen (it fetches and parses a second data set): the
+      // held-out images of the other built-in set (clothes for a digit model) against the
+      // model's own held-out images.
+      const v = $('.lat-kind').value === 'clothing' ? await model.call('latent_versus', ANOMALY_NORMAL) : null;
+      if (gen !== model.generation) return;
       lab.report = r;
       lab.reportSteps = at; // the drawing pad says how old the median it compares with is
+      lab.versus = v;
+      if (v) {
+        KIND_NAMES.clothing = OTHER_NAMES[v.set];
+        lab.root.dataset.versusAuc = v.auc.toFixed(4);
+      }
       paintAnomalies();
       lab.count('anomaly');
       // Keep the selected input's heat map live; the first time, show the first anomaly's.
@@ -118,6 +133,7 @@ export function mount(container, model, opts = {}) {
   }
   function kindErrors(kind) {
     const r = lab.report;
+    if (kind === 'clothing') return lab.versus.other;
     if (kind === 'all') {
       const parts = r.errors.slice(1);
       const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
@@ -129,6 +145,7 @@ export function mount(container, model, opts = {}) {
   }
   function kindExamples(kind) {
     const r = lab.report;
+    if (kind === 'clothing') return lab.versus.examples;
     if (kind !== 'all') return r.examples[r.kinds.indexOf(kind)];
     // Three of each kind.
     const parts = r.examples.slice(1).map((e) => e.subarray(0, Math.min(e.length, 3 * N)));
@@ -140,7 +157,7 @@ export function mount(container, model, opts = {}) {
   function errorRange() {
     // log10 bounds over every population, with a margin.
     let lo = Infinity, hi = -Infinity;
-    for (const e of lab.report.errors) for (const v of e) { const l = Math.log10(Math.max(v, 1e-12)); if (l < lo) lo = l; if (l > hi) hi = l; }
+    for (const e of [...lab.report.errors, ...(lab.versus ? [lab.versus.own, lab.versus.other] : [])]) for (const v of e) { const l = Math.log10(Math.max(v, 1e-12)); if (l < lo) lo = l; if (l > hi) hi = l; }
     if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
     const m = (hi - lo) * 0.04;
     return [lo - m, hi + m];
@@ -150,7 +167,8 @@ export function mount(container, model, opts = {}) {
     const r = lab.report;
     if (!r) return;
     const kind = $('.lat-kind').value;
-    const normal = r.errors[0];
+    if (kind === 'clothing' && !lab.versus) { refreshAnomalies(); return; } // computed on first choice
+    const normal = kind === 'clothing' ? lab.versus.own : r.errors[0]; // each AUC against its own digits
     const anom = kindErrors(kind);
     const first = !range;
     range = errorRange();
@@ -167,7 +185,7 @@ export function mount(container, model, opts = {}) {
     const tv = 10 ** t;
     $('#lat-threshold-out').value = formatError(tv);
     thr.setAttribute('aria-valuetext', `reconstruction error ${formatError(tv)}`);
-    const auc = kind === 'all' ? r.auc_all : r.auc[r.kinds.indexOf(kind)];
+    const auc = kind === 'all' ? r.auc_all : kind === 'clothing' ? lab.versus.auc : r.auc[r.kinds.indexOf(kind)];
     showScores({ normal, anom, t: tv, kind, auc });
     $('.lat-ex-caption').textContent = KIND_NAMES[kind];
     const ex = kindExamples(kind);

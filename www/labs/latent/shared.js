@@ -45,8 +45,8 @@ export function latentLab(root, model) {
 /** Load the map's digits; default A and B: the first 2 and the first 7 (or keep the user's). */
 async function load(lab, info) {
   const { model } = lab;
-  const k = Math.min(MAP_COUNT, info.len);
-  const stride = Math.max(1, Math.floor(info.len / k));
+  const k = Math.min(MAP_COUNT, info.test_len);
+  const stride = Math.max(1, Math.floor(info.test_len / k));
   const idx = Uint32Array.from({ length: k }, (_, i) => i * stride);
   const [labels, inputs] = await Promise.all([model.call('labels', idx), model.call('inputs', idx)]);
   Object.assign(lab, { mapIdx: idx, mapLabels: labels, mapInputs: inputs });

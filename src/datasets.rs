@@ -1,0 +1,154 @@
+//! The page's data: a training set and its held-out test set, built once from the bytes of IDX
+//! files (the built-in MNIST or Fashion-MNIST pair, or the files a user loads) and shared by
+//! every model the page trains on them.
+//!
+//! Files are told apart by their headers (images `0x00000803`, labels `0x00000801`, read from the
+//! first bytes, gzip or raw) and, for four files, their names: a name with `t10k` or `test` is
+//! the test set (MNIST's own names); otherwise the smaller set is. Two files (one pair) are cut
+//! by the class-balanced held-out split of `data::split` (9,000 / 1,000 for 10,000 images).
+//! Sizes are checked from the headers before anything is inflated.
+
+use std::io::Read;
+
+use flate2::bufread::MultiGzDecoder;
+
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+
+/// The one image size the page's models and labs take (MNIST's).
+pub const SIDE: usize = 28;
+/// Most images one set may hold: MNIST's 60,000 training digits with room to spare (78 MB).
+pub const MAX_IMAGES: usize = 100_000;
+
+/// Which IDX file a header says it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Images,
+    Labels,
+}
+
+/// What the first 16 bytes of a file say: its kind, item count, and image size (labels: 1×1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sniffed {
+    pub kind: FileKind,
+    pub count: usize,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+/// Reads the header of `bytes` (raw or gzip) without inflating the body. `name` is only for
+/// the message: "digits.png is not an MNIST-format IDX file (…)".
+pub fn sniff(name: &str, bytes: &[u8]) -> Result<Sniffed> {
+    let not_idx = |why: String| {
+        Error::Data(format!(
+            "{name} is not an MNIST-format IDX file ({why}); choose files like train-images-idx3-ubyte.gz and train-labels-idx1-ubyte.gz"
+        ))
+    };
+    let mut head = [0u8; 16];
+    let got = if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut dec = MultiGzDecoder::new(bytes).take(16);
+        let mut n = 0;
+        loop {
+            match dec.read(&mut head[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) => return Err(not_idx(format!("its gzip stream is corrupt or truncated: {e}"))),
+            }
+        }
+        n
+    } else {
+        let n = bytes.len().min(16);
+        head[..n].copy_from_slice(&bytes[..n]);
+        n
+    };
+    let be = |i: usize| u32::from_be_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]) as usize;
+    if got < 8 {
+        return Err(not_idx(format!("it holds only {got} bytes, shorter than an IDX header")));
+    }
+    match be(0) {
+        0x0803 if got >= 16 => Ok(Sniffed { kind: FileKind::Images, count: be(4), rows: be(8), cols: be(12) }),
+        0x0803 => Err(not_idx(format!("its images header is truncated at {got} bytes of 16"))),
+        0x0801 => Ok(Sniffed { kind: FileKind::Labels, count: be(4), rows: 1, cols: 1 }),
+        m => Err(not_idx(format!("its first four bytes are 0x{m:08x}, not 0x00000803 (images) or 0x00000801 (labels)"))),
+    }
+}
+
+/// A training set and its held-out test set.
+#[derive(Clone, Debug)]
+pub struct DataPair {
+    pub train: Dataset,
+    pub test: Dataset,
+    /// True when the test set was cut from the one pair given (the held-out split).
+    pub split: bool,
+}
+
+/// One named file's bytes.
+pub struct NamedFile<'a> {
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Builds the page's data from 2 files (images + labels, split 9:1) or 4 (training and test
+/// pairs), in any order. Every refusal is a sentence naming the file at fault.
+pub fn from_files(files: &[NamedFile]) -> Result<DataPair> {
+    if files.len() != 2 && files.len() != 4 {
+        return Err(Error::Data(format!(
+            "choose 2 files (images and labels) or 4 (training and test images and labels); got {}",
+            files.len()
+        )));
+    }
+    let mut images = vec![];
+    let mut labels = vec![];
+    for f in files {
+        let s = sniff(f.name, f.bytes)?;
+        if s.kind == FileKind::Images && (s.rows, s.cols) != (SIDE, SIDE) {
+            return Err(Error::Data(format!(
+                "{} holds images of {}×{} pixels; the page's models take {SIDE}×{SIDE} (MNIST's size)",
+                f.name, s.rows, s.cols
+            )));
+        }
+        if s.count == 0 || s.count > MAX_IMAGES {
+            return Err(Error::Data(format!("{} declares {} items; a set may hold 1 to {MAX_IMAGES}", f.name, s.count)));
+        }
+        match s.kind {
+            FileKind::Images => images.push((f, s)),
+            FileKind::Labels => labels.push((f, s)),
+        }
+    }
+    let half = files.len() / 2;
+    if images.len() != half {
+        return Err(Error::Data(format!(
+            "{} of the {} files are images files and {} are labels files; each images file needs its labels file",
+            images.len(),
+            files.len(),
+            labels.len()
+        )));
+    }
+    if half == 1 {
+        let data = load(images[0].0, labels[0].0)?;
+        let (train, test) = data.split_holdout()?;
+        return Ok(DataPair { train, test, split: true });
+    }
+    // Training first: by name (t10k / test), else the larger count.
+    let order = |v: &mut Vec<(&NamedFile, Sniffed)>| v.sort_by_key(|(f, s)| (is_test_name(f.name), std::cmp::Reverse(s.count)));
+    order(&mut images);
+    order(&mut labels);
+    Ok(DataPair { train: load(images[0].0, labels[0].0)?, test: load(images[1].0, labels[1].0)?, split: false })
+}
+
+/// MNIST names its test files `t10k-…`; other sets say `test`.
+fn is_test_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("t10k") || n.contains("test")
+}
+
+/// One images file with its labels file; the message names both files when they disagree.
+fn load(images: &NamedFile, labels: &NamedFile) -> Result<Dataset> {
+    Dataset::from_idx(images.bytes, Some(labels.bytes))
+        .map_err(|e| Error::Data(format!("{} + {}: {e}", images.name, labels.name)))
+}
+
+/// A built-in pair (MNIST's or Fashion-MNIST's 10,000 images), cut by the held-out split.
+pub fn builtin(images: &[u8], labels: &[u8]) -> Result<DataPair> {
+    from_files(&[NamedFile { name: "images", bytes: images }, NamedFile { name: "labels", bytes: labels }])
+}
