@@ -10,6 +10,11 @@ import init, { Trainer, GemmBench } from './kit/engine.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
 
+/** Short runs of steps and of products alone, alternated; the median of each is reported. */
+const REPEATS = 5;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 /** Call `round()` until `seconds` have passed and at least `minRounds` ran. */
 function time(round, seconds, minRounds) {
   let rounds = 0;
@@ -40,17 +45,30 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
     try {
       post(`${name}: warm-up (${warmup} steps)`);
       if (warmup > 0) trainer.step(warmup);
-      post(`${name}: timing steps for ${seconds} s`);
+      // Steps and products alone in turns (REPEATS short runs each, medians), so both see the
+      // same load on a shared machine and their ratio stays meaningful.
+      post(`${name}: timing steps and the step's products alone, ${seconds} s each`);
       let loss = NaN;
-      const t = time(() => { loss = trainer.step(1).loss; }, seconds, minSteps);
-      if (!Number.isFinite(loss)) throw new Error(`${name}: loss is ${loss}`);
-      post(`${name}: timing the step's products alone for ${seconds} s`);
       gemm.run(1);
-      const g = time(() => gemm.run(1), seconds, minSteps);
+      const stepRates = [];
+      const gemmRates = [];
+      let steps = 0;
+      let stepSeconds = 0;
+      for (let r = 0; r < REPEATS; r++) {
+        const t = time(() => { loss = trainer.step(1).loss; }, seconds / REPEATS, Math.ceil(minSteps / REPEATS));
+        stepRates.push(t.rounds / t.seconds);
+        steps += t.rounds;
+        stepSeconds += t.seconds;
+        const g = time(() => gemm.run(1), seconds / REPEATS, 1);
+        gemmRates.push(g.rounds / g.seconds);
+      }
+      if (!Number.isFinite(loss)) throw new Error(`${name}: loss is ${loss}`);
+      const t = { rounds: steps, seconds: stepSeconds, perS: median(stepRates) };
+      const g = { perS: median(gemmRates) };
       const batch = settings.batch;
-      const samplesPerS = (t.rounds * batch) / t.seconds;
+      const samplesPerS = t.perS * batch;
       const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
-      const gemmFlops = (g.rounds * gemm.flops) / g.seconds;
+      const gemmFlops = g.perS * gemm.flops;
       const result = {
         build,
         kernel: gemm.kernel,
@@ -61,7 +79,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         samples_per_s: samplesPerS,
         steps: t.rounds,
         seconds: t.seconds,
-        ms_per_step: (1000 * t.seconds) / t.rounds,
+        ms_per_step: 1000 / t.perS,
         flops_per_sample: flopsPerSample,
         step_gflops: (samplesPerS * flopsPerSample) / 1e9,
         gemm_gflops: gemmFlops / 1e9,

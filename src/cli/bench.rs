@@ -8,22 +8,36 @@ use autoencoder_playground::gemm::{StepProducts, KERNEL};
 use autoencoder_playground::train::{Settings, Trainer};
 use std::time::Instant;
 
-/// The median of `repeats` rates (per second) of `round`, each timed for `seconds / repeats`;
-/// `per_round` is what one call of `round` does (samples, FLOPs).
-fn median_rate(seconds: f64, repeats: usize, per_round: f64, mut round: impl FnMut() -> CliResult<()>) -> CliResult<f64> {
-    round()?; // warm-up: buffers sized, caches filled
-    let mut rates = vec![];
-    for _ in 0..repeats {
+/// Rates per second of `a` and of `b` (what one call does: `per_a`, `per_b`), timed in turns
+/// for `seconds / repeats` each so both see the same load on a shared machine; the medians.
+fn median_rates(
+    seconds: f64,
+    repeats: usize,
+    (per_a, per_b): (f64, f64),
+    mut a: impl FnMut() -> CliResult<()>,
+    mut b: impl FnMut() -> CliResult<()>,
+) -> CliResult<(f64, f64)> {
+    a()?; // warm-up: buffers sized, caches filled
+    b()?;
+    let mut time = |f: &mut dyn FnMut() -> CliResult<()>, per: f64| -> CliResult<f64> {
         let t0 = Instant::now();
         let mut n = 0u64;
         while n == 0 || t0.elapsed().as_secs_f64() < seconds / repeats as f64 {
-            round()?;
+            f()?;
             n += 1;
         }
-        rates.push(n as f64 * per_round / t0.elapsed().as_secs_f64());
+        Ok(n as f64 * per / t0.elapsed().as_secs_f64())
+    };
+    let (mut ra, mut rb) = (vec![], vec![]);
+    for _ in 0..repeats {
+        ra.push(time(&mut a, per_a)?);
+        rb.push(time(&mut b, per_b)?);
     }
-    rates.sort_by(f64::total_cmp);
-    Ok(rates[rates.len() / 2])
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Ok((median(ra), median(rb)))
 }
 
 pub fn run(args: &[String]) -> CliResult<()> {
@@ -42,7 +56,7 @@ pub fn run(args: &[String]) -> CliResult<()> {
         return Err(format!("--repeats must be between 1 and 1000 (the median needs at least one run), got {repeats}"));
     }
     let data = default_data()?;
-    println!("native, kernel: {KERNEL}; medians of {repeats} runs, {seconds} s per model and per GEMM");
+    println!("native, kernel: {KERNEL}; medians of {repeats} runs in turns, {seconds} s for the steps and {seconds} s for their products alone");
     println!(
         "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>11} {:>12} {:>9}",
         "model", "d", "batch", "workers", "samples/s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction"
@@ -50,13 +64,18 @@ pub fn run(args: &[String]) -> CliResult<()> {
     for (name, s) in [("standard d=30", Settings::default()), ("denoising d=500", Settings::notebook_denoising())] {
         let mut t = Trainer::new(s.clone(), data.clone()).map_err(|e| e.to_string())?;
         t.step(5).map_err(|e| e.to_string())?; // warm-up
-        let samples = median_rate(seconds, repeats, s.batch as f64, || t.step(1).map(|_| ()).map_err(|e| e.to_string()))?;
         let mut products = StepProducts::new(&s.ae_config(data.dim()).layer_shapes(), s.batch);
         let flops_per_step = products.flops();
-        let gemm = median_rate(seconds, repeats, flops_per_step, || {
-            products.run();
-            Ok(())
-        })?;
+        let (samples, gemm) = median_rates(
+            seconds,
+            repeats,
+            (s.batch as f64, flops_per_step),
+            || t.step(1).map(|_| ()).map_err(|e| e.to_string()),
+            || {
+                products.run();
+                Ok(())
+            },
+        )?;
         let per_sample = flops_per_step / s.batch as f64;
         let step = samples * per_sample;
         println!(

@@ -66,3 +66,24 @@ impl StepProducts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::autoencoder::AeConfig;
+
+    #[test]
+    fn the_notebook_step_has_five_products_of_the_counted_size() {
+        let shapes = AeConfig::notebook(784, 30).layer_shapes();
+        assert_eq!(shapes, [LayerShape { inp: 784, out: 30, dx: false }, LayerShape { inp: 30, out: 784, dx: true }]);
+        // By hand: encoder y and dL/dW, decoder y, dL/dW and dL/dx: 5 × 2·256·784·30.
+        let mut p = StepProducts::new(&shapes, 256);
+        assert_eq!(p.flops(), 5.0 * 2.0 * 256.0 * 784.0 * 30.0);
+        p.run();
+        let dx = p.layers[1].dx.as_ref().unwrap();
+        assert!(dx.iter().all(|v| v.is_finite()) && dx.iter().any(|&v| v != 0.0));
+        let deep = AeConfig { hidden: vec![64], ..AeConfig::notebook(784, 30) }.layer_shapes();
+        let dims: Vec<_> = deep.iter().map(|s| (s.inp, s.out, s.dx)).collect();
+        assert_eq!(dims, [(784, 64, false), (64, 30, true), (30, 64, true), (64, 784, true)]);
+    }
+}
