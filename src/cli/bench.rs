@@ -19,7 +19,7 @@ fn median_rates(
 ) -> CliResult<(f64, f64)> {
     a()?; // warm-up: buffers sized, caches filled
     b()?;
-    let mut time = |f: &mut dyn FnMut() -> CliResult<()>, per: f64| -> CliResult<f64> {
+    let time = |f: &mut dyn FnMut() -> CliResult<()>, per: f64| -> CliResult<f64> {
         let t0 = Instant::now();
         let mut n = 0u64;
         while n == 0 || t0.elapsed().as_secs_f64() < seconds / repeats as f64 {
