@@ -58,7 +58,7 @@ pub fn run(args: &[String]) -> CliResult<()> {
     let data = default_data()?;
     println!("native, kernel: {KERNEL}; medians of {repeats} runs in turns, {seconds} s for the steps and {seconds} s for their products alone");
     println!(
-        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>11} {:>12} {:>9}",
+        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>12} {:>12} {:>10}",
         "model", "d", "batch", "workers", "samples/s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction"
     );
     for (name, s) in [("standard d=30", Settings::default()), ("denoising d=500", Settings::notebook_denoising())] {
@@ -79,7 +79,7 @@ pub fn run(args: &[String]) -> CliResult<()> {
         let per_sample = flops_per_step / s.batch as f64;
         let step = samples * per_sample;
         println!(
-            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13.1} {:>11.1} {:>12.0} {:>8.0} %",
+            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13.1} {:>12.1} {:>12.0} {:>8.0} %",
             name, s.d, s.batch, 1, samples, step / 1e9, gemm / 1e9, per_sample / 1e3, 100.0 * step / gemm
         );
     }
