@@ -13,7 +13,9 @@
 #   make pretrained  train the site's pretrained models into www/models/ (not part of make test)
 #
 # The +simd128 flag for the wasm32 target lives in .cargo/config.toml, so wasm-pack build and
-# wasm-pack test both get it and native builds never do.
+# wasm-pack test both get it and native builds never do. A second wasm build adds relaxed SIMD
+# (fused multiply-add in the GEMM kernel) into pkg-relaxed/, from its own target directory;
+# www/kit/engine.js loads it where the browser validates relaxed SIMD, pkg/ elsewhere.
 
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
@@ -24,6 +26,14 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 PORT ?= 8080
 
+# The relaxed-SIMD build: its rustflags (cargo appends them to .cargo/config.toml's) and its
+# own target/ so the two builds do not rebuild each other. Node 20 validates relaxed SIMD only
+# behind a V8 flag: RELAXED_NODE asks www/kit/engine.js's probe and adds the flag when needed.
+RELAXED := CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS='-C target-feature=+simd128,+relaxed-simd' \
+  CARGO_TARGET_DIR=target/relaxed
+RELAXED_NODE = $$(node --input-type=module -e "import { hasRelaxedSimd } from './www/kit/engine.js'; \
+  if (!hasRelaxedSimd()) console.log('NODE_ARGS=--experimental-wasm-relaxed-simd')")
+
 .PHONY: all setup wasm dist serve test bench soak clean pretrained
 
 all: dist
@@ -33,6 +43,7 @@ setup:
 
 wasm: setup
 	wasm-pack build --release --target web --out-dir pkg
+	$(RELAXED) wasm-pack build --release --target web --out-dir pkg-relaxed
 
 dist: setup wasm
 	bash scripts/build-dist.sh
@@ -43,8 +54,9 @@ serve: dist
 # --no-fail-fast: every test binary runs, so CI reports every failing suite at once.
 test: dist
 	cargo test --profile tests --no-fail-fast
-	@if [ -f tests/facade.rs ]; then echo 'wasm-pack test --node --release -- --test facade'; \
-	 wasm-pack test --node --release -- --test facade; fi
+	AE_EXPECT_KERNEL=simd128 wasm-pack test --node --release -- --test facade --test wasm_numerics
+	env $(RELAXED_NODE) AE_EXPECT_KERNEL=relaxed-simd $(RELAXED) \
+	  wasm-pack test --node --release -- --test facade --test wasm_numerics
 	node --test tests/js/
 	@if [ -d tests/e2e ]; then echo 'node --test tests/e2e/'; node --test tests/e2e/; \
 	 else echo 'test: no tests/e2e/ yet, skipping browser tests'; fi
@@ -60,7 +72,7 @@ pretrained:
 	bash scripts/pretrained.sh
 
 clean:
-	rm -rf pkg dist
+	rm -rf pkg pkg-relaxed dist
 	cargo clean
 
 # Fuzzing, not part of `make test`: every parser of outside bytes (IDX raw/gzip, a data set, the page's

@@ -1,9 +1,14 @@
-// Run the benchmark page (dist/bench.html) in headless Chromium and print its numbers.
+// Run the benchmark page (dist/bench.html) in headless Chromium and print its numbers, then time
+// page-open → first reconstructions of the playground (dist/index.html) on localhost.
 //
-//   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--root dist]    (or `make bench`)
+//   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--loads 3] [--root dist] [--isolate false]
+//                                                                              (or `make bench`)
 //
-// Prints a table and the JSON the page leaves in window.__benchResult. Exits non-zero on a
-// page error, a failed request, a benchmark error or a timeout.
+// Prints: a table per build (samples/s at d = 30 and d = 500, the step's GFLOP/s, its products'
+// GFLOP/s timed alone, and the fraction; the best build also on 2 data-parallel workers, with the
+// speed-up over 1), the time to first reconstructions (median of --loads
+// cold loads, each in a fresh browser context: no cache), and the JSON of it all. Exits non-zero
+// on a page error, a failed request, a benchmark error or a timeout.
 import { parseArgs } from 'node:util';
 import { startServer } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
@@ -12,46 +17,52 @@ const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: process.env.BENCH_SECONDS || '3' },
     warmup: { type: 'string', default: '5' },
+    loads: { type: 'string', default: '3' },
     root: { type: 'string', default: 'dist' },
-    timeout: { type: 'string', default: '300' }, // whole run, in seconds
+    timeout: { type: 'string', default: '600' }, // whole run, in seconds
     // Cross-origin isolated (as `make serve`): shard workers share memory; 'false' transfers.
     isolate: { type: 'string', default: process.env.BENCH_ISOLATE || 'true' },
   },
 });
 
+/** The first-frame record of the playground: #app gets data-ready="true" in the frame that first
+ *  draws reconstructions (tests/e2e/harness.mjs, APP_READY). */
+const APP_READY = '#app[data-ready="true"]';
+
 function table(rows) {
-  const head = ['model', 'workers', 'd', 'batch', 'samples/s', 'ms/step', 'steps', 'seconds', 'last loss'];
-  const body = rows.map((r) => [r.name, String(r.workers ?? 1), String(r.d), String(r.batch),
-    Math.round(r.samples_per_s).toString(), r.ms_per_step.toFixed(1), String(r.steps),
-    r.seconds.toFixed(2), r.loss.toFixed(4)]);
+  const head = ['build', 'model', 'd', 'batch', 'workers', 'samples/s', 'ms/step', 'step GFLOP/s', 'GEMM GFLOP/s', 'of GEMM', 'last loss'];
+  const fixed = (v) => (v == null ? '—' : v.toFixed(1)); // no GEMM figures for W > 1
+  const body = rows.map((r) => [r.build, r.name, String(r.d), String(r.batch), String(r.workers),
+    Math.round(r.samples_per_s).toString(), r.ms_per_step.toFixed(2), fixed(r.step_gflops),
+    fixed(r.gemm_gflops), r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, r.loss.toFixed(4)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-/** 'model: W workers ×s of 1 worker's rate' for each model timed on more than one worker. */
+/** 'build model: W workers ×s of 1 worker's rate' for each model timed on more than one worker. */
 function speedups(rows) {
   const lines = [];
   for (const r of rows) {
-    const one = rows.find((o) => o.name === r.name && (o.workers ?? 1) === 1);
-    if (one && (r.workers ?? 1) > 1) {
-      lines.push(`${r.name}: ${r.workers} workers ${(r.samples_per_s / one.samples_per_s).toFixed(2)}× the rate of 1${r.shared ? ' (shared memory)' : ' (transferred buffers)'}`);
+    const one = rows.find((o) => o.build === r.build && o.name === r.name && o.workers === 1);
+    if (one && r.workers > 1) {
+      lines.push(`${r.build} ${r.name}: ${r.workers} workers ${(r.samples_per_s / one.samples_per_s).toFixed(2)}× the rate of 1${r.shared ? ' (shared memory)' : ' (transferred buffers)'}`);
     }
   }
   return lines.join('\n');
 }
 
-const server = await startServer(opts.root, 0, { isolate: opts.isolate !== 'false' });
-const browser = await launchChromium();
-const problems = [];
-let exitCode = 0;
-try {
-  const page = await browser.newPage();
+/** Report a page's errors and failed requests into `problems`. */
+function watch(page, problems) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+}
 
+async function benchPage(browser, server, problems) {
+  const page = await browser.newPage();
+  watch(page, problems);
   const url = `${server.url}bench.html?seconds=${encodeURIComponent(opts.seconds)}&warmup=${encodeURIComponent(opts.warmup)}`;
   console.error(`bench: ${url}`);
   await page.goto(url);
@@ -72,9 +83,55 @@ try {
   const error = await page.evaluate(() => window.__benchError ?? null);
   if (error) problems.push(`benchmark error: ${error}`);
   const result = await page.evaluate(() => window.__benchResult ?? null);
+  await page.close();
+  return result;
+}
+
+/** Milliseconds from navigation start to the first reconstructions, for one cold load (a fresh
+ *  context: empty cache). */
+async function firstFrame(browser, server, problems) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watch(page, problems);
+  // Stamp the moment the attribute appears (a MutationObserver, so no polling delay is added).
+  await page.addInitScript((selector) => {
+    new MutationObserver((_, obs) => {
+      if (document.querySelector(selector)) {
+        window.__firstFrameMs = performance.now();
+        obs.disconnect();
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+  }, APP_READY);
+  await page.goto(`${server.url}index.html`);
+  await page.waitForFunction(() => window.__firstFrameMs ?? null, null, { timeout: 60_000, polling: 100 });
+  const ms = await page.evaluate(() => window.__firstFrameMs);
+  await context.close();
+  return { ms };
+}
+
+const server = await startServer(opts.root, 0, { isolate: opts.isolate !== 'false' });
+const browser = await launchChromium();
+const problems = [];
+let exitCode = 0;
+try {
+  const result = await benchPage(browser, server, problems);
+  const loads = [];
+  for (let i = 0; i < Number(opts.loads); i++) {
+    console.error(`bench: first reconstructions, cold load ${i + 1}/${opts.loads}`);
+    loads.push(await firstFrame(browser, server, problems));
+  }
+  const sorted = loads.map((l) => l.ms).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
   if (result) {
+    result.first_reconstructions_ms = { median, loads: loads.map((l) => l.ms) };
     console.log(table(result.results));
     console.log(speedups(result.results));
+    for (const b of result.builds) console.log(`${b.build}: engine loaded (fetch + compile + instantiate) in ${Math.round(b.load_ms)} ms`);
+    console.log(`relaxed SIMD in this browser: ${result.relaxed_simd ? 'yes' : 'no'}`);
+    if (median !== undefined) {
+      console.log(`page open → first reconstructions (index.html, cold, median of ${loads.length}): ${Math.round(median)} ms ` +
+        `[${loads.map((l) => Math.round(l.ms)).join(', ')}]`);
+    }
     console.log(`(${result.threads} threads, ${result.user_agent})`);
     console.log(JSON.stringify(result, null, 2));
   }

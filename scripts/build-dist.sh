@@ -3,7 +3,8 @@
 #
 #   dist/            every file of www/ (index.html, manifold.html, bench.html, app/, kit/, labs/,
 #                    manifold/, draw/, *.js, style.css)
-#   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm
+#   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm (simd128)
+#   dist/pkg-relaxed/  the same two files of the relaxed-SIMD build (www/kit/engine.js picks one)
 #   dist/data/       mnist10k-*.gz
 #   dist/vendor/     opencv.js from node_modules (npm @techstark/opencv-js, Apache-2.0), loaded
 #                    by the denoising panel's face-off only
@@ -19,6 +20,7 @@ die() { printf 'build-dist: error: %s\n' "$*" >&2; exit 1; }
 
 [ -d www ] || die "www/ missing"
 compgen -G 'pkg/*.wasm' >/dev/null || die "pkg/*.wasm missing; run 'make wasm' first"
+compgen -G 'pkg-relaxed/*.wasm' >/dev/null || die "pkg-relaxed/*.wasm missing; run 'make wasm' first"
 compgen -G 'data/*.gz' >/dev/null || die "data/*.gz missing (the MNIST files, see data/README.md)"
 opencv=node_modules/@techstark/opencv-js/dist/opencv.js
 [ -f "$opencv" ] || die "$opencv missing; run 'npm ci'"
@@ -37,9 +39,10 @@ inline=$(grep -nE '<script( [^>]*)?>' www/*.html | grep -v ' src=' || true)
 
 stage=target/dist-staging
 rm -rf "$stage"
-mkdir -p "$stage/pkg" "$stage/data" "$stage/vendor"
+mkdir -p "$stage/pkg" "$stage/pkg-relaxed" "$stage/data" "$stage/vendor"
 cp -R www/. "$stage/"
 cp pkg/*.js pkg/*.wasm "$stage/pkg/"
+cp pkg-relaxed/*.js pkg-relaxed/*.wasm "$stage/pkg-relaxed/"
 cp data/*.gz "$stage/data/"
 cp "$opencv" "$stage/vendor/opencv.js"
 

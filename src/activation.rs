@@ -36,6 +36,45 @@ impl Activation {
         }
     }
 
+    /// y = f(z + b) in place over the rows of `z` (`[rows, b.len()]`, row-major): the bias add
+    /// and the activation in one pass over the layer's output (same rounding as two passes).
+    pub fn apply_with_bias(self, z: &mut [f32], b: &[f32]) {
+        debug_assert!(z.len() % b.len().max(1) == 0);
+        fn rows(z: &mut [f32], b: &[f32], f: impl Fn(f32) -> f32) {
+            for row in z.chunks_exact_mut(b.len()) {
+                row.iter_mut().zip(b).for_each(|(v, &b)| *v = f(*v + b));
+            }
+        }
+        match self {
+            Activation::Tanh => rows(z, b, tanh),
+            Activation::Sigmoid => rows(z, b, sigmoid),
+            Activation::Relu => rows(z, b, |v| v.max(0.0)),
+            Activation::Identity => rows(z, b, |v| v),
+        }
+    }
+
+    /// `backward` and the column sums of dz in one pass: dz = dy ⊙ f'(z) row by row over
+    /// `[rows, gb.len()]`, and gb = Σ_rows dz (dL/db), summed in row order as a separate loop would.
+    pub fn backward_with_colsum(self, y: &[f32], dy: &[f32], dz: &mut [f32], gb: &mut [f32]) {
+        debug_assert!(y.len() == dy.len() && dy.len() == dz.len() && dz.len() % gb.len().max(1) == 0);
+        fn rows(y: &[f32], dy: &[f32], dz: &mut [f32], gb: &mut [f32], f: impl Fn(f32, f32) -> f32) {
+            gb.fill(0.0);
+            let n = gb.len();
+            for ((y, dy), dz) in y.chunks_exact(n).zip(dy.chunks_exact(n)).zip(dz.chunks_exact_mut(n)) {
+                for (((d, &y), &g), s) in dz.iter_mut().zip(y).zip(dy).zip(gb.iter_mut()) {
+                    *d = f(y, g);
+                    *s += *d;
+                }
+            }
+        }
+        match self {
+            Activation::Tanh => rows(y, dy, dz, gb, |y, g| g * (1.0 - y * y)),
+            Activation::Sigmoid => rows(y, dy, dz, gb, |y, g| g * (y * (1.0 - y))),
+            Activation::Relu => rows(y, dy, dz, gb, |y, g| if y > 0.0 { g } else { 0.0 }),
+            Activation::Identity => rows(y, dy, dz, gb, |_, g| g),
+        }
+    }
+
     /// ψ(y) = f'(z) written through the output y = f(z):
     /// tanh 1 − y², sigmoid y(1 − y), relu [y > 0], identity 1.
     #[inline]
@@ -118,6 +157,26 @@ mod tests {
         assert_eq!(tanh(0.0), 0.0);
         assert_eq!(tanh(100.0), 1.0);
         assert_eq!(tanh(-100.0), -1.0);
+    }
+
+    #[test]
+    fn fused_passes_equal_the_separate_ones_bit_for_bit() {
+        let z: Vec<f32> = (0..3 * 7).map(|i| (i as f32 * 0.37).sin() * 3.0).collect();
+        let b: Vec<f32> = (0..7).map(|i| 0.1 * i as f32 - 0.3).collect();
+        let dy: Vec<f32> = (0..3 * 7).map(|i| (i as f32 * 0.71).cos()).collect();
+        for act in [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Identity] {
+            let mut fused = z.clone();
+            act.apply_with_bias(&mut fused, &b);
+            let mut apart: Vec<f32> = z.iter().enumerate().map(|(i, v)| v + b[i % 7]).collect();
+            act.apply(&mut apart);
+            assert_eq!(fused, apart, "{act:?} forward");
+            let (mut dz1, mut dz2, mut gb) = (vec![0f32; 21], vec![0f32; 21], vec![9f32; 7]);
+            act.backward_with_colsum(&fused, &dy, &mut dz1, &mut gb);
+            act.backward(&fused, &dy, &mut dz2);
+            assert_eq!(dz1, dz2, "{act:?} backward");
+            let sums: Vec<f32> = (0..7).map(|j| (0..3).fold(0.0, |s, i| s + dz2[i * 7 + j])).collect();
+            assert_eq!(gb, sums, "{act:?} column sums");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::activation::Activation;
 use crate::error::{Error, Result};
 use crate::layer::Dense;
+use crate::gemm::LayerShape;
 use crate::rng::Rng;
 use ndarray::{ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,17 @@ impl AeConfig {
             return Err(Error::Config("tied weights need a one-layer encoder and decoder".into()));
         }
         Ok(())
+    }
+
+    /// The dense layers as a training step multiplies them (encoder then decoder; every layer
+    /// computes dL/dx but the first), for timing the step's products alone (`gemm::StepProducts`).
+    pub fn layer_shapes(&self) -> Vec<LayerShape> {
+        let mut widths = vec![self.input];
+        widths.extend(&self.hidden);
+        widths.push(self.code);
+        let enc = widths.windows(2).enumerate().map(|(i, w)| LayerShape { inp: w[0], out: w[1], dx: i > 0 });
+        let dec = widths.windows(2).rev().map(|w| LayerShape { inp: w[1], out: w[0], dx: true });
+        enc.chain(dec).collect()
     }
 }
 

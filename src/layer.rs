@@ -5,7 +5,7 @@
 use crate::activation::Activation;
 use crate::rng::Rng;
 use crate::gemm::gemm;
-use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{s, Array1, Array2, ArrayView2, ArrayViewMut2};
 
 /// A dense layer with parameters, gradients and activation buffers.
 #[derive(Clone, Debug)]
@@ -66,12 +66,10 @@ impl Dense {
         let m = x.nrows();
         debug_assert!(m <= self.max_batch() && x.ncols() == self.inp());
         let mut y = self.y.slice_mut(s![..m, ..]);
-        // y = x·Wᵀ, then + b broadcast over rows, then act.
+        // y = x·Wᵀ, then act(y + b) in one pass (b broadcast over rows).
         gemm(1.0, x, self.w.t(), 0.0, &mut y);
-        for mut row in y.rows_mut() {
-            row += &self.b;
-        }
-        self.act.apply(y.as_slice_mut().expect("row-major slice"));
+        let b = self.b.as_slice().expect("bias is contiguous");
+        self.act.apply_with_bias(y.as_slice_mut().expect("row-major slice"), b);
     }
 
     /// The outputs of the last `forward`: `[m, out]`.
@@ -95,15 +93,12 @@ impl Dense {
             let mut dz = self.dz.slice_mut(s![..m, ..]);
             // All our buffers are row slices of C-order arrays, hence contiguous.
             let dy = dy.as_slice().expect("dy is contiguous");
-            self.act.backward(y.as_slice().unwrap(), dy, dz.as_slice_mut().unwrap());
+            // dz and dL/db = Σ_rows dz in one pass over the batch.
+            let gb = self.gb.as_slice_mut().expect("bias grad is contiguous");
+            self.act.backward_with_colsum(y.as_slice().unwrap(), dy, dz.as_slice_mut().unwrap(), gb);
         }
         let dz = self.dz.slice(s![..m, ..]);
         gemm(1.0, dz.t(), x, 0.0, &mut self.gw.view_mut());
-        // Column sums of dz, row by row (cache friendly; no temporary).
-        self.gb.fill(0.0);
-        for row in dz.axis_iter(Axis(0)) {
-            self.gb += &row;
-        }
         if want_dx {
             let mut dx = self.dx.slice_mut(s![..m, ..]);
             gemm(1.0, dz, self.w.view(), 0.0, &mut dx);

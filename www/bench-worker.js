@@ -1,70 +1,110 @@
-// Benchmark worker: trains each configuration for a while and reports samples per second.
-// Runs in a module Worker, like the page's trainer, so the numbers are what the page gets.
+// Benchmark worker: loads one engine build, trains each configuration for a while and times the
+// same step's matrix products alone (GemmBench), reporting samples/s and the step's fraction of
+// the GEMM's rate. Runs in a module Worker, like the page's trainer, so the numbers are what the
+// page gets. One worker per build: a worker holds one wasm instance.
 //
-//   in:  { type: 'run', configs: [{ name, workers, ...settings }], seconds, warmup }
-//        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone)
-//   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results }
+//   in:  { type: 'run', build, configs: [{ name, workers, ...settings }], seconds, warmup }
+//        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone, and
+//        only then are the products timed alone: the GEMM fraction is a one-core figure. The
+//        shard workers load the best build this browser runs, whatever `build` is.)
+//   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
 //        | { type: 'error', message }
-import init, { Trainer, shardRows } from './pkg/autoencoder_playground.js';
+import init, { Trainer, GemmBench, shardRows } from './kit/engine.js';
 import { ShardPool } from './kit/parallel.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
 
-/** Time `step()` (one batch) until `seconds` have passed; at least `minSteps` steps. */
-async function timeSteps(step, seconds, minSteps) {
-  let steps = 0;
-  let stats = null;
+/** Short runs of steps and of products alone, alternated; the median of each is reported. */
+const REPEATS = 5;
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Call `round()` (awaited: a data-parallel step waits for its shards) until `seconds` have
+ *  passed and at least `minRounds` ran. */
+async function time(round, seconds, minRounds) {
+  let rounds = 0;
   const t0 = performance.now();
   let elapsed = 0;
-  while (steps < minSteps || elapsed < seconds * 1000) {
-    stats = await step();
-    steps += 1;
+  while (rounds < minRounds || elapsed < seconds * 1000) {
+    await round();
+    rounds += 1;
     elapsed = performance.now() - t0;
   }
-  return { steps, seconds: elapsed / 1000, loss: stats.loss };
+  return { rounds, seconds: elapsed / 1000 };
 }
 
-async function run({ configs, seconds = 3, warmup = 5, minSteps = 10 }) {
-  const post = (text) => self.postMessage({ type: 'progress', text });
+async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
+  const post = (text) => self.postMessage({ type: 'progress', text: `${build}: ${text}` });
   post('loading wasm');
-  await init();
+  const t0 = performance.now();
+  await init(build);
+  const loadMs = performance.now() - t0;
   post('fetching MNIST');
   const { images, labels } = await loadMnist();
   const results = [];
   for (const config of configs) {
     const { name, workers = 1, ...settings } = config;
-    post(`${name}: building trainer`);
+    post(`${name} on ${workers} worker(s): building trainer`);
     const trainer = new Trainer(settings, images, labels);
+    const gemm = workers === 1 ? new GemmBench(settings, 784) : null;
     const pool = workers > 1 ? new ShardPool(new URL('./shard-worker.js', import.meta.url), workers, shardRows) : null;
     try {
       pool?.prepare(trainer, settings, 'mnist');
       const step = pool ? () => pool.step(trainer) : () => trainer.step(1);
       post(`${name}: warm-up (${warmup} steps)`);
       for (let i = 0; i < warmup; i++) await step();
-      post(`${name}: timing for ${seconds} s`);
-      const t = await timeSteps(step, seconds, minSteps);
-      if (!Number.isFinite(t.loss)) throw new Error(`${name}: loss is ${t.loss}`);
+      // Steps and products alone in turns (REPEATS short runs each, medians), so both see the
+      // same load on a shared machine and their ratio stays meaningful.
+      post(`${name}: timing steps and the step's products alone, ${seconds} s each`);
+      let loss = NaN;
+      gemm?.run(1);
+      const stepRates = [];
+      const gemmRates = [];
+      let steps = 0;
+      let stepSeconds = 0;
+      for (let r = 0; r < REPEATS; r++) {
+        const t = await time(async () => { loss = (await step()).loss; }, seconds / REPEATS, Math.ceil(minSteps / REPEATS));
+        stepRates.push(t.rounds / t.seconds);
+        steps += t.rounds;
+        stepSeconds += t.seconds;
+        if (!gemm) continue;
+        const g = await time(() => gemm.run(1), seconds / REPEATS, 1);
+        gemmRates.push(g.rounds / g.seconds);
+      }
+      if (!Number.isFinite(loss)) throw new Error(`${name}: loss is ${loss}`);
+      const t = { rounds: steps, seconds: stepSeconds, perS: median(stepRates) };
       const batch = settings.batch;
+      const samplesPerS = t.perS * batch;
+      const flopsPerSample = gemm ? gemm.flops / batch : NaN; // the step's GEMM work per sample
+      const gemmFlops = gemm ? median(gemmRates) * gemm.flops : NaN;
       const result = {
+        build,
+        kernel: gemm?.kernel ?? null,
         name,
-        workers,
-        shared: !!pool?.shared,
         d: trainer.d,
         batch,
-        samples_per_s: (t.steps * batch) / t.seconds,
-        steps: t.steps,
+        workers,
+        shared: !!pool?.shared,
+        samples_per_s: samplesPerS,
+        steps: t.rounds,
         seconds: t.seconds,
-        ms_per_step: (1000 * t.seconds) / t.steps,
-        loss: t.loss,
+        ms_per_step: 1000 / t.perS,
+        flops_per_sample: flopsPerSample,
+        // Null for W > 1 (JSON has no NaN): the fraction of one core's GEMM is a one-worker figure.
+        step_gflops: gemm ? (samplesPerS * flopsPerSample) / 1e9 : null,
+        gemm_gflops: gemm ? gemmFlops / 1e9 : null,
+        gemm_fraction: gemm ? (samplesPerS * flopsPerSample) / gemmFlops : null,
+        loss,
       };
       results.push(result);
       self.postMessage({ type: 'result', result });
     } finally {
       pool?.close();
+      gemm?.free();
       trainer.free();
     }
   }
-  self.postMessage({ type: 'done', results });
+  self.postMessage({ type: 'done', build, load_ms: loadMs, results });
 }
 
 self.onmessage = (event) => {

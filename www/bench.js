@@ -1,28 +1,38 @@
-// Benchmark page: runs bench-worker.js over the notebook's two headline models and shows
-// samples per second. Query: ?seconds=3 (timed seconds per model), ?warmup=5 (steps).
-// For scripts (scripts/bench.mjs): window.__benchResult = { results: [...] } when done,
-// window.__benchError = 'message' on failure.
+// Benchmark page: runs bench-worker.js once per engine build (simd128, and relaxed SIMD where
+// this browser validates it), one after the other, over the notebook's two headline models, and
+// shows samples per second and the whole step's fraction of the GEMM's rate.
+// Query: ?seconds=3 (timed seconds per model and per GEMM), ?warmup=5 (steps),
+// ?builds=simd128,relaxed-simd (which builds; default: every build this browser runs).
+// For scripts (scripts/bench.mjs): window.__benchResult = { results: [...], builds: [...] } when
+// done, window.__benchError = 'message' on failure.
+import { BUILDS, hasRelaxedSimd } from './kit/engine.js';
 
-// Each model on 1 and 2 workers (data-parallel, kit/parallel.js): the rate per worker count.
 const MODELS = [
   { name: 'standard d=30', variant: 'standard', d: 30, batch: 256, lr: 0.001 },
   { name: 'denoising d=500', variant: 'denoising', d: 500, batch: 256, lr: 0.001 },
 ];
-const CONFIGS = MODELS.flatMap((m) => [1, 2].map((workers) => ({ ...m, workers })));
+/** Each model on one worker in every build; on 1 and 2 workers (data-parallel, kit/parallel.js)
+ *  in the best build, the one the page runs (its shard workers load that build too). */
+const configsFor = (best) => MODELS.flatMap((m) => (best ? [1, 2] : [1]).map((workers) => ({ ...m, workers })));
 
 const query = new URLSearchParams(location.search);
 const seconds = Number(query.get('seconds') ?? 3);
 const warmup = Number(query.get('warmup') ?? 5);
+const runnable = hasRelaxedSimd() ? ['simd128', 'relaxed-simd'] : ['simd128'];
+const builds = query.get('builds')?.split(',').filter((b) => b in BUILDS) ?? runnable;
 
 const status = document.getElementById('status');
 const tbody = document.querySelector('#results tbody');
 document.getElementById('env').textContent =
-  `${navigator.userAgent} · ${navigator.hardwareConcurrency} threads · ${seconds} s per model`;
+  `${navigator.userAgent} · ${navigator.hardwareConcurrency} threads · ${seconds} s per model · ` +
+  `relaxed SIMD ${hasRelaxedSimd() ? 'supported' : 'not supported'}`;
 
 function addRow(r) {
   const tr = document.createElement('tr');
-  const cells = [r.name, r.workers, r.d, r.batch, Math.round(r.samples_per_s).toLocaleString('en-US'),
-    r.ms_per_step.toFixed(1), r.steps, r.seconds.toFixed(2), r.loss.toFixed(4)];
+  const fixed = (v) => (v == null ? '—' : v.toFixed(1)); // no GEMM figures for W > 1
+  const cells = [r.build, r.name, r.d, r.batch, r.workers, Math.round(r.samples_per_s).toLocaleString('en-US'),
+    r.ms_per_step.toFixed(2), fixed(r.step_gflops), fixed(r.gemm_gflops),
+    r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, r.loss.toFixed(4)];
   for (const value of cells) {
     const td = document.createElement('td');
     td.textContent = value;
@@ -37,22 +47,36 @@ function fail(message) {
   window.__benchError = message;
 }
 
-const worker = new Worker(new URL('./bench-worker.js', import.meta.url), { type: 'module' });
-worker.onerror = (event) => fail(event.message || 'worker failed to load');
-worker.onmessage = ({ data }) => {
-  if (data.type === 'progress') status.textContent = data.text;
-  else if (data.type === 'result') addRow(data.result);
-  else if (data.type === 'error') fail(data.message);
-  else if (data.type === 'done') {
-    status.textContent = 'done';
-    window.__benchResult = {
-      results: data.results,
-      seconds,
-      warmup,
-      user_agent: navigator.userAgent,
-      threads: navigator.hardwareConcurrency,
+/** One build in its own worker; resolves to the worker's 'done' message. */
+function runBuild(build) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./bench-worker.js', import.meta.url), { type: 'module' });
+    const stop = (f, v) => { worker.terminate(); f(v); };
+    worker.onerror = (event) => stop(reject, new Error(event.message || 'worker failed to load'));
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'progress') status.textContent = data.text;
+      else if (data.type === 'result') addRow(data.result);
+      else if (data.type === 'error') stop(reject, new Error(data.message));
+      else if (data.type === 'done') stop(resolve, data);
     };
-    worker.terminate();
-  }
-};
-worker.postMessage({ type: 'run', configs: CONFIGS, seconds, warmup });
+    worker.postMessage({ type: 'run', build, configs: configsFor(build === builds.at(-1)), seconds, warmup });
+  });
+}
+
+async function main() {
+  if (builds.length === 0) throw new Error(`?builds= names no known build (known: ${Object.keys(BUILDS).join(', ')})`);
+  const done = [];
+  for (const build of builds) done.push(await runBuild(build));
+  status.textContent = 'done';
+  window.__benchResult = {
+    results: done.flatMap((d) => d.results),
+    builds: done.map((d) => ({ build: d.build, load_ms: d.load_ms })),
+    relaxed_simd: hasRelaxedSimd(),
+    seconds,
+    warmup,
+    user_agent: navigator.userAgent,
+    threads: navigator.hardwareConcurrency,
+  };
+}
+
+main().catch((e) => fail(e.message));

@@ -4,7 +4,7 @@
 // per data set) and the replica built for the current settings. Messages are handled one after
 // another; a refusal or a trap is reported as `error`, and the leader then trains alone.
 
-import init, { Trainer } from './pkg/autoencoder_playground.js';
+import init, { Trainer } from './kit/engine.js';
 import { SHARD } from './kit/parallel.js';
 import { messageOf, isCrash } from './kit/session.js';
 

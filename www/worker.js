@@ -2,7 +2,7 @@
 // main thread only draws. It fetches the wasm module and the MNIST bytes once, and answers the
 // commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
 
-import init, { Trainer, DataSets, weightsInfo, shardRows } from './pkg/autoencoder_playground.js';
+import init, { Trainer, DataSets, weightsInfo, shardRows } from './kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
 import { loadMnist, loadFashion } from './kit/data.js';

@@ -6,6 +6,8 @@
 //! typed-array copies, scalars as one small object; every fallible call returns
 //! `Result<_, JsError>` whose message is meant for the page.
 
+/// The GEMM-alone handle of the benchmark page: `GemmBench`.
+mod bench;
 mod capacity;
 mod datasets;
 mod denoise;
@@ -18,6 +20,7 @@ mod trainer;
 /// Save and load weights files: `Trainer.fromWeights`, `save_weights`, `weightsInfo`.
 mod weights;
 
+pub use bench::GemmBench;
 pub use manifold::{manifold_grid, ManifoldLab};
 pub use datasets::DataSets;
 pub use shard::shard_rows;

@@ -1,8 +1,44 @@
-//! `bench`: samples/s of full training steps for the notebook's two models (d = 30, d = 500).
+//! `bench`: samples/s of full training steps for the notebook's two models (d = 30, d = 500), and
+//! how close the step comes to its own matrix products timed alone (the GEMM limit):
+//! step GFLOP/s = samples/s × the products' FLOP per sample; fraction = step ÷ GEMM GFLOP/s.
+//! One thread; the `workers` column is there for data-parallel rates to slot in.
 
 use super::{files::default_data, opts, CliResult};
+use autoencoder_playground::gemm::{StepProducts, KERNEL};
 use autoencoder_playground::train::{Settings, Trainer};
 use std::time::Instant;
+
+/// Rates per second of `a` and of `b` (what one call does: `per_a`, `per_b`), timed in turns
+/// for `seconds / repeats` each so both see the same load on a shared machine; the medians.
+fn median_rates(
+    seconds: f64,
+    repeats: usize,
+    (per_a, per_b): (f64, f64),
+    mut a: impl FnMut() -> CliResult<()>,
+    mut b: impl FnMut() -> CliResult<()>,
+) -> CliResult<(f64, f64)> {
+    a()?; // warm-up: buffers sized, caches filled
+    b()?;
+    let time = |f: &mut dyn FnMut() -> CliResult<()>, per: f64| -> CliResult<f64> {
+        let t0 = Instant::now();
+        let mut n = 0u64;
+        while n == 0 || t0.elapsed().as_secs_f64() < seconds / repeats as f64 {
+            f()?;
+            n += 1;
+        }
+        Ok(n as f64 * per / t0.elapsed().as_secs_f64())
+    };
+    let (mut ra, mut rb) = (vec![], vec![]);
+    for _ in 0..repeats {
+        ra.push(time(&mut a, per_a)?);
+        rb.push(time(&mut b, per_b)?);
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    Ok((median(ra), median(rb)))
+}
 
 pub fn run(args: &[String]) -> CliResult<()> {
     let (mut seconds, mut repeats) = (2.0f64, 5usize);
@@ -20,22 +56,32 @@ pub fn run(args: &[String]) -> CliResult<()> {
         return Err(format!("--repeats must be between 1 and 1000 (the median needs at least one run), got {repeats}"));
     }
     let data = default_data()?;
-    println!("{:<18} {:>5} {:>6} {:>14} {:>14} {:>14}", "model", "d", "batch", "median smp/s", "min smp/s", "max smp/s");
+    println!("native, kernel: {KERNEL}; medians of {repeats} runs in turns, {seconds} s for the steps and {seconds} s for their products alone");
+    println!(
+        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>12} {:>12} {:>10}",
+        "model", "d", "batch", "workers", "samples/s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction"
+    );
     for (name, s) in [("standard d=30", Settings::default()), ("denoising d=500", Settings::notebook_denoising())] {
         let mut t = Trainer::new(s.clone(), data.clone()).map_err(|e| e.to_string())?;
         t.step(5).map_err(|e| e.to_string())?; // warm-up
-        let mut rates = vec![];
-        for _ in 0..repeats {
-            let t0 = Instant::now();
-            let mut steps = 0u64;
-            while t0.elapsed().as_secs_f64() < seconds / repeats as f64 || steps == 0 {
-                t.step(1).map_err(|e| e.to_string())?;
-                steps += 1;
-            }
-            rates.push(steps as f64 * s.batch as f64 / t0.elapsed().as_secs_f64());
-        }
-        rates.sort_by(f64::total_cmp);
-        println!("{:<18} {:>5} {:>6} {:>14.0} {:>14.0} {:>14.0}", name, s.d, s.batch, rates[rates.len() / 2], rates[0], rates[rates.len() - 1]);
+        let mut products = StepProducts::new(&s.ae_config(data.dim()).layer_shapes(), s.batch);
+        let flops_per_step = products.flops();
+        let (samples, gemm) = median_rates(
+            seconds,
+            repeats,
+            (s.batch as f64, flops_per_step),
+            || t.step(1).map(|_| ()).map_err(|e| e.to_string()),
+            || {
+                products.run();
+                Ok(())
+            },
+        )?;
+        let per_sample = flops_per_step / s.batch as f64;
+        let step = samples * per_sample;
+        println!(
+            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13.1} {:>12.1} {:>12.0} {:>8.0} %",
+            name, s.d, s.batch, 1, samples, step / 1e9, gemm / 1e9, per_sample / 1e3, 100.0 * step / gemm
+        );
     }
     Ok(())
 }

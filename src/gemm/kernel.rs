@@ -1,6 +1,7 @@
 //! The micro-kernels of `gemm`: one body (an MR×NR outer product per step, then the tile
 //! update) instantiated as the portable 4×8 kernel every target runs and, on x86-64, a 4×16
-//! AVX2 + FMA copy chosen at run time.
+//! AVX2 + FMA copy chosen at run time; in the wasm build with `+relaxed-simd`, a 4×8 kernel of
+//! explicit `f32x4.relaxed_madd` (fused where the CPU has FMA).
 
 use super::Tile;
 
@@ -71,6 +72,7 @@ unsafe fn store<const MR: usize, const NR: usize>(acc: &[[f32; NR]; MR], t: Tile
 /// ≈ 30 GF/s on the d = 500 products; 5×8, 6×8, 8×8 and 4×12 spill accumulators and drop to
 /// 3–21 GF/s, 2×16 and 3×8 are no faster, and unrolling k by 2 or 4 is slower. Explicit
 /// `core::arch::wasm32` intrinsics compile to the same instructions and measured the same.
+#[cfg_attr(all(target_arch = "wasm32", target_feature = "relaxed-simd"), allow(dead_code))]
 pub(super) mod portable {
     use super::kernel_body;
     use crate::gemm::Tile;
@@ -100,5 +102,40 @@ pub(super) mod avx {
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn kernel(kc: usize, a: &[f32], b: &[f32], t: Tile) {
         kernel_body::<MR, NR, true>(kc, a, b, t)
+    }
+}
+
+/// The wasm kernel of the relaxed-SIMD build (`+relaxed-simd`, `pkg-relaxed/`): the portable
+/// 4×8 shape with each multiply-add one `f32x4.relaxed_madd`, which V8 lowers to a fused
+/// `vfmadd` on CPUs with FMA (and to mul + add elsewhere: "relaxed" lets the result be either
+/// rounding, both within the fixtures' tolerance). Written with intrinsics because `mul_add`
+/// on wasm is a libm call, not an instruction.
+#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+pub(super) mod relaxed {
+    use super::store;
+    use crate::gemm::Tile;
+    use core::arch::wasm32::{f32x4_relaxed_madd, f32x4_splat, v128, v128_load};
+    pub const MR: usize = 4;
+    pub const NR: usize = 8;
+
+    /// A function of its own, like the portable kernel (V8 allocates its registers apart).
+    #[inline(never)]
+    pub unsafe fn kernel(kc: usize, a: &[f32], b: &[f32], t: Tile) {
+        debug_assert!(a.len() >= kc * MR && b.len() >= kc * NR);
+        let (a, b) = (a.as_ptr(), b.as_ptr());
+        // acc[i] = row i of the 4×8 tile as two f32x4 (columns 0..4, 4..8).
+        let mut acc = [[f32x4_splat(0.0); 2]; MR];
+        for p in 0..kc {
+            let b0 = v128_load(b.add(p * NR) as *const v128);
+            let b1 = v128_load(b.add(p * NR + 4) as *const v128);
+            for (i, row) in acc.iter_mut().enumerate() {
+                let ai = f32x4_splat(*a.add(p * MR + i));
+                row[0] = f32x4_relaxed_madd(ai, b0, row[0]);
+                row[1] = f32x4_relaxed_madd(ai, b1, row[1]);
+            }
+        }
+        // [[v128; 2]; 4] and [[f32; 8]; 4] are the same 128 bytes, lanes in order.
+        let tile: [[f32; NR]; MR] = core::mem::transmute(acc);
+        store(&tile, t);
     }
 }

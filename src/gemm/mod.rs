@@ -21,16 +21,37 @@
 //! The micro-kernel is plain Rust over fixed-size arrays `[[f32; NR]; MR]`, which LLVM keeps in
 //! vector registers: simd128 in the wasm build (`+simd128`, see `.cargo/config.toml`), SSE in a
 //! plain x86-64 build. On x86-64 a second copy of the whole kernel is compiled with AVX2 + FMA
-//! and chosen at run time when the CPU has them (the x86-64 baseline has neither).
+//! and chosen at run time when the CPU has them (the x86-64 baseline has neither). The wasm
+//! build made with `+relaxed-simd` (`pkg-relaxed/`) runs an explicit `f32x4.relaxed_madd`
+//! kernel instead of the portable one.
 
 use ndarray::{ArrayView2, ArrayViewMut2};
 use std::cell::RefCell;
 
 mod kernel;
+mod step;
+
+pub use step::{LayerShape, StepProducts};
 
 #[cfg(target_arch = "x86_64")]
 use kernel::avx;
-use kernel::portable;
+/// The kernel of every call the AVX2 one does not take: the portable one, or in the wasm build
+/// with `+relaxed-simd` (a compile-time choice: the page loads that build only where
+/// `WebAssembly.validate` accepts relaxed SIMD, see www/kit/engine.js) the FMA one.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "relaxed-simd")))]
+use kernel::portable as base;
+#[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
+use kernel::relaxed as base;
+
+/// The micro-kernel this build runs (reports print it; the wasm numerics test checks that the
+/// relaxed-SIMD build really got its flag). Natively the AVX2 + FMA kernel is a run-time choice.
+pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
+    "relaxed-simd (4×8, f32x4.relaxed_madd)"
+} else if cfg!(target_arch = "wasm32") {
+    "simd128 (4×8)"
+} else {
+    "native (4×16 AVX2+FMA if the CPU has it, else 4×8)"
+};
 
 /// Depth of one packed block (the k-extent of the A and B panels). KC·NR floats of B and KC·MR
 /// of A are what the micro-kernel streams through L1 for one tile.
@@ -94,7 +115,7 @@ fn product(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mu
         }
     }
     let _ = allow_avx;
-    unsafe { drive::<{ portable::MR }, { portable::NR }>(&p, portable::kernel) }
+    unsafe { drive::<{ base::MR }, { base::NR }>(&p, base::kernel) }
 }
 
 /// One product, as raw pointers and element strides (ndarray strides may be negative).

@@ -2,7 +2,7 @@
 // contractive, trained side by side on the same points from the same initial weights), trains
 // them in time slices and sends frames of everything the page draws (protocol.js).
 
-import init, { ManifoldLab, manifoldGrid, presets } from '../pkg/autoencoder_playground.js';
+import init, { ManifoldLab, manifoldGrid, presets } from '../kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
 import { WorkerSession, post, messageOf, isCrash } from '../kit/session.js';
 

@@ -11,7 +11,7 @@
 //                  {type:'error', message, ack, fatal}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
-import init, { Trainer, DataSets } from '../../pkg/autoencoder_playground.js';
+import init, { Trainer, DataSets } from '../../kit/engine.js';
 import { WorkerSession, post, messageOf, isCrash } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 import { loadModelTable, matchModel, fetchModel } from '../../kit/models.js';

@@ -13,7 +13,7 @@
 //                  epoch: epochs trained here, epochs: where this run stops)
 //                  {type:'answer', qid, result | error}  {type:'error', message, ack, fatal}
 
-import init, { Trainer, DataSets, presets } from '../../pkg/autoencoder_playground.js';
+import init, { Trainer, DataSets, presets } from '../../kit/engine.js';
 import { WorkerSession, post, messageOf } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 import { loadModelTable, presetModel, fetchModel } from '../../kit/models.js';
