@@ -30,7 +30,8 @@ class Session extends WorkerSession {
     this.lastFrame = 0;
     this.lastKernels = 0;
     // Data-parallel training (kit/parallel.js): shard workers beside this one, W from `config`.
-    this.workers = new Workers(new URL('./shard-worker.js', import.meta.url), shardRows);
+    // A closure: kit/engine.js binds `shardRows` when init() resolves, after this constructor.
+    this.workers = new Workers(new URL('./shard-worker.js', import.meta.url), (m, w, i) => shardRows(m, w, i));
   }
 
   get hasModel() {
