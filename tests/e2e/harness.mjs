@@ -148,6 +148,19 @@ export async function canvasPrint(page, id) {
   }, id);
 }
 
+/** Wait until canvas `id` shows `hash` (canvasPrint's), then check it: a new model draws its
+ *  pixels in its first frame, a moment after the message that made it. */
+export async function waitCanvasPrint(page, id, hash) {
+  await page.waitForFunction(([id, h]) => {
+    const c = document.getElementById(id);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let x = 2166136261;
+    for (let i = 0; i < d.length; i++) x = Math.imul(x ^ d[i], 16777619) >>> 0;
+    return `${c.width}x${c.height}:${x.toString(16)}` === h;
+  }, [id, hash], { timeout: TIMEOUT }).catch(() => {});
+  assert.equal((await canvasPrint(page, id)).hash, hash, `${id}: the same pixels`);
+}
+
 // ---- the training page's record: data-* on <main id="app">, set in the frame that draws ----------
 
 /** The training page is ready: a model exists and its first frame is drawn. */

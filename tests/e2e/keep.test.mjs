@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { useBrowser, openPage, assertClean, canvasPrint, appAttr, appSteps, waitAppSteps, waitAppDrawn, APP_READY, ROOT, RESULTS, TIMEOUT } from './harness.mjs';
+import { useBrowser, openPage, assertClean, canvasPrint, waitCanvasPrint, appAttr, appSteps, waitAppSteps, waitAppDrawn, APP_READY, ROOT, RESULTS, TIMEOUT } from './harness.mjs';
 
 useBrowser(['index.html', 'pkg', 'models/index.json']);
 
@@ -31,17 +31,8 @@ function rowGap(page) {
   });
 }
 
-/** Wait until the reconstructions drawn have print `hash` (a new model draws in its first frame). */
-async function waitRecon(page, hash) {
-  await page.waitForFunction(([h]) => {
-    const c = document.getElementById('row-recon');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let x = 2166136261;
-    for (let i = 0; i < d.length; i++) x = Math.imul(x ^ d[i], 16777619) >>> 0;
-    return `${c.width}x${c.height}:${x.toString(16)}` === h;
-  }, [hash], { timeout: TIMEOUT }).catch(() => {});
-  assert.equal((await canvasPrint(page, 'row-recon')).hash, hash, 'the same reconstructions');
-}
+/** The reconstructions drawn are `hash` again (the same model), or fail. */
+const waitRecon = (page, hash) => waitCanvasPrint(page, 'row-recon', hash);
 
 /** A safetensors file of zero-filled F32 tensors with the given shapes (the format's 8-byte header length + JSON). */
 function safetensors(shapes) {

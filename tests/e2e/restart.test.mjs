@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TIMEOUT, useBrowser, openPage, assertClean, appAttr as attr, appSteps as steps, waitAppSteps, canvasPrint,
+  TIMEOUT, useBrowser, openPage, assertClean, appAttr as attr, appSteps as steps, waitAppSteps, canvasPrint, waitCanvasPrint,
   APP_READY as READY,
 } from './harness.mjs';
 
@@ -43,17 +43,8 @@ async function trainAndKeep(page, min) {
   return { n, recon: (await canvasPrint(page, 'row-recon')).hash };
 }
 
-/** The digits' reconstructions are drawn as `hash` again (the same model), or fail. */
-async function waitRecon(page, hash) {
-  await page.waitForFunction(([h]) => {
-    const c = document.getElementById('row-recon');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let x = 2166136261;
-    for (let i = 0; i < d.length; i++) x = Math.imul(x ^ d[i], 16777619) >>> 0;
-    return `${c.width}x${c.height}:${x.toString(16)}` === h;
-  }, [hash], { timeout: TIMEOUT }).catch(() => {});
-  assert.equal((await canvasPrint(page, 'row-recon')).hash, hash, 'the same reconstructions');
-}
+/** The reconstructions drawn are `hash` again (the same model), or fail. */
+const waitRecon = (page, hash) => waitCanvasPrint(page, 'row-recon', hash);
 
 test('a worker that panics is replaced and the trained model comes back (same reconstructions), then trains on', async () => {
   const opened = await openPage(HASH, READY);
