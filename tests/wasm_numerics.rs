@@ -6,12 +6,15 @@
 #![cfg(target_arch = "wasm32")]
 
 use autoencoder_playground::activation::Activation;
-use autoencoder_playground::autoencoder::{AeConfig, Autoencoder};
+use autoencoder_playground::autoencoder::AeConfig;
 use autoencoder_playground::fixture::check_fixture;
 use autoencoder_playground::gemm::KERNEL;
 use autoencoder_playground::objective::Loss;
 use autoencoder_playground::rng::Rng;
-use autoencoder_playground::train::{self, Objective, Workspace};
+use autoencoder_playground::train::Objective;
+#[path = "common/gradcheck.rs"]
+mod gradcheck;
+use gradcheck::gradient_check;
 use ndarray::Array2;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -42,31 +45,6 @@ fn pytorch_fixtures_pass_in_this_build() {
     }
 }
 
-/// Central differences of the loss against the analytic gradients, every parameter entry
-/// (as tests/engine.rs): f32, step 3e-3, tolerance 1% of the tensor's largest gradient + 1e-5.
-fn gradient_check(cfg: AeConfig, obj: Objective, x: &Array2<f32>) {
-    let m = x.nrows();
-    let mut model = Autoencoder::new(cfg.clone(), m, &mut Rng::new(11)).unwrap();
-    let mut ws = Workspace::new(m, cfg.input, cfg.code);
-    train::forward_backward(&mut model, &mut ws, x.view(), x.view(), obj);
-    let mut grads: Vec<Vec<f32>> = vec![];
-    model.for_each_param(|_, _, g| grads.push(g.to_vec()));
-    let h = 3e-3f32;
-    for (pi, g) in grads.iter().enumerate() {
-        let gmax = g.iter().fold(0f32, |a, v| a.max(v.abs()));
-        assert!(gmax > 1e-5, "parameter {pi} has a zero gradient: nothing would be checked");
-        for j in 0..g.len() {
-            let loss_at = |delta: f32| {
-                let mut mm = model.clone();
-                mm.for_each_param(|i, p, _| if i == pi { p[j] += delta });
-                train::loss_only(&mut mm, &mut ws.clone(), x.view(), x.view(), obj).total as f64
-            };
-            let num = (loss_at(h) - loss_at(-h)) / (2.0 * h as f64);
-            let tol = 1e-2 * gmax as f64 + 1e-5;
-            assert!((num - g[j] as f64).abs() <= tol, "{KERNEL}: param {pi}[{j}] analytic {} vs numeric {num}", g[j]);
-        }
-    }
-}
 
 #[wasm_bindgen_test]
 fn gradients_match_central_differences_in_this_build() {
@@ -74,10 +52,10 @@ fn gradients_match_central_differences_in_this_build() {
     let mut r = Rng::new(1);
     let x = Array2::from_shape_fn((9, 37), |_| r.uniform(-1.0, 1.0));
     let mse = Objective { loss: Loss::Mse, contractive_lambda: 0.0 };
-    gradient_check(AeConfig::notebook(37, 11), mse, &x);
-    gradient_check(AeConfig { tied: true, ..AeConfig::notebook(37, 11) }, mse, &x);
-    gradient_check(AeConfig::notebook(37, 11), Objective { loss: Loss::Mse, contractive_lambda: 0.5 }, &x);
+    gradient_check(AeConfig::notebook(37, 11), mse, &x, &x);
+    gradient_check(AeConfig { tied: true, ..AeConfig::notebook(37, 11) }, mse, &x, &x);
+    gradient_check(AeConfig::notebook(37, 11), Objective { loss: Loss::Mse, contractive_lambda: 0.5 }, &x, &x);
     let x01 = x.mapv(|v| 0.5 * (v + 1.0));
     let bce = AeConfig { out_act: Activation::Sigmoid, ..AeConfig::notebook(37, 11) };
-    gradient_check(bce, Objective { loss: Loss::Bce, contractive_lambda: 0.0 }, &x01);
+    gradient_check(bce, Objective { loss: Loss::Bce, contractive_lambda: 0.0 }, &x01, &x01);
 }
