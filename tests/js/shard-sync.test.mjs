@@ -84,6 +84,27 @@ test('ShardLine: batches go and come back on the line; an idle shard sleeps and 
   await shard.w.terminate();
 });
 
+test('ShardLine: without Atomics.waitAsync the leader still waits without blocking', async () => {
+  const shard = startShard();
+  const line = newLine();
+  shard.w.postMessage({ type: 'build', line: line.buffers });
+  await shard.next('built');
+  const waitAsync = Atomics.waitAsync;
+  try {
+    Atomics.waitAsync = undefined;
+    line.params[0] = 3;
+    assert.equal(line.send(0, 2, 16, false), true);
+    shard.w.postMessage({ type: 'wake' });
+    let state = line.state;
+    while (state === LINE.BATCH) state = await line.settle(1000); // no block(): only the timer path
+    assert.equal(state, LINE.READY);
+    assert.equal(line.grads[0], 3 * 2);
+  } finally {
+    Atomics.waitAsync = waitAsync;
+  }
+  await shard.w.terminate();
+});
+
 test('ShardLine: a stop sends the shard to its messages at once; a failed batch marks the line', async () => {
   const shard = startShard();
   const line = newLine();

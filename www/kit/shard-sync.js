@@ -97,8 +97,13 @@ export class ShardLine {
     return this.state;
   }
 
-  /** Leader: waits without blocking (the worker's messages keep flowing) at most `ms`. */
+  /** Leader: waits without blocking (the worker's messages keep flowing) at most `ms`; where
+   *  Atomics.waitAsync is missing (Firefox before 145), a 5 ms timer instead. */
   async settle(ms) {
+    if (typeof Atomics.waitAsync !== 'function') {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+      return this.state;
+    }
     const r = Atomics.waitAsync(this.ctrl, STATE, LINE.BATCH, ms);
     if (r.async) await r.value;
     return this.state;
