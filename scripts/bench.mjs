@@ -48,7 +48,8 @@ function speedups(rows) {
     const one = rows.find((o) => o.build === r.build && o.name === r.name && o.workers === 1);
     if (one && r.workers > 1) {
       lines.push(`${r.build} ${r.name}: ${r.workers} workers ${(r.samples_per_s / one.samples_per_s).toFixed(2)}× the rate of 1` +
-        `, ${Math.round(100 * r.gemm_fraction)} % of ${r.workers} cores' GEMM${r.shared ? ' (shared memory)' : ' (transferred buffers)'}`);
+        (r.gemm_fraction == null ? '' : `, ${Math.round(100 * r.gemm_fraction)} % of ${r.workers} cores' GEMM`) +
+        (r.shared ? ' (shared memory)' : ' (transferred buffers)'));
     }
   }
   return lines.join('\n');
