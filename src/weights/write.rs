@@ -82,5 +82,26 @@ pub fn to_bytes(model: &Autoencoder, settings: &Settings, provenance: &Provenanc
     meta.insert("provenance".to_string(), json(serde_json::to_string(&prov))?);
     meta.insert("tied".to_string(), model.config.tied.to_string());
     let views = tensors.iter().map(|(n, t)| (n.as_str(), t));
-    safetensors::serialize(views, Some(meta)).map_err(|e| Error::Data(format!("cannot write safetensors: {e}")))
+    let bytes = safetensors::serialize(views, Some(meta)).map_err(|e| Error::Data(format!("cannot write safetensors: {e}")))?;
+    Ok(sorted_header(bytes))
+}
+
+/// The same file with its JSON header's keys in sorted order. `safetensors::serialize` writes the
+/// metadata from a `HashMap`, so two saves of one model differed in the order of its keys (and
+/// `make pretrained` rewrote unchanged models). Re-serialising through `serde_json::Value`
+/// (a `BTreeMap` without serde_json's `preserve_order`) sorts every object's keys; the header
+/// holds only strings and integers, so the text has the same length and the padding, the
+/// 8-byte length prefix and the tensor bytes stay as they are. Left unchanged if that ever
+/// does not hold.
+fn sorted_header(mut bytes: Vec<u8>) -> Vec<u8> {
+    let n = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    let header = &bytes[8..8 + n];
+    let text_len = header.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
+    let sorted = serde_json::from_slice::<serde_json::Value>(&header[..text_len]).and_then(|v| serde_json::to_vec(&v));
+    if let Ok(sorted) = sorted {
+        if sorted.len() == text_len {
+            bytes[8..8 + text_len].copy_from_slice(&sorted);
+        }
+    }
+    bytes
 }
