@@ -2,14 +2,14 @@
 // autoencoders loads the site's pretrained model (www/models/manifold.json, `make pretrained`)
 // and says so with its steps and loss, the field is drawn before any Train press, Step trains on
 // from the file's steps, Reset starts from the seed; other settings and a drawn curve start from
-// the seed and say why. Needs `make dist`. Run: node --test tests/e2e/manifold-pretrained.test.mjs
+// the seed and say why; the embed (embed.html?lab=manifold) opens the same way. Needs `make dist`. Run: node --test tests/e2e/manifold-pretrained.test.mjs
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TIMEOUT, useBrowser, openPage, assertClean, canvasPrint } from './harness.mjs';
 
-useBrowser(['manifold.html', 'pkg', 'models/manifold.json', 'models/manifold-circle-standard.safetensors']);
+useBrowser(['manifold.html', 'embed.html', 'pkg', 'models/manifold.json', 'models/manifold-circle-standard.safetensors']);
 
 const READY = '#lab[data-ready="true"]';
 const VARIANTS = ['standard', 'denoising', 'contractive'];
@@ -83,6 +83,19 @@ test('a drawn curve has no pretrained model, and says so', async () => {
     await waitFrames(page, 1);
     assert.equal(await attr(page, 'origins'), 'seed,seed,seed');
     assert.equal(await page.textContent('#origin-standard'), 'from seed 0 (a drawn curve has no pretrained model)');
+    assertClean(opened);
+  } finally {
+    await opened.context.close();
+  }
+});
+
+test('the embedded 2-D lab opens on the same pretrained models', async () => {
+  const opened = await openPage('embed.html?lab=manifold#curve=arcs', READY);
+  const { page } = opened;
+  try {
+    await waitFrames(page, 1);
+    assert.equal(await attr(page, 'origins'), 'pretrained,pretrained,pretrained');
+    assert.match(await page.textContent('#origin-denoising'), /^pretrained: denoising AE on the arcs, 10,000 steps, loss \d/);
     assertClean(opened);
   } finally {
     await opened.context.close();
