@@ -103,7 +103,9 @@ function onMessage(msg) {
     else if (msg.running) page.alerts.clear('diverged');
     const here = msg.total !== msg.steps ? ` (${msg.steps.toLocaleString('en')} here)` : '';
     $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.total.toLocaleString('en')}${here} · epoch ${msg.epoch}`
-      + (msg.done ? ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)` : '');
+      + (!msg.done ? '' : here
+        ? ` (stopped after ${msg.steps.toLocaleString('en')} more steps; Reset to start again from the seed)`
+        : ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)`);
     page.dirty = true;
   } else if (msg.type === TO_PAGE.KEPT) {
     if (msg.generation !== page.generation) return;
