@@ -78,3 +78,6 @@ printf '%s\n' "${entries[@]}" | node -e '
     models: lines };
   require("fs").writeFileSync(process.argv[1], JSON.stringify(doc, null, 1) + "\n");' "$OUT/index.json"
 echo "wrote $OUT/index.json" >&2
+
+# The 2-D manifold lab's models (their own script and table, www/models/manifold.json).
+bash scripts/pretrained-manifold.sh
