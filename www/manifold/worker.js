@@ -2,7 +2,7 @@
 // contractive, trained side by side on the same points from the same initial weights), trains
 // them in time slices and sends frames of everything the page draws (protocol.js).
 
-import init, { ManifoldLab, manifoldGrid, presets } from '../kit/engine.js';
+import init, { wasm } from '../kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
 import { WorkerSession, post, messageOf, isCrash } from '../kit/session.js';
 
@@ -24,11 +24,11 @@ class Session extends WorkerSession {
   /** Build the grids once the engine is there. */
   async load() {
     await init();
-    this.heatGrid = manifoldGrid(HEAT);
+    this.heatGrid = wasm.manifoldGrid(HEAT);
     // Where training stops: the lesson's step count (src/presets.rs), one number for the page,
     // the CLI and the tests.
-    this.maxSteps = Math.max(...presets().manifold.map((p) => p.steps));
-    this.arrowGrid = manifoldGrid(ARROWS);
+    this.maxSteps = Math.max(...wasm.presets().manifold.map((p) => p.steps));
+    this.arrowGrid = wasm.manifoldGrid(ARROWS);
   }
 
   get hasModel() {
@@ -81,7 +81,7 @@ class Session extends WorkerSession {
     const labs = [];
     try {
       for (const { variant, settings } of config.labs) {
-        labs.push({ variant, lab: new ManifoldLab(settings, config.drawn ?? undefined), losses: [], lossSteps: [], last: null });
+        labs.push({ variant, lab: new wasm.ManifoldLab(settings, config.drawn ?? undefined), losses: [], lossSteps: [], last: null });
       }
     } catch (e) {
       for (const l of labs) l.lab.free();
