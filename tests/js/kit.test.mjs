@@ -8,6 +8,7 @@ import { integer, decimal, oneOf, quote, unknownKeys, hashParams, FieldState } f
 import { WorkerSession, messageOf } from '../../www/kit/session.js';
 import { WorkerLink } from '../../www/kit/worker-link.js';
 import { MNIST, fetchBytes } from '../../www/kit/data.js';
+import { gzipSync } from 'node:zlib';
 import { COMMANDS, REPORTS } from '../../www/kit/protocol.js';
 
 test('fields: parsers take their range and say it in a sentence otherwise', () => {
@@ -243,6 +244,12 @@ test('data: the MNIST paths sit beside kit/, and a failed fetch names its file',
     await assert.rejects(fetchBytes(MNIST.labels), { message: 'Could not load mnist10k-labels-idx1-ubyte.gz (HTTP 404).' });
     globalThis.fetch = async () => ({ ok: true, arrayBuffer: async () => Uint8Array.of(1, 2, 3).buffer });
     assert.deepEqual([...await fetchBytes(MNIST.images)], [1, 2, 3]);
+    // A real gzip body is inflated as it streams in (zlib is the oracle); a corrupt one is named.
+    const idx = Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9); // an IDX labels file: 3 labels
+    globalThis.fetch = async () => new Response(gzipSync(idx));
+    assert.deepEqual([...await fetchBytes(MNIST.labels)], [...idx]);
+    globalThis.fetch = async () => new Response(Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3));
+    await assert.rejects(fetchBytes(MNIST.labels), /^Error: Could not inflate mnist10k-labels-idx1-ubyte\.gz: /);
   } finally {
     globalThis.fetch = real;
   }
