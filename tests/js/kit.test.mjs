@@ -217,6 +217,24 @@ test('worker link: a worker that dies after it spoke is a crash (the panic\'s fi
   delete globalThis.Worker;
 });
 
+test('worker link: `adopt` takes over a started worker and replays what it said meanwhile, in order', () => {
+  const made = fakeWorkers();
+  const early = new globalThis.Worker('worker.js', { type: 'module' }); // as app/boot.js starts it
+  const held = [new MessageEvent('message', { data: { type: 'loading', stage: 'wasm' } }), new MessageEvent('message', { data: { type: 'ready', ack: 0 } })];
+  const got = [];
+  const link = new WorkerLink('worker.js', { onMessage: (m) => got.push(m.type), onFail: assert.fail, adopt: { worker: early, held } });
+  assert.equal(made.length, 1, 'no second worker');
+  assert.equal(link.worker, early);
+  assert.deepEqual(got, ['loading', 'ready']);
+  assert.deepEqual(held, [], 'each held event replayed once');
+  // A load error held before any message is the link's load failure, as if it had been there.
+  const failed = [];
+  const dead = new globalThis.Worker('worker.js', { type: 'module' });
+  new WorkerLink('worker.js', { onMessage: assert.fail, onFail: (t) => failed.push(t), adopt: { worker: dead, held: [{ preventDefault() {}, message: 'SyntaxError' }] } });
+  assert.deepEqual(failed, ['The training worker stopped: SyntaxError.']);
+  delete globalThis.Worker;
+});
+
 test('worker link: a command met by silence gives a time-out sentence; any report re-arms it, an answer ends it', async () => {
   const made = fakeWorkers();
   const timeouts = [];

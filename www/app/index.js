@@ -96,8 +96,10 @@ const LABS_LATEST_MS = 10_000;
 
 /**
  * Each lab (www/labs/) into its empty <section>, with a model that sends it frames only while on
- * screen, and the Embed buttons on their boxes: once, after the first frame is painted (or after
- * LABS_LATEST_MS). `#app[data-labs="mounted"]` then.
+ * screen, and the Embed buttons on their boxes: after the first frame is painted (or after
+ * LABS_LATEST_MS), one lab per task in idle time, so that neither the first frame nor a
+ * training frame waits for a lab's DOM (the denoising lab's alone took ~200 ms at load 10).
+ * `#app[data-labs="mounted"]` once all are.
  */
 function mountLabsAfterFirstFrame(app) {
   let started = false;
@@ -105,19 +107,24 @@ function mountLabsAfterFirstFrame(app) {
     if (started) return;
     started = true;
     clearTimeout(timer);
-    // The frame's drawing runs in the next animation frame (app/render.js): mount after its paint.
-    requestAnimationFrame(() => setTimeout(mountLabs, 0, app));
+    // The frame's drawing runs in the next animation frame (app/render.js): start after its paint.
+    requestAnimationFrame(() => setTimeout(() => mountLabs(app), 0));
   };
   const timer = setTimeout(start, LABS_LATEST_MS);
   app.model.onFrame(start);
 }
 
+/** The next idle moment (at most `ms` away), as a promise; a plain task where there is no requestIdleCallback. */
+const idle = (ms = 1000) => new Promise((resolve) => (self.requestIdleCallback ? requestIdleCallback(resolve, { timeout: ms }) : setTimeout(resolve, 0)));
+
 async function mountLabs(app) {
   const [{ LABS }, { wireEmbeds }] = await Promise.all([import('../labs/index.js'), import('./embed-dialog.js')]);
   for (const lab of Object.values(LABS)) {
+    await idle();
     const section = document.getElementById(lab.id);
     if (section) lab.mount(section, app.model.forSection(section));
   }
+  await idle();
   wireEmbeds(app, LABS);
   app.ui.app.dataset.labs = 'mounted';
 }
