@@ -8,20 +8,20 @@
 //   app.model   the labs' handle on the model and its verbs           (model.js)
 //   app.keep    pretrained models, Save/Load weights, the kept model    (app/keep.js)
 //   app.ui      the page's elements, found once
-
 //
-// The first frame comes first: the worker starts before anything else is built; the first model
-// is the site's pretrained one when the settings have one (fetched beside the worker's engine and
-// data, sent before the first config, so no model is built from the seed only to be replaced);
-// the labs below the training panels (their ~40 modules and their DOM) are fetched and mounted
-// only once the first reconstructions are on screen. index.html preloads this module graph.
+// The first frame comes first: the worker is already loading (app/boot.js started it); the first
+// model is the site's pretrained one when the settings have one (fetched beside the worker's
+// engine and data, sent before the first config, so no model is built from the seed only to be
+// replaced); the labs below the training panels (their ~40 modules) are fetched only after the
+// first model was sent, and mounted once the first reconstructions are on screen.
+// dist/index.html preloads this module's static imports.
 
 import { State } from '../state.js';
 import { ModelClient } from '../model.js';
 import { LossSeries } from '../draw/chart.js';
 import { buildTextFields } from '../kit/text-fields.js';
 import { Alerts, hashNotice } from '../kit/alerts.js';
-import { loadModelTable, pretrainedFor, fetchModel, pretrainedSource, sameSettings } from '../kit/models.js';
+import { loadModelTable, pretrainedFor, fetchModel, pretrainedSource } from '../kit/models.js';
 import { wireControls, showControls, writeHash, configure, play, pause } from './controls.js';
 import { startWorker, sendConfig } from './commands.js';
 import { wireRender, invalidate } from './render.js';
@@ -117,8 +117,11 @@ function mountLabsAfterFirstFrame(app) {
 /** The next idle moment (at most `ms` away), as a promise; a plain task where there is no requestIdleCallback. */
 const idle = (ms = 1000) => new Promise((resolve) => (self.requestIdleCallback ? requestIdleCallback(resolve, { timeout: ms }) : setTimeout(resolve, 0)));
 
+/** The labs' modules and the Embed buttons', fetched once the first model is on its way (sendFirst). */
+const labModules = () => Promise.all([import('../labs/index.js'), import('./embed-dialog.js')]);
+
 async function mountLabs(app) {
-  const [{ LABS }, { wireEmbeds }] = await Promise.all([import('../labs/index.js'), import('./embed-dialog.js')]);
+  const [{ LABS }, { wireEmbeds }] = await (app.labModules ??= labModules());
   for (const lab of Object.values(LABS)) {
     await idle();
     const section = document.getElementById(lab.id);
@@ -143,13 +146,16 @@ async function openingModel(app) {
   }
 }
 
-/** The first model: the pretrained file when it still matches the settings, then the config (workers, epochs). */
+/** The first model: the pretrained file when it still matches the settings and data, then the config (workers, epochs). */
 async function sendFirst(app, opening) {
   const first = await opening;
-  if (first && !app.run.sent && sameSettings(first.entry.settings, app.state.trainerSettings())) {
+  if (first && !app.run.sent && pretrainedFor([first.entry], app.state.trainerSettings(), app.state.values.data)) {
     sendWeights(app.keep, first.bytes, pretrainedSource(first.entry));
   }
   sendConfig(app); // even with an invalid field: the model shows its valid settings, and Train refuses
+  // The labs' ~40 modules load while the worker builds the first model (the page waits idle then),
+  // behind the worker's own fetches; they mount after the first frame.
+  app.labModules ??= labModules();
 }
 
 buildTextFields();
