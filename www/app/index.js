@@ -12,8 +12,8 @@
 // The first frame comes first: the worker is already loading (app/boot.js started it); the first
 // model is the site's pretrained one when the settings have one (fetched beside the worker's
 // engine and data, sent before the first config, so no model is built from the seed only to be
-// replaced); the labs below the training panels (their ~40 modules) are fetched only after the
-// first model was sent, and mounted once the first reconstructions are on screen.
+// replaced); the labs below the training panels (their ~40 modules) are fetched only once the
+// worker's own fetches are out, and mounted once the first reconstructions are on screen.
 // dist/index.html preloads this module's static imports.
 
 import { State } from '../state.js';
@@ -117,7 +117,11 @@ function mountLabsAfterFirstFrame(app) {
 /** The next idle moment (at most `ms` away), as a promise; a plain task where there is no requestIdleCallback. */
 const idle = (ms = 1000) => new Promise((resolve) => (self.requestIdleCallback ? requestIdleCallback(resolve, { timeout: ms }) : setTimeout(resolve, 0)));
 
-/** The labs' modules and the Embed buttons', fetched once the first model is on its way (sendFirst). */
+/**
+ * The labs' modules and the Embed buttons': fetched while the worker builds the first model (the
+ * page waits idle then), once it says its engine and data fetches are out (`loading` 'data'), so
+ * their ~40 requests queue behind those; mounted after the first frame.
+ */
 const labModules = () => Promise.all([import('../labs/index.js'), import('./embed-dialog.js')]);
 
 async function mountLabs(app) {
@@ -153,9 +157,6 @@ async function sendFirst(app, opening) {
     sendWeights(app.keep, first.bytes, pretrainedSource(first.entry));
   }
   sendConfig(app); // even with an invalid field: the model shows its valid settings, and Train refuses
-  // The labs' ~40 modules load while the worker builds the first model (the page waits idle then),
-  // behind the worker's own fetches; they mount after the first frame.
-  app.labModules ??= labModules();
 }
 
 buildTextFields();
@@ -169,6 +170,9 @@ app.ui.app.setAttribute('aria-busy', 'true');
 wireRender(app);
 wireKernels(app);
 wireControls(app);
+app.onLoading = (stage) => {
+  if (stage === 'data') app.labModules ??= labModules();
+};
 if (startWorker(app)) {
   app.model = new ModelClient({ postMessage: (msg) => app.link.post(msg) }); // the current worker, even after a restart
   app.model.connect({
