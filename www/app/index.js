@@ -124,13 +124,29 @@ const idle = (ms = 1000) => new Promise((resolve) => (self.requestIdleCallback ?
  */
 const labModules = () => Promise.all([import('../labs/index.js'), import('./embed-dialog.js')]);
 
+/** Resolves once every stylesheet <link> of the page has loaded (or failed). */
+function stylesheetsLoaded() {
+  return Promise.all([...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.sheet ?? new Promise((done) => {
+    l.addEventListener('load', done, { once: true });
+    l.addEventListener('error', done, { once: true });
+  })));
+}
+
 async function mountLabs(app) {
   const [{ LABS }, { wireEmbeds }] = await (app.labModules ??= labModules());
+  const sections = [];
   for (const lab of Object.values(LABS)) {
     await idle();
     const section = document.getElementById(lab.id);
-    if (section) lab.mount(section, app.model.forSection(section));
+    if (!section) continue;
+    // Laid out (a lab may measure itself) but unseen, unclickable and out of the accessibility
+    // tree until its stylesheet has loaded: no flash of unstyled lab (its hidden buttons showing).
+    section.style.visibility = 'hidden';
+    lab.mount(section, app.model.forSection(section));
+    sections.push(section);
   }
+  await stylesheetsLoaded();
+  for (const section of sections) section.style.visibility = '';
   await idle();
   wireEmbeds(app, LABS);
   app.ui.app.dataset.labs = 'mounted';
