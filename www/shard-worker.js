@@ -4,7 +4,7 @@
 // per data set) and the replica built for the current settings. Messages are handled one after
 // another; a refusal or a trap is reported as `error`, and the leader then trains alone.
 
-import init, { Trainer } from './kit/engine.js';
+import init, { wasm } from './kit/engine.js';
 import { SHARD } from './kit/parallel.js';
 import { messageOf, isCrash } from './kit/session.js';
 
@@ -21,7 +21,7 @@ function handle(msg) {
       if (!images) throw new Error('no training images yet');
       replica?.free();
       replica = null;
-      replica = Trainer.replica(msg.settings, images.images, images.rows, images.cols);
+      replica = wasm.Trainer.replica(msg.settings, images.images, images.rows, images.cols);
       self.postMessage({ type: SHARD.BUILT, generation: msg.generation, gradLen: replica.grad_len() });
       return;
     }

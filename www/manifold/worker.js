@@ -4,7 +4,7 @@
 // (pretrained.js), else from the seed; trains them in time slices, sends frames of everything the
 // page draws and, at pauses and every KEEP_EVERY_MS of training, a copy of the models (protocol.js).
 
-import init, { ManifoldLab, manifoldGrid, presets } from '../kit/engine.js';
+import init, { wasm } from '../kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, HEAT, ARROWS, SWEEP, JAC_POINTS, KEEP_EVERY_MS } from './protocol.js';
 import { loadTable, pretrainedFor, fetchModel } from './pretrained.js';
 import { WorkerSession, post, messageOf, isCrash } from '../kit/session.js';
@@ -30,11 +30,11 @@ class Session extends WorkerSession {
   /** Build the grids once the engine is there. */
   async load() {
     await init();
-    this.heatGrid = manifoldGrid(HEAT);
+    this.heatGrid = wasm.manifoldGrid(HEAT);
     // Where training stops: the lesson's step count (src/presets.rs), one number for the page,
     // the CLI and the tests.
-    this.maxSteps = Math.max(...presets().manifold.map((p) => p.steps));
-    this.arrowGrid = manifoldGrid(ARROWS);
+    this.maxSteps = Math.max(...wasm.presets().manifold.map((p) => p.steps));
+    this.arrowGrid = wasm.manifoldGrid(ARROWS);
   }
 
   get hasModel() {
@@ -93,7 +93,7 @@ class Session extends WorkerSession {
     const labs = [];
     try {
       for (const { variant, settings, weights } of config.labs) {
-        const lab = new ManifoldLab(settings, config.drawn ?? undefined);
+        const lab = new wasm.ManifoldLab(settings, config.drawn ?? undefined);
         labs.push({ variant, lab, origin: null, losses: [], lossSteps: [], last: null });
         const l = labs.at(-1);
         l.origin = await this.startFrom(lab, settings, weights, pretrained);
