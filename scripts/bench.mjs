@@ -1,15 +1,18 @@
 // Run the benchmark page (dist/bench.html) in headless Chromium and print its numbers, then time
 // page-open → first reconstructions of the playground (dist/index.html) on localhost.
 //
-//   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--loads 3] [--root dist] [--isolate false] [--workers 1,2]
-//                                                                              (or `make bench`)
+//   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--loads 3] [--root dist] [--isolate false]
+//                          [--workers 1,2] [--first-only]                      (or `make bench`)
 //
 // Prints: a table per build (samples/s at d = 30 and d = 500, the step's GFLOP/s, its products'
 // GFLOP/s timed alone on one core, and the fraction of W cores' worth of it; the best build also
-// on 2 or more data-parallel workers, with the speed-up over 1), the time to first reconstructions (median of --loads
-// cold loads, each in a fresh browser context: no cache), and the JSON of it all. Exits non-zero
+// on 2 or more data-parallel workers, with the speed-up over 1), the time to first reconstructions
+// (median of --loads cold loads, each in a fresh browser context: no cache) with the median of
+// each stage before and after it (modules run, worker started, first model, labs mounted), and the
+// JSON of it all. --first-only: the cold loads alone. Exits non-zero
 // on a page error, a failed request, a benchmark error or a timeout.
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { startServer } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
 
@@ -23,6 +26,8 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string', default: '600' }, // whole run, in seconds
     // Cross-origin isolated (as `make serve`): shard workers share memory; 'false' transfers.
     isolate: { type: 'string', default: process.env.BENCH_ISOLATE || 'true' },
+    // Only the cold loads of index.html (no training benchmark): for A/B runs of the first frame.
+    'first-only': { type: 'boolean', default: false },
   },
 });
 
@@ -91,26 +96,62 @@ async function benchPage(browser, server, problems) {
   return result;
 }
 
-/** Milliseconds from navigation start to the first reconstructions, for one cold load (a fresh
- *  context: empty cache). */
+/** What the first-frame loads record besides the first frame itself (ms from navigation start). */
+const STAGES = {
+  modules: 'the page\'s modules ran (DOMContentLoaded)',
+  worker: 'training worker started',
+  model: 'first model in the worker (ready)',
+  frame: 'first reconstructions drawn',
+  labs: 'labs mounted',
+};
+
+/**
+ * One cold load (a fresh context: empty cache): milliseconds from navigation start to the first
+ * reconstructions (the frame that sets #app data-ready="true"), and the stages before and after
+ * it (STAGES), each stamped in the page (a MutationObserver and a wrapped Worker: no polling delay).
+ */
 async function firstFrame(browser, server, problems) {
   const context = await browser.newContext();
   const page = await context.newPage();
   watch(page, problems);
-  // Stamp the moment the attribute appears (a MutationObserver, so no polling delay is added).
   await page.addInitScript((selector) => {
-    new MutationObserver((_, obs) => {
-      if (document.querySelector(selector)) {
-        window.__firstFrameMs = performance.now();
-        obs.disconnect();
+    const t = (window.__stages = {});
+    const stamp = (k) => { t[k] ??= performance.now(); };
+    document.addEventListener('DOMContentLoaded', () => stamp('modules'));
+    new MutationObserver(() => {
+      if (document.querySelector(selector)) stamp('frame');
+      if (document.querySelector('#app[data-labs="mounted"]')) stamp('labs');
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready', 'data-labs'] });
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      constructor(url, options) {
+        super(url, options);
+        if (!/\/worker\.js$/.test(String(url))) return; // the training worker only
+        stamp('worker');
+        this.addEventListener('message', (e) => { if (e.data?.type === 'ready') stamp('model'); });
       }
-    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready'] });
+    };
   }, APP_READY);
   await page.goto(`${server.url}index.html`);
-  await page.waitForFunction(() => window.__firstFrameMs ?? null, null, { timeout: 60_000, polling: 100 });
-  const ms = await page.evaluate(() => window.__firstFrameMs);
+  await page.waitForFunction(() => (window.__stages.frame && window.__stages.labs) ? window.__stages : null, null, { timeout: 60_000, polling: 100 });
+  const stages = await page.evaluate(() => window.__stages);
   await context.close();
-  return { ms };
+  return { ms: stages.frame, stages };
+}
+
+/** The median of numbers. */
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** The first-frame lines: the median with every load, then each stage's median. */
+function firstFrameReport(loads) {
+  const lines = [`page open → first reconstructions (index.html, cold, median of ${loads.length}): ${Math.round(median(loads.map((l) => l.ms)))} ms ` +
+    `[${loads.map((l) => Math.round(l.ms)).join(', ')}]`];
+  for (const [key, what] of Object.entries(STAGES)) {
+    lines.push(`  ${String(Math.round(median(loads.map((l) => l.stages[key])))).padStart(6)} ms  ${what}`);
+  }
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  lines.push(`  (load average ${load})`);
+  return lines.join('\n');
 }
 
 const server = await startServer(opts.root, 0, { isolate: opts.isolate !== 'false' });
@@ -118,24 +159,23 @@ const browser = await launchChromium();
 const problems = [];
 let exitCode = 0;
 try {
-  const result = await benchPage(browser, server, problems);
+  const result = opts['first-only'] ? {} : await benchPage(browser, server, problems);
   const loads = [];
   for (let i = 0; i < Number(opts.loads); i++) {
     console.error(`bench: first reconstructions, cold load ${i + 1}/${opts.loads}`);
     loads.push(await firstFrame(browser, server, problems));
   }
-  const sorted = loads.map((l) => l.ms).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  if (result) {
-    result.first_reconstructions_ms = { median, loads: loads.map((l) => l.ms) };
+  if (result && loads.length) {
+    result.first_reconstructions_ms = { median: median(loads.map((l) => l.ms)), loads: loads.map((l) => l.ms), stages: loads.map((l) => l.stages) };
+  }
+  if (result?.results) {
     console.log(table(result.results));
     console.log(speedups(result.results));
     for (const b of result.builds) console.log(`${b.build}: engine loaded (fetch + compile + instantiate) in ${Math.round(b.load_ms)} ms`);
     console.log(`relaxed SIMD in this browser: ${result.relaxed_simd ? 'yes' : 'no'}`);
-    if (median !== undefined) {
-      console.log(`page open → first reconstructions (index.html, cold, median of ${loads.length}): ${Math.round(median)} ms ` +
-        `[${loads.map((l) => Math.round(l.ms)).join(', ')}]`);
-    }
+  }
+  if (loads.length) console.log(firstFrameReport(loads));
+  if (result?.results) {
     console.log(`(${result.threads} threads, ${result.user_agent})`);
     console.log(JSON.stringify(result, null, 2));
   }

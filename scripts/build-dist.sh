@@ -2,7 +2,7 @@
 # Assemble dist/ from www/, the wasm-pack output in pkg/ and the MNIST files in data/:
 #
 #   dist/            every file of www/ (index.html, manifold.html, bench.html, app/, kit/, labs/,
-#                    manifold/, draw/, *.js, style.css)
+#                    manifold/, draw/, *.js, style.css); index.html gets its modulepreload lines
 #   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm (simd128)
 #   dist/pkg-relaxed/  the same two files of the relaxed-SIMD build (www/kit/engine.js picks one)
 #   dist/data/       mnist10k-*.gz
@@ -45,6 +45,13 @@ cp pkg/*.js pkg/*.wasm "$stage/pkg/"
 cp pkg-relaxed/*.js pkg-relaxed/*.wasm "$stage/pkg-relaxed/"
 cp data/*.gz "$stage/data/"
 cp "$opencv" "$stage/vendor/opencv.js"
+
+# The training page's module graph, preloaded: every module app/index.js imports statically is
+# fetched at once instead of one level of imports per round trip (scripts/module-graph.mjs).
+marker='<!-- modulepreload:'
+grep -q "$marker" "$stage/index.html" || die "www/index.html lacks its '$marker' line"
+node scripts/module-graph.mjs "$stage" app/index.js > target/modulepreload.html
+sed -i -e "/$marker/r target/modulepreload.html" -e "/$marker/d" "$stage/index.html"
 
 # Swap in place: rename the old tree away, the new one in, then delete the old one.
 rm -rf target/dist-old

@@ -6,7 +6,10 @@
 # digits its held-out scores are measured on). Each is saved as safetensors, converted to F16
 # and kept as F16 only if that moves neither eval MSE by more than 1e-4 (both are printed); then
 # www/models/index.json lists every file with its preset, settings, epochs and eval MSE.
-# One line per model: the notebook's two, and one per lab lesson that needs a trained model.
+# One line per model: the notebook's two, one per lab lesson that needs a trained model, and one
+# per failure-on-purpose lesson (its end state — a collapsed code, the mean digit — is the lesson).
+# ONLY="name …" retrains just those rows and keeps every other row's file and entry as they are
+# (a full run takes minutes; the training is deterministic, so a row not retrained is the same).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +21,11 @@ MODELS=(
   "bce-d30|bce|BCE AE (sigmoid output, pixels in [0, 1], lr 0.003, batch 64, d = 30)"
   "tied-linear-d30|tied_linear|tied linear AE (≈ PCA, d = 30)"
   "map-2d|map_2d|d = 2 map AE (784-50-50-2)"
+  "contractive-too-large-d30|contractive_too_large|contractive AE, λ = 0.1 too large (d = 30)"
+  "bce-plateau-d30|bce_plateau|BCE AE at the notebook's lr 0.001, batch 256 (d = 30)"
+  "map-2d-one-layer|map_2d_one_layer|d = 2 AE with a one-layer encoder (784-2)"
 )
+ONLY=${ONLY:-}
 SEED=0
 TOL=1e-4
 OUT=www/models
@@ -30,6 +37,18 @@ trap 'rm -rf "$tmp"' EXIT
 entries=()
 for row in "${MODELS[@]}"; do
   IFS='|' read -r name preset title <<<"$row"
+  if [ -n "$ONLY" ] && [[ " $ONLY " != *" $name "* ]]; then
+    # Kept: its entry from the table as it is (refused if the table or the file lacks it).
+    entries+=("$(node -e '
+      const [table, name] = process.argv.slice(1);
+      const e = JSON.parse(require("fs").readFileSync(table, "utf8")).models.find((m) => m.name === name);
+      if (!e || !require("fs").existsSync(require("path").join(require("path").dirname(table), e.file))) {
+        console.error(`${name} is not in ${table} yet: run make pretrained without ONLY`); process.exit(1);
+      }
+      console.log(JSON.stringify(e));' "$OUT/index.json" "$name")")
+    echo "== $name: kept" >&2
+    continue
+  fi
   echo "== $name: train --preset $preset --seed $SEED --eval test" >&2
   "$BIN" train --preset "$preset" --seed "$SEED" --eval test --save "$tmp/$name-f32.safetensors" | tail -n 1 >&2
   "$BIN" convert --weights "$tmp/$name-f32.safetensors" --out "$tmp/$name-f16.safetensors" --dtype f16
@@ -59,3 +78,6 @@ printf '%s\n' "${entries[@]}" | node -e '
     models: lines };
   require("fs").writeFileSync(process.argv[1], JSON.stringify(doc, null, 1) + "\n");' "$OUT/index.json"
 echo "wrote $OUT/index.json" >&2
+
+# The 2-D manifold lab's models (their own script and table, www/models/manifold.json).
+bash scripts/pretrained-manifold.sh

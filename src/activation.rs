@@ -40,23 +40,26 @@ impl Activation {
     /// and the activation in one pass over the layer's output (same rounding as two passes).
     pub fn apply_with_bias(self, z: &mut [f32], b: &[f32]) {
         debug_assert!(z.len() % b.len().max(1) == 0);
+        #[inline(always)]
         fn rows(z: &mut [f32], b: &[f32], f: impl Fn(f32) -> f32) {
             for row in z.chunks_exact_mut(b.len()) {
                 row.iter_mut().zip(b).for_each(|(v, &b)| *v = f(*v + b));
             }
         }
-        match self {
+        // 8 lanes where the CPU has AVX2 (bit for bit the same: see `gemm::wide`).
+        crate::gemm::wide(#[inline(always)] || match self {
             Activation::Tanh => rows(z, b, tanh),
             Activation::Sigmoid => rows(z, b, sigmoid),
             Activation::Relu => rows(z, b, |v| v.max(0.0)),
             Activation::Identity => rows(z, b, |v| v),
-        }
+        })
     }
 
     /// `backward` and the column sums of dz in one pass: dz = dy ⊙ f'(z) row by row over
     /// `[rows, gb.len()]`, and gb = Σ_rows dz (dL/db), summed in row order as a separate loop would.
     pub fn backward_with_colsum(self, y: &[f32], dy: &[f32], dz: &mut [f32], gb: &mut [f32]) {
         debug_assert!(y.len() == dy.len() && dy.len() == dz.len() && dz.len() % gb.len().max(1) == 0);
+        #[inline(always)]
         fn rows(y: &[f32], dy: &[f32], dz: &mut [f32], gb: &mut [f32], f: impl Fn(f32, f32) -> f32) {
             gb.fill(0.0);
             let n = gb.len();
@@ -67,12 +70,12 @@ impl Activation {
                 }
             }
         }
-        match self {
+        crate::gemm::wide(#[inline(always)] || match self {
             Activation::Tanh => rows(y, dy, dz, gb, |y, g| g * (1.0 - y * y)),
             Activation::Sigmoid => rows(y, dy, dz, gb, |y, g| g * (y * (1.0 - y))),
             Activation::Relu => rows(y, dy, dz, gb, |y, g| if y > 0.0 { g } else { 0.0 }),
             Activation::Identity => rows(y, dy, dz, gb, |_, g| g),
-        }
+        })
     }
 
     /// ψ(y) = f'(z) written through the output y = f(z):

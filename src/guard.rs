@@ -173,7 +173,7 @@ impl Guard {
 
 fn params_finite(model: &mut Autoencoder) -> bool {
     let mut ok = true;
-    model.for_each_param(|_, p, _| ok &= p.iter().all(|v| v.is_finite()));
+    model.for_each_param(|_, p, _| ok &= crate::gemm::wide(#[inline(always)] || crate::optim::all_finite(p)));
     ok
 }
 

@@ -22,6 +22,12 @@ const USAGE: &str = "usage:
         [--test-data IMAGES --test-labels LABELS] [--eval all|train|test]
       scores any safetensors autoencoder (ours or PyTorch's state_dict) on every digit (all),
       the training part or the held-out part of the data
+  autoencoder-playground manifold-train [--variant standard|denoising|contractive | --preset KEY]
+        [--curve circle|arcs|spiral|sine] [--points 400] [--noise 0.02] [--sigma 0.15] [--lambda 0.1]
+        [--width 64] [--depth 1] [--code 2] [--lr 0.003] [--batch 100] [--seed 0] [--steps 10000]
+        [--every 1000] [--save FILE.safetensors] [--dtype f32|f16|bf16|auto]
+      one autoencoder of the 2-D manifold lab (manifold.html); defaults: the page's lesson of that
+      variant (src/presets.rs); --dtype auto keeps F16 when it moves the eval loss by at most 1e-4
   autoencoder-playground convert --weights IN.safetensors --out OUT.safetensors --dtype f32|f16|bf16
   autoencoder-playground bench [--seconds 2] [--repeats 5]";
 
@@ -32,6 +38,7 @@ fn main() -> ExitCode {
         Some("check-fixture") => return cli::fixture::run(rest),
         Some("train") => cli::train::run(rest),
         Some("eval") => cli::eval::run(rest),
+        Some("manifold-train") => cli::manifold::run(rest),
         Some("convert") => cli::eval::convert(rest),
         Some("bench") => cli::bench::run(rest),
         _ => Err(USAGE.to_string()),

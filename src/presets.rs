@@ -107,10 +107,13 @@ pub fn presets() -> Vec<Preset> {
             epochs: 20,
         },
         Preset {
+            // 10 epochs, where tests/lessons.rs measures it on the plateau (2.2 dB below the BCE
+            // lesson). At 20 epochs on the page's 9,000 training digits it starts to leave
+            // (seed 0: BCE 0.241, PSNR 12.28 dB on the 1,000 held out vs the mean digit's 11.70).
             key: "bce_plateau",
             label: "Failure on purpose: BCE with the notebook's lr 0.001, batch 256 stays on the mean digit",
             settings: Settings { loss: Loss::Bce, ..std.clone() },
-            epochs: 20,
+            epochs: 10,
         },
         Preset {
             // ConvNetJS's 784-50-50-2 encoder, batch 64. Measured at 10 epochs, seeds 0/1/2:

@@ -9,6 +9,9 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
+#[path = "facade/manifold.rs"]
+mod manifold;
+
 const IMAGES: &[u8] = include_bytes!("../data/mnist10k-images-idx3-ubyte.gz");
 const LABELS: &[u8] = include_bytes!("../data/mnist10k-labels-idx1-ubyte.gz");
 

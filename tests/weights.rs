@@ -2,7 +2,6 @@
 //! Weights files: PyTorch's own safetensors files load and score as PyTorch computed, our files
 //! round-trip and carry PyTorch's names and shapes, and every malformed file is refused with a
 //! message saying what is wrong.
-#![cfg(not(target_arch = "wasm32"))] // native only: `wasm-pack test` builds every test target
 
 use autoencoder_playground::autoencoder::{AeConfig, Autoencoder};
 use autoencoder_playground::data::{Dataset, Scaling};
@@ -95,6 +94,26 @@ fn written_files_use_pytorch_names_shapes_and_carry_metadata() {
     assert_eq!(settings, s);
     let p: Provenance = serde_json::from_str(meta["provenance"].as_str().unwrap()).unwrap();
     assert_eq!((p.epochs, p.crate_version.as_str()), (7, env!("CARGO_PKG_VERSION")));
+}
+
+/// Saving one model twice gives the same bytes (a `HashMap` made the metadata's key order vary
+/// from save to save), with the header's keys in sorted order, and the file still loads.
+#[test]
+fn saving_one_model_twice_gives_the_same_bytes() {
+    let (m, s) = model(vec![], 8, false, 5);
+    let prov = Provenance { epochs: 2, data: "test".into(), ..Provenance::default() };
+    let first = to_bytes(&m, &s, &prov, Dtype::F16).unwrap();
+    for _ in 0..8 {
+        assert_eq!(to_bytes(&m, &s, &prov, Dtype::F16).unwrap(), first);
+    }
+    let n = u64::from_le_bytes(first[..8].try_into().unwrap()) as usize;
+    let text = std::str::from_utf8(&first[8..8 + n]).unwrap();
+    let at = |k: &str| text.find(&format!("\"{k}\"")).unwrap_or_else(|| panic!("{k} missing"));
+    let order = ["__metadata__", "decoder.0.bias", "decoder.0.weight", "encoder.0.bias", "encoder.0.weight"];
+    assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "header keys out of order: {text}");
+    let meta = ["format", "provenance", "settings", "tied"];
+    assert!(meta.windows(2).all(|w| at(w[0]) < at(w[1])), "metadata keys out of order: {text}");
+    assert_eq!(from_bytes(&first).unwrap().settings, s);
 }
 
 #[test]

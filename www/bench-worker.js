@@ -10,7 +10,7 @@
 //        this browser runs, whatever `build` is.)
 //   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
 //        | { type: 'error', message }
-import init, { Trainer, GemmBench, shardRows } from './kit/engine.js';
+import init, { wasm } from './kit/engine.js';
 import { ShardPool } from './kit/parallel.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
@@ -46,9 +46,9 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
   for (const config of configs) {
     const { name, workers = 1, ...settings } = config;
     post(`${name} on ${workers} worker(s): building trainer`);
-    const trainer = new Trainer(settings, images, labels);
-    const gemm = new GemmBench(settings, 784);
-    const pool = workers > 1 ? new ShardPool(new URL('./shard-worker.js', import.meta.url), workers, shardRows) : null;
+    const trainer = new wasm.Trainer(settings, images, labels);
+    const gemm = new wasm.GemmBench(settings, 784);
+    const pool = workers > 1 ? new ShardPool(new URL('./shard-worker.js', import.meta.url), workers, wasm.shardRows) : null;
     try {
       pool?.prepare(trainer, settings, 'mnist');
       const step = pool ? () => pool.step(trainer) : () => trainer.step(1);

@@ -7,7 +7,7 @@
 // otherwise each batch is a `grad` message. Messages are handled one after another; a refusal or
 // a trap is reported as `error`, and the leader then trains alone.
 
-import init, { Trainer } from './kit/engine.js';
+import init, { wasm } from './kit/engine.js';
 import { SHARD } from './kit/parallel.js';
 import { ShardLine } from './kit/shard-sync.js';
 import { messageOf, isCrash } from './kit/session.js';
@@ -34,7 +34,7 @@ function handle(msg) {
       replica?.free();
       replica = null;
       line = null;
-      replica = Trainer.replica(msg.settings, images.images, images.rows, images.cols);
+      replica = wasm.Trainer.replica(msg.settings, images.images, images.rows, images.cols);
       line = msg.line ? new ShardLine(msg.line) : null;
       self.postMessage({ type: SHARD.BUILT, generation: msg.generation, gradLen: replica.grad_len() });
       return;

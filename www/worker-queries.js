@@ -2,7 +2,7 @@
 // between training slices and answers with `answer`, never an `error` (a refused question must
 // not stop training). `session` is the worker's Session: its trainer, data sets and generation.
 
-import { DataSets } from './kit/engine.js';
+import { wasm } from './kit/engine.js';
 import { TO_PAGE } from './protocol.js';
 import { messageOf, post } from './kit/session.js';
 import { loadFashion } from './kit/data.js';
@@ -35,7 +35,7 @@ export async function answerVersus(session, { qid, args = [] }) {
     const other = session.data === 'fashion' ? 'mnist' : 'fashion';
     if (!session.sets[other]) {
       const { images, labels } = await loadFashion();
-      session.sets.fashion ??= DataSets.builtin(images, labels);
+      session.sets.fashion ??= wasm.DataSets.builtin(images, labels);
     }
     if (!session.trainer) throw new Error('The model is not ready yet.');
     const r = session.trainer.latent_versus(session.sets[other], ...args);

@@ -4,7 +4,7 @@
 // built in worker-frames.js), the labs' questions with `answer` (worker-queries.js). With W > 1
 // workers it is the leader of W − 1 shard workers (kit/workers.js, kit/parallel.js).
 
-import init, { Trainer, DataSets, weightsInfo, shardRows } from './kit/engine.js';
+import init, { wasm } from './kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
 import { loadMnist, loadFashion } from './kit/data.js';
@@ -34,8 +34,8 @@ class Session extends WorkerSession {
     this.lastFrame = 0;
     this.lastKernels = 0;
     // Data-parallel training (kit/parallel.js): shard workers beside this one, W from `config`.
-    // A closure: kit/engine.js binds `shardRows` when init() resolves, after this constructor.
-    this.workers = new Workers(new URL('./shard-worker.js', import.meta.url), (m, w, i) => shardRows(m, w, i));
+    // A closure: `wasm` answers once init() resolved, after this constructor.
+    this.workers = new Workers(new URL('./shard-worker.js', import.meta.url), (m, w, i) => wasm.shardRows(m, w, i));
   }
 
   get hasModel() {
@@ -44,11 +44,11 @@ class Session extends WorkerSession {
 
   async load() {
     post({ type: TO_PAGE.LOADING, stage: 'wasm' });
-    const wasm = init();
+    const engine = init();
     post({ type: TO_PAGE.LOADING, stage: 'data' });
     const { images, labels } = await loadMnist();
-    await wasm;
-    this.sets.mnist = DataSets.builtin(images, labels);
+    await engine;
+    this.sets.mnist = wasm.DataSets.builtin(images, labels);
   }
 
   answers(msg) {
@@ -81,7 +81,7 @@ class Session extends WorkerSession {
     if (!this.sets[name] && name === 'fashion') {
       post({ type: TO_PAGE.LOADING, stage: 'fashion' });
       const { images, labels } = await loadFashion();
-      this.sets.fashion ??= DataSets.builtin(images, labels);
+      this.sets.fashion ??= wasm.DataSets.builtin(images, labels);
     }
     if (!this.sets[name]) throw new Error(name === 'user' ? USER_MISSING : `unknown data set ${name}`);
   }
@@ -89,7 +89,7 @@ class Session extends WorkerSession {
   /** The user's IDX files [{name, bytes}] parsed into the 'user' set; answered with `data`. */
   loadUser(files) {
     try {
-      const ds = new DataSets(files.map((f) => f.name), files.map((f) => f.bytes));
+      const ds = new wasm.DataSets(files.map((f) => f.name), files.map((f) => f.bytes));
       this.sets.user?.free();
       this.sets.user = ds;
       this.userLoads += 1; // the shard workers need the new images
@@ -130,7 +130,7 @@ class Session extends WorkerSession {
     if (!settings) throw new Error('No settings yet.');
     post({ type: TO_PAGE.LOADING, stage: 'model' });
     this.running = false; // a refused config leaves the old model paused, not gone
-    this.adopt(Trainer.on(settings, this.sets[data]), settings, { cause }, data);
+    this.adopt(wasm.Trainer.on(settings, this.sets[data]), settings, { cause }, data);
   }
 
   /**
@@ -141,8 +141,8 @@ class Session extends WorkerSession {
   loadWeights({ bytes, source = {}, epochs }) {
     let file, trainer;
     try {
-      file = weightsInfo(bytes);
-      trainer = Trainer.fromWeightsOn(bytes, this.sets[this.data]);
+      file = wasm.weightsInfo(bytes);
+      trainer = wasm.Trainer.fromWeightsOn(bytes, this.sets[this.data]);
     } catch (e) {
       post({ type: TO_PAGE.WEIGHTS_REFUSED, ack: this.ack, message: messageOf(e), source });
       return;

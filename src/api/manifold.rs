@@ -1,9 +1,11 @@
 //! The 2-D manifold lab's block of the façade (www/manifold.html): one `ManifoldLab` handle per
-//! variant, and the grid of the view box the vector field is drawn on.
+//! variant (train, draw, save and load its weights), and the grid of the view box the vector
+//! field is drawn on.
 
 use super::{js, object, parse};
 use crate::data::curves::grid_points;
 use crate::labs::manifold::{ManifoldSettings, ManifoldTrainer};
+use crate::weights::Dtype;
 use wasm_bindgen::prelude::*;
 
 /// One 2-D manifold lab (src/labs/manifold.rs): points on a curve and one autoencoder trained on them
@@ -60,6 +62,31 @@ impl ManifoldLab {
     /// (`[lines·k, 2]`; one line for code size 1, a 9 + 9 mesh otherwise).
     pub fn sweep(&mut self, k: usize) -> Result<Vec<f32>, JsError> {
         self.inner.sweep(k).map_err(js)
+    }
+
+    /// The model as a safetensors file (Uint8Array) under PyTorch's `state_dict` names
+    /// (`encoder.0.weight` `[width, 2]`, …), in `dtype` "f32" (exact) | "f16" | "bf16", with the
+    /// lab's settings and `{steps, final_loss, eval_loss}` (steps: a loaded file's plus this lab's).
+    pub fn save_weights(&mut self, dtype: &str) -> Result<Vec<u8>, JsError> {
+        let dtype = Dtype::parse(dtype).map_err(js)?;
+        self.inner.save_weights(dtype).map_err(js)
+    }
+
+    /// Loads a 2-D lab file saved with this lab's settings (the learning rate may differ; a
+    /// drawn curve needs the same stroke) into the model, with a fresh Adam. Returns the file's
+    /// provenance `{steps, final_loss, eval_loss, crate_version, stroke}`. Throws with the reason
+    /// (an MNIST file, other settings, another stroke, a damaged file), the lab untouched.
+    pub fn load_weights(&mut self, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let prov = self.inner.load_weights(bytes).map_err(js)?;
+        // Through JSON text, so the f32 losses reach the page as written.
+        let text = serde_json::to_string(&prov).map_err(|e| JsError::new(&format!("cannot describe the weights file: {e}")))?;
+        js_sys::JSON::parse(&text).map_err(|_| JsError::new("cannot describe the weights file"))
+    }
+
+    /// Steps the model has trained: a loaded file's plus those taken here.
+    #[wasm_bindgen(getter)]
+    pub fn total_steps(&self) -> f64 {
+        self.inner.total_steps() as f64
     }
 
     /// Code size.

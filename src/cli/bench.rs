@@ -1,6 +1,8 @@
 //! `bench`: samples/s of full training steps for the notebook's two models (d = 30, d = 500), and
 //! how close the step comes to its own matrix products timed alone (the GEMM limit):
 //! step GFLOP/s = samples/s × the products' FLOP per sample; fraction = step ÷ GEMM GFLOP/s.
+//! Rates per wall second and per second of the thread's CPU time (Linux), which a shared
+//! machine's load does not inflate; GFLOP/s and the fraction use the CPU-time rates.
 //! One thread; the `workers` column is there for data-parallel rates to slot in.
 
 use super::{files::default_data, opts, CliResult};
@@ -8,36 +10,58 @@ use autoencoder_playground::gemm::{StepProducts, KERNEL};
 use autoencoder_playground::train::{Settings, Trainer};
 use std::time::Instant;
 
-/// Rates per second of `a` and of `b` (what one call does: `per_a`, `per_b`), timed in turns
-/// for `seconds / repeats` each so both see the same load on a shared machine; the medians.
+/// This thread's CPU time in seconds (Linux: `/proc/thread-self/schedstat`, nanoseconds on the
+/// CPU); `None` elsewhere. On a shared machine wall time counts the other processes' turns too,
+/// CPU time does not, so rates per CPU-second are the ones that compare across loads.
+fn thread_cpu_seconds() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(text.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9)
+}
+
+/// One timing: what was done per second of wall time and per second of this thread's CPU time
+/// (`cpu` is `None` where the OS does not tell).
+#[derive(Clone, Copy)]
+struct Rate {
+    wall: f64,
+    cpu: Option<f64>,
+}
+
+/// Rates of `a` and of `b` (what one call does: `per_a`, `per_b`), timed in turns for
+/// `seconds / repeats` each so both see the same load on a shared machine; the medians.
 fn median_rates(
     seconds: f64,
     repeats: usize,
     (per_a, per_b): (f64, f64),
     mut a: impl FnMut() -> CliResult<()>,
     mut b: impl FnMut() -> CliResult<()>,
-) -> CliResult<(f64, f64)> {
+) -> CliResult<(Rate, Rate)> {
     a()?; // warm-up: buffers sized, caches filled
     b()?;
-    let time = |f: &mut dyn FnMut() -> CliResult<()>, per: f64| -> CliResult<f64> {
-        let t0 = Instant::now();
+    let time = |f: &mut dyn FnMut() -> CliResult<()>, per: f64| -> CliResult<Rate> {
+        let (t0, c0) = (Instant::now(), thread_cpu_seconds());
         let mut n = 0u64;
         while n == 0 || t0.elapsed().as_secs_f64() < seconds / repeats as f64 {
             f()?;
             n += 1;
         }
-        Ok(n as f64 * per / t0.elapsed().as_secs_f64())
+        let (wall, cpu) = (t0.elapsed().as_secs_f64(), thread_cpu_seconds().zip(c0).map(|(c1, c0)| c1 - c0));
+        let done = n as f64 * per;
+        Ok(Rate { wall: done / wall, cpu: cpu.filter(|&c| c > 0.0).map(|c| done / c) })
     };
     let (mut ra, mut rb) = (vec![], vec![]);
     for _ in 0..repeats {
         ra.push(time(&mut a, per_a)?);
         rb.push(time(&mut b, per_b)?);
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
+    let median = |v: &[Rate]| {
+        let mid = |mut x: Vec<f64>| {
+            x.sort_by(f64::total_cmp);
+            x[x.len() / 2]
+        };
+        let cpu: Option<Vec<f64>> = v.iter().map(|r| r.cpu).collect();
+        Rate { wall: mid(v.iter().map(|r| r.wall).collect()), cpu: cpu.map(mid) }
     };
-    Ok((median(ra), median(rb)))
+    Ok((median(&ra), median(&rb)))
 }
 
 pub fn run(args: &[String]) -> CliResult<()> {
@@ -57,9 +81,10 @@ pub fn run(args: &[String]) -> CliResult<()> {
     }
     let data = default_data()?;
     println!("native, kernel: {KERNEL}; medians of {repeats} runs in turns, {seconds} s for the steps and {seconds} s for their products alone");
+    println!("rates per second of wall time, and per second of this thread's CPU time (cpu-s: what a quiet machine would show; the fraction uses it)");
     println!(
-        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>12} {:>12} {:>10}",
-        "model", "d", "batch", "workers", "samples/s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction"
+        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>13} {:>12} {:>12} {:>10}",
+        "model", "d", "batch", "workers", "samples/s", "samples/cpu-s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction"
     );
     for (name, s) in [("standard d=30", Settings::default()), ("denoising d=500", Settings::notebook_denoising())] {
         let mut t = Trainer::new(s.clone(), data.clone()).map_err(|e| e.to_string())?;
@@ -77,10 +102,13 @@ pub fn run(args: &[String]) -> CliResult<()> {
             },
         )?;
         let per_sample = flops_per_step / s.batch as f64;
-        let step = samples * per_sample;
+        // GFLOP/s and the fraction per CPU-second where known (wall time elsewhere).
+        let (samples_best, gemm_best) = (samples.cpu.unwrap_or(samples.wall), gemm.cpu.unwrap_or(gemm.wall));
+        let step = samples_best * per_sample;
+        let per_cpu = samples.cpu.map_or("—".to_string(), |r| format!("{r:.0}"));
         println!(
-            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13.1} {:>12.1} {:>12.0} {:>8.0} %",
-            name, s.d, s.batch, 1, samples, step / 1e9, gemm / 1e9, per_sample / 1e3, 100.0 * step / gemm
+            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13} {:>13.1} {:>12.1} {:>12.0} {:>8.0} %",
+            name, s.d, s.batch, 1, samples.wall, per_cpu, step / 1e9, gemm_best / 1e9, per_sample / 1e3, 100.0 * step / gemm_best
         );
     }
     Ok(())

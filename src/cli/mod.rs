@@ -6,6 +6,7 @@ pub mod eval;
 pub mod files;
 pub mod fixture;
 pub mod line;
+pub mod manifold;
 pub mod opts;
 pub mod train;
 

@@ -83,7 +83,7 @@ fn scores(t: &mut Trainer, o: &TrainOpts, sets: &Sets, line: &mut Line, at: &str
 
 /// Refuses a `--save` path that cannot be written, before any training: a directory, a missing
 /// folder, no permission. Leaves no file behind when there was none.
-fn check_writable(path: &str) -> CliResult<()> {
+pub fn check_writable(path: &str) -> CliResult<()> {
     let p = Path::new(path);
     if p.is_dir() {
         return Err(format!("--save {path}: is a directory; give a file name such as model.safetensors"));

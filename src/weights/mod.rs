@@ -12,6 +12,10 @@
 //! `provenance`, the last two as JSON. A file without it (what `safetensors.torch.save_file`
 //! writes) is read by inferring the stack from names and shapes, with the notebook's Tanh.
 //!
+//! The 2-D manifold lab's models (input 2) are written and read with the same code
+//! (`stack_to_bytes`, `parse`) under a `lab` key of their own, with their own settings
+//! (`labs::manifold::weights`).
+//!
 //! Reading is for untrusted bytes: sizes are checked before anything is allocated, the result is
 //! a new model (a failed read touches nothing), and every refusal says what is wrong.
 
@@ -23,6 +27,8 @@ use crate::train::Settings;
 use serde::{Deserialize, Serialize};
 
 pub use read::from_bytes;
+pub(crate) use read::{bad, parse};
+pub(crate) use write::stack_to_bytes;
 pub use write::to_bytes;
 
 /// Value of the `format` metadata key in files this crate writes.
@@ -34,8 +40,11 @@ pub const MAX_FILE_BYTES: usize = 64 << 20;
 pub const MAX_HEADER_BYTES: usize = 1 << 20;
 /// Most scalars a model may hold, over all tensors (a 784-2048-784 model has 3.2 M).
 pub const MAX_PARAMS: usize = 8_000_000;
-/// The input width every model here has: 28×28 MNIST digits.
+/// The input width of every MNIST model: 28×28 digits (the 2-D lab's models take 2).
 pub const INPUT: usize = 784;
+/// The `lab` metadata key of an MNIST model (files without the key are MNIST models too); the
+/// 2-D lab writes its own (`labs::manifold::weights::LAB`), and each reader refuses the other's.
+pub const MNIST_LAB: &str = "mnist";
 
 /// Element type of the tensors a file is written with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,10 @@
 //! Reading a safetensors file into a new `Autoencoder`: limits first, then the tensor table
 //! (names, dtypes, shapes, how the layers chain), then the values (finite only), and only then a
 //! model is built. Nothing existing is touched, so a refused file costs the caller nothing.
+//! `parse` and `Parsed` are the steps every reader shares (MNIST here, the 2-D lab in
+//! `labs::manifold::weights`).
 
-use super::{Loaded, Provenance, FORMAT, INPUT, MAX_FILE_BYTES, MAX_HEADER_BYTES, MAX_PARAMS};
+use super::{Loaded, Provenance, FORMAT, INPUT, MAX_FILE_BYTES, MAX_HEADER_BYTES, MAX_PARAMS, MNIST_LAB};
 use crate::autoencoder::Autoencoder;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
@@ -10,14 +12,15 @@ use crate::train::Settings;
 use half::{bf16, f16};
 use ndarray::{Array1, Array2};
 use safetensors::{Dtype as St, SafeTensors, tensor::TensorView};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Most layers per stack (AeConfig allows 8 hidden layers, so 9 Linear layers).
 const MAX_LAYERS: usize = 9;
 /// Widest layer (AeConfig's limit).
 const MAX_WIDTH: usize = 4096;
 
-fn bad(msg: impl Into<String>) -> Error {
+/// A refusal of a weights file: "weights file: …".
+pub(crate) fn bad(msg: impl Into<String>) -> Error {
     Error::Data(format!("weights file: {}", msg.into()))
 }
 
@@ -32,14 +35,13 @@ struct Pair<'a> {
 /// Accepts F32, F16, BF16 and F64 tensors, and files without metadata (the stack is inferred,
 /// with the notebook's Tanh). Errors (`Error::Data`) say what is wrong with the file.
 pub fn from_bytes(bytes: &[u8]) -> Result<Loaded> {
-    check_limits(bytes)?;
-    let st = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a valid safetensors file ({e})")))?;
-    let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(e.to_string()))?;
-    let (enc, dec) = layers(&st)?;
-    let widths = chain(&enc, &dec)?;
-    let meta = header.metadata().clone().unwrap_or_default();
-    let ours = meta.get("format").map(String::as_str) == Some(FORMAT);
-    let (settings, provenance) = if ours { read_metadata(&meta)? } else { (inferred_settings(&widths), Provenance::default()) };
+    let p = parse(bytes)?;
+    if let Some(lab) = p.lab().filter(|&l| l != MNIST_LAB) {
+        return Err(bad(format!("this file holds a model of the {lab} lab, not an MNIST autoencoder: load it on that lab's page")));
+    }
+    let widths = p.chain(INPUT, &format!("the playground's models take 28×28 = {INPUT} pixels"))?;
+    let ours = p.ours();
+    let (settings, provenance) = if ours { read_metadata(&p.meta)? } else { (inferred_settings(&widths), Provenance::default()) };
     let config = settings.ae_config(INPUT);
     let mut want = vec![INPUT];
     want.extend(&config.hidden);
@@ -47,21 +49,72 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Loaded> {
     if want != widths {
         return Err(bad(format!("the metadata's settings describe widths {want:?} but the tensors chain as {widths:?}")));
     }
-    let dtype = format!("{:?}", enc[0].weight.as_ref().unwrap().dtype());
     let mut model = Autoencoder::new(config, settings.batch, &mut Rng::new(0))?;
-    for (stack, found, layers) in [("encoder", &enc, &mut model.enc), ("decoder", &dec, &mut model.dec)] {
-        for (i, (pair, layer)) in found.iter().zip(layers.iter_mut()).enumerate() {
-            let (w, b) = (pair.weight.as_ref().unwrap(), pair.bias.as_ref().unwrap());
-            let wv = values(&super::tensor_name(stack, i, "weight"), w)?;
-            let bv = values(&super::tensor_name(stack, i, "bias"), b)?;
-            layer.w = Array2::from_shape_vec((w.shape()[0], w.shape()[1]), wv).map_err(|e| bad(e.to_string()))?;
-            layer.b = Array1::from(bv);
+    p.fill(&mut model)?;
+    Ok(Loaded { model, settings, provenance, sizes: widths, from_metadata: ours, dtype: p.dtype() })
+}
+
+/// A file's tensor table, checked (limits, names, dtypes, ranks, sizes) but its values not yet
+/// read, with its metadata. Shared by every reader: MNIST models (`from_bytes`) and the 2-D
+/// lab's (`labs::manifold`), which differ in their input width and their settings.
+pub(crate) struct Parsed<'a> {
+    enc: Vec<Pair<'a>>,
+    dec: Vec<Pair<'a>>,
+    /// `__metadata__` (empty when the file has none).
+    pub meta: HashMap<String, String>,
+}
+
+/// Checks the limits and the tensor table of `bytes`; nothing is allocated for values yet.
+pub(crate) fn parse(bytes: &[u8]) -> Result<Parsed<'_>> {
+    check_limits(bytes)?;
+    let st = SafeTensors::deserialize(bytes).map_err(|e| bad(format!("not a valid safetensors file ({e})")))?;
+    let (_, header) = SafeTensors::read_metadata(bytes).map_err(|e| bad(e.to_string()))?;
+    let (enc, dec) = layers(&st)?;
+    Ok(Parsed { enc, dec, meta: header.metadata().clone().unwrap_or_default() })
+}
+
+impl Parsed<'_> {
+    /// Whether the file carries our metadata (`format` = FORMAT).
+    pub fn ours(&self) -> bool {
+        self.meta.get("format").map(String::as_str) == Some(FORMAT)
+    }
+
+    /// The lab a file of ours was written for (`lab` key; files without it are MNIST models).
+    pub fn lab(&self) -> Option<&str> {
+        if !self.ours() {
+            return None;
         }
+        Some(self.meta.get("lab").map(String::as_str).unwrap_or(MNIST_LAB))
     }
-    if model.config.tied && model.dec[0].w != model.enc[0].w.t() {
-        return Err(bad("the metadata says tied weights, but decoder.0.weight is not encoder.0.weightᵀ"));
+
+    /// Element type of the first tensor ("F32", "F16", "BF16", "F64").
+    pub fn dtype(&self) -> String {
+        format!("{:?}", self.enc[0].weight.as_ref().unwrap().dtype())
     }
-    Ok(Loaded { model, settings, provenance, sizes: widths, from_metadata: ours, dtype })
+
+    /// The encoder's widths `[input, h1, …, code]`, checked to chain from `input` and mirror;
+    /// `input_words` says what the reader's models take (the refusal's second half).
+    pub fn chain(&self, input: usize, input_words: &str) -> Result<Vec<usize>> {
+        chain(&self.enc, &self.dec, input, input_words)
+    }
+
+    /// The values into `model`, whose layers must have the file's shapes (every value finite);
+    /// `model` is the caller's new model, so a refusal here leaves nothing half-loaded elsewhere.
+    pub fn fill(&self, model: &mut Autoencoder) -> Result<()> {
+        for (stack, found, layers) in [("encoder", &self.enc, &mut model.enc), ("decoder", &self.dec, &mut model.dec)] {
+            for (i, (pair, layer)) in found.iter().zip(layers.iter_mut()).enumerate() {
+                let (w, b) = (pair.weight.as_ref().unwrap(), pair.bias.as_ref().unwrap());
+                let wv = values(&super::tensor_name(stack, i, "weight"), w)?;
+                let bv = values(&super::tensor_name(stack, i, "bias"), b)?;
+                layer.w = Array2::from_shape_vec((w.shape()[0], w.shape()[1]), wv).map_err(|e| bad(e.to_string()))?;
+                layer.b = Array1::from(bv);
+            }
+        }
+        if model.config.tied && model.dec[0].w != model.enc[0].w.t() {
+            return Err(bad("the metadata says tied weights, but decoder.0.weight is not encoder.0.weightᵀ"));
+        }
+        Ok(())
+    }
 }
 
 /// Sizes before parsing: the whole file, then the header length the first 8 bytes declare.
@@ -140,16 +193,17 @@ fn unexpected(name: &str) -> Error {
     bad(format!("unexpected tensor {name:?}: a notebook autoencoder holds only encoder.N.weight/bias and decoder.N.weight/bias"))
 }
 
-/// Checks that the layers chain `784 → … → d → … → 784`, the decoder mirroring the encoder, and
-/// that each bias fits its weight. Returns the encoder's widths `[784, h1, …, d]`.
-fn chain(enc: &[Pair], dec: &[Pair]) -> Result<Vec<usize>> {
+/// Checks that the layers chain `input → … → d → … → input` (784 for MNIST, 2 for the 2-D lab),
+/// the decoder mirroring the encoder, and that each bias fits its weight. Returns the encoder's
+/// widths `[input, h1, …, d]`.
+fn chain(enc: &[Pair], dec: &[Pair], input: usize, input_words: &str) -> Result<Vec<usize>> {
     if enc.len() != dec.len() {
         return Err(bad(format!("{} encoder layers but {} decoder layers; the decoder mirrors the encoder", enc.len(), dec.len())));
     }
     let shape = |p: &Pair| (p.weight.as_ref().unwrap().shape()[0], p.weight.as_ref().unwrap().shape()[1], p.bias.as_ref().unwrap().shape()[0]);
     let mut widths = vec![shape(&enc[0]).1];
-    if widths[0] != INPUT {
-        return Err(bad(format!("encoder.0.weight takes {} inputs; the playground's models take 28×28 = {INPUT} pixels", widths[0])));
+    if widths[0] != input {
+        return Err(bad(format!("encoder.0.weight takes {} inputs; {input_words}", widths[0])));
     }
     for (stack, layers) in [("encoder", enc), ("decoder", dec)] {
         for (i, p) in layers.iter().enumerate() {
@@ -193,7 +247,7 @@ fn values(name: &str, v: &TensorView) -> Result<Vec<f32>> {
 }
 
 /// Our own metadata: settings (validated) and provenance.
-fn read_metadata(meta: &std::collections::HashMap<String, String>) -> Result<(Settings, Provenance)> {
+fn read_metadata(meta: &HashMap<String, String>) -> Result<(Settings, Provenance)> {
     let settings: Settings = serde_json::from_str(meta.get("settings").map(String::as_str).unwrap_or("{}"))
         .map_err(|e| bad(format!("the settings in the metadata cannot be read ({e})")))?;
     settings.validate().map_err(|e| bad(format!("the settings in the metadata are invalid: {e}")))?;

@@ -113,6 +113,10 @@ test('2-D lab: the default run stops by itself at the preset step count; the Ïƒâ
   const { page } = opened;
   const table = await enginePresets(page);
   const steps = table.manifold[0].steps;
+  // The page opens on pretrained models (www/models/manifold.json); the lesson's run is from the seed.
+  await page.waitForFunction(() => document.getElementById('lab').dataset.origins === 'pretrained,pretrained,pretrained', null, { timeout: TIMEOUT });
+  await page.click('#reset');
+  await page.waitForFunction(() => document.getElementById('lab').dataset.origins === 'seed,seed,seed' && !document.getElementById('train').disabled, null, { timeout: TIMEOUT });
   await page.click('#train');
   const t0 = Date.now();
   // Four minutes was the old default run; the lesson's stop is meant to come well before.

@@ -2,7 +2,8 @@
 // capacity lab's lessons (contractive, BCE, tied linear) load the site's pretrained model of
 // their preset instead of training from the seed, and their sentences name it and count its
 // epochs before any Train press; the latent map's d = 2 lesson opens on its pretrained
-// 784-50-50-2 model, trains on, and restarts from its seed; the Model panel's "Train bigger in
+// 784-50-50-2 model, trains on, and restarts from its seed; the failure-on-purpose lessons
+// (contractive λ = 0.1, BCE on the plateau, the one-layer d = 2 map) open on their pretrained end state; the Model panel's "Train bigger in
 // PyTorch" note shows the README's lines. Every wait is on a condition. Needs `make dist`.
 // Run: node --test tests/e2e/pretrained.test.mjs
 
@@ -11,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ROOT, TIMEOUT, APP_READY, useBrowser, openPage, assertClean, appSteps } from './harness.mjs';
 
-useBrowser(['index.html', 'pkg', 'models/index.json', 'models/map-2d.safetensors']);
+useBrowser(['index.html', 'pkg', 'models/index.json', 'models/map-2d.safetensors', 'models/map-2d-one-layer.safetensors']);
 
 const TABLE = JSON.parse(readFileSync(`${ROOT}www/models/index.json`, 'utf8')).models;
 const entry = (name) => TABLE.find((m) => m.name === name);
@@ -60,6 +61,15 @@ test('capacity: the contractive, BCE and tied linear lessons open on their pretr
   assert.ok((await page.textContent('#cap-status')).includes(`Model: pretrained ${entry('contractive-d30').title}`));
   assert.equal(await page.evaluate(() => location.hash.includes('lambda=')), false, 'λ is the page default: the hash does not carry it');
 
+  // Failure on purpose, λ = 0.1: its pretrained end state, the code ignoring the input.
+  await lesson(page, 'contractive_too_large');
+  await waitPretrained(page, 'contractive-too-large-d30');
+  await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.caeClaim === 'collapsed', null, { timeout: TIMEOUT });
+  assert.equal(await appSteps(page), 0, 'the failure is shown pretrained, not trained from the seed');
+  const bad = await page.textContent('#cap-cae-claim');
+  assert.ok(bad.includes('after 20 epochs (pretrained)'), bad);
+  console.log(`pretrained λ-too-large lesson: ${bad}`);
+
   // BCE, lr 0.003, batch 64: it has left the mean-digit plateau (PLATEAU_DB, lessons.js).
   await lesson(page, 'bce');
   await waitPretrained(page, 'bce-d30');
@@ -68,6 +78,15 @@ test('capacity: the contractive, BCE and tied linear lessons open on their pretr
   const bce = await page.textContent('#cap-loss-claim');
   assert.match(bce, /^BCE has left the mean-digit plateau: PSNR \d+\.\d\d dB after 20 epochs \(pretrained\)/, bce);
   console.log(`pretrained BCE lesson: ${bce}`);
+
+  // Failure on purpose, BCE at lr 0.001 and batch 256: after 20 epochs still on the mean digit.
+  await lesson(page, 'bce_plateau');
+  await waitPretrained(page, 'bce-plateau-d30');
+  await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.lossClaim === 'plateau', null, { timeout: TIMEOUT });
+  assert.equal(await appSteps(page), 0);
+  const flat = await page.textContent('#cap-loss-claim');
+  assert.ok(flat.includes(`after ${entry('bce-plateau-d30').epochs} epochs (pretrained)`), flat);
+  console.log(`pretrained BCE plateau lesson: ${flat}`);
 
   // Tied linear AE: beside PCA with k = d, the AE's error near PCA's floor.
   await page.click('#cap-linear');
@@ -122,6 +141,20 @@ test('latent map: the d = 2 lesson opens on its pretrained model, trains on, res
   await page.click('#panel-latent [data-own="seed"]');
   await page.waitForFunction(() => document.getElementById('panel-latent').dataset.mapFrom === 'seed', null, { timeout: TIMEOUT });
   assert.match(await page.textContent('.lat-map-readout'), /its own model, epoch \d+ of 10/);
+
+  // Failure on purpose: the one-layer d = 2 encoder, pretrained, gives every digit one code.
+  const one = entry('map-2d-one-layer');
+  await page.click('#panel-latent [data-map="map_2d_one_layer"]');
+  await page.waitForFunction(() => {
+    const d = document.getElementById('panel-latent').dataset;
+    return d.mapSource === 'map_2d_one_layer' && d.mapFrom === 'pretrained';
+  }, null, { timeout: TIMEOUT });
+  const oneReadout = await page.textContent('.lat-map-readout');
+  assert.ok(oneReadout.includes(`pretrained ${one.title}, ${one.epochs} epochs`), oneReadout);
+  // separation.js: below its RMS-spread floor the claim says every digit has nearly one code
+  // (src/presets.rs measured a spread of 0.001–0.003 for this preset at 20 epochs).
+  await page.waitForFunction(() => /Every digit has nearly the same code here/.test(document.querySelector('.lat-map-claim').textContent), null, { timeout: TIMEOUT });
+  console.log(`pretrained one-layer d = 2 map: ${await page.textContent('.lat-map-claim')}`);
   assertClean(opened);
   await opened.context.close();
 });

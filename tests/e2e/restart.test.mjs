@@ -1,7 +1,8 @@
 // Nothing lost: a training worker that panics or hangs is replaced, and the model it held comes
 // back (the kept copy of app/keep-last.js: in IndexedDB, or in memory where storage is
 // forbidden) with the same reconstructions; a lab's question that gets no answer says so in its
-// panel; the 2-D lab's hung worker is replaced too. The hang uses the test hook `window.__aeTimeoutMs` (kit/worker-link.js) to time out in
+// panel; the 2-D lab's hung worker is replaced too, and its three models come back from the
+// copy its worker last kept. The hang uses the test hook `window.__aeTimeoutMs` (kit/worker-link.js) to time out in
 // seconds rather than 45. Run: node --test tests/e2e/restart.test.mjs
 
 import { test } from 'node:test';
@@ -115,10 +116,26 @@ test('without storage, a hung worker: the lab\'s question times out in its panel
   }
 });
 
-test('the 2-D lab: a hung worker is replaced after the time-out, says so, and trains again', async () => {
+test('the 2-D lab: a hung worker is replaced after the time-out, its three models come back (the same field), and it trains on', async () => {
+  // Seed 3: no pretrained model, so the field before the hang is what training here drew.
   const opened = await openPage('manifold.html#curve=arcs&seed=3', '#lab[data-ready="true"]');
   const { page } = opened;
+  const lab = (k) => page.getAttribute('#lab', `data-${k}`);
   try {
+    const seedField = (await canvasPrint(page, 'field-denoising')).hash;
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('lab').dataset.steps) >= 300, null, { timeout: TIMEOUT });
+    await page.click('#train');
+    await page.waitForFunction(() => document.getElementById('lab').dataset.running === 'false', null, { timeout: TIMEOUT });
+    // The pause's copy of the models (the worker's `kept` report) has the paused step count.
+    await page.waitForFunction(() => {
+      const d = document.getElementById('lab').dataset;
+      return d.keptSteps && d.keptSteps === d.steps;
+    }, null, { timeout: TIMEOUT });
+    await page.waitForTimeout(300); // the pause's frame drawn
+    const n = Number(await lab('steps'));
+    const trained = (await canvasPrint(page, 'field-denoising')).hash;
+    assert.notEqual(trained, seedField, 'training changed the field');
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
     trainingWorker(page, '/manifold/worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
     await page.waitForTimeout(200);
@@ -126,10 +143,17 @@ test('the 2-D lab: a hung worker is replaced after the time-out, says so, and tr
     await page.click('#train');
     await page.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
     await page.evaluate(() => { window.__aeTimeoutMs = 0; });
-    assert.match(await page.textContent('#alert'), /^The training worker has not answered for 10 s, so it was stopped\. A new worker started with the same settings;/);
+    const alert = await page.textContent('#alert');
+    const m = alert.match(/^The training worker has not answered for 10 s, so it was stopped\. A new worker started with the same settings; the models kept (\d+) s ago \(([\d,]+) steps\) were loaded back into it; Train continues from there\.$/);
+    assert.ok(m, `alert: ${alert}`);
+    assert.equal(Number(m[2].replace(/,/g, '')), n, 'the kept models are the paused ones');
     assert.equal(await page.evaluate(() => window.__workers.length), 2, 'one new worker');
+    assert.equal(await lab('origins'), 'kept,kept,kept');
+    assert.match(await page.textContent('#origin-standard'), new RegExp(`^kept copy: ${n.toLocaleString('en')} steps, loss \\d`));
+    await waitCanvasPrint(page, 'field-denoising', trained);
     await page.click('#train');
-    await page.waitForFunction(() => Number(document.getElementById('lab').dataset.steps) > 0, null, { timeout: TIMEOUT });
+    await page.waitForFunction((k) => Number(document.getElementById('lab').dataset.totalSteps) > k, n, { timeout: TIMEOUT });
+    await page.click('#train');
     assertClean(opened);
   } finally {
     await opened.context.close();

@@ -15,7 +15,7 @@ test('models: the page opens on the notebook AE, the denoising preset on the not
   assert.equal(matchModel(TABLE, new State().trainerSettings())?.name, 'notebook-ae-d30');
   assert.equal(matchModel(TABLE, State.fromHash('#preset=denoising').trainerSettings())?.name, 'notebook-dae-d500');
   // (The capacity lab's lessons have their own files: tests/js/models.test.mjs.)
-  for (const hash of ['#seed=1', '#d=31', '#lr=0.002', '#preset=denoising&p=0.4', '#tied=true', '#loss=bce', '#reg=contractive&lambda=0.02']) {
+  for (const hash of ['#seed=1', '#d=31', '#lr=0.002', '#preset=denoising&p=0.4', '#tied=true', '#loss=bce&batch=128', '#reg=contractive&lambda=0.02']) {
     assert.equal(matchModel(TABLE, State.fromHash(hash).trainerSettings()), null, hash);
   }
 });

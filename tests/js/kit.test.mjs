@@ -8,6 +8,7 @@ import { integer, decimal, oneOf, quote, unknownKeys, hashParams, FieldState } f
 import { WorkerSession, messageOf } from '../../www/kit/session.js';
 import { WorkerLink } from '../../www/kit/worker-link.js';
 import { MNIST, fetchBytes } from '../../www/kit/data.js';
+import { gzipSync } from 'node:zlib';
 import { COMMANDS, REPORTS } from '../../www/kit/protocol.js';
 
 test('fields: parsers take their range and say it in a sentence otherwise', () => {
@@ -216,6 +217,24 @@ test('worker link: a worker that dies after it spoke is a crash (the panic\'s fi
   delete globalThis.Worker;
 });
 
+test('worker link: `adopt` takes over a started worker and replays what it said meanwhile, in order', () => {
+  const made = fakeWorkers();
+  const early = new globalThis.Worker('worker.js', { type: 'module' }); // as app/boot.js starts it
+  const held = [new MessageEvent('message', { data: { type: 'loading', stage: 'wasm' } }), new MessageEvent('message', { data: { type: 'ready', ack: 0 } })];
+  const got = [];
+  const link = new WorkerLink('worker.js', { onMessage: (m) => got.push(m.type), onFail: assert.fail, adopt: { worker: early, held } });
+  assert.equal(made.length, 1, 'no second worker');
+  assert.equal(link.worker, early);
+  assert.deepEqual(got, ['loading', 'ready']);
+  assert.deepEqual(held, [], 'each held event replayed once');
+  // A load error held before any message is the link's load failure, as if it had been there.
+  const failed = [];
+  const dead = new globalThis.Worker('worker.js', { type: 'module' });
+  new WorkerLink('worker.js', { onMessage: assert.fail, onFail: (t) => failed.push(t), adopt: { worker: dead, held: [{ preventDefault() {}, message: 'SyntaxError' }] } });
+  assert.deepEqual(failed, ['The training worker stopped: SyntaxError.']);
+  delete globalThis.Worker;
+});
+
 test('worker link: a command met by silence gives a time-out sentence; any report re-arms it, an answer ends it', async () => {
   const made = fakeWorkers();
   const timeouts = [];
@@ -243,6 +262,12 @@ test('data: the MNIST paths sit beside kit/, and a failed fetch names its file',
     await assert.rejects(fetchBytes(MNIST.labels), { message: 'Could not load mnist10k-labels-idx1-ubyte.gz (HTTP 404).' });
     globalThis.fetch = async () => ({ ok: true, arrayBuffer: async () => Uint8Array.of(1, 2, 3).buffer });
     assert.deepEqual([...await fetchBytes(MNIST.images)], [1, 2, 3]);
+    // A real gzip body is inflated as it streams in (zlib is the oracle); a corrupt one is named.
+    const idx = Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 3, 7, 8, 9); // an IDX labels file: 3 labels
+    globalThis.fetch = async () => new Response(gzipSync(idx));
+    assert.deepEqual([...await fetchBytes(MNIST.labels)], [...idx]);
+    globalThis.fetch = async () => new Response(Uint8Array.of(0x1f, 0x8b, 8, 0, 1, 2, 3));
+    await assert.rejects(fetchBytes(MNIST.labels), /^Error: Could not inflate mnist10k-labels-idx1-ubyte\.gz: /);
   } finally {
     globalThis.fetch = real;
   }

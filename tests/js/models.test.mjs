@@ -22,10 +22,14 @@ test('models: each lab lesson the site pretrained opens from the page settings i
     'contractive-d30': '#reg=contractive&lambda=0.01',
     'bce-d30': '#loss=bce&lr=0.003&batch=64',
     'tied-linear-d30': '#tied=true&act=linear',
+    // The failure-on-purpose lessons: contractive λ = 0.1; BCE at the notebook's lr and batch.
+    'contractive-too-large-d30': '#reg=contractive&lambda=0.1',
+    'bce-plateau-d30': '#loss=bce',
   };
   for (const [name, hash] of Object.entries(cases)) assert.equal(matchModel(TABLE, trainer(hash))?.name, name, hash);
   assert.equal(presetModel(TABLE, 'map_2d')?.name, 'map-2d', 'the map lesson finds its model by preset key');
-  assert.equal(presetModel(TABLE, 'map_2d_one_layer'), null);
+  assert.equal(presetModel(TABLE, 'map_2d_one_layer')?.name, 'map-2d-one-layer', 'and the failure-on-purpose one');
+  assert.equal(presetModel(TABLE, 'no_such_lesson'), null);
 });
 
 test('models: every file learnt from the 9,000 training digits and was scored on the 1,000 held out', () => {

@@ -4,6 +4,7 @@
 
 import { TO_WORKER, TO_PAGE } from '../protocol.js';
 import { WorkerLink } from '../kit/worker-link.js';
+import { early } from './boot.js';
 import { invalidate, say, setRunning, setHover, showAlert, hideAlert, STATUS_EVERY_MS } from './render.js';
 import { KERNEL_PAGE } from './kernels.js';
 
@@ -14,10 +15,11 @@ const LOADING_TEXT = {
   fashion: 'Fetching 10,000 Fashion-MNIST images…',
 };
 
-/** Start the worker; false (with a message on the page) when the browser cannot. */
+/** Start the worker (take over the one app/boot.js started); false (with a message on the page) when the browser cannot. */
 export function startWorker(app) {
   try {
     app.link = new WorkerLink(new URL('../worker.js', import.meta.url), {
+      adopt: early,
       onMessage: (msg) => onMessage(app, msg),
       onFail: (text) => {
         setRunning(app, false);
@@ -87,6 +89,7 @@ export function sendConfig(app) {
 function onMessage(app, msg) {
   switch (msg.type) {
     case TO_PAGE.LOADING:
+      app.onLoading?.(msg.stage); // app/index.js: the labs' modules load once the worker's fetches are out
       if (!app.run.info || msg.stage === 'model' || msg.stage === 'fashion') say(app, app.run.info && msg.stage === 'model' ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
       break;
     case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); app.keep?.onReady(msg); break;

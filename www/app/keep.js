@@ -10,7 +10,7 @@
 // replaces a crashed or hung worker, takes `keep.keptForRestart()` and gives it to `keep.restore`.
 
 import { openStore } from '../kit/store.js';
-import { loadModelTable, pretrainedFor, fetchModel, sameSettings } from '../kit/models.js';
+import { loadModelTable, pretrainedFor, fetchModel, pretrainedSource, sameSettings } from '../kit/models.js';
 import { showControls, writeHash } from './controls.js';
 import { configMessage } from './commands.js';
 import { sourceLine, describeFile, pythonSnippet, patchOf, saveName } from './keep-text.js';
@@ -147,8 +147,7 @@ async function loadPretrained(keep, generation) {
   }
   // Dropped if the model or the settings changed meanwhile (a newer config, a Reset, a file).
   if (app.run.generation !== generation || keep.sent !== sent || !sameSettings(settings, app.state.trainerSettings())) return;
-  const { name, title, epochs, eval_mse_clean, eval_on, eval_n } = entry;
-  send(keep, bytes, { kind: 'pretrained', name, title, epochs, eval_mse_clean, eval_on, eval_n });
+  send(keep, bytes, pretrainedSource(entry));
 }
 
 // ---- the person's actions ------------------------------------------------------------------

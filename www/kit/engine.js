@@ -3,12 +3,12 @@
 // fused multiply-add in the GEMM micro-kernel) and pkg/ (simd128, the fallback). The choice is
 // `WebAssembly.validate` on a tiny module that uses f32x4.relaxed_madd.
 //
-// A worker imports the façade's names from here instead of from a pkg/ folder, and calls `init()`
-// as before: the names below are live bindings, filled in when `init()` resolves.
+// A worker imports `wasm` from here instead of a pkg/ folder, calls `init()`, then reads the
+// façade's names through `wasm` (no list of names to keep in step with src/api/):
 //
-//   import init, { Trainer } from './kit/engine.js';
+//   import init, { wasm } from './kit/engine.js';
 //   await init();          // or init('simd128') to force a build (the benchmark runs both)
-//   new Trainer(...);
+//   wasm.Trainer.on(...);  // before init() resolved, or a name the façade lacks: a thrown Error
 
 /** A whole wasm module with one function `() -> v128` whose body is three `i32.const 1;
  *  i8x16.splat` and `f32x4.relaxed_madd` (opcode 0xfd 0x105): valid only with relaxed SIMD. */
@@ -27,6 +27,11 @@ export const BUILDS = Object.freeze({
   simd128: '../pkg/autoencoder_playground.js',
 });
 
+/** The URL of a build's .wasm: wasm-pack writes it beside the glue as `<name>_bg.wasm`. */
+export function wasmUrl(build) {
+  return new URL(BUILDS[build].replace(/\.js$/, '_bg.wasm'), import.meta.url);
+}
+
 /** True when this JavaScript engine validates relaxed-SIMD wasm. */
 export function hasRelaxedSimd() {
   try {
@@ -39,17 +44,27 @@ export function hasRelaxedSimd() {
 /** The build `init` loaded ('relaxed-simd' or 'simd128'), null before. */
 export let build = null;
 
-// The façade's exports (src/api/), bound by `init`. tests/js/engine.test.mjs fails when the
-// wasm-pack output exports a name this list lacks.
-export let Trainer, DataSets, ManifoldLab, GemmBench, manifoldGrid, presets, weightsInfo, shardRows;
+/** The loaded build's module namespace, null before `init` resolves. */
+let loaded = null;
 
-function bind(m) {
-  ({ Trainer, DataSets, ManifoldLab, GemmBench, manifoldGrid, presets, weightsInfo, shardRows } = m);
-}
+/**
+ * The façade (src/api/): `wasm.Trainer`, `wasm.DataSets`, … of the build `init` loaded. Reading a
+ * name before `init()` resolved, or one the façade does not export, throws an Error that says so
+ * (a plain `undefined` would only fail later, far from the cause).
+ */
+export const wasm = new Proxy(Object.freeze({}), {
+  get(_, name) {
+    if (typeof name === 'symbol') return undefined; // console.log, inspection
+    if (!loaded) throw new Error(`The engine is not loaded yet: wasm.${name} was read before init() resolved.`);
+    if (!(name in loaded)) throw new Error(`The engine exports no “${name}” (it has ${Object.keys(loaded).filter((k) => k !== 'default').join(', ')}).`);
+    return loaded[name];
+  },
+  has: (_, name) => !!loaded && name in loaded,
+});
 
 let loading = null;
 
-/** Load the engine once per worker and bind its exports; resolves to its module namespace.
+/** Load the engine once per worker (behind `wasm`); resolves to its module namespace.
  *  `want` forces a build by name; otherwise relaxed SIMD where validated, simd128 else (and
  *  simd128 also when the relaxed build fails to load, so a host without pkg-relaxed/ works). */
 export default function init(want) {
@@ -63,9 +78,14 @@ async function load(want) {
   let firstError = null;
   for (const name of order) {
     try {
+      // The .wasm is fetched and compiled while its JS glue is fetched (not after): one round
+      // trip less. Where streaming compilation is refused (a host that does not serve .wasm as
+      // application/wasm), the glue's own fetch + instantiate fallback runs instead.
+      const compiling = WebAssembly.compileStreaming(fetch(wasmUrl(name))).catch(() => undefined);
       const m = await import(new URL(BUILDS[name], import.meta.url).href);
-      await m.default(); // fetch + WebAssembly.instantiateStreaming of the .wasm beside it
-      bind(m);
+      const module = await compiling;
+      await m.default(module ? { module_or_path: module } : undefined);
+      loaded = m;
       build = name;
       return m;
     } catch (e) {

@@ -44,8 +44,25 @@ export function sameSettings(a, b) {
 /** The table's URL, beside this module's folder (any host, any sub-path). */
 export const MODELS_INDEX = new URL('../models/index.json', import.meta.url);
 
-/** The models of index.json, each {name, preset, title, file, dtype, bytes, sizes, settings, epochs, eval_on, eval_n, eval_mse_clean, eval_mse_noisy, …}. */
-export async function loadModelTable(fetchImpl = fetch) {
+/** The table as this page or worker fetched it (one fetch per realm), or null. */
+let table = null;
+
+/**
+ * The models of index.json, each {name, preset, title, file, dtype, bytes, sizes, settings,
+ * epochs, eval_on, eval_n, eval_mse_clean, eval_mse_noisy, …}. Fetched once with the global
+ * `fetch` (the page's opening model and app/keep.js share it; a failure is not kept, so a later
+ * call tries again); `fetchImpl` (tests) fetches anew.
+ */
+export function loadModelTable(fetchImpl) {
+  if (fetchImpl) return fetchTable(fetchImpl);
+  table ??= fetchTable(fetch).catch((e) => {
+    table = null;
+    throw e;
+  });
+  return table;
+}
+
+async function fetchTable(fetchImpl) {
   const res = await fetchImpl(MODELS_INDEX);
   if (!res.ok) throw new Error(`models/index.json: HTTP ${res.status}`);
   const doc = await res.json();
@@ -76,6 +93,12 @@ export async function fetchModel(entry, fetchImpl = fetch) {
   const res = await fetchImpl(new URL(`../models/${entry.file}`, import.meta.url));
   if (!res.ok) throw new Error(`models/${entry.file}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
+}
+
+/** A table entry as the `source` of its weights sent to a worker (the page's sentences name it by it). */
+export function pretrainedSource(entry) {
+  const { name, title, epochs, eval_mse_clean, eval_on, eval_n } = entry;
+  return { kind: 'pretrained', name, title, epochs, eval_mse_clean, eval_on, eval_n };
 }
 
 /**

@@ -37,9 +37,11 @@ export class WorkerLink {
    * `onMessage(msg)` gets every report; `onFail(text)` a sentence when the worker cannot run;
    * `onCrash(text)` when a running worker died (default: `onFail`); `onTimeout(text)` when a
    * command went unanswered (default: `onFail`). Throws when the browser cannot start a module
-   * worker at all.
+   * worker at all. `adopt` ({worker, held}: a worker of `url` already started, and the events it
+   * sent meanwhile, in order) is taken over instead of starting one: a page may start its worker
+   * before its own modules have loaded.
    */
-  constructor(url, { onMessage, onFail, onCrash = onFail, onTimeout = onFail, timeoutMs = COMMAND_TIMEOUT_MS }) {
+  constructor(url, { onMessage, onFail, onCrash = onFail, onTimeout = onFail, timeoutMs = COMMAND_TIMEOUT_MS, adopt = null }) {
     this.url = url;
     this.handlers = { onMessage, onFail, onCrash, onTimeout };
     this.timeoutMs = timeoutMs;
@@ -48,12 +50,12 @@ export class WorkerLink {
     this.lastAck = 0; // highest `ack` reported
     this.restarts = []; // times of recent restarts
     this.watchdog = 0;
-    this.start();
+    this.start(adopt?.worker);
+    for (const e of adopt?.held.splice(0) ?? []) (e instanceof MessageEvent ? this.worker.onmessage : this.worker.onerror)(e);
   }
 
-  /** A new worker, wired; the previous one (if any) is already terminated. */
-  start() {
-    const worker = new Worker(this.url, { type: 'module' });
+  /** A new worker (or `worker`, already started), wired; the previous one (if any) is already terminated. */
+  start(worker = new Worker(this.url, { type: 'module' })) {
     this.worker = worker;
     this.spoke = false;
     this.dead = false;

@@ -1,5 +1,6 @@
-// The 2-D lab's worker (manifold/worker.js through kit/worker-link.js): commands, and its reports
-// (ready, frame, error) into the one `page` object.
+// The 2-D lab's worker (manifold/worker.js through kit/worker-link.js): commands, its reports
+// (ready, frame, kept, error) into the one `page` object, and its replacement after a crash or a
+// time-out with the models it last kept.
 
 import { VARIANTS } from './state.js';
 import { TO_WORKER, TO_PAGE } from './protocol.js';
@@ -21,13 +22,29 @@ export function startWorker() {
   });
 }
 
-/** A new worker, the same settings: the 2-D models are rebuilt from their seed (a few seconds of training). */
+/**
+ * A new worker, the same settings, and the models back: the copy the worker last kept (its
+ * `kept` report, at pauses and every KEEP_EVERY_MS of training) is loaded into the new one; the
+ * alert says how old it is. Without a copy the labs start as they did (pretrained or seed).
+ */
 function restart(text) {
-  page.alerts.set('crash', `${text} A new worker started with the same settings; the training so far was lost, so press Train to train again.`);
+  const kept = page.kept?.generation === page.generation ? page.kept : null;
+  const trained = (page.frame?.generation === page.generation && page.frame.steps) || 0;
+  let what;
+  if (kept) {
+    const ago = Math.round((performance.now() - kept.at) / 1000);
+    const lost = trained > kept.steps ? ` (the ${(trained - kept.steps).toLocaleString('en')} steps after it were lost)` : '';
+    what = `the models kept ${ago} s ago (${kept.total.toLocaleString('en')} steps) were loaded back into it${lost}; Train continues from there.`;
+  } else {
+    what = trained
+      ? `no copy of the models had been kept yet, so the ${trained.toLocaleString('en')} steps trained here were lost; they start again as they opened.`
+      : 'the models had not trained here, so they start again as they opened.';
+  }
+  page.alerts.set('crash', `${text} A new worker started with the same settings; ${what}`);
   setRunning(false, false);
   page.link.restart();
   page.builtKey = '';
-  maybeRebuild();
+  maybeRebuild(kept);
 }
 
 export function send(type, extra = {}) {
@@ -53,7 +70,13 @@ function onMessage(msg) {
       x0 = Math.min(x0, msg.data[i]); x1 = Math.max(x1, msg.data[i]);
       y0 = Math.min(y0, msg.data[i + 1]); y1 = Math.max(y1, msg.data[i + 1]);
     }
+    page.origins = Object.fromEntries(msg.origins.map((o) => [o.variant, o]));
+    // A kept copy stays valid for the labs it was loaded into, until they send their own.
+    if (page.kept && msg.origins.some((o) => o.kind === 'kept')) page.kept.generation = msg.generation;
+    else page.kept = null;
     const lab = $('lab');
+    lab.dataset.origins = msg.origins.map((o) => o.kind).join(',');
+    delete lab.dataset.keptSteps;
     lab.dataset.generation = String(msg.generation);
     lab.dataset.curve = page.state.values.curve;
     lab.dataset.bounds = [x0, x1, y0, y1].map((v) => v.toFixed(3)).join(',');
@@ -78,9 +101,16 @@ function onMessage(msg) {
     const blown = msg.labs.filter((l) => l.warning);
     if (blown.length) page.alerts.set('diverged', `Training paused: ${blown.map((l) => `the ${l.variant} autoencoder: ${l.warning}`).join('; ')}.`);
     else if (msg.running) page.alerts.clear('diverged');
-    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.steps.toLocaleString('en')} · epoch ${msg.epoch}`
-      + (msg.done ? ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)` : '');
+    const here = msg.total !== msg.steps ? ` (${msg.steps.toLocaleString('en')} here)` : '';
+    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.total.toLocaleString('en')}${here} · epoch ${msg.epoch}`
+      + (!msg.done ? '' : here
+        ? ` (stopped after ${msg.steps.toLocaleString('en')} more steps; Reset to start again from the seed)`
+        : ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)`);
     page.dirty = true;
+  } else if (msg.type === TO_PAGE.KEPT) {
+    if (msg.generation !== page.generation) return;
+    page.kept = { generation: msg.generation, steps: msg.steps, total: Math.max(...msg.labs.map((l) => l.steps)), labs: msg.labs, at: performance.now() };
+    $('lab').dataset.keptSteps = String(msg.steps);
   } else if (msg.type === TO_PAGE.ERROR) {
     const diverged = /training diverged/i.test(msg.message);
     page.alerts.set(diverged ? 'diverged' : 'engine', diverged ? `Training paused: ${msg.message}` : msg.message);

@@ -36,8 +36,11 @@ export function writeHash() {
   showHash(`#${page.state.toHash()}`);
 }
 
-/** Send a config when the model settings changed (and are valid). */
-export function maybeRebuild() {
+/**
+ * Send a config when the model settings changed (and are valid). `kept` (a worker's `kept`
+ * report, after a restart): each lab starts from its bytes.
+ */
+export function maybeRebuild(kept = null) {
   writeHash();
   if (!page.state.valid) return;
   const key = page.state.modelKey();
@@ -45,7 +48,7 @@ export function maybeRebuild() {
   page.builtKey = key;
   page.wantRunning = page.running;
   const s = page.state;
-  const labs = s.shown().map((v) => ({ variant: v.key, settings: s.labSettings(v.key) }));
+  const labs = s.shown().map((v) => ({ variant: v.key, settings: s.labSettings(v.key), weights: kept?.labs.find((l) => l.variant === v.key)?.bytes }));
   send(TO_WORKER.CONFIG, { labs, drawn: s.strokePoints() });
   $('status').textContent = 'Building the models…';
 }

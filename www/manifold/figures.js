@@ -1,5 +1,6 @@
 // The 2-D lab's figures, redrawn in the animation frame after a change: one vector field (fig 17)
-// and one points view (figs 15, 16, 18–19) per shown variant, the loss curves, the drawing pad,
+// with where its model came from (pretrained, kept, seed) and one points view (figs 15, 16,
+// 18–19) per shown variant, the loss curves, the drawing pad,
 // and the data-* attributes of <main id="lab"> set in that same frame (tests read them).
 
 import { VARIANTS } from './state.js';
@@ -7,6 +8,7 @@ import { HEAT, SWEEP } from './protocol.js';
 import { COLORS, drawField, drawPoints, drawPad, distances, niceCeil } from './draw.js';
 import { drawSensitivity } from './sensitivity.js';
 import { meanRatio, ratioSentence } from './claim.js';
+import { originText } from './pretrained.js';
 import { drawLines } from '../draw/chart.js';
 import { page, $ } from './page.js';
 
@@ -32,6 +34,12 @@ export function layoutFigures() {
       val.className = 'val';
       val.id = `${kind}-${v.key}-val`;
       cap.append(name, val);
+      if (kind === 'field') {
+        const origin = document.createElement('span');
+        origin.className = 'origin';
+        origin.id = `origin-${v.key}`;
+        cap.append(origin);
+      }
       const c = document.createElement('canvas');
       c.id = `${kind}-${v.key}`;
       c.width = FIELD_SIZE;
@@ -72,6 +80,8 @@ export function draw() {
     const vmax = niceCeil(all[Math.floor(0.95 * (all.length - 1))]);
     const corrupted = page.state.values.view === 'corrupted';
     for (const l of f.labs) {
+      const origin = $(`origin-${l.variant}`);
+      if (origin) origin.textContent = originText(page.origins[l.variant]);
       const fc = $(`field-${l.variant}`);
       if (fc) {
         drawField(fc.getContext('2d'), {
@@ -122,12 +132,13 @@ export function draw() {
     const lab = $('lab');
     // The sensitivity claim with its live numbers (any view: 80 Jacobians are cheap).
     const ratios = Object.fromEntries(f.labs.map((l) => [l.variant, meanRatio(l.jac, r.code)]));
-    const claim = ratioSentence(ratios, f.steps, page.state.values.curve);
+    const claim = ratioSentence(ratios, f.total, page.state.values.curve);
     if ($('ratio-claim').textContent !== claim) $('ratio-claim').textContent = claim;
     lab.dataset.ratioStandard = String(ratios.standard ?? '');
     lab.dataset.ratioContractive = String(ratios.contractive ?? '');
     lab.dataset.done = String(f.done);
     lab.dataset.steps = String(f.steps);
+    lab.dataset.totalSteps = String(f.total);
     lab.dataset.running = String(f.running);
     lab.dataset.frames = String(page.frames);
   }

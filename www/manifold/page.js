@@ -24,6 +24,8 @@ export const page = {
   running: false,
   wantRunning: false, // resume training after a rebuild
   series: {}, // variant → {steps: [], losses: []}
+  origins: {}, // variant → where its model came from (the worker's `ready`; pretrained.js originText)
+  kept: null, // the worker's last `kept` copy {generation, steps, total, labs: [{variant, bytes}], at}
   stroke: null, // the stroke being drawn, [x0, y0, x1, y1, …]
   heatGrid: gridPoints(HEAT),
   arrowGrid: gridPoints(ARROWS),

@@ -1,16 +1,22 @@
 // The lab's training worker: owns up to three wasm `ManifoldLab` handles (standard, denoising,
-// contractive, trained side by side on the same points from the same initial weights), trains
-// them in time slices and sends frames of everything the page draws (protocol.js).
+// contractive, trained side by side on the same points from the same initial weights), starts
+// each from the copy the page kept, else from the site's pretrained model of its settings
+// (pretrained.js), else from the seed; trains them in time slices, sends frames of everything the
+// page draws and, at pauses and every KEEP_EVERY_MS of training, a copy of the models (protocol.js).
 
-import init, { ManifoldLab, manifoldGrid, presets } from '../kit/engine.js';
-import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, HEAT, ARROWS, SWEEP, JAC_POINTS } from './protocol.js';
+import init, { wasm } from '../kit/engine.js';
+import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, CHUNK, HEAT, ARROWS, SWEEP, JAC_POINTS, KEEP_EVERY_MS } from './protocol.js';
+import { loadTable, pretrainedFor, fetchModel } from './pretrained.js';
 import { WorkerSession, post, messageOf, isCrash } from '../kit/session.js';
 
 /** The labs of one configuration, their loss points since the last frame, and the grids. */
 class Session extends WorkerSession {
   constructor() {
     super();
-    this.labs = []; // [{variant, lab, losses: [], lossSteps: [], last}]
+    this.labs = []; // [{variant, lab, origin, losses: [], lossSteps: [], last}]
+    this.models = null; // promise of the pretrained table (pretrained.js), fetched on first use
+    this.files = new Map(); // file name → promise of its bytes
+    this.lastKept = 0; // performance.now() of the last copy sent
     this.config = null;
     this.generation = 0;
     this.steps = 0;
@@ -24,11 +30,11 @@ class Session extends WorkerSession {
   /** Build the grids once the engine is there. */
   async load() {
     await init();
-    this.heatGrid = manifoldGrid(HEAT);
+    this.heatGrid = wasm.manifoldGrid(HEAT);
     // Where training stops: the lesson's step count (src/presets.rs), one number for the page,
     // the CLI and the tests.
-    this.maxSteps = Math.max(...presets().manifold.map((p) => p.steps));
-    this.arrowGrid = manifoldGrid(ARROWS);
+    this.maxSteps = Math.max(...wasm.presets().manifold.map((p) => p.steps));
+    this.arrowGrid = wasm.manifoldGrid(ARROWS);
   }
 
   get hasModel() {
@@ -43,16 +49,18 @@ class Session extends WorkerSession {
 
   handle(msg) {
     switch (msg.type) {
-      case TO_WORKER.CONFIG: return this.onlyLrChanged(msg) ? this.setLr(msg) : this.build(msg);
-      case TO_WORKER.RESET: return this.build(this.config);
+      case TO_WORKER.CONFIG: return this.onlyLrChanged(msg) ? this.setLr(msg) : this.build(msg, true);
+      case TO_WORKER.RESET: return this.build(this.config, false);
       case TO_WORKER.PLAY: return this.play();
       case TO_WORKER.PAUSE:
         this.running = false;
-        return this.frame();
+        this.frame();
+        return this.keep();
       case TO_WORKER.STEP:
         this.running = false;
         this.train(1);
-        return this.frame();
+        this.frame();
+        return this.keep();
       default: throw new Error(`unknown command ${msg.type}`);
     }
   }
@@ -75,13 +83,22 @@ class Session extends WorkerSession {
     this.frame();
   }
 
-  /** New labs for `config`; on any error the old ones stay. */
-  build(config) {
+  /**
+   * New labs for `config`; on any error the old ones stay. Each starts from `weights` when the
+   * config brings them (the page's kept copy, after a worker restart), else from the site's
+   * pretrained model of its settings when `pretrained` (not after Reset), else from the seed.
+   */
+  async build(config, pretrained) {
     if (!config) throw new Error('no configuration yet');
     const labs = [];
     try {
-      for (const { variant, settings } of config.labs) {
-        labs.push({ variant, lab: new ManifoldLab(settings, config.drawn ?? undefined), losses: [], lossSteps: [], last: null });
+      for (const { variant, settings, weights } of config.labs) {
+        const lab = new wasm.ManifoldLab(settings, config.drawn ?? undefined);
+        labs.push({ variant, lab, origin: null, losses: [], lossSteps: [], last: null });
+        const l = labs.at(-1);
+        l.origin = await this.startFrom(lab, settings, weights, pretrained);
+        // A loaded model's last training loss, until this lab trains.
+        if (Number.isFinite(l.origin.loss)) l.last = { loss: l.origin.loss, recon: NaN, penalty: NaN, warning: null };
       }
     } catch (e) {
       for (const l of labs) l.lab.free();
@@ -89,7 +106,8 @@ class Session extends WorkerSession {
     }
     for (const l of this.labs) l.lab.free();
     this.labs = labs;
-    this.config = config;
+    // The kept bytes served once: Reset and a new learning rate compare and rebuild without them.
+    this.config = { ...config, labs: config.labs.map(({ weights, ...l }) => l) };
     this.generation++;
     this.running = false;
     this.steps = 0;
@@ -101,9 +119,45 @@ class Session extends WorkerSession {
     const every = Math.ceil(data.length / 2 / JAC_POINTS);
     this.jacPoints = Float32Array.from({ length: 2 * Math.ceil(data.length / 2 / every) }, (_, i) => data[2 * every * (i >> 1) + (i & 1)]);
     const jacPoints = this.jacPoints.slice();
-    post({ type: TO_PAGE.READY, generation: this.generation, data, corrupted, jacPoints, code: first.code },
+    const origins = labs.map((l) => ({ variant: l.variant, ...l.origin }));
+    post({ type: TO_PAGE.READY, generation: this.generation, data, corrupted, jacPoints, code: first.code, origins },
       [data.buffer, corrupted.buffer, jacPoints.buffer]);
     this.frame();
+  }
+
+  /**
+   * Loads `weights` (kept bytes) or the pretrained file of `settings` into `lab`; returns the
+   * origin the page names ({kind, steps, loss, title?} or {kind: 'seed', seed, why?}). A file
+   * that cannot be fetched or is refused leaves the seed's model and says why.
+   */
+  async startFrom(lab, settings, weights, pretrained) {
+    const seed = { kind: 'seed', seed: settings.seed };
+    try {
+      if (weights) {
+        const p = lab.load_weights(weights);
+        return { kind: 'kept', steps: p.steps, loss: p.final_loss ?? NaN };
+      }
+      if (!pretrained) return seed;
+      if (settings.curve === 'drawn') return { ...seed, why: 'a drawn curve has no pretrained model' };
+      this.models ??= loadTable();
+      const entry = pretrainedFor(await this.models, settings);
+      if (!entry) return { ...seed, why: 'no pretrained model has these settings' };
+      if (!this.files.has(entry.file)) this.files.set(entry.file, fetchModel(entry));
+      const p = lab.load_weights(await this.files.get(entry.file));
+      return { kind: 'pretrained', title: entry.title, steps: p.steps, loss: p.final_loss ?? NaN, file: entry.file };
+    } catch (e) {
+      if (isCrash(e)) throw e;
+      this.models = null; // a failed fetch is tried again at the next build
+      return { ...seed, why: `${weights ? 'the kept copy' : 'the pretrained model'} could not be loaded: ${messageOf(e)}` };
+    }
+  }
+
+  /** A copy of every lab's model (F32, exact) for the page to keep: a replaced worker gets it back. */
+  keep() {
+    if (!this.labs.length) return;
+    this.lastKept = performance.now();
+    const labs = this.labs.map((l) => ({ variant: l.variant, bytes: l.lab.save_weights('f32'), steps: l.lab.total_steps }));
+    post({ type: TO_PAGE.KEPT, generation: this.generation, ack: this.ack, steps: this.steps, labs }, labs.map((l) => l.bytes.buffer));
   }
 
   play() {
@@ -132,7 +186,7 @@ class Session extends WorkerSession {
       if (s.warning) this.running = false;
       l.last = s;
       l.losses.push(s.loss);
-      l.lossSteps.push(s.steps);
+      l.lossSteps.push(l.lab.total_steps); // a loaded model's steps carry on along the axis
       this.epoch = s.epoch;
     }
     this.steps += k;
@@ -146,6 +200,7 @@ class Session extends WorkerSession {
     } while (this.running && performance.now() - t0 < SLICE_MS && this.steps < this.maxSteps);
     if (this.steps >= this.maxSteps) this.running = false;
     if (!this.running || performance.now() - this.lastFrame >= FRAME_MS) this.frame();
+    if (!this.running || performance.now() - this.lastKept >= KEEP_EVERY_MS) this.keep();
   }
 
   /** Everything the page draws, for every lab. */
@@ -158,6 +213,7 @@ class Session extends WorkerSession {
     const labs = this.labs.map((l) => {
       const f = {
         variant: l.variant,
+        total: l.lab.total_steps, // steps of the model: a loaded file's plus this.steps
         loss: l.last?.loss ?? NaN,
         recon: l.last?.recon ?? NaN,
         penalty: l.last?.penalty ?? NaN,
@@ -178,7 +234,7 @@ class Session extends WorkerSession {
     });
     post({
       type: TO_PAGE.FRAME, generation: this.generation, ack: this.ack, running: this.running,
-      done: this.steps >= this.maxSteps, steps: this.steps, epoch: this.epoch, labs,
+      done: this.steps >= this.maxSteps, steps: this.steps, total: Math.max(0, ...labs.map((l) => l.total)), epoch: this.epoch, labs,
     }, transfer);
   }
 }

@@ -8,10 +8,10 @@
 
 use crate::autoencoder::Autoencoder;
 use crate::cursor::Cursor;
-use crate::data::curves::generate;
+use crate::data::curves::{generate, Curve};
 use crate::error::{Error, Result};
 use crate::guard::{self, Guard, Guarded, State, Warning};
-use crate::jacobian::{contractive_forward_backward, Tangents};
+use crate::jacobian::{contractive_forward_backward, contractive_loss, Tangents};
 use crate::objective::Loss;
 use crate::optim::{OptimConfig, Optimizer};
 use crate::rng::Rng;
@@ -21,8 +21,10 @@ use serde::Serialize;
 
 mod settings;
 mod views;
+pub mod weights;
 
 pub use settings::ManifoldSettings;
+pub use weights::ManifoldProvenance;
 
 /// Salt of the data generator's stream (the model's initial weights use the seed itself, so the
 /// three variants of one seed start from the same weights and see the same points).
@@ -62,6 +64,12 @@ pub struct ManifoldTrainer {
     xc: Array2<f32>,
     ws: Workspace,
     tw: Tangents,
+    /// The drawn stroke's fingerprint (`weights::stroke_fingerprint`), for a drawn curve.
+    stroke: Option<String>,
+    /// Steps the model had trained when its weights were loaded (0 for a model from the seed).
+    prior_steps: u64,
+    /// Mean loss of the last `step(k)` call (or the loaded file's), for the saved provenance.
+    last_loss: Option<f32>,
 }
 
 impl ManifoldTrainer {
@@ -79,7 +87,11 @@ impl ManifoldTrainer {
         let cursor = Cursor::new(n, b, &mut rng);
         let guard = Guard::new(&mut model, &cursor, &rng, constant_point_loss(&data));
         let tw = Tangents::new(&model, b);
+        let stroke = (settings.curve == Curve::Drawn).then(|| weights::stroke_fingerprint(drawn.unwrap_or_default()));
         Ok(ManifoldTrainer {
+            stroke,
+            prior_steps: 0,
+            last_loss: None,
             opt: Optimizer::new(OptimConfig::adam(settings.lr)),
             ws: Workspace::new(b, 2, settings.code),
             xb: Array2::zeros((b, 2)),
@@ -113,7 +125,37 @@ impl ManifoldTrainer {
     pub fn step(&mut self, k: u32) -> Result<ManifoldStats> {
         let (mean, warning) = guard::run_batches(self, k)?;
         let (epoch, steps) = (self.cursor.epoch, self.opt.t);
+        self.last_loss = Some(mean.total);
         Ok(ManifoldStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, epoch, steps, warning })
+    }
+
+    /// Steps the model has trained: a loaded file's count plus the optimiser steps taken here.
+    pub fn total_steps(&self) -> u64 {
+        self.prior_steps + self.opt.t
+    }
+
+    /// The variant's loss over every training point once, with no randomness: the reconstruction
+    /// MSE (the denoising variant's from the fixed corrupted points of `corrupted`), plus the
+    /// contractive penalty λ·mean‖∂h/∂x‖²_F for that variant. Chunks of the batch size.
+    pub fn evaluate(&mut self) -> Result<f32> {
+        let n = self.data.nrows();
+        let plain = Objective { loss: Loss::Mse, contractive_lambda: 0.0 };
+        let inputs = match self.settings.variant {
+            Variant::Denoising => Array2::from_shape_vec((n, 2), self.corrupted()).map_err(|e| Error::Shape(e.to_string()))?,
+            _ => self.data.clone(),
+        };
+        let b = self.xb.nrows();
+        let mut sum = 0f64;
+        for start in (0..n).step_by(b) {
+            let rows = s![start..(start + b).min(n), ..];
+            let (x, target) = (inputs.slice(rows), self.data.slice(rows));
+            let parts = match self.settings.variant {
+                Variant::Contractive => contractive_loss(&mut self.model, &mut self.tw, x, self.settings.lambda),
+                _ => train::loss_only(&mut self.model, &mut self.ws, x, target, plain),
+            };
+            sum += parts.total as f64 * x.nrows() as f64;
+        }
+        Ok((sum / n as f64) as f32)
     }
 
     /// Changes Adam's learning rate (0 < lr ≤ 1); training continues from where it is.

@@ -48,7 +48,7 @@ export function contractiveVerdict(r, t, standardJ) {
   const lam = Number(r.lambda.toPrecision(3));
   if (!t.trained) return `λ = ${lam}, untrained: ‖∂h/∂x‖²_F = ${j.toFixed(3)}; train to see what the penalty does.`;
   if (j < COLLAPSED_JACOBIAN) {
-    return `λ = ${lam} is too large: the code ignores the input — ‖∂h/∂x‖²_F = ${j.toExponential(1)}, every output near the mean digit (PSNR ${r.psnr.toFixed(2)} dB).`;
+    return `λ = ${lam} is too large: the code ignores the input — ‖∂h/∂x‖²_F = ${j.toExponential(1)}, every output near the mean digit (PSNR ${r.psnr.toFixed(2)} dB) ${t.text}.`;
   }
   const cmp = standardJ ? ` against ${standardJ.toFixed(2)} for the standard model trained in this tab` : ' (train a standard model here to compare)';
   return `λ = ${lam}: the code contracts while the digits stay — ‖∂h/∂x‖²_F = ${j.toFixed(2)}${cmp}, PSNR ${r.psnr.toFixed(2)} dB ${t.text}.`;

@@ -11,7 +11,7 @@
 //                  {type:'error', message, ack, fatal}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
 
-import init, { Trainer, DataSets } from '../../kit/engine.js';
+import init, { wasm } from '../../kit/engine.js';
 import { WorkerSession, post, messageOf, isCrash } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 import { loadModelTable, matchModel, fetchModel } from '../../kit/models.js';
@@ -93,7 +93,7 @@ class Comparison extends WorkerSession {
     this.models = NOTEBOOK.map(({ name, settings }) => {
       const pre = from === 'pretrained' ? this.pretrained[name] : null;
       // Each learns from the 9,000 training digits and shows held-out ones.
-      const trainer = pre ? Trainer.fromWeightsOn(pre.bytes, this.data) : Trainer.on(settings, this.data);
+      const trainer = pre ? wasm.Trainer.fromWeightsOn(pre.bytes, this.data) : wasm.Trainer.on(settings, this.data);
       const { title, epochs, eval_mse_clean, eval_on, eval_n } = pre?.entry ?? {};
       const info = pre && { title, epochs, eval_mse_clean, eval_on, eval_n };
       return { name, trainer, d: trainer.d, stats: trainer.position(), from: info ?? null };
@@ -176,6 +176,6 @@ async function pretrainedPair() {
 const session = new Comparison();
 session.pretrained = {};
 session.listen(Promise.all([init(), loadMnist(), pretrainedPair()]).then(([, { images, labels }, pair]) => {
-  session.data = DataSets.builtin(images, labels);
+  session.data = wasm.DataSets.builtin(images, labels);
   session.pretrained = pair;
 }));

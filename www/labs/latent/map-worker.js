@@ -13,7 +13,7 @@
 //                  epoch: epochs trained here, epochs: where this run stops)
 //                  {type:'answer', qid, result | error}  {type:'error', message, ack, fatal}
 
-import init, { Trainer, DataSets, presets } from '../../kit/engine.js';
+import init, { wasm } from '../../kit/engine.js';
 import { WorkerSession, post, messageOf } from '../../kit/session.js';
 import { loadMnist } from '../../kit/data.js';
 import { loadModelTable, presetModel, fetchModel } from '../../kit/models.js';
@@ -45,18 +45,18 @@ class MapLesson extends WorkerSession {
     if (msg.type === 'train') return this.trainOn();
     if (msg.type !== 'start') throw new Error(`The map's worker does not know the command “${msg.type}”.`);
     if (!KEYS.includes(msg.key)) throw new Error(`The map trains only the presets ${KEYS.join(' and ')}, not “${msg.key}”.`);
-    const p = presets().mnist.find((x) => x.key === msg.key);
+    const p = wasm.presets().mnist.find((x) => x.key === msg.key);
     const entry = msg.from === 'seed' ? null : presetModel(this.table, msg.key);
     let trainer = null;
     if (entry) {
       try {
-        trainer = Trainer.fromWeightsOn(await fetchModel(entry), this.data);
+        trainer = wasm.Trainer.fromWeightsOn(await fetchModel(entry), this.data);
       } catch (e) {
         post({ type: 'error', message: `The pretrained ${entry.title} could not be loaded (${messageOf(e)}); the map trains it from its seed.`, ack: this.ack, fatal: false });
       }
     }
     this.pretrained = trainer ? entry : null;
-    trainer ??= Trainer.on(p.settings, this.data);
+    trainer ??= wasm.Trainer.on(p.settings, this.data);
     this.trainer?.free();
     this.trainer = trainer;
     this.preset = p;
@@ -114,6 +114,6 @@ class MapLesson extends WorkerSession {
 
 const session = new MapLesson();
 session.listen(Promise.all([init(), loadMnist(), loadModelTable().catch(() => [])]).then(([, { images, labels }, table]) => {
-  session.data = DataSets.builtin(images, labels);
+  session.data = wasm.DataSets.builtin(images, labels);
   session.table = table;
 }));
