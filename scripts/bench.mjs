@@ -2,14 +2,14 @@
 // page-open → first reconstructions of the playground (dist/index.html) on localhost.
 //
 //   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--loads 3] [--root dist] [--isolate false]
-//                          [--first-only]                                      (or `make bench`)
+//                          [--workers 1,2] [--first-only]                      (or `make bench`)
 //
 // Prints: a table per build (samples/s at d = 30 and d = 500, the step's GFLOP/s, its products'
-// GFLOP/s timed alone, and the fraction; the best build also on 2 data-parallel workers, with the
-// speed-up over 1), the time to first reconstructions (median of --loads
-// cold loads, each in a fresh browser context: no cache) with the median of each stage before and
-// after it (modules run, worker started, first model, labs mounted), and the JSON of it all.
-// --first-only: the cold loads alone. Exits non-zero
+// GFLOP/s timed alone on one core, and the fraction of W cores' worth of it; the best build also
+// on 2 or more data-parallel workers, with the speed-up over 1), the time to first reconstructions
+// (median of --loads cold loads, each in a fresh browser context: no cache) with the median of
+// each stage before and after it (modules run, worker started, first model, labs mounted), and the
+// JSON of it all. --first-only: the cold loads alone. Exits non-zero
 // on a page error, a failed request, a benchmark error or a timeout.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { launchChromium } from './chromium.mjs';
 const { values: opts } = parseArgs({
   options: {
     seconds: { type: 'string', default: process.env.BENCH_SECONDS || '3' },
+    workers: { type: 'string', default: process.env.BENCH_WORKERS || '' }, // e.g. 1,2 (default: 1 to the cores)
     warmup: { type: 'string', default: '5' },
     loads: { type: 'string', default: '3' },
     root: { type: 'string', default: 'dist' },
@@ -35,8 +36,8 @@ const { values: opts } = parseArgs({
 const APP_READY = '#app[data-ready="true"]';
 
 function table(rows) {
-  const head = ['build', 'model', 'd', 'batch', 'workers', 'samples/s', 'ms/step', 'step GFLOP/s', 'GEMM GFLOP/s', 'of GEMM', 'last loss'];
-  const fixed = (v) => (v == null ? '—' : v.toFixed(1)); // no GEMM figures for W > 1
+  const head = ['build', 'model', 'd', 'batch', 'workers', 'samples/s', 'ms/step', 'step GFLOP/s', 'GEMM GFLOP/s', 'of W×GEMM', 'last loss'];
+  const fixed = (v) => (v == null ? '—' : v.toFixed(1));
   const body = rows.map((r) => [r.build, r.name, String(r.d), String(r.batch), String(r.workers),
     Math.round(r.samples_per_s).toString(), r.ms_per_step.toFixed(2), fixed(r.step_gflops),
     fixed(r.gemm_gflops), r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, r.loss.toFixed(4)]);
@@ -51,7 +52,9 @@ function speedups(rows) {
   for (const r of rows) {
     const one = rows.find((o) => o.build === r.build && o.name === r.name && o.workers === 1);
     if (one && r.workers > 1) {
-      lines.push(`${r.build} ${r.name}: ${r.workers} workers ${(r.samples_per_s / one.samples_per_s).toFixed(2)}× the rate of 1${r.shared ? ' (shared memory)' : ' (transferred buffers)'}`);
+      lines.push(`${r.build} ${r.name}: ${r.workers} workers ${(r.samples_per_s / one.samples_per_s).toFixed(2)}× the rate of 1` +
+        (r.gemm_fraction == null ? '' : `, ${Math.round(100 * r.gemm_fraction)} % of ${r.workers} cores' GEMM`) +
+        (r.shared ? ' (shared memory)' : ' (transferred buffers)'));
     }
   }
   return lines.join('\n');
@@ -68,7 +71,8 @@ function watch(page, problems) {
 async function benchPage(browser, server, problems) {
   const page = await browser.newPage();
   watch(page, problems);
-  const url = `${server.url}bench.html?seconds=${encodeURIComponent(opts.seconds)}&warmup=${encodeURIComponent(opts.warmup)}`;
+  const counts = opts.workers ? `&workers=${encodeURIComponent(opts.workers)}` : '';
+  const url = `${server.url}bench.html?seconds=${encodeURIComponent(opts.seconds)}&warmup=${encodeURIComponent(opts.warmup)}${counts}`;
   console.error(`bench: ${url}`);
   await page.goto(url);
   // Forward the page's status line, so a long run shows where it is.

@@ -153,6 +153,27 @@ fn an_aborted_batch_leaves_no_trace() {
 }
 
 #[test]
+fn a_batch_undone_before_the_leaders_slice_leaves_no_trace() {
+    // The guard's save waits for own_gradient; a batch undone before it (a replica lost while
+    // the leader sent the batch) must still put back the generator the corruption drew from.
+    let data = digits();
+    let s = settings(Variant::Denoising);
+    let mut t = Trainer::new(s.clone(), data.clone()).unwrap();
+    t.step(3).unwrap();
+    let first: Vec<u32> = t.begin_batch().unwrap().to_vec();
+    t.abort_batch();
+    // And a batch drawn twice (the first undone by the second begin_batch) draws the same rows.
+    assert_eq!(t.begin_batch().unwrap(), &first[..]);
+    let m = first.len();
+    t.own_gradient(0..m).unwrap();
+    let sharded = t.apply_gradient().unwrap();
+    let mut u = Trainer::new(s, data).unwrap();
+    u.step(3).unwrap();
+    assert_eq!(sharded, u.step(1).unwrap());
+    assert_eq!(params(&mut t), params(&mut u));
+}
+
+#[test]
 fn misuse_is_refused_with_a_sentence() {
     let data = digits();
     let mut t = Trainer::new(settings(Variant::Denoising), data.clone()).unwrap();
@@ -169,6 +190,8 @@ fn misuse_is_refused_with_a_sentence() {
     assert!(msg(t.gradient_of(&[0, 1], Some(&[0.0; 2 * 784]), 2, &mut out[1..]).unwrap_err()).contains("gradient buffer"));
     let m = t.begin_batch().unwrap().len();
     assert!(msg(t.batch_inputs(0..m + 1).unwrap_err()).contains("rows"));
+    assert!(msg(t.add_gradient(&[0.0; 3]).unwrap_err()).contains("no batch is open"), "the guard's save comes with own_gradient");
+    t.own_gradient(0..m).unwrap();
     assert!(msg(t.add_gradient(&[0.0; 3]).unwrap_err()).contains("gradient buffer"));
 }
 

@@ -4,9 +4,10 @@
 // page gets. One worker per build: a worker holds one wasm instance.
 //
 //   in:  { type: 'run', build, configs: [{ name, workers, ...settings }], seconds, warmup }
-//        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone, and
-//        only then are the products timed alone: the GEMM fraction is a one-core figure. The
-//        shard workers load the best build this browser runs, whatever `build` is.)
+//        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone. The
+//        products are timed alone on this worker, one core: for W workers the fraction is of W
+//        times that rate, the limit W cores could reach. The shard workers load the best build
+//        this browser runs, whatever `build` is.)
 //   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
 //        | { type: 'error', message }
 import init, { wasm } from './kit/engine.js';
@@ -46,7 +47,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
     const { name, workers = 1, ...settings } = config;
     post(`${name} on ${workers} worker(s): building trainer`);
     const trainer = new wasm.Trainer(settings, images, labels);
-    const gemm = workers === 1 ? new wasm.GemmBench(settings, 784) : null;
+    const gemm = new wasm.GemmBench(settings, 784);
     const pool = workers > 1 ? new ShardPool(new URL('./shard-worker.js', import.meta.url), workers, wasm.shardRows) : null;
     try {
       pool?.prepare(trainer, settings, 'mnist');
@@ -57,7 +58,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       // same load on a shared machine and their ratio stays meaningful.
       post(`${name}: timing steps and the step's products alone, ${seconds} s each`);
       let loss = NaN;
-      gemm?.run(1);
+      gemm.run(1);
       const stepRates = [];
       const gemmRates = [];
       let steps = 0;
@@ -67,7 +68,6 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         stepRates.push(t.rounds / t.seconds);
         steps += t.rounds;
         stepSeconds += t.seconds;
-        if (!gemm) continue;
         const g = await time(() => gemm.run(1), seconds / REPEATS, 1);
         gemmRates.push(g.rounds / g.seconds);
       }
@@ -75,11 +75,11 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       const t = { rounds: steps, seconds: stepSeconds, perS: median(stepRates) };
       const batch = settings.batch;
       const samplesPerS = t.perS * batch;
-      const flopsPerSample = gemm ? gemm.flops / batch : NaN; // the step's GEMM work per sample
-      const gemmFlops = gemm ? median(gemmRates) * gemm.flops : NaN;
+      const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
+      const gemmFlops = median(gemmRates) * gemm.flops;
       const result = {
         build,
-        kernel: gemm?.kernel ?? null,
+        kernel: gemm.kernel,
         name,
         d: trainer.d,
         batch,
@@ -90,17 +90,17 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         seconds: t.seconds,
         ms_per_step: 1000 / t.perS,
         flops_per_sample: flopsPerSample,
-        // Null for W > 1 (JSON has no NaN): the fraction of one core's GEMM is a one-worker figure.
-        step_gflops: gemm ? (samplesPerS * flopsPerSample) / 1e9 : null,
-        gemm_gflops: gemm ? gemmFlops / 1e9 : null,
-        gemm_fraction: gemm ? (samplesPerS * flopsPerSample) / gemmFlops : null,
+        step_gflops: (samplesPerS * flopsPerSample) / 1e9,
+        gemm_gflops: gemmFlops / 1e9, // one core's
+        // Of W cores' GEMM rate: what the step reaches of the products' own speed on W cores.
+        gemm_fraction: (samplesPerS * flopsPerSample) / (workers * gemmFlops),
         loss,
       };
       results.push(result);
       self.postMessage({ type: 'result', result });
     } finally {
       pool?.close();
-      gemm?.free();
+      gemm.free();
       trainer.free();
     }
   }

@@ -2,7 +2,8 @@
 // this browser validates it), one after the other, over the notebook's two headline models, and
 // shows samples per second and the whole step's fraction of the GEMM's rate.
 // Query: ?seconds=3 (timed seconds per model and per GEMM), ?warmup=5 (steps),
-// ?builds=simd128,relaxed-simd (which builds; default: every build this browser runs).
+// ?builds=simd128,relaxed-simd (which builds; default: every build this browser runs),
+// ?workers=1,2 (worker counts of the best build; default 1 to the cores, 2 to 4).
 // For scripts (scripts/bench.mjs): window.__benchResult = { results: [...], builds: [...] } when
 // done, window.__benchError = 'message' on failure.
 import { BUILDS, hasRelaxedSimd } from './kit/engine.js';
@@ -11,9 +12,12 @@ const MODELS = [
   { name: 'standard d=30', variant: 'standard', d: 30, batch: 256, lr: 0.001 },
   { name: 'denoising d=500', variant: 'denoising', d: 500, batch: 256, lr: 0.001 },
 ];
-/** Each model on one worker in every build; on 1 and 2 workers (data-parallel, kit/parallel.js)
- *  in the best build, the one the page runs (its shard workers load that build too). */
-const configsFor = (best) => MODELS.flatMap((m) => (best ? [1, 2] : [1]).map((workers) => ({ ...m, workers })));
+/** Worker counts timed in the best build: 1 to the cores (at least 2, at most 4), or ?workers=1,2. */
+const COUNTS = new URLSearchParams(location.search).get('workers')?.split(',').map(Number).filter((w) => Number.isInteger(w) && w > 0)
+  ?? Array.from({ length: Math.max(2, Math.min(4, navigator.hardwareConcurrency || 2)) }, (_, i) => i + 1);
+/** Each model on one worker in every build; on every count of COUNTS (data-parallel,
+ *  kit/parallel.js) in the best build, the one the page runs (its shard workers load it too). */
+const configsFor = (best) => MODELS.flatMap((m) => (best ? COUNTS : [1]).map((workers) => ({ ...m, workers })));
 
 const query = new URLSearchParams(location.search);
 const seconds = Number(query.get('seconds') ?? 3);
@@ -29,7 +33,7 @@ document.getElementById('env').textContent =
 
 function addRow(r) {
   const tr = document.createElement('tr');
-  const fixed = (v) => (v == null ? '—' : v.toFixed(1)); // no GEMM figures for W > 1
+  const fixed = (v) => (v == null ? '—' : v.toFixed(1));
   const cells = [r.build, r.name, r.d, r.batch, r.workers, Math.round(r.samples_per_s).toLocaleString('en-US'),
     r.ms_per_step.toFixed(2), fixed(r.step_gflops), fixed(r.gemm_gflops),
     r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, r.loss.toFixed(4)];

@@ -1,13 +1,17 @@
 // The training worker: owns the one wasm `Trainer` and trains it in time slices, so that the page's
 // main thread only draws. It fetches the wasm module and the MNIST bytes once, and answers the
-// commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred).
+// commands of protocol.js with `ready`, `frame` and `error` messages (typed arrays transferred;
+// built in worker-frames.js), the labs' questions with `answer` (worker-queries.js). With W > 1
+// workers it is the leader of W − 1 shard workers (kit/workers.js, kit/parallel.js).
 
 import init, { wasm } from './kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
 import { loadMnist, loadFashion } from './kit/data.js';
 import { sameSettings } from './kit/models.js';
-import { Workers } from './kit/parallel.js';
+import { Workers } from './kit/workers.js';
+import { answerQuery, answerVersus } from './worker-queries.js';
+import { sendReady, sendFrame } from './worker-frames.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
 class Session extends WorkerSession {
@@ -49,8 +53,8 @@ class Session extends WorkerSession {
 
   answers(msg) {
     if (msg.type !== TO_WORKER.QUERY) return false;
-    if (msg.op === 'latent_versus') this.versus(msg);
-    else this.query(msg);
+    if (msg.op === 'latent_versus') answerVersus(this, msg);
+    else answerQuery(this, msg);
     return true;
   }
 
@@ -64,19 +68,6 @@ class Session extends WorkerSession {
       case TO_WORKER.PAUSE: return this.pause();
       case TO_WORKER.STEP: return this.stepOnce();
       default: throw new Error(`unknown command ${msg.type}`);
-    }
-  }
-
-  /** A panel's question: `trainer[op](...args)`, answered with `answer` (never an `error`). */
-  query({ qid, op, args = [] }) {
-    try {
-      if (!this.trainer) throw new Error('The model is not ready yet.');
-      if (QUERY_DENIED.has(op) || typeof this.trainer[op] !== 'function') throw new Error(`unknown model query ${op}`);
-      const result = this.trainer[op](...args);
-      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, result }, ArrayBuffer.isView(result) ? [result.buffer] : []);
-    } catch (e) {
-      if (this.crashed(e)) return;
-      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, error: messageOf(e) });
     }
   }
 
@@ -106,27 +97,6 @@ class Session extends WorkerSession {
       post({ type: TO_PAGE.DATA, ok: true, train_len: ds.train_len, test_len: ds.test_len, split: ds.split, names: files.map((f) => f.name) });
     } catch (e) {
       post({ type: TO_PAGE.DATA, ok: false, message: messageOf(e) });
-    }
-  }
-
-  /**
-   * The anomaly lab's out-of-distribution test: `latent_versus(count)` scores the model's
-   * held-out images against the other built-in set's (Fashion-MNIST, or MNIST for a Fashion
-   * model), fetched on first use. Answered like any query, with `other` naming that set.
-   */
-  async versus({ qid, args = [] }) {
-    try {
-      const other = this.data === 'fashion' ? 'mnist' : 'fashion';
-      if (!this.sets[other]) {
-        const { images, labels } = await loadFashion();
-        this.sets.fashion ??= wasm.DataSets.builtin(images, labels);
-      }
-      if (!this.trainer) throw new Error('The model is not ready yet.');
-      const r = this.trainer.latent_versus(this.sets[other], ...args);
-      r.set = other;
-      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, result: r }, [r.own.buffer, r.other.buffer, r.examples.buffer]);
-    } catch (e) {
-      post({ type: TO_PAGE.ANSWER, qid, generation: this.generation, error: messageOf(e) });
     }
   }
 
@@ -203,28 +173,9 @@ class Session extends WorkerSession {
     this.sendFrame(true);
   }
 
+  /** Announce the model (worker-frames.js). */
   sendReady() {
-    const t = this.trainer;
-    const idx = this.indices;
-    const denoising = this.settings.variant === 'denoising';
-    const msg = {
-      type: TO_PAGE.READY,
-      generation: this.generation,
-      ack: this.ack,
-      origin: this.origin,
-      info: {
-        len: t.len, test_len: t.test_len, data: this.data, d: t.d, dim: t.dim, lo: t.lo, hi: t.hi, variant: this.settings.variant,
-        batch: this.settings.batch, batches_per_epoch: this.stats.batches_per_epoch,
-      },
-      indices: idx.slice(),
-      labels: t.labels(idx),
-      inputs: t.inputs(idx),
-    };
-    if (denoising) {
-      msg.masks = t.masks(idx);
-      msg.corrupted = t.corrupted(idx);
-    }
-    post(msg, [msg.indices.buffer, msg.labels.buffer, msg.inputs.buffer, msg.masks?.buffer, msg.corrupted?.buffer]);
+    sendReady(this);
   }
 
   done() {
@@ -282,58 +233,14 @@ class Session extends WorkerSession {
     else if (now - this.lastFrame >= FRAME_MS) this.sendFrame(now - this.lastKernels >= KERNELS_MS);
   }
 
-  /** Send the current state; `full` adds the kernels (a d×784 copy). */
+  /** Send the current state (worker-frames.js); `full` adds the kernels. */
   sendFrame(full) {
-    const t = this.trainer;
-    const idx = this.indices;
-    const denoising = this.settings.variant === 'denoising';
-    const s = this.stats;
-    const stats = { loss: s.loss, recon: s.recon, penalty: s.penalty, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps, warning: s.warning ?? null };
-    const losses = Float32Array.from(this.losses);
-    const msg = {
-      type: TO_PAGE.FRAME,
-      generation: this.generation,
-      ack: this.ack,
-      running: this.running,
-      done: this.done(),
-      epochs: this.epochs,
-      stats,
-      elapsed: this.elapsed,
-      rate: this.elapsed > 0 ? (stats.samples_seen / this.elapsed) * 1000 : 0,
-      losses,
-      lossStart: this.lossStart,
-      workers: this.workers.info(),
-      // The notebook shows the output for the input the model was fed: x̃ for the denoising AE.
-      recon: denoising ? t.reconstruct_corrupted(idx) : t.reconstruct(idx),
-    };
-    if (denoising) msg.reconClean = t.reconstruct(idx);
-    if (full) {
-      msg.kernels = t.kernels();
-      msg.kernelsMax = maxAbs(msg.kernels); // here, not on the page's thread: d×784 can be 1.6 M values
-      this.lastKernels = performance.now();
-    }
-    this.lossStart += this.losses.length;
-    this.losses = [];
-    this.lastFrame = performance.now();
-    post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer]);
+    sendFrame(this, full);
   }
 }
 
 /** Why a link's 'user' data set cannot be used in a fresh page. */
 const USER_MISSING = 'This setting uses your own data, which is not loaded in this page: choose your IDX files with Load data.';
-
-/** Trainer methods a query may not call: training goes through play/step, lifetime through reset. */
-const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'set_params', 'begin_batch', 'own_gradient', 'add_gradient', 'apply_gradient', 'abort_batch', 'gradient_of']);
-
-/** Largest |w| of an array. */
-function maxAbs(a) {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]);
-    if (v > m) m = v;
-  }
-  return m;
-}
 
 const session = new Session();
 session.listen(session.load());

@@ -9,7 +9,7 @@
 //! leader   begin_batch()            -> the batch's indices; fills and corrupts the whole batch
 //!                                      from the generator exactly as `step` does
 //! replica  set_params(leader's);    gradient_of(its indices, its corrupted rows or none, m)
-//! leader   own_gradient(rows 0)     -> the sum starts with slice 0
+//! leader   own_gradient(rows 0)     -> saves the state for the guard; the sum starts with slice 0
 //!          add_gradient(replica i)  for i = 1..W, in that order
 //!          apply_gradient()         -> optimiser step, cursor advance, the guard's checks
 //! ```
@@ -18,6 +18,11 @@
 //! and the contractive penalty are row means). The corruption of every row is drawn on the
 //! leader for the whole batch, so it does not depend on W. With W = 1 a batch is bit for bit
 //! `step(1)`; with W > 1 it equals it to float rounding, and repeats bit for bit for a given W.
+//!
+//! The guard's copy of the state (every weight and both Adam moments: at d = 500 about 9 MB) is
+//! taken in `own_gradient`, while the replicas compute, not in `begin_batch`, which every
+//! replica waits for. Nothing it saves changes in between but the generator (the corruption's
+//! draws), so `begin_batch` keeps the generator as it was and the save takes that one.
 //! A flat gradient is every parameter in `Autoencoder::for_each_param` order, then the three
 //! `LossParts` (total, recon, penalty), scaled like the gradient.
 
@@ -25,6 +30,7 @@ use super::{forward_backward, StepStats, Trainer};
 use crate::corruption::Corruption;
 use crate::error::{Error, Result};
 use crate::guard::Transaction;
+use crate::rng::Rng;
 use ndarray::s;
 use std::ops::Range;
 
@@ -42,7 +48,11 @@ pub fn slice_rows(m: usize, w: usize, i: usize) -> Range<usize> {
 /// The leader's state between `begin_batch` and `apply_gradient`.
 #[derive(Debug, Default)]
 pub struct ShardState {
-    /// The open batch's transaction (the state saved before it), if one is open.
+    /// True from `begin_batch` until the batch is applied or undone.
+    drawn: bool,
+    /// The generator before the open batch's draws (for the guard's save, and `abort_batch`).
+    rng_before: Option<Rng>,
+    /// The open batch's transaction (the state saved before it), once `own_gradient` saved it.
     open: Option<Transaction>,
     /// Rows of the open batch.
     m: usize,
@@ -79,15 +89,20 @@ impl Trainer {
         Ok(())
     }
 
-    /// Leader: opens the next batch (a batch still open is first undone): saves the state for
-    /// the guard, fills the batch and, for a corrupting variant, its corrupted copy, drawing
-    /// from the generator as `step` does. Returns the batch's indices into the training set.
+    /// Leader: opens the next batch (a batch still open is first undone): fills the batch and,
+    /// for a corrupting variant, its corrupted copy, drawing from the generator as `step` does.
+    /// Returns the batch's indices into the training set. The guard's save waits for
+    /// `own_gradient` (the module's header says why).
     pub fn begin_batch(&mut self) -> Result<&[u32]> {
         self.abort_batch();
         if self.shard.sum.is_empty() {
             self.shard.sum = vec![0.0; self.grad_len()];
         }
-        self.shard.open = Some(Transaction::begin(self, 1)?);
+        match &mut self.shard.rng_before {
+            Some(r) => r.clone_from(&self.rng),
+            none => *none = Some(self.rng.clone()), // once per trainer: a generator is 32 bytes
+        }
+        self.shard.drawn = true;
         let n = self.data.dim();
         let idx = self.cursor.next_batch();
         let m = idx.len();
@@ -109,12 +124,32 @@ impl Trainer {
         Ok(self.cursor.next_batch())
     }
 
+    /// The guard's save for the drawn batch, once: the state as before `begin_batch` (the
+    /// generator swapped back for the save; nothing else has changed since).
+    fn save_for_guard(&mut self) -> Result<()> {
+        if self.shard.open.is_some() {
+            return Ok(());
+        }
+        let Some(mut before) = self.shard.rng_before.take() else {
+            return Err(Error::Config("no batch is open: call begin_batch first".into()));
+        };
+        std::mem::swap(&mut self.rng, &mut before);
+        let tx = Transaction::begin(self, 1);
+        std::mem::swap(&mut self.rng, &mut before);
+        self.shard.rng_before = Some(before);
+        self.shard.open = Some(tx?);
+        Ok(())
+    }
+
     /// Leader: puts the state back as before `begin_batch` when a batch is open (a replica was
     /// lost mid-batch); nothing otherwise.
     pub fn abort_batch(&mut self) {
         if let Some(tx) = self.shard.open.take() {
             tx.abort(self);
+        } else if let (true, Some(before)) = (self.shard.drawn, &self.shard.rng_before) {
+            self.rng.clone_from(before);
         }
+        self.shard.drawn = false;
     }
 
     /// Leader: the inputs a replica needs for `rows` of the open batch — the corrupted rows
@@ -126,9 +161,11 @@ impl Trainer {
         Ok((self.corruption != Corruption::None).then(|| &self.xc.as_slice().unwrap()[rows.start * n..rows.end * n]))
     }
 
-    /// Leader: the gradient of `rows` of the open batch (its own slice) starts the sum.
+    /// Leader: saves the state for the guard, then the gradient of `rows` of the open batch
+    /// (its own slice) starts the sum.
     pub fn own_gradient(&mut self, rows: Range<usize>) -> Result<()> {
         self.check_rows(&rows)?;
+        self.save_for_guard()?;
         let mut sum = std::mem::take(&mut self.shard.sum);
         let m = self.shard.m;
         self.slice_gradient(rows, m, &mut sum);
@@ -139,7 +176,7 @@ impl Trainer {
     /// Leader: adds a replica's flat gradient to the sum (call in worker order 1..W).
     pub fn add_gradient(&mut self, grads: &[f32]) -> Result<()> {
         if self.shard.open.is_none() {
-            return Err(Error::Config("no batch is open: begin_batch comes before add_gradient".into()));
+            return Err(Error::Config("no batch is open: begin_batch and own_gradient come before add_gradient".into()));
         }
         check_len("gradient", grads.len(), self.shard.sum.len())?;
         for (s, &g) in self.shard.sum.iter_mut().zip(grads) {
@@ -152,7 +189,8 @@ impl Trainer {
     /// guard's checks; closes the batch. As `step(1)`: the position and the batch's loss, or
     /// `Error::Diverged` with the state as before `begin_batch`.
     pub fn apply_gradient(&mut self) -> Result<StepStats> {
-        let mut tx = self.shard.open.take().ok_or_else(|| Error::Config("no batch is open: begin_batch comes before apply_gradient".into()))?;
+        let mut tx = self.shard.open.take().ok_or_else(|| Error::Config("no batch is open: begin_batch and own_gradient come before apply_gradient".into()))?;
+        self.shard.drawn = false;
         let np = self.shard.sum.len() - LOSS_SLOTS;
         let sum = &self.shard.sum;
         let parts = super::LossParts { total: sum[np], recon: sum[np + 1], penalty: sum[np + 2] };
@@ -208,7 +246,7 @@ impl Trainer {
     }
 
     fn check_rows(&self, rows: &Range<usize>) -> Result<()> {
-        if self.shard.open.is_none() {
+        if !self.shard.drawn {
             return Err(Error::Config("no batch is open: call begin_batch first".into()));
         }
         if rows.start >= rows.end || rows.end > self.shard.m {

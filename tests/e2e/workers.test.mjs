@@ -107,12 +107,44 @@ test('workers: cross-origin isolated, the shard workers share memory; the embed 
     assert.equal(run.workers, '2');
     assert.equal(run.shared, 'true');
     assert.equal(run.steps, 5);
-    assertClean(run);
-    await run.context.close();
+    // The shared line trains what one worker does (to float tolerance, as above), and repeats.
+    const one = await trainToEnd(`${RUN}&workers=1`, { server });
+    assert.ok(Math.abs(run.loss - one.loss) <= 1e-4 * one.loss, `loss ${run.loss} on 2 shared workers, ${one.loss} on 1`);
+    const again = await trainToEnd(`${RUN}&workers=2`, { server });
+    assert.equal(again.recon, run.recon, 'two runs on 2 shared workers drew different outputs');
+    assert.equal(again.loss, run.loss);
+    for (const r of [run, one, again]) {
+      assertClean(r);
+      await r.context.close();
+    }
     const res = await fetch(`${server.url}embed.html`);
     assert.equal(res.headers.get('cross-origin-embedder-policy'), null, 'a notes page must be able to frame the embed');
   } finally {
     await server.close();
+  }
+});
+
+test('workers: shared memory: a shard that fails on its line leaves one worker and a sentence; training goes on', async () => {
+  // A copy of the site whose shard worker builds its replica, then throws when woken for its
+  // first batch on the shared line (kit/shard-sync.js): the leader, waiting on the line, must
+  // hear of it through the worker's error, undo the batch and train on alone.
+  const root = mkdtempSync(join(tmpdir(), 'ae-shard-line-'));
+  cpSync(DIST, root, { recursive: true });
+  writeFileSync(join(root, 'shard-worker.js'), `self.onmessage = ({ data }) => {
+    if (data.type === 'build') self.postMessage({ type: 'built', generation: data.generation });
+    if (data.type === 'wake') throw new Error('shard line test failure');
+  };`);
+  const server = await startServer(root, 0, { isolate: true });
+  try {
+    const run = await trainToEnd(`${RUN}&workers=2`, { server });
+    assert.equal(await run.page.evaluate(() => crossOriginIsolated), true);
+    assert.equal(run.steps, 5, 'every batch trained');
+    assert.equal(run.workers, '1');
+    assert.match(await run.page.textContent('[role="alert"]'), /shard line test failure.*goes on with 1 worker instead of 2, and the model is kept/);
+    await run.context.close();
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
   }
 });
 

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { State, MAX_WORKERS } from '../../www/state.js';
-import { defaultWorkers, Workers } from '../../www/kit/parallel.js';
+import { defaultWorkers } from '../../www/kit/parallel.js';
+import { Workers } from '../../www/kit/workers.js';
 
 test('defaultWorkers: one core left for the page, at least 1, at most 4', () => {
   // [cores, expected]: cores − 1 clamped to 1..4; an unknown count means one worker.

@@ -8,28 +8,38 @@
 // optimiser state, so Reset, Load weights and a new lr need nothing but the next batch's
 // parameters.
 //
-// Buffers: each shard has one parameter and one gradient buffer. When the page is cross-origin
-// isolated they are SharedArrayBuffers, allocated once per model and shared (no copy); otherwise
-// they are ordinary ArrayBuffers that travel to the shard and back by transfer, so they too are
-// allocated once per model. A shard that fails (an error, a trap, a worker that cannot start)
-// rejects the batch: the leader undoes it (`abort_batch`) and goes on alone (see `step`).
+// Buffers and signals. Cross-origin isolated, every buffer is a SharedArrayBuffer sent once per
+// model (kit/shard-sync.js: the parameters, the batch's indices and corrupted rows, each shard's
+// gradient) and a batch is signalled with Atomics: no message per batch, no copy into a message;
+// the leader blocks for at most BLOCK_MS waiting (a step's length), then waits without blocking.
+// Otherwise each shard has one parameter and one gradient ArrayBuffer that travel to the shard
+// and back by transfer with a message per batch, so they too are allocated once per model. A
+// shard that fails (an error, a trap, a worker that cannot start) rejects the batch: the leader
+// undoes it (`abort_batch`) and goes on alone (see `step`).
 //
 //   const pool = new ShardPool(url, 2, shardRows);
 //   pool.prepare(trainer, settings, dataKey);   // after every new trainer (sends images on a new dataKey)
 //   const stats = await pool.step(trainer);     // one batch: what trainer.step(1) returns
 //   pool.close();
 
+import { ShardLine, LINE } from './shard-sync.js';
+
 /** The messages between the leader and a shard worker. */
 export const SHARD = Object.freeze({
   DATA: 'data', // → shard {images: Uint8Array, rows, cols}: the training images, once per data set
-  BUILD: 'build', // → shard {generation, settings}: a replica for these settings
+  BUILD: 'build', // → shard {generation, settings, line?}: a replica for these settings (line: shared)
   BUILT: 'built', // ← shard {generation, gradLen}
-  GRAD: 'grad', // → shard {seq, idx, m, inputs?, params, grads}; ← shard {seq, params, grads}
+  GRAD: 'grad', // transfer: → shard {seq, idx, m, inputs?, params, grads}; ← shard {seq, params, grads}
+  WAKE: 'wake', // shared: → shard: a batch waits on its line (kit/shard-sync.js), which it left idle
   ERROR: 'error', // ← shard {message, crashed}
 });
 
 /** Longest a batch waits for a shard before it is given up (a stuck or starved worker). */
 export const SHARD_TIMEOUT_MS = 20000;
+
+/** Longest the leader blocks in Atomics.wait for a shard's slice (shared memory): about a d = 500
+ *  step on a slow machine; a longer wait goes on without blocking the worker's messages. */
+export const BLOCK_MS = 250;
 
 /** True when buffers can be shared with workers (the page is cross-origin isolated). */
 export function canShare() {
@@ -51,10 +61,12 @@ export class ShardPool {
     this.generation = 0;
     this.dataKey = null;
     this.built = null; // promise of every shard's `built` for this generation
-    this.bufs = []; // per shard i ≥ 1: {params, grads} Float32Arrays (index 0 unused)
+    this.bufs = []; // transfer: per shard i ≥ 1, {params, grads} Float32Arrays (index 0 unused)
+    this.lines = []; // shared: per shard i ≥ 1, its ShardLine (index 0 unused)
     this.seq = 0;
     this.pending = new Map(); // shard index -> {resolve, reject} of the batch in flight
     this.failure = null; // the first failure: every later call rejects with it
+    this.failed = new Promise((resolve) => { this.onFailed = resolve; }); // resolves at `fail`
     this.shards = [];
     for (let i = 1; i < count; i++) this.shards.push(this.start(url, i));
   }
@@ -80,13 +92,19 @@ export class ShardPool {
       this.dataKey = dataKey;
     }
     const gradLen = trainer.grad_len();
-    const floats = (n) => new Float32Array(this.shared ? new SharedArrayBuffer(4 * n) : new ArrayBuffer(4 * n));
-    // Shared: one parameter buffer for every shard, written once a batch.
-    const params = this.shared ? floats(gradLen - 3) : null;
-    this.bufs = [null, ...this.shards.map(() => ({ params: params ?? floats(gradLen - 3), grads: floats(gradLen) }))];
+    for (const line of this.lines) line?.stop(); // a shard waiting on the old model's line takes the build
+    if (this.shared) {
+      const params = new Float32Array(new SharedArrayBuffer(4 * (gradLen - 3)));
+      const rows = Number.isInteger(settings?.batch) ? Math.min(settings.batch, trainer.len) : trainer.len;
+      const batch = ShardLine.batchBuffers(rows, trainer.dim);
+      this.lines = [null, ...this.shards.map(() => ShardLine.create(params, gradLen, batch))];
+    } else {
+      const floats = (n) => new Float32Array(new ArrayBuffer(4 * n));
+      this.bufs = [null, ...this.shards.map(() => ({ params: floats(gradLen - 3), grads: floats(gradLen) }))];
+    }
     const generation = this.generation;
     this.built = Promise.all(this.shards.map((w, k) => this.request(k + 1, () => {
-      w.postMessage({ type: SHARD.BUILD, generation, settings });
+      w.postMessage({ type: SHARD.BUILD, generation, settings, line: this.lines[k + 1]?.buffers });
     })));
     this.built.catch(() => {}); // a failure is reported by the next `step`
   }
@@ -97,31 +115,79 @@ export class ShardPool {
     await this.built;
     const idx = trainer.begin_batch();
     try {
-      const m = idx.length;
-      const seq = ++this.seq;
-      const replies = [];
-      for (let i = 1; i < this.count; i++) {
-        const [start, end] = this.shardRows(m, this.count, i);
-        const b = this.bufs[i];
-        if (!this.shared || i === 1) trainer.params_into(b.params);
-        const msg = { type: SHARD.GRAD, seq, idx: idx.subarray(start, end), m, inputs: trainer.batch_inputs(start, end), params: b.params, grads: b.grads };
-        const transfer = this.shared ? [] : [b.params.buffer, b.grads.buffer];
-        if (msg.inputs) transfer.push(msg.inputs.buffer); // a fresh copy each batch: moved, not cloned
-        replies.push(this.request(i, () => this.shards[i - 1].postMessage(msg, transfer)));
-      }
-      const [start, end] = this.shardRows(m, this.count, 0);
-      trainer.own_gradient(start, end);
-      const answers = await Promise.all(replies);
-      for (let i = 1; i < this.count; i++) {
-        const { params, grads } = answers[i - 1];
-        this.bufs[i] = { params, grads }; // the transferred buffers, back for the next batch
-        trainer.add_gradient(grads);
-      }
-      return trainer.apply_gradient();
+      const stats = this.shared ? await this.stepShared(trainer, idx) : await this.stepTransfer(trainer, idx);
+      return stats;
     } catch (e) {
       trainer.abort_batch(); // nothing of a half-done batch is kept
       throw e;
     }
+  }
+
+  /** A batch over the shards' lines: parameters, indices and inputs written in place, a signal
+   *  each; slice 0 here meanwhile; then each shard's gradient read in place, in worker order. */
+  async stepShared(trainer, idx) {
+    const m = idx.length;
+    const lines = this.lines;
+    if (m > lines[1].idx.length) throw new Error(`a batch of ${m} rows does not fit the shards' buffers of ${lines[1].idx.length}`);
+    trainer.params_into(lines[1].params);
+    lines[1].idx.set(idx);
+    for (let i = 1; i < this.count; i++) {
+      const [start, end] = this.shardRows(m, this.count, i);
+      const inputs = trainer.batch_inputs(start, end);
+      if (inputs) lines[i].inputs.set(inputs, start * trainer.dim);
+      if (lines[i].send(start, end, m, !!inputs)) this.shards[i - 1].postMessage({ type: SHARD.WAKE });
+    }
+    const [start, end] = this.shardRows(m, this.count, 0);
+    trainer.own_gradient(start, end);
+    for (let i = 1; i < this.count; i++) {
+      await this.settled(i);
+      trainer.add_gradient(lines[i].grads);
+    }
+    return trainer.apply_gradient();
+  }
+
+  /** Shard i's batch done: blocked up to BLOCK_MS, then without blocking until the time-out or
+   *  a failure; throws the failure. */
+  async settled(i) {
+    const line = this.lines[i];
+    let state = line.block(BLOCK_MS);
+    const deadline = performance.now() + SHARD_TIMEOUT_MS;
+    while (state === LINE.BATCH && !this.failure && performance.now() < deadline) {
+      state = await Promise.race([line.settle(deadline - performance.now()), this.failed]);
+    }
+    if (state === LINE.READY || state === LINE.ASLEEP) return; // done (and the shard since idle)
+    if (state === LINE.FAILED && !this.failure) {
+      // The shard's `error` message says why; it follows the state word by a message turn.
+      await Promise.race([this.failed, new Promise((r) => setTimeout(r, 2000))]);
+      this.fail(`shard worker ${i} failed`);
+    }
+    if (state === LINE.BATCH) this.fail(`shard worker ${i} did not answer within ${SHARD_TIMEOUT_MS / 1000} s`);
+    throw this.failure;
+  }
+
+  /** A batch by messages: each shard's parameters and gradient buffers go and come back. */
+  async stepTransfer(trainer, idx) {
+    const m = idx.length;
+    const seq = ++this.seq;
+    const replies = [];
+    for (let i = 1; i < this.count; i++) {
+      const [start, end] = this.shardRows(m, this.count, i);
+      const b = this.bufs[i];
+      trainer.params_into(b.params);
+      const msg = { type: SHARD.GRAD, seq, idx: idx.subarray(start, end), m, inputs: trainer.batch_inputs(start, end), params: b.params, grads: b.grads };
+      const transfer = [b.params.buffer, b.grads.buffer];
+      if (msg.inputs) transfer.push(msg.inputs.buffer); // a fresh copy each batch: moved, not cloned
+      replies.push(this.request(i, () => this.shards[i - 1].postMessage(msg, transfer)));
+    }
+    const [start, end] = this.shardRows(m, this.count, 0);
+    trainer.own_gradient(start, end);
+    const answers = await Promise.all(replies);
+    for (let i = 1; i < this.count; i++) {
+      const { params, grads } = answers[i - 1];
+      this.bufs[i] = { params, grads }; // the transferred buffers, back for the next batch
+      trainer.add_gradient(grads);
+    }
+    return trainer.apply_gradient();
   }
 
   /** Send with `post` and wait for shard `i`'s answer (or its failure, or the time-out). */
@@ -151,6 +217,7 @@ export class ShardPool {
   fail(text) {
     if (this.failure) return;
     this.failure = new Error(text);
+    this.onFailed(LINE.FAILED);
     for (const p of this.pending.values()) p.reject(this.failure);
     this.pending.clear();
     this.close();
@@ -159,79 +226,5 @@ export class ShardPool {
   close() {
     for (const w of this.shards) w.terminate();
     this.shards = [];
-  }
-}
-
-/**
- * The training worker's use of a pool: the worker count asked for, the pool when it is > 1, and
- * the fall-back to one worker when a shard fails (the batch is undone, the model kept, and
- * `note` says what happened until the count is set again).
- *
- *   const workers = new Workers(url, shardRows);
- *   workers.set(2, trainer, settings, dataKey);    // the `workers` setting (and at start)
- *   workers.adopt(trainer, settings, dataKey);      // after every new trainer
- *   const stats = await workers.step(trainer);      // one batch, on every worker
- */
-export class Workers {
-  constructor(url, shardRows) {
-    this.url = url;
-    this.shardRows = shardRows;
-    this.requested = 1;
-    this.pool = null;
-    this.note = ''; // why the page trains on fewer workers than asked, or ''
-  }
-
-  /** Workers in use: W of the pool, or 1. */
-  get active() {
-    return this.pool ? this.pool.count : 1;
-  }
-
-  /** Ask for `count` workers (the leader included); replicas of `trainer` when it exists. */
-  set(count, trainer, settings, dataKey) {
-    if (count === this.requested && (this.pool || count === 1)) return;
-    this.requested = count;
-    this.note = '';
-    this.pool?.close();
-    this.pool = null;
-    if (count < 2) return;
-    try {
-      this.pool = new ShardPool(this.url, count, this.shardRows);
-    } catch (e) {
-      this.fallBack(`This browser cannot start shard workers (${e.message})`);
-      return;
-    }
-    if (trainer) this.pool.prepare(trainer, settings, dataKey);
-  }
-
-  adopt(trainer, settings, dataKey) {
-    this.pool?.prepare(trainer, settings, dataKey);
-  }
-
-  /** One batch: on the pool, or `trainer.step(1)`; a pool failure falls back to the latter. */
-  async step(trainer) {
-    if (!this.pool) return trainer.step(1);
-    try {
-      return await this.pool.step(trainer);
-    } catch (e) {
-      if (!this.pool.failure) throw e; // the engine's (a diverged batch, say): the pool is fine
-      this.fallBack(this.pool.failure.message);
-      return trainer.step(1);
-    }
-  }
-
-  fallBack(why) {
-    this.pool?.close();
-    this.pool = null;
-    this.note = `${why.charAt(0).toUpperCase()}${why.slice(1)}: training goes on with 1 worker instead of ${this.requested}, and the model is kept.`;
-  }
-
-  /** What a frame says of the workers: {requested, active, shared, note}. */
-  info() {
-    return { requested: this.requested, active: this.active, shared: !!this.pool?.shared, note: this.note };
-  }
-
-  close() {
-    this.pool?.close();
-    this.pool = null;
   }
 }

@@ -1,0 +1,127 @@
+// Node tests of the shared-memory line between the leader and a shard worker
+// (www/kit/shard-sync.js) with a real second thread (node:worker_threads): batches go and come
+// back with no message while the shard listens, a sleeping shard is woken by a message, a stop
+// sends it back to its messages, and a failing batch marks the line FAILED at once.
+// Run: node --test tests/js/shard-sync.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { ShardLine, LINE, IDLE_MS } from '../../www/kit/shard-sync.js';
+
+// The shard: each batch writes grads[j] = params[j] · (end − start) + idx[start] (a result that
+// depends on every field of the batch), and fails on a batch of m = 13.
+const SHARD = `
+  import { parentPort } from 'node:worker_threads';
+  import { ShardLine } from ${JSON.stringify(new URL('../../www/kit/shard-sync.js', import.meta.url).href)};
+  let line = null;
+  parentPort.on('message', (msg) => {
+    if (msg.type === 'build') { line = new ShardLine(msg.line); parentPort.postMessage({ type: 'built' }); return; }
+    try {
+      line.serve((start, end, m) => {
+        if (m === 13) throw new Error('unlucky batch');
+        for (let j = 0; j < line.grads.length; j++) line.grads[j] = line.params[j] * (end - start) + line.idx[start];
+      });
+      parentPort.postMessage({ type: 'left' });
+    } catch (e) {
+      parentPort.postMessage({ type: 'error', message: e.message });
+    }
+  });`;
+
+function startShard() {
+  const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(SHARD)}`), { type: 'module' });
+  const messages = [];
+  let waiter = null;
+  w.on('message', (m) => { messages.push(m); waiter?.(); });
+  const next = async (type) => {
+    for (;;) {
+      const i = messages.findIndex((m) => m.type === type);
+      if (i >= 0) return messages.splice(i, 1)[0];
+      await new Promise((r) => { waiter = r; });
+    }
+  };
+  return { w, next };
+}
+
+function newLine() {
+  const params = new Float32Array(new SharedArrayBuffer(4 * 5));
+  return ShardLine.create(params, 8, ShardLine.batchBuffers(16, 3));
+}
+
+/** One batch of rows [start, end) on `line`; true when a `wake` had to be sent. */
+async function batch(line, shard, start, end, m = 16) {
+  const woke = line.send(start, end, m, false);
+  if (woke) shard.w.postMessage({ type: 'wake' });
+  let state = line.block(1000);
+  while (state === LINE.BATCH) state = await line.settle(1000);
+  return { woke, state };
+}
+
+test('ShardLine: batches go and come back on the line; an idle shard sleeps and is woken', async () => {
+  const shard = startShard();
+  const line = newLine();
+  shard.w.postMessage({ type: 'build', line: line.buffers });
+  await shard.next('built');
+  line.params.set([1, 2, 3, 4, 5]);
+  line.idx.set([7, 8, 9, 10]);
+  const first = await batch(line, shard, 1, 3);
+  assert.equal(first.woke, true, 'a new line starts asleep: the first batch needs a message');
+  assert.equal(first.state, LINE.READY);
+  assert.deepEqual([...line.grads.subarray(0, 5)], [1 * 2 + 8, 2 * 2 + 8, 3 * 2 + 8, 4 * 2 + 8, 5 * 2 + 8]);
+  // The next batches, at once: the shard listens on the line, no message goes.
+  for (let k = 0; k < 50; k++) {
+    line.params[0] = k;
+    const b = await batch(line, shard, 0, 2);
+    assert.equal(b.woke, false, `batch ${k} needed a message`);
+    assert.equal(line.grads[0], k * 2 + 7);
+  }
+  // Idle for longer than IDLE_MS: the shard goes back to its messages, and a batch wakes it.
+  await shard.next('left');
+  assert.equal(line.state, LINE.ASLEEP);
+  const late = await batch(line, shard, 2, 3);
+  assert.equal(late.woke, true);
+  assert.equal(line.grads[1], 2 * 1 + 9);
+  await shard.w.terminate();
+});
+
+test('ShardLine: without Atomics.waitAsync the leader still waits without blocking', async () => {
+  const shard = startShard();
+  const line = newLine();
+  shard.w.postMessage({ type: 'build', line: line.buffers });
+  await shard.next('built');
+  const waitAsync = Atomics.waitAsync;
+  try {
+    Atomics.waitAsync = undefined;
+    line.params[0] = 3;
+    assert.equal(line.send(0, 2, 16, false), true);
+    shard.w.postMessage({ type: 'wake' });
+    let state = line.state;
+    while (state === LINE.BATCH) state = await line.settle(1000); // no block(): only the timer path
+    assert.equal(state, LINE.READY);
+    assert.equal(line.grads[0], 3 * 2);
+  } finally {
+    Atomics.waitAsync = waitAsync;
+  }
+  await shard.w.terminate();
+});
+
+test('ShardLine: a stop sends the shard to its messages at once; a failed batch marks the line', async () => {
+  const shard = startShard();
+  const line = newLine();
+  shard.w.postMessage({ type: 'build', line: line.buffers });
+  await shard.next('built');
+  await batch(line, shard, 0, 1);
+  const t0 = performance.now();
+  line.stop();
+  await shard.next('left');
+  assert.ok(performance.now() - t0 < IDLE_MS, `the stop took ${performance.now() - t0} ms (idle time-out ${IDLE_MS})`);
+  // A new line (a new model's build); its first batch fails.
+  const next = newLine();
+  shard.w.postMessage({ type: 'build', line: next.buffers });
+  await shard.next('built');
+  const failed = await batch(next, shard, 0, 4, 13);
+  assert.equal(failed.state, LINE.FAILED);
+  assert.equal((await shard.next('error')).message, 'unlucky batch');
+  assert.throws(() => next.send(0, 1, 16, false), /failed/);
+  await shard.w.terminate();
+});

@@ -1,0 +1,78 @@
+// The training worker's reports to the page (www/worker.js): `ready` when a model is new and
+// `frame` while it trains, both built from the worker's Session (its trainer, settings, display
+// digits and bookkeeping) with every typed array a fresh copy, transferred.
+
+import { TO_PAGE } from './protocol.js';
+import { post } from './kit/session.js';
+
+/** `ready`: the model's shape, where it came from, and the display digits' inputs. */
+export function sendReady(session) {
+  const t = session.trainer;
+  const idx = session.indices;
+  const denoising = session.settings.variant === 'denoising';
+  const msg = {
+    type: TO_PAGE.READY,
+    generation: session.generation,
+    ack: session.ack,
+    origin: session.origin,
+    info: {
+      len: t.len, test_len: t.test_len, data: session.data, d: t.d, dim: t.dim, lo: t.lo, hi: t.hi, variant: session.settings.variant,
+      batch: session.settings.batch, batches_per_epoch: session.stats.batches_per_epoch,
+    },
+    indices: idx.slice(),
+    labels: t.labels(idx),
+    inputs: t.inputs(idx),
+  };
+  if (denoising) {
+    msg.masks = t.masks(idx);
+    msg.corrupted = t.corrupted(idx);
+  }
+  post(msg, [msg.indices.buffer, msg.labels.buffer, msg.inputs.buffer, msg.masks?.buffer, msg.corrupted?.buffer]);
+}
+
+/** `frame`: the current state, the losses since the last frame; `full` adds the kernels (a
+ *  d×784 copy). Resets the session's loss list and frame clocks. */
+export function sendFrame(session, full) {
+  const t = session.trainer;
+  const idx = session.indices;
+  const denoising = session.settings.variant === 'denoising';
+  const s = session.stats;
+  const stats = { loss: s.loss, recon: s.recon, penalty: s.penalty, epoch: s.epoch, batch: s.batch, batches_per_epoch: s.batches_per_epoch, samples_seen: s.samples_seen, steps: s.steps, warning: s.warning ?? null };
+  const losses = Float32Array.from(session.losses);
+  const msg = {
+    type: TO_PAGE.FRAME,
+    generation: session.generation,
+    ack: session.ack,
+    running: session.running,
+    done: session.done(),
+    epochs: session.epochs,
+    stats,
+    elapsed: session.elapsed,
+    rate: session.elapsed > 0 ? (stats.samples_seen / session.elapsed) * 1000 : 0,
+    losses,
+    lossStart: session.lossStart,
+    workers: session.workers.info(),
+    // The notebook shows the output for the input the model was fed: x̃ for the denoising AE.
+    recon: denoising ? t.reconstruct_corrupted(idx) : t.reconstruct(idx),
+  };
+  if (denoising) msg.reconClean = t.reconstruct(idx);
+  if (full) {
+    msg.kernels = t.kernels();
+    msg.kernelsMax = maxAbs(msg.kernels); // here, not on the page's thread: d×784 can be 1.6 M values
+    session.lastKernels = performance.now();
+  }
+  session.lossStart += session.losses.length;
+  session.losses = [];
+  session.lastFrame = performance.now();
+  post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer]);
+}
+
+/** Largest |w| of an array. */
+function maxAbs(a) {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]);
+    if (v > m) m = v;
+  }
+  return m;
+}

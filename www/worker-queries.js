@@ -1,0 +1,47 @@
+// The labs' questions to the training worker (www/worker.js): `query` runs one Trainer method
+// between training slices and answers with `answer`, never an `error` (a refused question must
+// not stop training). `session` is the worker's Session: its trainer, data sets and generation.
+
+import { wasm } from './kit/engine.js';
+import { TO_PAGE } from './protocol.js';
+import { messageOf, post } from './kit/session.js';
+import { loadFashion } from './kit/data.js';
+
+/** Trainer methods a query may not call: training goes through play/step, lifetime through
+ *  reset, and the data-parallel batch (kit/parallel.js) through the leader's own loop. */
+const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'set_params', 'begin_batch', 'own_gradient', 'add_gradient', 'apply_gradient', 'abort_batch', 'gradient_of']);
+
+/** A panel's question: `trainer[op](...args)`, answered with `answer`. */
+export function answerQuery(session, { qid, op, args = [] }) {
+  const generation = session.generation;
+  try {
+    if (!session.trainer) throw new Error('The model is not ready yet.');
+    if (QUERY_DENIED.has(op) || typeof session.trainer[op] !== 'function') throw new Error(`unknown model query ${op}`);
+    const result = session.trainer[op](...args);
+    post({ type: TO_PAGE.ANSWER, qid, generation, result }, ArrayBuffer.isView(result) ? [result.buffer] : []);
+  } catch (e) {
+    if (session.crashed(e)) return;
+    post({ type: TO_PAGE.ANSWER, qid, generation, error: messageOf(e) });
+  }
+}
+
+/**
+ * The anomaly lab's out-of-distribution test: `latent_versus(count)` scores the model's
+ * held-out images against the other built-in set's (Fashion-MNIST, or MNIST for a Fashion
+ * model), fetched on first use. Answered like any query, with `other` naming that set.
+ */
+export async function answerVersus(session, { qid, args = [] }) {
+  try {
+    const other = session.data === 'fashion' ? 'mnist' : 'fashion';
+    if (!session.sets[other]) {
+      const { images, labels } = await loadFashion();
+      session.sets.fashion ??= wasm.DataSets.builtin(images, labels);
+    }
+    if (!session.trainer) throw new Error('The model is not ready yet.');
+    const r = session.trainer.latent_versus(session.sets[other], ...args);
+    r.set = other;
+    post({ type: TO_PAGE.ANSWER, qid, generation: session.generation, result: r }, [r.own.buffer, r.other.buffer, r.examples.buffer]);
+  } catch (e) {
+    post({ type: TO_PAGE.ANSWER, qid, generation: session.generation, error: messageOf(e) });
+  }
+}
