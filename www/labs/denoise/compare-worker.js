@@ -6,13 +6,13 @@
 // site's worker loop (kit/session.js), and sends a `kept` copy of both models (F32 safetensors) at
 // pauses, at the end of a run and every KEEP_EVERY_MS of training (kit/kept.js). Messages:
 //   page → worker  {type:'start', generation, mode:'together'|'sequential', epochs, idx, seed, from:'pretrained'|'seed',
-//                   kept?: {models:[{name, bytes, epoch, steps, from}]}, hold?}  {type:'pause'}
+//                   kept?: {models:[{name, bytes, epoch, steps, loss, from}]}, hold?}  {type:'pause'}
 //                  {type:'resume', mode?}  {type:'query', qid, which:'standard'|'denoising', op, args}
 //   worker → page  {type:'ready', xc, mask, clean, restored: bool, why?}  {type:'answer', qid, result | error}
 //                  {type:'frame', models:[{name, d, stats, done, from, kernels?, maxAbs?}], outputs, running, done, epochs}
 //                  (`from`: the pretrained model's {title, epochs, eval_mse_clean}, or null from the seed;
 //                  stats.epoch/steps count on across a restore: the kept copy's plus this worker's)
-//                  {type:'kept', generation, ms, models:[{name, bytes, epoch, steps, from}]}
+//                  {type:'kept', generation, ms, models:[{name, bytes, epoch, steps, loss, from}]}
 //                  (ms: what making the copies cost this worker)
 //                  {type:'error', message, ack, fatal}
 // `outputs`: D(E(x̃)) of both models on the same fixed corrupted digits, `[2, k·784]` as two arrays.
@@ -87,6 +87,7 @@ class Comparison extends WorkerSession {
       else this.play();
     } else if (msg.type === 'pause') {
       this.running = false;
+      if (this.models) this.frame(true); // the paused counts, which the kept copy has too
       this.keep();
     } else if (msg.type === 'resume') {
       if (this.models && !this.models.every((m) => this.done(m))) {
@@ -129,7 +130,7 @@ class Comparison extends WorkerSession {
   }
 
   /**
-   * The two models from the page's kept copy (`kept`: [{name, bytes, epoch, steps, from}]), their
+   * The two models from the page's kept copy (`kept`: [{name, bytes, epoch, steps, loss, from}]), their
    * counts carried on. Throws, changing nothing, when either copy is refused. A copy taken in the
    * middle of an epoch restarts that epoch's walk: its `epoch` counts completed epochs only.
    */
@@ -140,7 +141,9 @@ class Comparison extends WorkerSession {
         const k = kept.find((x) => x.name === name);
         if (!k) throw new Error(`the copy has no ${name} AE`);
         const trainer = Trainer.fromWeightsOn(k.bytes, this.data);
-        models.push({ name, trainer, d: trainer.d, stats: trainer.position(), from: k.from ?? null, prior: { epoch: k.epoch, steps: k.steps } });
+        // The last batch's loss shown until this worker trains a batch (position() has none).
+        const stats = { ...trainer.position(), loss: k.loss ?? 0 };
+        models.push({ name, trainer, d: trainer.d, stats, from: k.from ?? null, prior: { epoch: k.epoch, steps: k.steps } });
         if (trainer.d !== settings.d) throw new Error(`the kept ${name} AE has d = ${trainer.d}, not ${settings.d}`);
       }
     } catch (e) {
@@ -174,7 +177,7 @@ class Comparison extends WorkerSession {
       const { epoch, steps: s } = this.counts(m);
       // provenance.epochs: the pretrained model's epochs and those trained in the tab.
       const bytes = m.trainer.save_weights('f32', (m.from?.epochs ?? 0) + m.prior.epoch);
-      return { name: m.name, bytes, epoch, steps: s, from: m.from };
+      return { name: m.name, bytes, epoch, steps: s, loss: m.stats.loss, from: m.from };
     });
     const ms = performance.now() - now;
     this.lastKept = performance.now();
