@@ -93,6 +93,8 @@ class Comparison extends WorkerSession {
       if (this.models && !this.models.every((m) => this.done(m))) {
         if (msg.mode) this.mode = msg.mode === 'sequential' ? 'sequential' : 'together';
         this.play();
+      } else if (this.models) {
+        this.frame(true); // nothing left to train: the page hears so (and that the worker lives)
       }
     } else {
       throw new Error(`The comparison worker does not know the command “${msg.type}”.`);

@@ -7,7 +7,7 @@
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawKernels, gridSize, legendGradient } from '../../draw/kernels.js';
 import { el, row, useStylesheet, bump } from '../../kit/dom.js';
-import { shorten, shortenedFor, MAX_RESTARTS } from '../../kit/worker-link.js';
+import { shorten, shortenedFor, MAX_RESTARTS, COMMAND_TIMEOUT_MS } from '../../kit/worker-link.js';
 import { CALL_TIMEOUT_MS } from '../../model.js';
 import { scoreText } from '../../kit/models.js';
 import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
@@ -70,6 +70,14 @@ export function mount(container) {
   let crashes = 0;
   let generation = 0; // one per Run: a copy kept of another run is never loaded
   const kept = new KeptCopy();
+  let watch = 0; // Hold/Continue's time-out: any report of the worker clears it
+
+  /** A command sent: the worker answers with a frame, or is replaced as if it had crashed. */
+  function expectAnswer(what) {
+    clearTimeout(watch);
+    const ms = shortenedFor(COMMAND_TIMEOUT_MS);
+    watch = setTimeout(() => crashed(`The comparison worker has not answered “${what}” for ${Math.round(ms / 1000)} s, so it was stopped.`), ms);
+  }
 
   /**
    * The worker died (a panic, out of memory, an uncaught error) or hung (`why` says which): its
@@ -79,6 +87,7 @@ export function mount(container) {
    */
   function crashed(why) {
     const wasRunning = running;
+    clearTimeout(watch);
     worker?.terminate();
     worker = null;
     for (const p of pending.values()) p.reject(new Error(why));
@@ -128,6 +137,7 @@ export function mount(container) {
     w.onmessage = (ev) => {
       if (w !== worker) return;
       spoke = true;
+      clearTimeout(watch);
       const msg = ev.data;
       if (msg.crashed) crashed(`The comparison worker crashed (${shorten(msg.message)}).`);
       else if (msg.type === 'kept') {
@@ -213,6 +223,7 @@ export function mount(container) {
     if (!worker) return;
     if (running) worker.postMessage({ type: 'pause' });
     else worker.postMessage({ type: 'resume', mode: mode.value });
+    expectAnswer(running ? 'Hold' : 'Continue');
     setRunning(!running);
   });
   mode.addEventListener('change', () => { if (worker && running) worker.postMessage({ type: 'resume', mode: mode.value }); });
