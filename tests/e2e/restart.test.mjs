@@ -209,7 +209,18 @@ test('the comparison of the denoising lab: its hung worker is replaced and the t
     await page.locator('#dn-pad-source').selectOption('main');
     await page.locator('#dn-pad-source').selectOption('denoising');
     await page.waitForSelector('#dn-pad[data-source="denoising"]', { timeout: TIMEOUT });
+    // Every frame of a running comparison re-arms the silence time-out: short from here on.
+    await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
     await page.click('#dn-compare-pause');
+    await page.waitForFunction((k) => Number(document.getElementById('dn-compare').dataset.denoisingSteps) > k, n.denoising, { timeout: TIMEOUT });
+    // Hung while training: no frame for the time-out, so it is replaced, and trains on from the copy.
+    trainingWorker(page, '/compare-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await page.waitForSelector('#dn-compare[data-crashes="2"]', { timeout: TIMEOUT });
+    await page.evaluate(() => { window.__aeTimeoutMs = 0; });
+    const again = await page.textContent('#dn-compare .error');
+    assert.match(again, /^The comparison worker has sent nothing while training for 10 s, so it was stopped\. A new worker started with the same settings; the models kept \d+ s ago \(standard: \d+ epochs?, (\d+) batch(?:es)?; denoising: \d+ epochs?, (\d+) batch(?:es)?\) were loaded back into it \(the [\d,]+ batches after it were lost\); they train on from there\.$/, again);
+    await page.waitForSelector('#dn-compare[data-kept="restored"]', { timeout: TIMEOUT });
+    assert.equal(await box('running'), 'true', 'running, as before the hang');
     await page.waitForFunction((k) => Number(document.getElementById('dn-compare').dataset.denoisingSteps) > k, n.denoising, { timeout: TIMEOUT });
     await page.click('#dn-compare-pause');
     assertClean(opened);

@@ -70,13 +70,17 @@ export function mount(container) {
   let crashes = 0;
   let generation = 0; // one per Run: a copy kept of another run is never loaded
   const kept = new KeptCopy();
-  let watch = 0; // Hold/Continue's time-out: any report of the worker clears it
+  let watch = 0; // the silence time-out: any report of the worker clears it
 
-  /** A command sent: the worker answers with a frame, or is replaced as if it had crashed. */
-  function expectAnswer(what) {
+  /**
+   * After a command (Hold, Continue) or a frame of a running comparison the worker must say
+   * something within COMMAND_TIMEOUT_MS (a running worker sends a frame about every 0.4 s); silence
+   * replaces it as if it had crashed. `what`: "has not answered “Hold”", "has sent nothing while training".
+   */
+  function expectWord(what) {
     clearTimeout(watch);
     const ms = shortenedFor(COMMAND_TIMEOUT_MS);
-    watch = setTimeout(() => crashed(`The comparison worker has not answered “${what}” for ${Math.round(ms / 1000)} s, so it was stopped.`), ms);
+    watch = setTimeout(() => crashed(`The comparison worker ${what} for ${Math.round(ms / 1000)} s, so it was stopped.`), ms);
   }
 
   /**
@@ -154,6 +158,7 @@ export function mount(container) {
         drawDigitRow(r.clean.ctx, msg.clean, dims, { lo: -1, hi: 1 });
       } else if (msg.type === 'frame') {
         drawFrame(msg);
+        if (msg.running) expectWord('has sent nothing while training');
       } else if (msg.type === 'answer') {
         const p = pending.get(msg.qid);
         if (!p) return;
@@ -223,7 +228,7 @@ export function mount(container) {
     if (!worker) return;
     if (running) worker.postMessage({ type: 'pause' });
     else worker.postMessage({ type: 'resume', mode: mode.value });
-    expectAnswer(running ? 'Hold' : 'Continue');
+    expectWord(`has not answered “${running ? 'Hold' : 'Continue'}”`);
     setRunning(!running);
   });
   mode.addEventListener('change', () => { if (worker && running) worker.postMessage({ type: 'resume', mode: mode.value }); });
