@@ -280,6 +280,18 @@ test('the latent map lesson: its hung worker is replaced and the model trained o
     await page.waitForFunction((r) => document.querySelector('.lat-map-readout').textContent === r, readout, { timeout: TIMEOUT }).catch(() => {});
     assert.equal(await page.textContent('.lat-map-readout'), readout, 'the same epochs on top of the pretrained ones');
     assert.equal(await printOf(page, '#panel-latent .lat-map'), map, 'the same map');
+    // Hung while training on: a second of silence per frame is expected; the time-out replaces it and
+    // it trains on from the same copy (the batches since are lost, and said to be).
+    await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
+    await page.click('#panel-latent [data-own="train"]');
+    await page.waitForFunction((k) => Number(document.getElementById('panel-latent').dataset.mapSteps) > k, n, { timeout: TIMEOUT });
+    trainingWorker(page, '/map-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await page.waitForFunction(() => /has sent nothing while training/.test(document.querySelector('#panel-latent .lat-map-notice').textContent), null, { timeout: TIMEOUT });
+    await page.evaluate(() => { window.__aeTimeoutMs = 0; });
+    const again = await notice.textContent();
+    assert.match(again, /^The map's worker has sent nothing while training for 10 s, so it was stopped\. A new worker started the same lesson; the model kept \d+ s ago \(\d+ epochs?, ([\d,]+) batch(?:es)? here\) was loaded back into it \(the [\d,]+ batches after it were lost\); it trains on from there\.$/, again);
+    assert.equal(Number(again.match(/([\d,]+) batch(?:es)? here/)[1].replace(/,/g, '')), n, 'the same copy');
+    await page.waitForFunction((k) => Number(document.getElementById('panel-latent').dataset.mapSteps) > k, n, { timeout: TIMEOUT });
     assertClean(opened);
   } finally {
     await opened.context.close();

@@ -1,12 +1,12 @@
 // The page's side of the latent map's own model (map-worker.js): start a d = 2 lesson preset on
 // the map's digits (pretrained, or from its seed), train it on, get its frames (the map as the
 // engine computes it), ask it to decode map points. Its own worker, so the page's main model is
-// never touched. A worker that crashes, or leaves a question unanswered for CALL_TIMEOUT_MS, is
-// replaced (at most MAX_RESTARTS times) and the new one starts from the copy of the model the old
+// never touched. A worker that crashes, leaves a question unanswered for CALL_TIMEOUT_MS, or
+// sends nothing for COMMAND_TIMEOUT_MS while it trains (a frame comes every second), is replaced (at most MAX_RESTARTS times) and the new one starts from the copy of the model the old
 // one last kept (kit/kept.js), so training done in the tab is not lost; `onNotice` says so.
 
 import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
-import { shorten, shortenedFor, MAX_RESTARTS } from '../../kit/worker-link.js';
+import { shorten, shortenedFor, MAX_RESTARTS, COMMAND_TIMEOUT_MS } from '../../kit/worker-link.js';
 import { CALL_TIMEOUT_MS } from '../../model.js';
 
 export class MapLesson {
@@ -22,6 +22,7 @@ export class MapLesson {
     this.lastStart = null;
     this.restarts = 0;
     this.restoring = false; // the new worker was given a kept copy; its first frame says whether it took it
+    this.watch = 0; // while it trains: the silence time-out, re-armed by each frame
   }
 
   /**
@@ -47,6 +48,7 @@ export class MapLesson {
     w.onmessage = (e) => {
       if (w !== this.worker) return; // a report of a worker already replaced
       spoke = true;
+      clearTimeout(this.watch);
       this.receive(e.data);
     };
     w.onerror = (e) => {
@@ -69,6 +71,10 @@ export class MapLesson {
         if (msg.restored !== true) this.onNotice(`${this.notice} But the kept copy could not be loaded (${msg.restored}), so it starts again as it opened.`);
       }
       this.frame = msg;
+      if (msg.running) {
+        const ms = shortenedFor(COMMAND_TIMEOUT_MS);
+        this.watch = setTimeout(() => this.replace(`The map's worker has sent nothing while training for ${Math.round(ms / 1000)} s, so it was stopped.`), ms);
+      }
       this.onFrame(msg);
     } else if (msg.type === 'kept') {
       if (msg.generation !== this.generation) return;
@@ -91,6 +97,7 @@ export class MapLesson {
   replace(why) {
     const wasRunning = !!this.frame?.running;
     const trained = this.frame?.steps ?? 0;
+    clearTimeout(this.watch);
     this.worker?.terminate();
     this.worker = null;
     for (const p of this.pending.values()) p.settle(() => p.reject(new Error(why)));
@@ -115,7 +122,9 @@ export class MapLesson {
     this.restoring = !!rec;
     this.spawn();
     // The page keeps its copy (the new worker may die too): the worker gets a copy of the bytes.
-    const kept = rec && { bytes: rec.bytes.slice(), epoch: rec.epoch, steps: rec.steps, until: rec.until, pretrained: rec.pretrained };
+    // `until`: where the run it was on stops (a Train on after the copy moved it).
+    const until = this.frame?.epochs ?? rec?.until;
+    const kept = rec && { bytes: rec.bytes.slice(), epoch: rec.epoch, steps: rec.steps, until, pretrained: rec.pretrained };
     this.worker.postMessage({ ...this.lastStart, kept: kept ?? undefined, run: wasRunning });
   }
 
@@ -140,6 +149,7 @@ export class MapLesson {
 
   /** End the worker (its model is gone; the main model's map comes back). */
   stop() {
+    clearTimeout(this.watch);
     this.worker?.terminate();
     this.worker = null;
     this.frame = null;
