@@ -2,7 +2,8 @@
 // back (the kept copy of app/keep-last.js: in IndexedDB, or in memory where storage is
 // forbidden) with the same reconstructions; a lab's question that gets no answer says so in its
 // panel; the 2-D lab's hung worker is replaced too, and its three models come back from the
-// copy its worker last kept. The hang uses the test hook `window.__aeTimeoutMs` (kit/worker-link.js) to time out in
+// copy its worker last kept; the denoising lab's comparison (its own worker) likewise gets back the
+// two models trained in the tab. The hang uses the test hook `window.__aeTimeoutMs` (kit/worker-link.js) to time out in
 // seconds rather than 45. Run: node --test tests/e2e/restart.test.mjs
 
 import { test } from 'node:test';
@@ -154,6 +155,143 @@ test('the 2-D lab: a hung worker is replaced after the time-out, its three model
     await page.click('#train');
     await page.waitForFunction((k) => Number(document.getElementById('lab').dataset.totalSteps) > k, n, { timeout: TIMEOUT });
     await page.click('#train');
+    assertClean(opened);
+  } finally {
+    await opened.context.close();
+  }
+});
+
+test('the comparison of the denoising lab: its hung worker is replaced and the two models trained in the tab come back (same outputs, same batch counts)', async () => {
+  const opened = await openPage(HASH, READY);
+  const { page } = opened;
+  const box = (k) => page.getAttribute('#dn-compare', `data-${k}`);
+  try {
+    await page.locator('#dn-compare').scrollIntoViewIfNeeded();
+    await page.fill('#dn-compare-epochs', '3'); // not done before the pause below (36 batches an epoch)
+    await page.click('#dn-compare-run'); // from the pretrained pair, the default
+    await page.waitForFunction(() => {
+      const d = document.getElementById('dn-compare').dataset;
+      return Number(d.standardSteps) >= 4 && Number(d.denoisingSteps) >= 4;
+    }, null, { timeout: TIMEOUT });
+    await page.click('#dn-compare-pause');
+    await page.waitForSelector('#dn-compare[data-running="false"]', { timeout: TIMEOUT });
+    // The pause's copy of the two models (the worker's `kept` report) has the paused batch count.
+    await page.waitForFunction(() => {
+      const d = document.getElementById('dn-compare').dataset;
+      return d.keptSteps && d.keptSteps === d.steps;
+    }, null, { timeout: TIMEOUT });
+    await page.waitForTimeout(300); // the pause's frame drawn
+    const n = { standard: Number(await box('standard-steps')), denoising: Number(await box('denoising-steps')) };
+    const std = (await canvasPrint(page, 'dn-cmp-std')).hash;
+    const dae = (await canvasPrint(page, 'dn-cmp-dae')).hash;
+    const statusBefore = await page.textContent('#dn-compare .status');
+    console.log(`one kept copy of both models (d = 30 and d = 500, F32): ${await box('keep-ms')} ms in the worker`);
+    await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
+    trainingWorker(page, '/compare-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await page.waitForTimeout(200);
+    // The energy pad asks the comparison's denoising AE: no answer, so the worker is replaced.
+    await page.locator('#dn-pad-source').selectOption('denoising');
+    await page.waitForSelector('#dn-compare[data-crashes="1"]', { timeout: TIMEOUT });
+    await page.evaluate(() => { window.__aeTimeoutMs = 0; });
+    const error = await page.textContent('#dn-compare .error');
+    const m = error.match(/^The comparison worker did not answer “\w+” within 10 s, so it was stopped\. A new worker started with the same settings; the models kept (\d+) s ago \(standard: \d+ epochs?, (\d+) batch(?:es)?; denoising: \d+ epochs?, (\d+) batch(?:es)?\) were loaded back into it; “Continue the comparison” trains on from there\.$/);
+    assert.ok(m, `error line: ${error}`);
+    assert.deepEqual({ standard: Number(m[2]), denoising: Number(m[3]) }, n, 'the kept models are the paused ones');
+    await page.waitForSelector('#dn-compare[data-kept="restored"]', { timeout: TIMEOUT });
+    // The trained models' outputs and counts, not the pretrained pair's: held, as before the hang.
+    await waitCanvasPrint(page, 'dn-cmp-std', std);
+    await waitCanvasPrint(page, 'dn-cmp-dae', dae);
+    assert.equal(Number(await box('standard-steps')), n.standard);
+    assert.equal(Number(await box('denoising-steps')), n.denoising);
+    assert.equal(await box('running'), 'false', 'held, as it was');
+    assert.equal(await page.textContent('#dn-compare .status'), statusBefore, 'the same counts and losses');
+    // The pad's question goes to the new worker; Continue trains on from the kept counts.
+    await page.locator('#dn-pad-source').selectOption('main');
+    await page.locator('#dn-pad-source').selectOption('denoising');
+    await page.waitForSelector('#dn-pad[data-source="denoising"]', { timeout: TIMEOUT });
+    // Every frame of a running comparison re-arms the silence time-out: short from here on.
+    await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
+    await page.click('#dn-compare-pause');
+    await page.waitForFunction((k) => Number(document.getElementById('dn-compare').dataset.denoisingSteps) > k, n.denoising, { timeout: TIMEOUT });
+    // Hung while training: no frame for the time-out, so it is replaced, and trains on from the copy.
+    trainingWorker(page, '/compare-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await page.waitForSelector('#dn-compare[data-crashes="2"]', { timeout: TIMEOUT });
+    await page.evaluate(() => { window.__aeTimeoutMs = 0; });
+    const again = await page.textContent('#dn-compare .error');
+    assert.match(again, /^The comparison worker has sent nothing while training for 10 s, so it was stopped\. A new worker started with the same settings; the models kept \d+ s ago \(standard: \d+ epochs?, (\d+) batch(?:es)?; denoising: \d+ epochs?, (\d+) batch(?:es)?\) were loaded back into it \(the [\d,]+ batches after it were lost\); they train on from there\.$/, again);
+    await page.waitForSelector('#dn-compare[data-kept="restored"]', { timeout: TIMEOUT });
+    assert.equal(await box('running'), 'true', 'running, as before the hang');
+    await page.waitForFunction((k) => Number(document.getElementById('dn-compare').dataset.denoisingSteps) > k, n.denoising, { timeout: TIMEOUT });
+    await page.click('#dn-compare-pause');
+    assertClean(opened);
+  } finally {
+    await opened.context.close();
+  }
+});
+
+/** FNV-1a of the pixels of the first canvas matching `selector` (canvasPrint's hash, by selector). */
+function printOf(page, selector) {
+  return page.evaluate((s) => {
+    const c = document.querySelector(s);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 2166136261;
+    for (let i = 0; i < d.length; i++) h = Math.imul(h ^ d[i], 16777619) >>> 0;
+    return `${c.width}x${c.height}:${h.toString(16)}`;
+  }, selector);
+}
+
+test('the latent map lesson: its hung worker is replaced and the model trained on in the tab comes back (same map, same batches)', async () => {
+  const opened = await openPage(HASH, READY);
+  const { page } = opened;
+  const data = (k) => page.getAttribute('#panel-latent', `data-${k}`);
+  try {
+    const b = page.locator('#panel-latent [data-map="map_2d"]');
+    await b.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => !document.querySelector('#panel-latent [data-map="map_2d"]').disabled, null, { timeout: TIMEOUT });
+    await b.click();
+    await page.waitForFunction(() => document.getElementById('panel-latent').dataset.mapFrom === 'pretrained', null, { timeout: TIMEOUT });
+    // Train it on (the preset's epochs on top of the pretrained ones); the run's end keeps a copy.
+    await page.click('#panel-latent [data-own="train"]');
+    await page.waitForFunction(() => {
+      const d = document.getElementById('panel-latent').dataset;
+      return Number(d.mapSteps) > 0 && d.mapKeptSteps === d.mapSteps && !document.querySelector('#panel-latent [data-own="train"]').disabled;
+    }, null, { timeout: 180_000, polling: 250 });
+    const n = Number(await data('map-steps'));
+    const readout = await page.textContent('.lat-map-readout');
+    assert.match(readout, /\+ \d+ epochs here/, readout);
+    const map = await printOf(page, '#panel-latent .lat-map');
+    console.log(`one kept copy of the d = 2 map model (F32): ${await data('map-keep-ms')} ms in the worker`);
+    await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
+    trainingWorker(page, '/map-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await page.waitForTimeout(200);
+    // Pointing between the dots asks the map's model to decode the point: no answer, replaced.
+    const box = await page.locator('#panel-latent .lat-map').boundingBox();
+    for (const [fx, fy] of [[0.02, 0.02], [0.98, 0.02], [0.02, 0.98], [0.5, 0.03]]) await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+    const notice = page.locator('#panel-latent .lat-map-notice');
+    await notice.waitFor({ state: 'visible', timeout: TIMEOUT });
+    await page.evaluate(() => { window.__aeTimeoutMs = 0; });
+    const text = await notice.textContent();
+    const m = text.match(/^The map's worker did not answer “latent_decode_xy” within 10 s, so it was stopped\. A new worker started the same lesson; the model kept (\d+) s ago \(\d+ epochs?, ([\d,]+) batch(?:es)? here\) was loaded back into it\.$/);
+    assert.ok(m, `notice: ${text}`);
+    assert.equal(Number(m[2].replace(/,/g, '')), n, 'the kept model is the trained one');
+    // The trained model's map and counts, not the pretrained model's.
+    await page.waitForFunction((s) => document.querySelectorAll('#panel-latent').length && Number(document.getElementById('panel-latent').dataset.mapSteps) === s, n, { timeout: TIMEOUT });
+    await page.mouse.move(0, 0);
+    await page.waitForFunction((r) => document.querySelector('.lat-map-readout').textContent === r, readout, { timeout: TIMEOUT }).catch(() => {});
+    assert.equal(await page.textContent('.lat-map-readout'), readout, 'the same epochs on top of the pretrained ones');
+    assert.equal(await printOf(page, '#panel-latent .lat-map'), map, 'the same map');
+    // Hung while training on: a second of silence per frame is expected; the time-out replaces it and
+    // it trains on from the same copy (the batches since are lost, and said to be).
+    await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
+    await page.click('#panel-latent [data-own="train"]');
+    await page.waitForFunction((k) => Number(document.getElementById('panel-latent').dataset.mapSteps) > k, n, { timeout: TIMEOUT });
+    trainingWorker(page, '/map-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await page.waitForFunction(() => /has sent nothing while training/.test(document.querySelector('#panel-latent .lat-map-notice').textContent), null, { timeout: TIMEOUT });
+    await page.evaluate(() => { window.__aeTimeoutMs = 0; });
+    const again = await notice.textContent();
+    assert.match(again, /^The map's worker has sent nothing while training for 10 s, so it was stopped\. A new worker started the same lesson; the model kept \d+ s ago \(\d+ epochs?, ([\d,]+) batch(?:es)? here\) was loaded back into it \(the [\d,]+ batches after it were lost\); it trains on from there\.$/, again);
+    assert.equal(Number(again.match(/([\d,]+) batch(?:es)? here/)[1].replace(/,/g, '')), n, 'the same copy');
+    await page.waitForFunction((k) => Number(document.getElementById('panel-latent').dataset.mapSteps) > k, n, { timeout: TIMEOUT });
     assertClean(opened);
   } finally {
     await opened.context.close();

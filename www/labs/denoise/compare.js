@@ -1,13 +1,16 @@
 // denoise/compare: the notebook's comparison (lecture figs 22–23), standard AE (d = 30) vs
 // denoising AE (d = 500) trained in their own worker (compare-worker.js), kernels side by side and
 // outputs on the same corrupted digits; the main model is untouched. `mount` returns `models`,
-// the two models' door for the face-off and the energy experiments.
+// the two models' door for the face-off and the energy experiments. The latest copy of the two
+// models the worker kept (kit/kept.js) is handed to the worker that replaces a crashed or hung
+// one, so the training done in the tab is not lost.
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawKernels, gridSize, legendGradient } from '../../draw/kernels.js';
 import { el, row, useStylesheet, bump } from '../../kit/dom.js';
-import { shorten, shortenedFor, MAX_RESTARTS } from '../../kit/worker-link.js';
+import { shorten, shortenedFor, MAX_RESTARTS, COMMAND_TIMEOUT_MS } from '../../kit/worker-link.js';
 import { CALL_TIMEOUT_MS } from '../../model.js';
 import { scoreText } from '../../kit/models.js';
+import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
 import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
 
 /** Kernel pages shown for each model: the standard AE's 30, the first 100 of the DAE's 500. */
@@ -65,26 +68,60 @@ export function mount(container) {
   const pending = new Map();
   let lastStart = null; // the last 'start' message: a crashed worker's successor gets it again
   let crashes = 0;
+  let generation = 0; // one per Run: a copy kept of another run is never loaded
+  const kept = new KeptCopy();
+  let watch = 0; // the silence time-out: any report of the worker clears it
 
   /**
-   * The worker died (a panic, out of memory, an uncaught error): its questions fail, and a new
-   * worker starts the same comparison again (at most MAX_RESTARTS times), saying so.
+   * After a command (Hold, Continue) or a frame of a running comparison the worker must say
+   * something within COMMAND_TIMEOUT_MS (a running worker sends a frame about every 0.4 s); silence
+   * replaces it as if it had crashed. `what`: "has not answered “Hold”", "has sent nothing while training".
    */
-  function crashed(text) {
+  function expectWord(what) {
+    clearTimeout(watch);
+    const ms = shortenedFor(COMMAND_TIMEOUT_MS);
+    watch = setTimeout(() => crashed(`The comparison worker ${what} for ${Math.round(ms / 1000)} s, so it was stopped.`), ms);
+  }
+
+  /**
+   * The worker died (a panic, out of memory, an uncaught error) or hung (`why` says which): its
+   * questions fail, and a new worker starts the same comparison again (at most MAX_RESTARTS
+   * times) from the models its predecessor last kept, else as they opened, running or held as
+   * before; the error line says which, and how old the copy is.
+   */
+  function crashed(why) {
+    const wasRunning = running;
+    clearTimeout(watch);
     worker?.terminate();
     worker = null;
-    for (const p of pending.values()) p.reject(new Error(`The comparison worker crashed (${shorten(text)}).`));
+    for (const p of pending.values()) p.reject(new Error(why));
     pending.clear();
     setRunning(false);
     crashes += 1;
     box.dataset.crashes = String(crashes);
     if (!lastStart || crashes > MAX_RESTARTS) {
-      error.textContent = `The comparison worker crashed (${shorten(text)}). Reload the page to try again.`;
+      error.textContent = `${why} Reload the page to try again.`;
       return;
     }
-    error.textContent = `The comparison worker crashed (${shorten(text)}); it was started again with the same settings, from the beginning.`;
-    ensureWorker().postMessage(lastStart);
-    setRunning(true);
+    const rec = kept.forGeneration(generation);
+    const trained = Number(box.dataset.steps ?? 0);
+    let what;
+    if (rec) {
+      const keptSteps = rec.models.reduce((a, m) => a + m.steps, 0);
+      const lost = trained > keptSteps ? ` (the ${(trained - keptSteps).toLocaleString('en')} batches after it were lost)` : '';
+      const counts = rec.models.map((m) => `${m.name}: ${countText(m.epoch, m.steps)}`).join('; ');
+      what = `the models kept ${keptAgo(performance.now() - rec.at)} (${counts}) were loaded back into it${lost}; ${wasRunning ? 'they train on' : '“Continue the comparison” trains on'} from there.`;
+    } else {
+      what = trained
+        ? `no copy of the models had been kept yet, so the ${trained.toLocaleString('en')} batches trained here were lost; they start again as they opened.`
+        : 'they start again as they opened.';
+    }
+    error.textContent = `${why} A new worker started with the same settings; ${what}`;
+    box.dataset.kept = rec ? 'loading' : 'none';
+    // The page keeps its copy (the new worker may die too): the worker gets copies of the bytes.
+    const copy = rec && { models: rec.models.map((m) => ({ ...m, bytes: m.bytes.slice() })) };
+    ensureWorker().postMessage({ ...lastStart, kept: copy ?? undefined, hold: !wasRunning });
+    setRunning(wasRunning);
   }
 
   function ensureWorker() {
@@ -95,7 +132,7 @@ export function mount(container) {
     w.onerror = (e) => {
       e.preventDefault();
       if (w !== worker) return;
-      if (spoke) crashed(e.message);
+      if (spoke) crashed(`The comparison worker crashed (${shorten(e.message)}).`);
       else {
         error.textContent = `The comparison worker failed: ${e.message || 'its script could not be loaded'}.`;
         setRunning(false);
@@ -104,15 +141,24 @@ export function mount(container) {
     w.onmessage = (ev) => {
       if (w !== worker) return;
       spoke = true;
+      clearTimeout(watch);
       const msg = ev.data;
-      if (msg.crashed) crashed(msg.message);
-      else if (msg.type === 'ready') {
+      if (msg.crashed) crashed(`The comparison worker crashed (${shorten(msg.message)}).`);
+      else if (msg.type === 'kept') {
+        if (msg.generation !== generation) return;
+        kept.put(generation, { models: msg.models }, performance.now());
+        box.dataset.keptSteps = String(msg.models.reduce((a, m) => a + m.steps, 0));
+        box.dataset.keepMs = msg.ms.toFixed(1); // the worker's cost of one copy of both models
+      } else if (msg.type === 'ready') {
+        if (box.dataset.kept === 'loading') box.dataset.kept = msg.restored ? 'restored' : 'refused';
+        if (msg.why) error.textContent = `${error.textContent} But the kept copy could not be loaded (${msg.why}), so they start again as they opened.`;
         const dims = { count: ROW_DIGITS.length, side: SIDE, gap: GAP };
         r.xc.fig.parentElement.removeAttribute('data-empty'); // the rows now hold digits
         drawDigitRow(r.xc.ctx, msg.xc, dims, { lo: -1, hi: 1 });
         drawDigitRow(r.clean.ctx, msg.clean, dims, { lo: -1, hi: 1 });
       } else if (msg.type === 'frame') {
         drawFrame(msg);
+        if (msg.running) expectWord('has sent nothing while training');
       } else if (msg.type === 'answer') {
         const p = pending.get(msg.qid);
         if (!p) return;
@@ -169,7 +215,10 @@ export function mount(container) {
     }
     error.textContent = '';
     status.textContent = 'Loading the two models…';
-    lastStart = { type: 'start', mode: mode.value, epochs: e, idx: ROW_DIGITS, seed: 1234, from: from.value };
+    generation += 1;
+    kept.clear();
+    for (const k of ['steps', 'keptSteps', 'kept']) delete box.dataset[k];
+    lastStart = { type: 'start', generation, mode: mode.value, epochs: e, idx: ROW_DIGITS, seed: 1234, from: from.value };
     ensureWorker().postMessage(lastStart);
     started = true;
     run.textContent = 'Restart the comparison';
@@ -179,6 +228,7 @@ export function mount(container) {
     if (!worker) return;
     if (running) worker.postMessage({ type: 'pause' });
     else worker.postMessage({ type: 'resume', mode: mode.value });
+    expectWord(`has not answered “${running ? 'Hold' : 'Continue'}”`);
     setRunning(!running);
   });
   mode.addEventListener('change', () => { if (worker && running) worker.postMessage({ type: 'resume', mode: mode.value }); });
@@ -194,7 +244,7 @@ export function mount(container) {
         const timer = setTimeout(() => {
           pending.delete(q);
           reject(new Error(`The comparison worker did not answer “${op}” within ${Math.round(ms / 1000)} s.`));
-          crashed(`no answer to “${op}” within ${Math.round(ms / 1000)} s`);
+          crashed(`The comparison worker did not answer “${op}” within ${Math.round(ms / 1000)} s, so it was stopped.`);
         }, ms);
         const settle = (fn) => (v) => { clearTimeout(timer); fn(v); };
         pending.set(q, { resolve: settle(resolve), reject: settle(reject) });

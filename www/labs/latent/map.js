@@ -25,6 +25,7 @@ const HTML = `
   <ul class="lat-legend" aria-label="Colours of the labels"></ul>
   <p class="readout lat-map-readout" id="lat-map-readout" aria-live="polite"></p>
   <p class="lat-map-claim" aria-live="polite"></p>
+  <p class="error lat-map-notice" role="alert" hidden></p>
   <div class="buttons lat-map-lessons">
     <button type="button" data-map="map_2d" disabled>d = 2 lesson: this map from its own 784-50-50-2 encoder</button>
     <button type="button" data-map="map_2d_one_layer" disabled>Failure on purpose: d = 2 with a one-layer encoder</button>
@@ -60,12 +61,16 @@ export function mount(container, model, opts = {}) {
   // The map's own d = 2 model (map-worker.js), when a lesson button started it; else the main model.
   const lesson = new MapLesson((f) => {
     map = f.map;
-    Object.assign(lab.root.dataset, { mapSource: f.key, mapFrom: f.pretrained ? 'pretrained' : 'seed' });
+    Object.assign(lab.root.dataset, { mapSource: f.key, mapFrom: f.pretrained ? 'pretrained' : 'seed', mapSteps: String(f.steps) });
     $('.lat-map-own').hidden = false;
     $('[data-own="train"]').disabled = f.running;
     drawMap();
     lab.count('map');
-  }, (message) => { $('.lat-map-readout').textContent = message; });
+  }, (message) => { $('.lat-map-readout').textContent = message; }, (notice) => {
+    // Its worker was replaced (map-lesson.js): whether the model trained here came back.
+    $('.lat-map-notice').textContent = notice;
+    $('.lat-map-notice').hidden = !notice;
+  }, (k) => Object.assign(lab.root.dataset, { mapKeptSteps: String(k.steps), mapKeepMs: k.ms.toFixed(1) }));
   const source = () => (lesson.worker ? lesson : model);
   for (const b of $('.lat-map-lessons').querySelectorAll('[data-map]')) {
     b.addEventListener('click', () => {
