@@ -43,6 +43,9 @@ export function mount(container, model, opts = {}) {
   const drawAlert = $('.lat-draw-alert');
   let stroke = null;
   let drawTimer = 0;
+  // Bumped by Clear: an answer about the pad from before it is dropped (it would bring the
+  // cleared drawing back and re-enable its buttons).
+  let padVersion = 0;
   function penWidth() { return pad.width / 13; }
   function padPoint(e) {
     const r = pad.getBoundingClientRect();
@@ -75,6 +78,9 @@ export function mount(container, model, opts = {}) {
   pad.addEventListener('pointerup', end);
   pad.addEventListener('pointercancel', end);
   $('.lat-clear').addEventListener('click', () => {
+    padVersion++;
+    clearTimeout(drawTimer);
+    drawTimer = 0;
     pctx.clearRect(0, 0, pad.width, pad.height);
     drawn = null;
     drawnProbe = null;
@@ -103,10 +109,14 @@ export function mount(container, model, opts = {}) {
     const img = pctx.getImageData(0, 0, pad.width, pad.height).data;
     const ink = new Float32Array(pad.width * pad.height);
     for (let i = 0; i < ink.length; i++) ink[i] = img[4 * i + 3] / 255; // alpha = ink
+    const version = padVersion;
     try {
-      drawn = await model.call('latent_preprocess', ink, pad.width, pad.height);
+      const x = await model.call('latent_preprocess', ink, pad.width, pad.height);
+      if (version !== padVersion) return;
+      drawn = x;
       drawAlert.hidden = true;
     } catch (e) {
+      if (version !== padVersion) return;
       drawAlert.textContent = e.message;
       drawAlert.hidden = false;
       return;
@@ -117,9 +127,10 @@ export function mount(container, model, opts = {}) {
   async function probeDrawing() {
     if (!drawn) return;
     const gen = model.generation;
+    const version = padVersion;
     try {
       const p = await model.call('latent_probe', drawn);
-      if (gen !== model.generation) return;
+      if (gen !== model.generation || version !== padVersion) return;
       drawnProbe = p;
       drawDigitRow(ctx('.lat-draw-in'), drawn, { count: 1, side: SIDE, gap: 0 }, lab.info);
       drawDigitRow(ctx('.lat-draw-rec'), p.recon, { count: 1, side: SIDE, gap: 0 }, lab.info);
