@@ -102,7 +102,8 @@ function onMessage(msg) {
     if (blown.length) page.alerts.set('diverged', `Training paused: ${blown.map((l) => `the ${l.variant} autoencoder: ${l.warning}`).join('; ')}.`);
     else if (msg.running) page.alerts.clear('diverged');
     const here = msg.total !== msg.steps ? ` (${msg.steps.toLocaleString('en')} here)` : '';
-    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.total.toLocaleString('en')}${here} · epoch ${msg.epoch}`
+    // The epoch counter is this tab's (a loaded model's earlier steps are in `total`, not in it).
+    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.total.toLocaleString('en')}${here} · epoch ${msg.epoch}${here ? ' here' : ''}`
       + (!msg.done ? '' : here
         ? ` (stopped after ${msg.steps.toLocaleString('en')} more steps; Reset to start again from the seed)`
         : ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)`);
