@@ -38,6 +38,9 @@ test('keptAgo and countText: the words of the restart sentence', () => {
   assert.equal(keptAgo(59_600), '1 min ago');
   assert.equal(keptAgo(150_000), '3 min ago');
   assert.equal(keptAgo(5_400_000), '2 h ago');
+  // 172,800 s = 2 days: from there in days (as the training page's resume offer, app/keep-text.js ago).
+  assert.equal(keptAgo(172_799_000), '48 h ago');
+  assert.equal(keptAgo(259_200_000), '3 days ago');
   assert.equal(countText(1, 1), '1 epoch, 1 batch');
   assert.equal(countText(0, 40), '0 epochs, 40 batches');
   assert.equal(countText(21, 12345), '21 epochs, 12,345 batches');

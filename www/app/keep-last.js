@@ -10,9 +10,10 @@
 
 import { TO_WORKER } from '../protocol.js';
 import { ago } from './keep-text.js';
+import { KEEP_EVERY_MS, keptAgo } from '../kit/kept.js';
 
 /** While training, the kept model is refreshed at most this often (ms); always when training stops. */
-export const KEEP_EVERY_MS = 30_000;
+export { KEEP_EVERY_MS };
 /** An epoch's end keeps the model too, but not more often than this (an epoch may take 0.3 s). */
 export const KEEP_EPOCH_MS = 5_000;
 
@@ -101,8 +102,7 @@ export function restoreAfterRestart(keep, rec) {
   keep.ui.box.dataset.kept = 'restored';
   send(keep, rec.bytes.slice(), { kind: 'kept', epochs: rec.epochs, limit: rec.limit, restored: true }, rec.limit);
   const batches = `${rec.steps} batch${rec.steps === 1 ? '' : 'es'}`;
-  const s = Math.round((performance.now() - rec.at) / 1000);
-  return `the model kept ${s < 60 ? `${s} s ago` : ago(s * 1000)} (epoch ${rec.epochs}, ${batches}) was loaded back into it; Train continues from there.`;
+  return `the model kept ${keptAgo(performance.now() - rec.at)} (epoch ${rec.epochs}, ${batches}) was loaded back into it; Train continues from there.`;
 }
 
 /** Offer the kept model, if any; say once when this browser keeps nothing here. */

@@ -4,7 +4,8 @@
 // generation (a copy of another configuration is never used), and gives it to the worker that
 // replaces a crashed or hung one. Also the sentence parts that say how old the copy is. Pure
 // (no DOM, no worker): tested in Node. Serves labs/denoise/compare.js and labs/latent/map-lesson.js
-// (and their workers, for KEEP_EVERY_MS and keepDue).
+// (and their workers, for KEEP_EVERY_MS and keepDue); the training page (app/keep-last.js) and the
+// 2-D lab take their KEEP_EVERY_MS and keptAgo from here too.
 
 /** While training, a copy is sent at most this often (ms); always when training stops. */
 export const KEEP_EVERY_MS = 30_000;
@@ -40,12 +41,13 @@ export class KeptCopy {
   }
 }
 
-/** How long ago a copy taken `ms` ago was: "12 s ago", "3 min ago", "2 h ago". */
+/** How long ago a copy taken `ms` ago was: "12 s ago", "3 min ago", "2 h ago", "3 days ago". */
 export function keptAgo(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s ago`;
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  return `${Math.round(s / 3600)} h ago`;
+  if (s < 172800) return `${Math.round(s / 3600)} h ago`;
+  return `${Math.round(s / 86400)} days ago`;
 }
 
 /** "1 epoch, 40 batches" (the counts of a copy, or of what was trained). */

@@ -5,6 +5,7 @@
 import { VARIANTS } from './state.js';
 import { TO_WORKER, TO_PAGE } from './protocol.js';
 import { WorkerLink } from '../kit/worker-link.js';
+import { keptAgo } from '../kit/kept.js';
 import { page, $ } from './page.js';
 import { maybeRebuild } from './controls.js';
 
@@ -32,9 +33,8 @@ function restart(text) {
   const trained = (page.frame?.generation === page.generation && page.frame.steps) || 0;
   let what;
   if (kept) {
-    const ago = Math.round((performance.now() - kept.at) / 1000);
     const lost = trained > kept.steps ? ` (the ${(trained - kept.steps).toLocaleString('en')} steps after it were lost)` : '';
-    what = `the models kept ${ago} s ago (${kept.total.toLocaleString('en')} steps) were loaded back into it${lost}; Train continues from there.`;
+    what = `the models kept ${keptAgo(performance.now() - kept.at)} (${kept.total.toLocaleString('en')} steps) were loaded back into it${lost}; Train continues from there.`;
   } else {
     what = trained
       ? `no copy of the models had been kept yet, so the ${trained.toLocaleString('en')} steps trained here were lost; they start again as they opened.`

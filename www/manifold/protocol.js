@@ -44,8 +44,8 @@ import { COMMANDS, REPORTS } from '../kit/protocol.js';
 export const TO_WORKER = COMMANDS;
 export const TO_PAGE = Object.freeze({ ...REPORTS, KEPT: 'kept' });
 
-/** While training, a copy of the models goes to the page at least this often (ms). */
-export const KEEP_EVERY_MS = 30_000;
+/** While training, a copy of the models goes to the page at least this often (ms): every lab's. */
+export { KEEP_EVERY_MS } from '../kit/kept.js';
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 30;
