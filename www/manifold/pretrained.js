@@ -48,12 +48,8 @@ export function pretrainedFor(models, settings) {
   return models.find((m) => sameSettings(m.settings, settings)) ?? null;
 }
 
-/** The bytes of a table entry's file (Uint8Array). */
-export async function fetchModel(entry, fetchImpl = fetch) {
-  const res = await fetchImpl(new URL(`../models/${entry.file}`, import.meta.url));
-  if (!res.ok) throw new Error(`models/${entry.file}: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
-}
+/** The bytes of a table entry's file (Uint8Array): the MNIST table's fetch, same folder. */
+export { fetchModel } from '../kit/models.js';
 
 const count = (n) => Number(n).toLocaleString('en');
 const loss = (v) => (Number.isFinite(v) ? v.toPrecision(3) : '—');
