@@ -38,7 +38,11 @@ async function retrained(page, after) {
 test('capacity panel: d range, tied, loss and λ each retrain and update the panel', async () => {
   const opened = await openPage('#preset=standard&d=30&epochs=1&seed=1', '#app[data-ready="true"]');
   const { context, page } = opened;
-  await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.d === '30', null, { timeout: TIMEOUT });
+  // The report (data-d) and the probes (data-probe-errors) are separate tasks of the panel: wait for both.
+  await page.waitForFunction(() => {
+    const p = document.getElementById('panel-capacity');
+    return p.dataset.d === '30' && p.dataset.probeErrors;
+  }, null, { timeout: TIMEOUT });
   // The compression readout of d = 30: 120 bytes as f32, 30 at 8 bits, against 784.
   const comp = await page.textContent('#cap-comp');
   assert.match(comp, /120 bytes \(4 × 30\) · ratio 6\.53 : 1/);

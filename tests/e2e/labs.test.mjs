@@ -33,7 +33,10 @@ test('every experiment mounts alone, answers its model, and unmounts', { timeout
       const handle = mountExperiment(id, div, model);
       worker.postMessage({ type: TO_WORKER.CONFIG, id: 1, settings: { variant: 'standard', d: 30, lr: 0.001, batch: 256, seed: 0 }, epochs: 1 });
       // The latent experiments mark their digits loaded, the capacity ones their first report.
-      const answered = () => (id.startsWith('latent/') ? div.dataset.ready === 'true' : id.startsWith('capacity/') ? div.dataset.generation === '1' : !!model.info);
+      // capacity/size's probes are a task of their own beside the report: wait for them too.
+      const answered = () => (id.startsWith('latent/') ? div.dataset.ready === 'true'
+        : id.startsWith('capacity/') ? div.dataset.generation === '1' && (id !== 'capacity/size' || !!div.dataset.probeErrors)
+        : !!model.info);
       const t0 = performance.now();
       while (!answered() && performance.now() - t0 < timeout) await new Promise((r) => setTimeout(r, 50));
       await new Promise((r) => setTimeout(r, 300)); // the first paints after the answer
