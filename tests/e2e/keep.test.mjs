@@ -168,7 +168,7 @@ test('the last model is kept in IndexedDB: a reload offers it, Resume brings it 
     await waitKeep(p.page, 'source', 'pretrained');
     await p.page.click('#step');
     await waitAppSteps(p.page, 1);
-    await waitKeep(p.page, 'keptSteps', '1');
+    await waitKeep(p.page, 'stored', '1'); // in IndexedDB (keptSteps: in memory, before the store answers)
     const hash = (await canvasPrint(p.page, 'row-recon')).hash;
     await p.page.reload();
     await waitKeep(p.page, 'kept', 'offered');

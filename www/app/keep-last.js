@@ -68,7 +68,10 @@ export async function keepNow(keep) {
     keep.last = { ...record, generation, at: performance.now() };
     keep.lastKept = { generation, steps: stats.steps, epoch: stats.epoch, at: performance.now() };
     keep.ui.box.dataset.keptSteps = String(stats.steps);
-    if (keep.store?.available && await keep.store.put(record)) keep.ui.box.dataset.stored = String(stats.steps);
+    if (keep.store?.available && await keep.store.put(record)) {
+      keep.stored = { generation, steps: stats.steps };
+      keep.ui.box.dataset.stored = String(stats.steps);
+    }
   } catch (e) {
     console.warn(`Kept model not updated: ${e.message}`);
   } finally {
@@ -79,6 +82,19 @@ export async function keepNow(keep) {
       if (f && f.generation === app.run.generation && f.stats.steps !== keep.lastKept.steps) keepNow(keep);
     }
   }
+}
+
+/**
+ * What leaving the page now would lose (kit/leave.js), or null: the batches trained since the copy
+ * in IndexedDB (all of them where the browser keeps nothing, or none was stored yet). A reopened
+ * page offers that copy back, so only what came after it is at stake.
+ */
+export function unstoredLoss(keep) {
+  const f = keep.app.run.frame;
+  if (!f || f.generation !== keep.app.run.generation || !f.stats.steps) return null;
+  const s = keep.stored;
+  const since = s && s.generation === f.generation ? f.stats.steps - s.steps : f.stats.steps;
+  return since > 0 ? `${since} batch${since === 1 ? '' : 'es'} of training not yet kept in this browser` : null;
 }
 
 /**

@@ -14,7 +14,8 @@ import { loadModelTable, pretrainedFor, fetchModel, pretrainedSource, sameSettin
 import { showControls, writeHash } from './controls.js';
 import { configMessage } from './commands.js';
 import { sourceLine, describeFile, pythonSnippet, patchOf, saveName } from './keep-text.js';
-import { tell, send, onFrame, keepNow, offerKept, resume, forget, keptForRestart, restoreAfterRestart } from './keep-last.js';
+import { tell, send, onFrame, keepNow, offerKept, resume, forget, keptForRestart, restoreAfterRestart, unstoredLoss } from './keep-last.js';
+import { warnOnLeave } from '../kit/leave.js';
 
 /** Largest file the page reads (the engine's limit too, src/weights: MAX_FILE_BYTES). */
 const MAX_BYTES = 64 << 20;
@@ -33,7 +34,7 @@ export function mountKeep(app) {
   const keep = {
     app, ui: findUi(), store: null, kept: null, table: loadModelTable().catch(() => []),
     origin: null, model: null, prior: 0, lastKept: { generation: -1, steps: -1, epoch: -1, at: 0 }, last: null,
-    saving: false, again: false, sent: 0,
+    saving: false, again: false, sent: 0, stored: null, // stored: {generation, steps} of the copy in IndexedDB
   };
   const { ui } = keep;
   ui.save.addEventListener('click', () => save(keep));
@@ -67,6 +68,7 @@ export function mountKeep(app) {
   keep.onFrame = (msg) => onFrame(keep, msg);
   keep.keptForRestart = () => keptForRestart(keep);
   keep.restore = (rec) => restoreAfterRestart(keep, rec);
+  warnOnLeave(() => unstoredLoss(keep));
   keep.onRefused = (msg) => tell(keep, `${nameOf(msg.source)} was not loaded: ${msg.message} The current model is kept.`, true);
   app.keep = keep;
   return keep;

@@ -10,6 +10,7 @@ import { startWorker } from './commands.js';
 import { draw } from './figures.js';
 import { wirePad } from './pad.js';
 import { embedButton } from '../app/embed-dialog.js';
+import { warnOnLeave } from '../kit/leave.js';
 
 buildTextFields();
 page.alerts = new Alerts($('alert'));
@@ -22,5 +23,7 @@ writeHash();
 if (page.state.valid) maybeRebuild();
 else $('status').textContent = 'Fix the highlighted settings to start.';
 requestAnimationFrame(draw);
+// The three models live in this tab only: leaving after training them asks first (kit/leave.js).
+warnOnLeave(() => (page.frame?.generation === page.generation && page.frame.steps > 0 ? 'the 2-D lab’s three models trained here' : null));
 // The Embed button (not on the embed page, which has no page head).
 document.querySelector('.page-head h1')?.before(embedButton('manifold', '2-D manifold lab', () => page.state.toHash()));

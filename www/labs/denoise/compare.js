@@ -11,6 +11,7 @@ import { shorten, shortenedFor, MAX_RESTARTS, COMMAND_TIMEOUT_MS } from '../../k
 import { CALL_TIMEOUT_MS } from '../../model.js';
 import { scoreText } from '../../kit/models.js';
 import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
+import { warnOnLeave } from '../../kit/leave.js';
 import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
 
 /** Kernel pages shown for each model: the standard AE's 30, the first 100 of the DAE's 500. */
@@ -70,6 +71,8 @@ export function mount(container) {
   let crashes = 0;
   let generation = 0; // one per Run: a copy kept of another run is never loaded
   const kept = new KeptCopy();
+  // The two models live in this tab only: leaving after training them asks first (kit/leave.js).
+  const stopWarning = warnOnLeave(() => (Number(box.dataset.steps ?? 0) > 0 ? 'the comparison’s two models trained here' : null));
   let watch = 0; // the silence time-out: any report of the worker clears it
 
   /**
@@ -253,5 +256,5 @@ export function mount(container) {
     },
     steps: () => Number(box.dataset.steps ?? 0),
   };
-  return { models, unmount() { worker?.terminate(); box.remove(); } };
+  return { models, unmount() { stopWarning(); worker?.terminate(); box.remove(); } };
 }

@@ -8,6 +8,7 @@
 import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
 import { shorten, shortenedFor, MAX_RESTARTS, COMMAND_TIMEOUT_MS } from '../../kit/worker-link.js';
 import { CALL_TIMEOUT_MS } from '../../model.js';
+import { warnOnLeave } from '../../kit/leave.js';
 
 export class MapLesson {
   /**
@@ -23,6 +24,8 @@ export class MapLesson {
     this.restarts = 0;
     this.restoring = false; // the new worker was given a kept copy; its first frame says whether it took it
     this.watch = 0; // while it trains: the silence time-out, re-armed by each frame
+    // Its model lives in this tab only: leaving after training it asks first (kit/leave.js).
+    this.stopWarning = warnOnLeave(() => (this.worker && this.frame?.steps > 0 ? 'the latent map lesson’s model trained here' : null));
   }
 
   /**

@@ -226,5 +226,5 @@ export function mount(container, model, opts = {}) {
   lab.task(async (force, now) => {
     if (force || now - lastMap >= Math.max(REFRESH_MS, 8 * mapCost)) await refreshMap();
   });
-  return { unmount: () => { lesson.stop(); unmount(); } };
+  return { unmount: () => { lesson.stop(); lesson.stopWarning(); unmount(); } };
 }
