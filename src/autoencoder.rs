@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::layer::Dense;
 use crate::gemm::LayerShape;
 use crate::rng::Rng;
-use ndarray::{ArrayView2, Axis};
+use ndarray::{Array, ArrayView2, Axis, Dimension};
 use serde::{Deserialize, Serialize};
 
 /// The shape of an autoencoder.
@@ -232,6 +232,29 @@ impl Autoencoder {
         }
     }
 
+    /// Swaps the storage of every trainable parameter with `spare[i]` (visit order, each a Vec of
+    /// the parameter's length): O(1) each, nothing copied or allocated. A checked step writes the
+    /// new weights into `spare` and swaps them in only when all are finite (`guard`).
+    ///
+    /// Panics if a spare's length differs from its parameter's.
+    pub fn swap_params(&mut self, spare: &mut [Vec<f32>]) {
+        let tied = self.config.tied;
+        let mut i = 0;
+        for l in self.enc.iter_mut() {
+            swap_storage(&mut l.w, &mut spare[i]);
+            swap_storage(&mut l.b, &mut spare[i + 1]);
+            i += 2;
+        }
+        for (k, l) in self.dec.iter_mut().enumerate() {
+            if !(tied && k == 0) {
+                swap_storage(&mut l.w, &mut spare[i]);
+                i += 1;
+            }
+            swap_storage(&mut l.b, &mut spare[i]);
+            i += 1;
+        }
+    }
+
     /// Number of trainable scalars.
     pub fn num_params(&mut self) -> usize {
         let mut n = 0;
@@ -266,4 +289,15 @@ fn chain(layers: &mut [Dense], m: usize) {
         let (a, b) = layers.split_at_mut(i);
         b[0].forward(a[i - 1].output(m));
     }
+}
+
+/// Exchanges the elements of `a` (standard layout, as every parameter is) with `v` (`a.len()`
+/// floats) by moving the two buffers: no copy, no allocation (an empty array allocates nothing).
+fn swap_storage<D: Dimension>(a: &mut Array<f32, D>, v: &mut Vec<f32>) {
+    assert_eq!(a.len(), v.len(), "a spare buffer of another size");
+    let dim = a.raw_dim();
+    let new = Array::from_shape_vec(dim, std::mem::take(v)).expect("same length, standard layout");
+    let (old, offset) = std::mem::replace(a, new).into_raw_vec_and_offset();
+    debug_assert!(offset.unwrap_or(0) == 0, "a parameter that does not start its buffer");
+    *v = old;
 }

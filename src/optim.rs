@@ -24,7 +24,8 @@ impl OptimConfig {
 ///
 /// The state of every parameter lives in one flat buffer per moment (`m`, `v`: parameter after
 /// parameter, in visit order), so a step streams through two contiguous arrays, a save or a
-/// restore is one copy each, and the finiteness check is one vectorised pass.
+/// restore is one copy each, and the finiteness check is one vectorised pass. A second buffer of
+/// each (`m2`, `v2`) takes a checked step's new moments (`update_into`), swapped in by `commit`.
 #[derive(Clone, Debug)]
 pub struct Optimizer {
     pub config: OptimConfig,
@@ -36,11 +37,14 @@ pub struct Optimizer {
     m: Vec<f32>,
     /// Second moments (Adam only; empty for SGD), `[Σ len]`, laid out as `m`.
     v: Vec<f32>,
+    /// The new `m` and `v` of a checked step (`update_into`), laid out as `m` and `v`.
+    m2: Vec<f32>,
+    v2: Vec<f32>,
 }
 
 impl Optimizer {
     pub fn new(config: OptimConfig) -> Self {
-        Optimizer { config, t: 0, spans: vec![], m: vec![], v: vec![] }
+        Optimizer { config, t: 0, spans: vec![], m: vec![], v: vec![], m2: vec![], v2: vec![] }
     }
 
     /// Marks the start of a step; call `update` for every parameter after it.
@@ -61,11 +65,15 @@ impl Optimizer {
             self.spans.push((end, 0)); // parameters never visited: no state
         }
         self.spans.push((end, len));
-        self.m.resize(end, 0.0);
-        self.m.resize(end + len, 0.0);
+        for buf in [&mut self.m, &mut self.m2] {
+            buf.resize(end, 0.0);
+            buf.resize(end + len, 0.0);
+        }
         if matches!(self.config, OptimConfig::Adam { .. }) {
-            self.v.resize(end, 0.0);
-            self.v.resize(end + len, 0.0);
+            for buf in [&mut self.v, &mut self.v2] {
+                buf.resize(end, 0.0);
+                buf.resize(end + len, 0.0);
+            }
         }
         self.spans[i]
     }
@@ -75,40 +83,83 @@ impl Optimizer {
     pub fn update(&mut self, i: usize, p: &mut [f32], g: &[f32]) {
         assert_eq!(p.len(), g.len(), "optimiser: a parameter and its gradient differ in length");
         let (start, len) = self.span(i, p.len());
+        let adam_step = self.adam_step();
+        let (m, v) = (&mut self.m[start..start + len], self.v.get_mut(start..start + len).unwrap_or_default());
         match self.config {
-            OptimConfig::Adam { lr, beta1, beta2, eps } => {
-                // torch.optim.Adam, single-tensor path:
-                //   m ← m + (g − m)(1 − β1)        (m.lerp_(g, 1 − β1))
-                //   v ← v·β2 + (1 − β2)·g²
-                //   p ← p − (lr / bc1) · m / (√v / √bc2 + eps),  bc_i = 1 − β_i^t in double
-                let t = self.t as i32;
-                let bc1 = 1.0 - (beta1 as f64).powi(t);
-                let bc2 = 1.0 - (beta2 as f64).powi(t);
-                let c = AdamStep {
-                    step: (lr as f64 / bc1) as f32,
-                    bc2_sqrt: bc2.sqrt() as f32,
-                    w1: (1.0 - beta1 as f64) as f32,
-                    w2: (1.0 - beta2 as f64) as f32,
-                    beta2,
-                    eps,
-                };
-                let (m, v) = (&mut self.m[start..start + len], &mut self.v[start..start + len]);
-                crate::gemm::wide(#[inline(always)] || adam(c, p, g, m, v));
+            OptimConfig::Adam { .. } => {
+                let c = adam_step.expect("Adam has its constants");
+                crate::gemm::wide(#[inline(always)] || adam_in_place(c, p, g, m, v));
             }
             OptimConfig::Sgd { lr, momentum } => {
-                //   buf ← g on the first step, else momentum·buf + g;  p ← p − lr·buf
-                let buf = &mut self.m[start..start + len];
                 let first = self.t == 1 || momentum == 0.0;
                 crate::gemm::wide(#[inline(always)] || {
-                    if first {
-                        buf.copy_from_slice(g);
-                    } else {
-                        buf.iter_mut().zip(g).for_each(|(b, &g)| *b = momentum * *b + g);
+                    for j in 0..p.len() {
+                        (p[j], m[j]) = sgd(lr, momentum, first, p[j], g[j], m[j]);
                     }
-                    p.iter_mut().zip(buf.iter()).for_each(|(p, &b)| *p -= lr * b);
                 });
             }
         }
+    }
+
+    /// The step `update` takes, written beside the old state instead of over it: parameter `i`'s
+    /// new values into `out` (`[len]`, as `p`), its new moments into the second buffers. Returns
+    /// whether every new weight and every new moment is finite (the same bits `update` writes).
+    /// After all parameters, `commit` swaps the new moments in, or `discard` forgets them.
+    pub fn update_into(&mut self, i: usize, p: &[f32], g: &[f32], out: &mut [f32]) -> (bool, bool) {
+        assert!(p.len() == g.len() && p.len() == out.len(), "optimiser: a parameter, its gradient and its output differ in length");
+        let (start, len) = self.span(i, p.len());
+        let adam_step = self.adam_step();
+        let (m, m2) = (&self.m[start..start + len], &mut self.m2[start..start + len]);
+        match self.config {
+            OptimConfig::Adam { .. } => {
+                let c = adam_step.expect("Adam has its constants");
+                let (v, v2) = (&self.v[start..start + len], &mut self.v2[start..start + len]);
+                crate::gemm::wide(#[inline(always)] || adam_into(c, (p, g, m, v), (out, m2, v2)))
+            }
+            OptimConfig::Sgd { lr, momentum } => {
+                let first = self.t == 1 || momentum == 0.0;
+                crate::gemm::wide(#[inline(always)] || {
+                    let (mut bad_p, mut bad_m) = (0u32, 0u32);
+                    for j in 0..p.len() {
+                        (out[j], m2[j]) = sgd(lr, momentum, first, p[j], g[j], m[j]);
+                        bad_p |= not_finite(out[j]);
+                        bad_m |= not_finite(m2[j]);
+                    }
+                    (bad_p == 0, bad_m == 0)
+                })
+            }
+        }
+    }
+
+    /// After `update_into` for every parameter: the new moments become the moments (a swap).
+    pub fn commit(&mut self) {
+        std::mem::swap(&mut self.m, &mut self.m2);
+        std::mem::swap(&mut self.v, &mut self.v2);
+    }
+
+    /// After `update_into`: the step is not taken; the moments and the step count stay as before it.
+    pub fn discard(&mut self) {
+        self.t -= 1;
+    }
+
+    /// Adam's constants for step `t` (`begin_step` counted it); None for SGD.
+    fn adam_step(&self) -> Option<AdamStep> {
+        let OptimConfig::Adam { lr, beta1, beta2, eps } = self.config else { return None };
+        // torch.optim.Adam, single-tensor path:
+        //   m ← m + (g − m)(1 − β1)        (m.lerp_(g, 1 − β1))
+        //   v ← v·β2 + (1 − β2)·g²
+        //   p ← p − (lr / bc1) · m / (√v / √bc2 + eps),  bc_i = 1 − β_i^t in double
+        let t = self.t as i32;
+        let bc1 = 1.0 - (beta1 as f64).powi(t);
+        let bc2 = 1.0 - (beta2 as f64).powi(t);
+        Some(AdamStep {
+            step: (lr as f64 / bc1) as f32,
+            bc2_sqrt: bc2.sqrt() as f32,
+            w1: (1.0 - beta1 as f64) as f32,
+            w2: (1.0 - beta2 as f64) as f32,
+            beta2,
+            eps,
+        })
     }
 
     /// The learning rate.
@@ -172,19 +223,56 @@ struct AdamStep {
     eps: f32,
 }
 
-/// One Adam update of a parameter `p` with gradient `g` and moments `m`, `v` (all `[len]`):
+/// One Adam update of one value: `(p, m, v)` after the step from `(p, g, m, v)`. Every loop
+/// below is this, so a checked step (`update_into`) computes the same bits as `update`.
+#[inline(always)]
+fn adam(c: AdamStep, p: f32, g: f32, m: f32, v: f32) -> (f32, f32, f32) {
+    let m = m + c.w1 * (g - m);
+    let v = v * c.beta2 + c.w2 * g * g;
+    let denom = v.sqrt() / c.bc2_sqrt + c.eps;
+    (p - c.step * m / denom, m, v)
+}
+
+/// `buf ← g` on the first step (or without momentum), else `momentum·buf + g`; `p ← p − lr·buf`.
+#[inline(always)]
+fn sgd(lr: f32, momentum: f32, first: bool, p: f32, g: f32, buf: f32) -> (f32, f32) {
+    let buf = if first { g } else { momentum * buf + g };
+    (p - lr * buf, buf)
+}
+
+/// Adam over a parameter `p` with gradient `g` and moments `m`, `v` (all `[len]`), in place:
 /// indexed over slices of one length, so LLVM drops the bounds checks and vectorises (sqrt and
 /// division included: `sqrtps`/`divps` are exact, so the lanes round as the scalar code does).
 #[inline(always)]
-fn adam(c: AdamStep, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
+fn adam_in_place(c: AdamStep, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
     let n = p.len();
     let (g, m, v) = (&g[..n], &mut m[..n], &mut v[..n]);
     for j in 0..n {
-        m[j] += c.w1 * (g[j] - m[j]);
-        v[j] = v[j] * c.beta2 + c.w2 * g[j] * g[j];
-        let denom = v[j].sqrt() / c.bc2_sqrt + c.eps;
-        p[j] -= c.step * m[j] / denom;
+        (p[j], m[j], v[j]) = adam(c, p[j], g[j], m[j], v[j]);
     }
+}
+
+/// Adam from `(p, g, m, v)` into `(p2, m2, v2)` (all `[len]`); whether every new weight, and
+/// every new moment, is finite (OR-ed as it goes, without an early exit, so it vectorises).
+#[inline(always)]
+fn adam_into(c: AdamStep, (p, g, m, v): (&[f32], &[f32], &[f32], &[f32]), (p2, m2, v2): (&mut [f32], &mut [f32], &mut [f32])) -> (bool, bool) {
+    let n = p.len();
+    let (g, m, v, p2, m2, v2) = (&g[..n], &m[..n], &v[..n], &mut p2[..n], &mut m2[..n], &mut v2[..n]);
+    let (mut bad_p, mut bad_m) = (0u32, 0u32);
+    for j in 0..n {
+        let (a, b, d) = adam(c, p[j], g[j], m[j], v[j]);
+        (p2[j], m2[j], v2[j]) = (a, b, d);
+        bad_p |= not_finite(a);
+        bad_m |= not_finite(b) | not_finite(d);
+    }
+    (bad_p == 0, bad_m == 0)
+}
+
+/// 1 when `x` is ±∞ or NaN (its exponent bits all ones), else 0: a branch-free test.
+#[inline(always)]
+fn not_finite(x: f32) -> u32 {
+    const EXP: u32 = 0x7f80_0000;
+    (x.to_bits() & EXP == EXP) as u32
 }
 
 /// Whether every value is finite: ±∞ and NaN are the floats whose exponent bits are all ones.
@@ -192,8 +280,7 @@ fn adam(c: AdamStep, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32]) {
 /// `iter().all(is_finite)` was a few per cent of a d = 500 step).
 #[inline(always)]
 pub fn all_finite(xs: &[f32]) -> bool {
-    const EXP: u32 = 0x7f80_0000;
-    xs.iter().fold(0u32, |bad, v| bad | (v.to_bits() & EXP == EXP) as u32) == 0
+    xs.iter().fold(0u32, |bad, &v| bad | not_finite(v)) == 0
 }
 
 #[cfg(test)]

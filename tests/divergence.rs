@@ -121,3 +121,54 @@ fn the_manifold_trainer_is_guarded_too() {
     assert!(t.step(5).unwrap().loss.is_finite());
     assert!(t.set_lr(2.0).is_err());
 }
+
+/// A step that changes nothing but what it must: `step(1)` (the checked step, no copy of the
+/// state) and `step(k)` (one transaction over a copy) are the same arithmetic, so two trainers
+/// that take the same batches through either end with the same weights, moments and position,
+/// bit for bit — Adam and SGD with momentum, tied and untied, clean and denoising (whose draws
+/// move the generator).
+#[test]
+fn single_steps_and_one_transaction_train_the_same_bits() {
+    let cases = [
+        Settings::default(),
+        Settings { optimizer: "sgd".into(), momentum: 0.9, lr: 0.01, ..Settings::default() },
+        Settings { tied: true, batch: 64, ..Settings::default() },
+        Settings { d: 64, ..Settings::notebook_denoising() },
+    ];
+    for s in cases {
+        let (mut a, mut b) = (Trainer::new(s.clone(), mnist()).unwrap(), Trainer::new(s.clone(), mnist()).unwrap());
+        for _ in 0..6 {
+            a.step(1).unwrap();
+        }
+        for _ in 0..3 {
+            b.step(2).unwrap();
+        }
+        assert_eq!(state_bits(a.model(), a.optimizer()), state_bits(b.model(), b.optimizer()), "{s:?}");
+        assert_eq!(a.position(), b.position(), "{s:?}");
+        // And the next batch of each draws and trains alike (the generator and cursor agree).
+        assert_eq!(a.step(1).unwrap().loss.to_bits(), b.step(1).unwrap().loss.to_bits(), "{s:?}");
+    }
+}
+
+/// The checked step's own refusal: a single step whose loss overflows is undone as a
+/// transaction's is — weights, moments, cursor and step count bit for bit — and the next
+/// batches after repairing the weight train as a trainer that never saw the refusal does.
+#[test]
+fn a_refused_single_step_changes_nothing() {
+    let s = Settings { activation: "linear".into(), batch: 64, ..Settings::notebook_denoising() };
+    let (mut t, mut twin) = (Trainer::new(s.clone(), mnist()).unwrap(), Trainer::new(s, mnist()).unwrap());
+    t.step(5).unwrap();
+    twin.step(5).unwrap();
+    let last = t.model().dec.len() - 1;
+    let kept = t.model().dec[last].b[0];
+    t.model_mut().dec[last].b[0] = 3e38; // x̂ overflows: the loss is ∞
+    let (before, pos) = (state_bits(t.model(), t.optimizer()), t.position());
+    let err = t.step(1).unwrap_err();
+    assert!(err.to_string().contains("the loss of the current weights became NaN or infinite at step 6"), "{err}");
+    assert_eq!(state_bits(t.model(), t.optimizer()), before);
+    assert_eq!(t.position(), pos);
+    t.model_mut().dec[last].b[0] = kept;
+    for _ in 0..3 {
+        assert_eq!(t.step(1).unwrap().loss.to_bits(), twin.step(1).unwrap().loss.to_bits(), "the refused batch drew nothing for good");
+    }
+}

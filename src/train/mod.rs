@@ -212,7 +212,7 @@ impl Trainer {
 }
 
 impl Guarded for Trainer {
-    fn one_batch(&mut self) -> LossParts {
+    fn gradients(&mut self) -> LossParts {
         let n = self.data.dim();
         let idx = self.cursor.next_batch();
         let m = idx.len();
@@ -235,10 +235,7 @@ impl Guarded for Trainer {
             );
             self.xc.slice(s![..m, ..])
         };
-        let parts = forward_backward(&mut self.model, &mut self.ws, x_in, xb, self.objective);
-        optimizer_step(&mut self.model, &mut self.opt);
-        self.cursor.advance(&mut self.rng);
-        parts
+        forward_backward(&mut self.model, &mut self.ws, x_in, xb, self.objective)
     }
 
     fn state(&mut self) -> State<'_> {

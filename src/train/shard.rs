@@ -19,17 +19,16 @@
 //! leader for the whole batch, so it does not depend on W. With W = 1 a batch is bit for bit
 //! `step(1)`; with W > 1 it equals it to float rounding, and repeats bit for bit for a given W.
 //!
-//! The guard's copy of the state (every weight and both Adam moments: at d = 500 about 9 MB) is
-//! taken in `own_gradient`, while the replicas compute, not in `begin_batch`, which every
-//! replica waits for. Nothing it saves changes in between but the generator (the corruption's
-//! draws), so `begin_batch` keeps the generator as it was and the save takes that one.
+//! The guard costs no copy of the state (`Guard::checked_step`): the step is taken only when
+//! every new weight and moment is finite, so a refused batch changed nothing but the generator
+//! (the corruption's draws), which `begin_batch` keeps as it was for `abort_batch`.
 //! A flat gradient is every parameter in `Autoencoder::for_each_param` order, then the three
 //! `LossParts` (total, recon, penalty), scaled like the gradient.
 
 use super::{forward_backward, StepStats, Trainer};
 use crate::corruption::Corruption;
 use crate::error::{Error, Result};
-use crate::guard::Transaction;
+use crate::guard;
 use crate::rng::Rng;
 use ndarray::s;
 use std::ops::Range;
@@ -50,10 +49,10 @@ pub fn slice_rows(m: usize, w: usize, i: usize) -> Range<usize> {
 pub struct ShardState {
     /// True from `begin_batch` until the batch is applied or undone.
     drawn: bool,
-    /// The generator before the open batch's draws (for the guard's save, and `abort_batch`).
+    /// The generator before the open batch's draws (for `abort_batch`).
     rng_before: Option<Rng>,
-    /// The open batch's transaction (the state saved before it), once `own_gradient` saved it.
-    open: Option<Transaction>,
+    /// True once `own_gradient` started the open batch's sum.
+    summed: bool,
     /// Rows of the open batch.
     m: usize,
     /// The summed flat gradient `[params + LOSS_SLOTS]` (allocated at the first batch).
@@ -91,8 +90,7 @@ impl Trainer {
 
     /// Leader: opens the next batch (a batch still open is first undone): fills the batch and,
     /// for a corrupting variant, its corrupted copy, drawing from the generator as `step` does.
-    /// Returns the batch's indices into the training set. The guard's save waits for
-    /// `own_gradient` (the module's header says why).
+    /// Returns the batch's indices into the training set.
     pub fn begin_batch(&mut self) -> Result<&[u32]> {
         self.abort_batch();
         if self.shard.sum.is_empty() {
@@ -124,32 +122,14 @@ impl Trainer {
         Ok(self.cursor.next_batch())
     }
 
-    /// The guard's save for the drawn batch, once: the state as before `begin_batch` (the
-    /// generator swapped back for the save; nothing else has changed since).
-    fn save_for_guard(&mut self) -> Result<()> {
-        if self.shard.open.is_some() {
-            return Ok(());
-        }
-        let Some(mut before) = self.shard.rng_before.take() else {
-            return Err(Error::Config("no batch is open: call begin_batch first".into()));
-        };
-        std::mem::swap(&mut self.rng, &mut before);
-        let tx = Transaction::begin(self, 1);
-        std::mem::swap(&mut self.rng, &mut before);
-        self.shard.rng_before = Some(before);
-        self.shard.open = Some(tx?);
-        Ok(())
-    }
-
     /// Leader: puts the state back as before `begin_batch` when a batch is open (a replica was
-    /// lost mid-batch); nothing otherwise.
+    /// lost mid-batch, or the step was refused): only the generator moved; nothing otherwise.
     pub fn abort_batch(&mut self) {
-        if let Some(tx) = self.shard.open.take() {
-            tx.abort(self);
-        } else if let (true, Some(before)) = (self.shard.drawn, &self.shard.rng_before) {
+        if let (true, Some(before)) = (self.shard.drawn, &self.shard.rng_before) {
             self.rng.clone_from(before);
         }
         self.shard.drawn = false;
+        self.shard.summed = false;
     }
 
     /// Leader: the inputs a replica needs for `rows` of the open batch — the corrupted rows
@@ -161,21 +141,20 @@ impl Trainer {
         Ok((self.corruption != Corruption::None).then(|| &self.xc.as_slice().unwrap()[rows.start * n..rows.end * n]))
     }
 
-    /// Leader: saves the state for the guard, then the gradient of `rows` of the open batch
-    /// (its own slice) starts the sum.
+    /// Leader: the gradient of `rows` of the open batch (its own slice) starts the sum.
     pub fn own_gradient(&mut self, rows: Range<usize>) -> Result<()> {
         self.check_rows(&rows)?;
-        self.save_for_guard()?;
         let mut sum = std::mem::take(&mut self.shard.sum);
         let m = self.shard.m;
         self.slice_gradient(rows, m, &mut sum);
         self.shard.sum = sum;
+        self.shard.summed = true;
         Ok(())
     }
 
     /// Leader: adds a replica's flat gradient to the sum (call in worker order 1..W).
     pub fn add_gradient(&mut self, grads: &[f32]) -> Result<()> {
-        if self.shard.open.is_none() {
+        if !self.shard.summed {
             return Err(Error::Config("no batch is open: begin_batch and own_gradient come before add_gradient".into()));
         }
         check_len("gradient", grads.len(), self.shard.sum.len())?;
@@ -185,26 +164,32 @@ impl Trainer {
         Ok(())
     }
 
-    /// Leader: the optimiser step with the summed gradient, the cursor's advance and the
-    /// guard's checks; closes the batch. As `step(1)`: the position and the batch's loss, or
-    /// `Error::Diverged` with the state as before `begin_batch`.
+    /// Leader: the optimiser step with the summed gradient (`Guard::checked_step`), the cursor's
+    /// advance and the loss watch; closes the batch. As `step(1)`: the position and the batch's
+    /// loss, or `Error::Diverged` with the state as before `begin_batch`.
     pub fn apply_gradient(&mut self) -> Result<StepStats> {
-        let mut tx = self.shard.open.take().ok_or_else(|| Error::Config("no batch is open: begin_batch and own_gradient come before apply_gradient".into()))?;
-        self.shard.drawn = false;
+        if !self.shard.summed {
+            return Err(Error::Config("no batch is open: begin_batch and own_gradient come before apply_gradient".into()));
+        }
         let np = self.shard.sum.len() - LOSS_SLOTS;
         let sum = &self.shard.sum;
         let parts = super::LossParts { total: sum[np], recon: sum[np + 1], penalty: sum[np + 2] };
-        // optimizer_step with the flat sum in place of the layers' own gradients.
-        self.opt.begin_step();
-        let (opt, mut at) = (&mut self.opt, 0);
-        self.model.for_each_param(|i, p, _| {
-            opt.update(i, p, &sum[at..at + p.len()]);
-            at += p.len();
-        });
+        let (step, lr) = (self.opt.t + 1, self.opt.lr());
+        let bad = if parts.total.is_finite() {
+            self.guard.checked_step(&mut self.model, &mut self.opt, Some(&sum[..np]))
+        } else {
+            Some("loss of the current weights")
+        };
+        if let Some(what) = bad {
+            self.abort_batch();
+            return Err(guard::diverged(what, step, lr));
+        }
+        self.shard.drawn = false;
+        self.shard.summed = false;
         self.cursor.advance(&mut self.rng);
-        tx.record(self, parts);
-        let (mean, warning) = tx.finish(self)?;
-        Ok(StepStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, warning, ..self.position() })
+        self.guard.watch.record(parts.total);
+        let warning = self.guard.watch.warning(lr);
+        Ok(StepStats { loss: parts.total, recon: parts.recon, penalty: parts.penalty, warning, ..self.position() })
     }
 
     /// Replica: the gradient of the training images `idx` (a slice of a batch of `m` rows)

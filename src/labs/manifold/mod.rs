@@ -178,7 +178,7 @@ impl ManifoldTrainer {
 }
 
 impl Guarded for ManifoldTrainer {
-    fn one_batch(&mut self) -> LossParts {
+    fn gradients(&mut self) -> LossParts {
         let idx = self.cursor.next_batch();
         let m = idx.len();
         for (r, &i) in idx.iter().enumerate() {
@@ -199,8 +199,6 @@ impl Guarded for ManifoldTrainer {
             }
             Variant::Contractive => contractive_forward_backward(&mut self.model, &mut self.tw, xb, self.settings.lambda),
         };
-        train::optimizer_step(&mut self.model, &mut self.opt);
-        self.cursor.advance(&mut self.rng);
         parts
     }
 
