@@ -28,7 +28,10 @@ test('loads with no console error and no request outside its own origin', async 
   for (const f of ['autoencoder_playground_bg.wasm', 'mnist10k-images-idx3-ubyte.gz', 'mnist10k-labels-idx1-ubyte.gz']) {
     assert.ok(requests.some((u) => u.endsWith(f)), `${f} was not requested`);
   }
-  assert.match(await page.textContent('#status'), /^epoch 1\/20 · batch 0\/36 · loss — · ready$/);
+  // The page opens on the pretrained notebook AE (20 epochs, www/models/index.json): this tab's
+  // epoch counter says it is this tab's, and the model's own count beside it.
+  assert.match(await page.textContent('#status'), /^epoch 1\/20 here \(21 in all\) · batch 0\/36 · loss — · ready$/);
+  assert.equal(await page.textContent('#epoch-label'), 'epoch 1/20 here');
   assert.equal(await page.inputValue('#d'), '30');
   assert.equal(await page.inputValue('#preset'), 'standard');
   // The untrained reconstructions are drawn as soon as the model exists (not blank, not one colour).
@@ -128,7 +131,7 @@ test('Step trains exactly one batch', async () => {
     await page.waitForTimeout(200); // a second batch, if any, would show by now
     assert.equal(await steps(page), k);
     assert.notEqual((await pixels(page, 'row-recon')).hash, before.hash, 'a step redraws the reconstructions');
-    assert.match(await page.textContent('#status'), new RegExp(`^epoch 1/20 · batch ${k}/36 · loss \\d\\.\\d{4} · paused$`));
+    assert.match(await page.textContent('#status'), new RegExp(`^epoch 1/20 here \\(21 in all\\) · batch ${k}/36 · loss \\d\\.\\d{4} · paused$`));
     assert.equal(await attr(page, 'running'), 'false');
   }
   assert.deepEqual(errors, []);

@@ -161,7 +161,7 @@ test('a garbage link (100 kB, unknown keys, NaN, negative sizes) opens with the 
     assert.equal(await page.getAttribute('#d', 'aria-invalid'), 'true');
     // (The defaults are the pretrained notebook AE's settings: its weights load just after ready.
     // 36 batches an epoch: ⌈9,000 training digits / 256⌉.)
-    await page.waitForFunction(() => /^epoch 1\/20 · batch 0\/36/.test(document.getElementById('status').textContent), null, { timeout: TIMEOUT });
+    await page.waitForFunction(() => /^epoch 1\/20 here \(21 in all\) · batch 0\/36/.test(document.getElementById('status').textContent), null, { timeout: TIMEOUT });
     assertClean(opened);
   } finally {
     await opened.context.close();

@@ -111,7 +111,7 @@ function render(app) {
 
   if (f) {
     const pos = position(f.stats);
-    ui.epochLabel.textContent = `epoch ${pos.epoch}/${epochs}`;
+    ui.epochLabel.textContent = epochText(app, pos, epochs, false);
     ui.progress.max = pos.of;
     ui.progress.value = pos.batch;
     ui.loss.textContent = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
@@ -142,7 +142,18 @@ function render(app) {
 function statusText(app, f, pos, epochs) {
   const mode = app.run.running ? 'training' : finished(app) ? 'finished' : f.stats.steps ? 'paused' : 'ready';
   const loss = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
-  return `epoch ${pos.epoch}/${epochs} · batch ${pos.batch}/${pos.of} · loss ${loss} · ${mode}`;
+  return `${epochText(app, pos, epochs, true)} · batch ${pos.batch}/${pos.of} · loss ${loss} · ${mode}`;
+}
+
+/**
+ * "epoch 3/20", the epoch counter of this tab's training. A loaded model (pretrained, kept, a
+ * file) trained epochs before: then "epoch 1/20 here", and with `all` the model's own count too,
+ * "epoch 1/20 here (21 in all)" — not a bare "epoch 1" beside "pretrained, 20 epochs".
+ */
+function epochText(app, pos, epochs, all) {
+  const prior = app.keep?.prior ?? 0;
+  if (!prior) return `epoch ${pos.epoch}/${epochs}`;
+  return `epoch ${pos.epoch}/${epochs} here${all ? ` (${prior + pos.epoch} in all)` : ''}`;
 }
 
 function digitDims(app) {
