@@ -134,8 +134,11 @@ export class ModelClient {
       if (!visible) missed = true;
       else for (const cb of listeners) safely(cb, frame);
     });
-    new IntersectionObserver(([entry]) => {
-      visible = entry.isIntersecting;
+    // One callback may carry several entries for the section, oldest first (two layouts before the
+    // callback's task ran, as while an embed's frame is resized under load): the newest says
+    // whether it is on screen now. Reading the first left a visible lab deaf to frames.
+    new IntersectionObserver((entries) => {
+      visible = entries[entries.length - 1].isIntersecting;
       if (visible && missed && this.lastFrame) {
         missed = false;
         for (const cb of listeners) safely(cb, this.lastFrame);

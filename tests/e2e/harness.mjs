@@ -123,9 +123,22 @@ export async function axeViolations(page, { exclude = [] } = {}) {
   return result;
 }
 
-/** Wait until the number in `data-<key>` of `selector` is at least `min`. */
+/**
+ * Wait until the number in `data-<key>` of `selector` is at least `min`. On a time-out the error
+ * says where the page stood: every data-* of `selector` and of #app (running, steps, generation),
+ * the Train button and the alert, so a failure in CI can be read without a rerun.
+ */
 export async function waitData(page, selector, key, min) {
-  await page.waitForFunction(([s, k, m]) => Number(document.querySelector(s)?.dataset[k]) >= m, [selector, key, min], { timeout: TIMEOUT });
+  try {
+    await page.waitForFunction(([s, k, m]) => Number(document.querySelector(s)?.dataset[k]) >= m, [selector, key, min], { timeout: TIMEOUT });
+  } catch (e) {
+    const state = await page.evaluate((s) => {
+      const $ = (q) => document.querySelector(q);
+      const train = $('#train');
+      return JSON.stringify({ [s]: { ...$(s)?.dataset }, '#app': { ...$('#app')?.dataset }, train: train && `${train.textContent}${train.disabled ? ' (disabled)' : ''}`, alert: $('#alert')?.textContent ?? null });
+    }, selector).catch((why) => `unreadable (${why.message})`);
+    throw new Error(`data-${key} of ${selector} never reached ${min} within ${TIMEOUT / 1000} s; the page: ${state}`, { cause: e });
+  }
 }
 
 /**

@@ -30,7 +30,8 @@ export class Lab {
       model.onFrame((frame) => this.frame(frame));
     });
     new IntersectionObserver((entries) => {
-      this.visible = entries.some((e) => e.isIntersecting);
+      // One target, its entries oldest first: the newest is whether the root is on screen now.
+      this.visible = entries[entries.length - 1].isIntersecting;
       if (this.visible && this.loaded) this.refresh(false);
     }).observe(root);
     let timer = 0;
