@@ -96,9 +96,7 @@ impl Guard {
         rng.clone_from(&self.rng);
         self.watch = self.saved_watch;
     }
-}
 
-impl Guard {
     /// The optimiser's step with the layers' gradients (`sum` None) or with a flat gradient
     /// (`sum`: every parameter in visit order, the data-parallel batch's sum), taken only when it
     /// leaves every weight and moment finite: the new values are written beside the old ones
@@ -162,18 +160,16 @@ pub fn run_batches<T: Guarded>(t: &mut T, k: u32) -> Result<(LossParts, Option<W
 }
 
 /// One batch without a copy of the weights or moments (`Guard::checked_step`): its loss parts
-/// and the warning; or, for a non-finite loss or step, nothing changed (the cursor and the
-/// generator, which the batch's draws moved, put back) and `Error::Diverged`.
+/// and the warning; or, for a non-finite loss or step, nothing changed (the generator, which the
+/// batch's draws moved, put back; the cursor moves only after a kept step) and `Error::Diverged`.
 fn run_one<T: Guarded>(t: &mut T) -> Result<(LossParts, Option<Warning>)> {
-    let State { cursor, rng, guard, .. } = t.state();
-    guard.cursor.copy_from(cursor);
+    let State { rng, guard, .. } = t.state();
     guard.rng.clone_from(rng);
     let parts = t.gradients();
     let State { model, opt, cursor, rng, guard } = t.state();
     let step = opt.t + 1;
     let bad = if parts.total.is_finite() { guard.checked_step(model, opt, None) } else { Some("loss of the current weights") };
     if let Some(what) = bad {
-        cursor.copy_from(&guard.cursor);
         rng.clone_from(&guard.rng);
         return Err(diverged(what, step, opt.lr()));
     }
