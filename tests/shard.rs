@@ -154,8 +154,8 @@ fn an_aborted_batch_leaves_no_trace() {
 
 #[test]
 fn a_batch_undone_before_the_leaders_slice_leaves_no_trace() {
-    // The guard's save waits for own_gradient; a batch undone before it (a replica lost while
-    // the leader sent the batch) must still put back the generator the corruption drew from.
+    // A batch undone before the leader's own slice (a replica lost while the leader sent the
+    // batch) must still put back the generator the corruption drew from.
     let data = digits();
     let s = settings(Variant::Denoising);
     let mut t = Trainer::new(s.clone(), data.clone()).unwrap();

@@ -124,40 +124,44 @@ test('workers: cross-origin isolated, the shard workers share memory; the embed 
   }
 });
 
+/**
+ * Serve a copy of the site whose shard worker builds its replica, then throws `message` on its
+ * first `type` message ('wake': a batch on the shared line; 'grad': a batch by message), to
+ * `fn(server)`; `options` go to the server (`isolate`). The copy is removed afterwards.
+ */
+async function withFailingShard(type, message, options, fn) {
+  const root = mkdtempSync(join(tmpdir(), 'ae-shard-'));
+  cpSync(DIST, root, { recursive: true });
+  writeFileSync(join(root, 'shard-worker.js'), `self.onmessage = ({ data }) => {
+    if (data.type === 'build') self.postMessage({ type: 'built', generation: data.generation });
+    if (data.type === '${type}') throw new Error('${message}');
+  };`);
+  const server = await startServer(root, 0, options);
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 test('workers: shared memory: a shard that fails on its line leaves one worker and a sentence; training goes on', async () => {
   // A copy of the site whose shard worker builds its replica, then throws when woken for its
   // first batch on the shared line (kit/shard-sync.js): the leader, waiting on the line, must
   // hear of it through the worker's error, undo the batch and train on alone.
-  const root = mkdtempSync(join(tmpdir(), 'ae-shard-line-'));
-  cpSync(DIST, root, { recursive: true });
-  writeFileSync(join(root, 'shard-worker.js'), `self.onmessage = ({ data }) => {
-    if (data.type === 'build') self.postMessage({ type: 'built', generation: data.generation });
-    if (data.type === 'wake') throw new Error('shard line test failure');
-  };`);
-  const server = await startServer(root, 0, { isolate: true });
-  try {
+  await withFailingShard('wake', 'shard line test failure', { isolate: true }, async (server) => {
     const run = await trainToEnd(`${RUN}&workers=2`, { server });
     assert.equal(await run.page.evaluate(() => crossOriginIsolated), true);
     assert.equal(run.steps, 5, 'every batch trained');
     assert.equal(run.workers, '1');
     assert.match(await run.page.textContent('[role="alert"]'), /shard line test failure.*goes on with 1 worker instead of 2, and the model is kept/);
     await run.context.close();
-  } finally {
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
 
 test('workers: a shard worker that fails mid-batch leaves one worker and a sentence; training goes on', async () => {
   // A copy of the site whose shard worker builds its replica, then throws on the first batch.
-  const root = mkdtempSync(join(tmpdir(), 'ae-shard-'));
-  cpSync(DIST, root, { recursive: true });
-  writeFileSync(join(root, 'shard-worker.js'), `self.onmessage = ({ data }) => {
-    if (data.type === 'build') self.postMessage({ type: 'built', generation: data.generation });
-    if (data.type === 'grad') throw new Error('shard test failure');
-  };`);
-  const server = await startServer(root, 0);
-  try {
+  await withFailingShard('grad', 'shard test failure', {}, async (server) => {
     const run = await trainToEnd(`${RUN}&workers=2`, { server });
     assert.equal(run.steps, 5, 'every batch trained');
     assert.equal(run.workers, '1');
@@ -167,8 +171,5 @@ test('workers: a shard worker that fails mid-batch leaves one worker and a sente
     assert.ok(Math.abs(run.loss - one.loss) <= 1e-4 * one.loss, `loss ${run.loss} after the fall-back, ${one.loss} on 1 worker`);
     await one.context.close();
     await run.context.close();
-  } finally {
-    await server.close();
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 });
