@@ -67,7 +67,8 @@ fn training_steps_allocate_nothing_after_warm_up() {
 #[test]
 fn data_parallel_batches_allocate_nothing_after_warm_up() {
     // train::shard with two workers in one process: the leader's batch (begin, own slice, the
-    // replica's gradient added, apply) and the replica's gradient_of, into buffers made once.
+    // replica's gradient added, apply) and the replica's gradient, through the exchange buffers
+    // the page copies to and from (the façade's views).
     use autoencoder_playground::train::slice_rows;
     let data = Dataset::default_mnist().unwrap();
     for s in [
@@ -77,7 +78,6 @@ fn data_parallel_batches_allocate_nothing_after_warm_up() {
     ] {
         let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
         let mut replica = Trainer::new(s.clone(), data.clone()).unwrap();
-        let mut params = vec![0f32; leader.grad_len() - autoencoder_playground::train::LOSS_SLOTS];
         let mut grads = vec![0f32; leader.grad_len()];
         let mut idx = vec![0u32; 64];
         let mut inputs = vec![0f32; 64 * 784];
@@ -90,11 +90,15 @@ fn data_parallel_batches_allocate_nothing_after_warm_up() {
                 inputs[..x.len()].copy_from_slice(x);
                 x.len()
             });
-            leader.params_flat(&mut params).unwrap();
-            replica.set_params(&params).unwrap();
-            replica.gradient_of(&idx[rows], corrupted.map(|n| &inputs[..n]), m, &mut grads).unwrap();
+            let params = leader.params_out();
+            let np = params.len();
+            grads[..np].copy_from_slice(params); // the leader's view into the shared buffer
+            replica.exchange()[..np].copy_from_slice(&grads[..np]);
+            replica.params_in();
+            grads.copy_from_slice(replica.gradient_out(&idx[rows], corrupted.map(|n| &inputs[..n]), m).unwrap());
             leader.own_gradient(slice_rows(m, 2, 0)).unwrap();
-            leader.add_gradient(&grads).unwrap();
+            leader.exchange().copy_from_slice(&grads);
+            leader.add_exchange().unwrap();
             leader.apply_gradient().unwrap();
         };
         for _ in 0..2 {

@@ -266,3 +266,30 @@ fn snapshots_have_the_documented_shapes() {
     assert_eq!(t.kernels().len(), 40 * 784);
     let _ = ArrayView2::<f32>::from_shape((0, 0), &[]);
 }
+
+#[test]
+fn mse_sums_any_layout_to_the_same_bits_and_agree_with_f64() {
+    // The MSE's eight partial sums per row (objective.rs): a transposed (strided) view must give
+    // the same bits as the contiguous one, the value-only path the same as value + gradient, and
+    // the result must be the f64 mean of squares to f32 rounding. Rows of 37: not a multiple of 8.
+    let mut rng = Rng::new(5);
+    let (m, n) = (6, 37);
+    let y = Array2::from_shape_fn((m, n), |_| rng.uniform(-1.0, 1.0));
+    let t = Array2::from_shape_fn((m, n), |_| rng.uniform(-1.0, 1.0));
+    let mut g = Array2::<f32>::zeros((m, n));
+    let v = Loss::Mse.value_and_grad(y.view(), t.view(), g.view_mut());
+    // The same numbers stored column-major: views with strides (1, m).
+    let (yt, tt) = (y.t().as_standard_layout().into_owned(), t.t().as_standard_layout().into_owned());
+    let mut gt = Array2::<f32>::zeros((n, m));
+    let vs = Loss::Mse.value_and_grad(yt.t(), tt.t(), gt.view_mut().reversed_axes());
+    assert_eq!(v.to_bits(), vs.to_bits(), "strided rows sum in the same order");
+    assert_eq!(g, gt.t(), "and give the same gradient");
+    let value = Loss::Mse.value(y.view(), t.view());
+    assert_eq!(value.to_bits(), Loss::Mse.value(yt.t(), tt.t()).to_bits(), "value() sums strided rows in the same order");
+    assert!((value - v).abs() <= f32::EPSILON * v, "value() {value} vs value_and_grad() {v} (they scale by 1/N apart)");
+    let exact: f64 = y.iter().zip(&t).map(|(&a, &b)| (a as f64 - b as f64).powi(2)).sum::<f64>() / (m * n) as f64;
+    assert!(((v as f64) - exact).abs() < 1e-6 * exact, "{v} vs the f64 mean {exact}");
+    for ((&gv, &a), &b) in g.iter().zip(&y).zip(&t) {
+        assert_eq!(gv, 2.0 * (a - b) * (1.0 / (m * n) as f32), "dL/dŷ = 2(ŷ − t)/N");
+    }
+}

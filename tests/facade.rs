@@ -300,7 +300,6 @@ fn a_batch_on_two_workers_matches_one_step() {
     assert_eq!((rows, cols), (28, 28));
     let mut rep = Trainer::replica(obj(settings), lead.train_images(), rows, cols).unwrap();
     let n = lead.grad_len();
-    let mut params = vec![0f32; n - 3];
     let mut grads = vec![0f32; n];
     for _ in 0..3 {
         let idx = lead.begin_batch().unwrap();
@@ -308,12 +307,20 @@ fn a_batch_on_two_workers_matches_one_step() {
         let (a, b) = (shard_rows(m, 2, 0).unwrap(), shard_rows(m, 2, 1).unwrap());
         assert_eq!((a[0], a[1], b[1]), (0, b[0], m as u32), "two slices cover the batch");
         lead.own_gradient(a[0] as usize, a[1] as usize).unwrap();
-        lead.params_into(&mut params).unwrap();
-        rep.set_params(&params).unwrap();
+        // The flat vectors cross as views of each trainer's exchange buffer, copied by `set`.
+        let params = lead.params_view();
+        assert_eq!(params.length() as usize, n - 3);
+        let slot = rep.exchange_view();
+        assert_eq!(slot.length() as usize, n);
+        slot.set(&params, 0);
+        rep.load_params();
         let inputs = lead.batch_inputs(b[0] as usize, b[1] as usize).unwrap();
         assert!(inputs.is_some(), "the denoising variant ships its corrupted rows");
-        rep.gradient_of(&idx[b[0] as usize..], inputs, m, &mut grads).unwrap();
-        lead.add_gradient(&grads).unwrap();
+        let grad = rep.gradient_view(&idx[b[0] as usize..], inputs.map(|v| v.to_vec()), m).unwrap();
+        assert_eq!(grad.length() as usize, n);
+        grad.copy_to(&mut grads);
+        lead.exchange_view().copy_from(&grads);
+        lead.add_exchange().unwrap();
         lead.apply_gradient().unwrap();
         one.step(1).unwrap();
     }
@@ -324,9 +331,9 @@ fn a_batch_on_two_workers_matches_one_step() {
     assert!(worst < 1e-5, "two workers vs one after 3 batches: {worst}");
     // Refusals: no such worker, buffers of the wrong length; an aborted batch leaves no trace.
     assert!(shard_rows(64, 0, 0).is_err() && shard_rows(64, 2, 2).is_err());
-    assert!(rep.set_params(&params[..10]).is_err());
+    assert!(lead.add_exchange().is_err(), "no batch is open");
+    assert!(rep.gradient_view(&[0], None, 64).is_err(), "the denoising variant needs its corrupted rows");
     lead.begin_batch().unwrap();
-    assert!(lead.add_gradient(&grads[..10]).is_err());
     lead.abort_batch();
     assert_eq!(lead.reconstruct(&[0, 1, 2]).unwrap(), x, "abort_batch undoes the open batch");
 }

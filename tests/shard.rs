@@ -34,7 +34,8 @@ fn params(t: &mut Trainer) -> Vec<f32> {
 
 /// `steps` batches the way the page's workers run them with `w` workers: the leader opens the
 /// batch, every replica gets the parameters, its indices and (denoising) its corrupted rows,
-/// and the leader sums slice 0 and the replicas' gradients in worker order.
+/// and the leader sums slice 0 and the replicas' gradients in worker order. The flat vectors go
+/// through the exchange buffers, as the page copies them to and from its shared buffers.
 fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32>, Vec<StepStats>) {
     let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
     let mut replicas: Vec<Trainer> = (1..w).map(|_| Trainer::new(Settings { seed: 999, ..s.clone() }, data.clone()).unwrap()).collect();
@@ -43,16 +44,18 @@ fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32
     for _ in 0..steps {
         let idx = leader.begin_batch().unwrap().to_vec();
         let m = idx.len();
-        let p = params(&mut leader);
+        let p = leader.params_out().to_vec();
         for (i, r) in replicas.iter_mut().enumerate() {
             let rows = slice_rows(m, w, i + 1);
             let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
-            r.set_params(&p).unwrap();
-            r.gradient_of(&idx[rows], inputs.as_deref(), m, &mut grads[i + 1]).unwrap();
+            r.exchange()[..p.len()].copy_from_slice(&p);
+            r.params_in();
+            grads[i + 1].copy_from_slice(r.gradient_out(&idx[rows], inputs.as_deref(), m).unwrap());
         }
         leader.own_gradient(slice_rows(m, w, 0)).unwrap();
         for g in &grads[1..] {
-            leader.add_gradient(g).unwrap();
+            leader.exchange().copy_from_slice(g);
+            leader.add_exchange().unwrap();
         }
         stats.push(leader.apply_gradient().unwrap());
     }

@@ -20,8 +20,9 @@ let queue = init();
 /** The gradient of rows [start, end) of a batch of m on the shared line, into its `grads`. */
 function lineBatch(start, end, m, hasInputs) {
   const dim = images.rows * images.cols;
-  replica.set_params(line.params);
-  replica.gradient_of(line.idx.subarray(start, end), hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined, m, line.grads);
+  replica.exchange_view().set(line.params); // views of wasm memory: one copy each way
+  replica.load_params();
+  line.grads.set(replica.gradient_view(line.idx.subarray(start, end), hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined, m));
 }
 
 function handle(msg) {
@@ -45,8 +46,9 @@ function handle(msg) {
       return;
     case SHARD.GRAD: {
       if (!replica) throw new Error('no model yet');
-      replica.set_params(msg.params);
-      replica.gradient_of(msg.idx, msg.inputs, msg.m, msg.grads);
+      replica.exchange_view().set(msg.params);
+      replica.load_params();
+      msg.grads.set(replica.gradient_view(msg.idx, msg.inputs, msg.m));
       self.postMessage({ type: SHARD.GRAD, seq: msg.seq, params: msg.params, grads: msg.grads }, [msg.params.buffer, msg.grads.buffer]);
       return;
     }

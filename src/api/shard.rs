@@ -1,18 +1,30 @@
 //! Data-parallel training's block of the façade (`train::shard`): the leader's batch (begin,
 //! own slice, add the replicas' gradients in worker order, apply), a replica's gradient, and the
 //! parameters as flat `Float32Array`s. `www/kit/parallel.js` drives it; `www/shard-worker.js`
-//! holds a replica. Every buffer argument is the caller's, so a batch allocates no wasm memory.
+//! holds a replica. The flat vectors (3.1 MB at d = 500) cross as views of the trainer's own
+//! exchange buffer, copied once to or from the other worker's buffer by `TypedArray.set`: a
+//! `&[f32]` argument would copy into wasm memory first, a `&mut [f32]` in and back out.
 
 use super::{js, object, Trainer};
 use crate::data::Dataset;
 use crate::train;
+use js_sys::Float32Array;
 use wasm_bindgen::prelude::*;
+
+/// A Float32Array over `v` in wasm memory, no copy. The caller copies it out at once: it is
+/// detached if wasm memory grows, and `v` is rewritten by the next batch.
+fn view(v: &[f32]) -> Float32Array {
+    // SAFETY: JavaScript reads the view before calling into the module again (every use in
+    // www/kit/parallel.js and www/shard-worker.js is one `set`), so no allocation moves `v`
+    // meanwhile; wasm is single-threaded.
+    unsafe { Float32Array::view(v) }
+}
 
 #[wasm_bindgen]
 impl Trainer {
     /// `Trainer.replica(settings, images, rows, cols)`: a replica for data-parallel training —
     /// the leader's settings, and its training images as `train_images()` gave them (raw bytes,
-    /// `[len*rows*cols]`). Its parameters come from the leader (`set_params`) before each batch.
+    /// `[len*rows*cols]`). Its parameters come from the leader (`load_params`) before each batch.
     pub fn replica(settings: JsValue, images: Vec<u8>, rows: usize, cols: usize) -> Result<Trainer, JsError> {
         let settings: train::Settings = super::parse(settings)?;
         let n = images.len() / (rows * cols).max(1);
@@ -42,14 +54,23 @@ impl Trainer {
         self.inner.grad_len()
     }
 
-    /// Writes every parameter into `out` (a Float32Array of `grad_len() - 3`).
-    pub fn params_into(&mut self, out: &mut [f32]) -> Result<(), JsError> {
-        self.inner.params_flat(out).map_err(js)
+    /// The parameters, flat (`grad_len() - 3` floats), as a view of wasm memory: copy it out
+    /// (`shared.set(view)`) before the next call into this module, which may move memory.
+    pub fn params_view(&mut self) -> Float32Array {
+        view(self.inner.params_out())
     }
 
-    /// Sets every parameter from `flat` (as `params_into` wrote it); the optimiser is untouched.
-    pub fn set_params(&mut self, flat: &[f32]) -> Result<(), JsError> {
-        self.inner.set_params(flat).map_err(js)
+    /// The exchange buffer (`grad_len()` floats) as a view of wasm memory, for another worker's
+    /// parameters (`load_params`) or gradient (`add_exchange`) to be copied in; valid until the
+    /// next call into this module.
+    pub fn exchange_view(&mut self) -> Float32Array {
+        view(self.inner.exchange())
+    }
+
+    /// Sets every parameter from the exchange buffer (as `params_view` gave them); the
+    /// optimiser is untouched.
+    pub fn load_params(&mut self) {
+        self.inner.params_in()
     }
 
     /// Leader: opens the next batch (drawing its corruption as `step` does); its indices into
@@ -58,10 +79,11 @@ impl Trainer {
         Ok(self.inner.begin_batch().map_err(js)?.to_vec())
     }
 
-    /// Leader: the corrupted inputs of rows `[start, end)` of the open batch (a Float32Array
-    /// copy, `[(end-start)*784]`), or undefined when the variant feeds clean images.
-    pub fn batch_inputs(&self, start: usize, end: usize) -> Result<Option<Vec<f32>>, JsError> {
-        Ok(self.inner.batch_inputs(start..end).map_err(js)?.map(<[f32]>::to_vec))
+    /// Leader: the corrupted inputs of rows `[start, end)` of the open batch (`[(end-start)*784]`)
+    /// as a view of wasm memory (copy it out before the next call), or undefined when the
+    /// variant feeds clean images.
+    pub fn batch_inputs(&self, start: usize, end: usize) -> Result<Option<Float32Array>, JsError> {
+        Ok(self.inner.batch_inputs(start..end).map_err(js)?.map(view))
     }
 
     /// Leader: the gradient of its own rows `[start, end)` of the open batch starts the sum.
@@ -69,9 +91,10 @@ impl Trainer {
         self.inner.own_gradient(start..end).map_err(js)
     }
 
-    /// Leader: adds a replica's flat gradient (call in worker order 1..W).
-    pub fn add_gradient(&mut self, grads: &[f32]) -> Result<(), JsError> {
-        self.inner.add_gradient(grads).map_err(js)
+    /// Leader: adds the flat gradient in the exchange buffer (a replica's, copied in through
+    /// `exchange_view`); call in worker order 1..W.
+    pub fn add_exchange(&mut self) -> Result<(), JsError> {
+        self.inner.add_exchange().map_err(js)
     }
 
     /// Leader: the optimiser step with the sum; closes the batch. Returns what `step(1)` does,
@@ -86,10 +109,11 @@ impl Trainer {
     }
 
     /// Replica: the gradient of training images `idx` (a slice of a batch of `m` rows), scaled
-    /// by idx.length/m, into `out` (a Float32Array of `grad_len()`). `inputs`: the leader's
-    /// `batch_inputs` for these rows, or undefined for clean inputs.
-    pub fn gradient_of(&mut self, idx: &[u32], inputs: Option<Vec<f32>>, m: usize, out: &mut [f32]) -> Result<(), JsError> {
-        self.inner.gradient_of(idx, inputs.as_deref(), m, out).map_err(js)
+    /// by idx.length/m, as a view of wasm memory (`grad_len()` floats; copy it out before the
+    /// next call). `inputs`: the leader's `batch_inputs` for these rows, or undefined for clean
+    /// inputs.
+    pub fn gradient_view(&mut self, idx: &[u32], inputs: Option<Vec<f32>>, m: usize) -> Result<Float32Array, JsError> {
+        self.inner.gradient_out(idx, inputs.as_deref(), m).map(view).map_err(js)
     }
 }
 

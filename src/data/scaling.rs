@@ -28,10 +28,4 @@ impl Scaling {
     pub fn range(self) -> (f32, f32) {
         (self.apply(0), self.apply(255))
     }
-
-    /// `apply` for all 256 bytes, indexed by the byte: bit-identical to calling `apply`.
-    #[inline]
-    pub(crate) fn table(self) -> [f32; 256] {
-        std::array::from_fn(|b| self.apply(b as u8))
-    }
 }

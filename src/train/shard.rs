@@ -57,6 +57,9 @@ pub struct ShardState {
     m: usize,
     /// The summed flat gradient `[params + LOSS_SLOTS]` (allocated at the first batch).
     sum: Vec<f32>,
+    /// The exchange buffer `[params + LOSS_SLOTS]` (allocated at first use): where flat
+    /// parameters and gradients wait to cross to or from another worker (see `exchange`).
+    exchange: Vec<f32>,
 }
 
 impl Trainer {
@@ -86,6 +89,55 @@ impl Trainer {
         });
         self.model.sync_tied();
         Ok(())
+    }
+
+    /// The exchange buffer, `grad_len()` floats: the page's JavaScript copies another worker's
+    /// flat parameters or gradient into it (and this trainer's out of it) through one view of
+    /// wasm memory, one copy each way, where a `&[f32]` argument costs a copy in (and a
+    /// `&mut [f32]` one in and one out). Allocated at the first call, then reused.
+    pub fn exchange(&mut self) -> &mut [f32] {
+        let len = self.grad_len();
+        if self.shard.exchange.len() != len {
+            self.shard.exchange = vec![0.0; len];
+        }
+        &mut self.shard.exchange
+    }
+
+    /// `params_flat` into the exchange buffer; its first `grad_len() − LOSS_SLOTS` floats.
+    pub fn params_out(&mut self) -> &[f32] {
+        let np = self.grad_len() - LOSS_SLOTS;
+        self.exchange();
+        let mut buf = std::mem::take(&mut self.shard.exchange);
+        self.params_flat(&mut buf[..np]).expect("the exchange buffer fits the parameters");
+        self.shard.exchange = buf;
+        &self.shard.exchange[..np]
+    }
+
+    /// `set_params` from the exchange buffer's first `grad_len() − LOSS_SLOTS` floats.
+    pub fn params_in(&mut self) {
+        let np = self.grad_len() - LOSS_SLOTS;
+        self.exchange();
+        let buf = std::mem::take(&mut self.shard.exchange);
+        self.set_params(&buf[..np]).expect("the exchange buffer fits the parameters");
+        self.shard.exchange = buf;
+    }
+
+    /// Replica: `gradient_of` into the exchange buffer, which it returns (`grad_len()` floats).
+    pub fn gradient_out(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize) -> Result<&[f32]> {
+        self.exchange();
+        let mut buf = std::mem::take(&mut self.shard.exchange);
+        let done = self.gradient_of(idx, inputs, m, &mut buf);
+        self.shard.exchange = buf;
+        done.map(|()| &self.shard.exchange[..])
+    }
+
+    /// Leader: `add_gradient` of the flat gradient in the exchange buffer.
+    pub fn add_exchange(&mut self) -> Result<()> {
+        self.exchange();
+        let buf = std::mem::take(&mut self.shard.exchange);
+        let done = self.add_gradient(&buf);
+        self.shard.exchange = buf;
+        done
     }
 
     /// Leader: opens the next batch (a batch still open is first undone): fills the batch and,

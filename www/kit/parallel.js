@@ -129,11 +129,11 @@ export class ShardPool {
     const m = idx.length;
     const lines = this.lines;
     if (m > lines[1].idx.length) throw new Error(`a batch of ${m} rows does not fit the shards' buffers of ${lines[1].idx.length}`);
-    trainer.params_into(lines[1].params);
+    lines[1].params.set(trainer.params_view()); // a view of wasm memory: copied at once
     lines[1].idx.set(idx);
     for (let i = 1; i < this.count; i++) {
       const [start, end] = this.shardRows(m, this.count, i);
-      const inputs = trainer.batch_inputs(start, end);
+      const inputs = trainer.batch_inputs(start, end); // a view too
       if (inputs) lines[i].inputs.set(inputs, start * trainer.dim);
       if (lines[i].send(start, end, m, !!inputs)) this.shards[i - 1].postMessage({ type: SHARD.WAKE });
     }
@@ -141,7 +141,8 @@ export class ShardPool {
     trainer.own_gradient(start, end);
     for (let i = 1; i < this.count; i++) {
       await this.settled(i);
-      trainer.add_gradient(lines[i].grads);
+      trainer.exchange_view().set(lines[i].grads);
+      trainer.add_exchange();
     }
     return trainer.apply_gradient();
   }
@@ -173,8 +174,9 @@ export class ShardPool {
     for (let i = 1; i < this.count; i++) {
       const [start, end] = this.shardRows(m, this.count, i);
       const b = this.bufs[i];
-      trainer.params_into(b.params);
-      const msg = { type: SHARD.GRAD, seq, idx: idx.subarray(start, end), m, inputs: trainer.batch_inputs(start, end), params: b.params, grads: b.grads };
+      b.params.set(trainer.params_view());
+      // batch_inputs is a view of wasm memory: sliced into a fresh copy, moved with the message.
+      const msg = { type: SHARD.GRAD, seq, idx: idx.subarray(start, end), m, inputs: trainer.batch_inputs(start, end)?.slice(), params: b.params, grads: b.grads };
       const transfer = [b.params.buffer, b.grads.buffer];
       if (msg.inputs) transfer.push(msg.inputs.buffer); // a fresh copy each batch: moved, not cloned
       replies.push(this.request(i, () => this.shards[i - 1].postMessage(msg, transfer)));
@@ -185,7 +187,8 @@ export class ShardPool {
     for (let i = 1; i < this.count; i++) {
       const { params, grads } = answers[i - 1];
       this.bufs[i] = { params, grads }; // the transferred buffers, back for the next batch
-      trainer.add_gradient(grads);
+      trainer.exchange_view().set(grads);
+      trainer.add_exchange();
     }
     return trainer.apply_gradient();
   }
