@@ -67,23 +67,41 @@ const LANES: usize = 8;
 fn mse_row(y: ArrayView1<f32>, t: ArrayView1<f32>, g: Option<ArrayViewMut1<f32>>, inv_n: f32) -> f32 {
     // 8 lanes where the CPU has AVX2; no FMA, so the same bits as the baseline (`gemm::wide`).
     crate::gemm::wide(#[inline(always)] || {
+        let inv_n = inv_n; // a local: read through the closure's reference, LLVM reloaded it per element
         let mut acc = [0f32; LANES];
+        // Whole groups of LANES as fixed-size arrays (what LLVM turns into vector operations),
+        // then the rest of the row into the first lanes: element k always goes to lane k mod 8.
+        let whole = y.len() / LANES * LANES;
+        let group = |c: &[f32]| -> [f32; LANES] { c.try_into().unwrap() };
         match (y.as_slice(), t.as_slice(), g) {
             (Some(y), Some(t), Some(mut g)) if g.is_standard_layout() => {
                 let g = g.as_slice_mut().unwrap();
-                for ((gc, yc), tc) in g.chunks_mut(LANES).zip(y.chunks(LANES)).zip(t.chunks(LANES)) {
-                    for (j, ((g, &y), &t)) in gc.iter_mut().zip(yc).zip(tc).enumerate() {
-                        let e = y - t;
+                let (gw, gr) = g.split_at_mut(whole);
+                for ((gc, yc), tc) in gw.chunks_exact_mut(LANES).zip(y.chunks_exact(LANES)).zip(t.chunks_exact(LANES)) {
+                    let (yc, tc) = (group(yc), group(tc));
+                    let mut out = [0f32; LANES];
+                    for j in 0..LANES {
+                        let e = yc[j] - tc[j];
                         acc[j] += e * e;
-                        *g = 2.0 * e * inv_n;
+                        out[j] = 2.0 * e * inv_n;
                     }
+                    gc.copy_from_slice(&out);
+                }
+                for (j, ((g, &y), &t)) in gr.iter_mut().zip(&y[whole..]).zip(&t[whole..]).enumerate() {
+                    let e = y - t;
+                    acc[j] += e * e;
+                    *g = 2.0 * e * inv_n;
                 }
             }
             (Some(y), Some(t), None) => {
-                for (yc, tc) in y.chunks(LANES).zip(t.chunks(LANES)) {
-                    for (j, (&y, &t)) in yc.iter().zip(tc).enumerate() {
-                        acc[j] += (y - t) * (y - t);
+                for (yc, tc) in y.chunks_exact(LANES).zip(t.chunks_exact(LANES)) {
+                    let (yc, tc) = (group(yc), group(tc));
+                    for j in 0..LANES {
+                        acc[j] += (yc[j] - tc[j]) * (yc[j] - tc[j]);
                     }
+                }
+                for (j, (&y, &t)) in y[whole..].iter().zip(&t[whole..]).enumerate() {
+                    acc[j] += (y - t) * (y - t);
                 }
             }
             (_, _, g) => {
