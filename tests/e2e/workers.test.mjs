@@ -124,6 +124,36 @@ test('workers: cross-origin isolated, the shard workers share memory; the embed 
   }
 });
 
+test('workers: the denoising variant ships its corrupted rows to the shard, shared and transferred', async () => {
+  // The leader draws every row's mask; a shard gets its rows as a view of the leader's wasm
+  // memory, copied into the shared line or sliced into a message. Either way 2 workers train
+  // what 1 does to float tolerance, and the shared path repeats bit for bit.
+  const dae = 'preset=denoising&d=30&lr=0.002&batch=2000&epochs=1&seed=3';
+  const server = await startServer(DIST, 0, { isolate: true });
+  try {
+    const one = await trainToEnd(`${dae}&workers=1`, { server });
+    const shared = await trainToEnd(`${dae}&workers=2`, { server });
+    const sharedAgain = await trainToEnd(`${dae}&workers=2`, { server });
+    const sent = await trainToEnd(`${dae}&workers=2`);
+    assert.equal(await one.page.inputValue('#preset'), 'denoising');
+    assert.equal(shared.shared, 'true');
+    assert.notEqual(sent.shared, 'true', 'the default server is not isolated: buffers are transferred');
+    for (const r of [shared, sent]) {
+      assert.equal(r.workers, '2');
+      assert.equal(r.steps, 5);
+      assert.ok(Math.abs(r.loss - one.loss) <= 1e-4 * one.loss, `loss ${r.loss} on 2 workers, ${one.loss} on 1`);
+    }
+    assert.equal(sharedAgain.recon, shared.recon, 'two runs on 2 shared workers drew different outputs');
+    assert.equal(sharedAgain.loss, shared.loss);
+    for (const r of [one, shared, sharedAgain, sent]) {
+      assertClean(r);
+      await r.context.close();
+    }
+  } finally {
+    await server.close();
+  }
+});
+
 /**
  * Serve a copy of the site whose shard worker builds its replica, then throws `message` on its
  * first `type` message ('wake': a batch on the shared line; 'grad': a batch by message), to
