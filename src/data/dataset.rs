@@ -210,9 +210,10 @@ impl Dataset {
             indices.len() * dim,
             "fill_rows: out must be [indices.len(), dim]"
         );
-        // `apply` itself, not a 256-entry table: a table lookup per pixel does not vectorise (it
-        // was a tenth of a d = 30 step), the conversion and one division do, 8 lanes with AVX2
-        // (`gemm::wide`: no FMA, so the same bits). One loop per scaling, chosen outside it.
+        // `apply` itself rather than a 256-entry table: the conversion and its division vectorise
+        // (8 lanes with AVX2, `gemm::wide`: no FMA, so the same bits), a per-pixel table lookup
+        // does not. Either way the batch's randomly chosen images are what it waits on: 8–9 % of
+        // a native d = 30 step. One loop per scaling, chosen outside it.
         crate::gemm::wide(#[inline(always)] || {
             for (row, &i) in out.chunks_exact_mut(dim).zip(indices) {
                 let img = self.image(i as usize);

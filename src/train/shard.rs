@@ -103,41 +103,38 @@ impl Trainer {
         &mut self.shard.exchange
     }
 
+    /// `f(self, exchange buffer)`: the buffer taken out of `self` for the call, so `f` may use
+    /// both (the trainer's methods take `&mut self`), and put back after.
+    fn with_exchange<R>(&mut self, f: impl FnOnce(&mut Self, &mut [f32]) -> R) -> R {
+        self.exchange();
+        let mut buf = std::mem::take(&mut self.shard.exchange);
+        let r = f(self, &mut buf);
+        self.shard.exchange = buf;
+        r
+    }
+
     /// `params_flat` into the exchange buffer; its first `grad_len() − LOSS_SLOTS` floats.
     pub fn params_out(&mut self) -> &[f32] {
         let np = self.grad_len() - LOSS_SLOTS;
-        self.exchange();
-        let mut buf = std::mem::take(&mut self.shard.exchange);
-        self.params_flat(&mut buf[..np]).expect("the exchange buffer fits the parameters");
-        self.shard.exchange = buf;
+        self.with_exchange(|t, buf| t.params_flat(&mut buf[..np])).expect("the exchange buffer fits the parameters");
         &self.shard.exchange[..np]
     }
 
     /// `set_params` from the exchange buffer's first `grad_len() − LOSS_SLOTS` floats.
     pub fn params_in(&mut self) {
         let np = self.grad_len() - LOSS_SLOTS;
-        self.exchange();
-        let buf = std::mem::take(&mut self.shard.exchange);
-        self.set_params(&buf[..np]).expect("the exchange buffer fits the parameters");
-        self.shard.exchange = buf;
+        self.with_exchange(|t, buf| t.set_params(&buf[..np])).expect("the exchange buffer fits the parameters");
     }
 
     /// Replica: `gradient_of` into the exchange buffer, which it returns (`grad_len()` floats).
     pub fn gradient_out(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize) -> Result<&[f32]> {
-        self.exchange();
-        let mut buf = std::mem::take(&mut self.shard.exchange);
-        let done = self.gradient_of(idx, inputs, m, &mut buf);
-        self.shard.exchange = buf;
-        done.map(|()| &self.shard.exchange[..])
+        self.with_exchange(|t, buf| t.gradient_of(idx, inputs, m, buf))?;
+        Ok(&self.shard.exchange)
     }
 
     /// Leader: `add_gradient` of the flat gradient in the exchange buffer.
     pub fn add_exchange(&mut self) -> Result<()> {
-        self.exchange();
-        let buf = std::mem::take(&mut self.shard.exchange);
-        let done = self.add_gradient(&buf);
-        self.shard.exchange = buf;
-        done
+        self.with_exchange(|t, buf| t.add_gradient(buf))
     }
 
     /// Leader: opens the next batch (a batch still open is first undone): fills the batch and,
