@@ -59,7 +59,7 @@ impl Corruption {
         // The draws come from a local copy, written back at the end: the same stream, but its
         // 32-byte state stays in registers. Drawn through `rng` itself, LLVM stored the state to
         // memory after every draw (the stores to `out` and `mask` might have been to it), and
-        // the dropout mask was 5 % of a native d = 500 step.
+        // the dropout mask was ~6 % of a native d = 500 step.
         let mut local = rng.clone();
         self.draw(x, rows, cols, lo, hi, &mut local, out, mask);
         *rng = local;

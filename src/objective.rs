@@ -104,9 +104,8 @@ fn mse_row(y: ArrayView1<f32>, t: ArrayView1<f32>, g: Option<ArrayViewMut1<f32>>
                     acc[j] += (y - t) * (y - t);
                 }
             }
-            (_, _, g) => {
+            (_, _, mut g) => {
                 // Strided rows: the same sums in the same order, element by element.
-                let mut g = g;
                 for (k, (&y, &t)) in y.iter().zip(&t).enumerate() {
                     let e = y - t;
                     acc[k % LANES] += e * e;

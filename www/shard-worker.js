@@ -17,12 +17,19 @@ let replica = null;
 let line = null; // the current model's ShardLine (shared memory), or null
 let queue = init();
 
+/** With the leader's `params`, the gradient of training images `idx` (of a batch of m; `inputs`
+ *  their corrupted rows or undefined) into `grads`. The replica's exchange buffer and its
+ *  gradient are views of wasm memory: one copy each way. */
+function gradient(params, idx, inputs, m, grads) {
+  replica.exchange_view().set(params);
+  replica.load_params();
+  grads.set(replica.gradient_view(idx, inputs, m));
+}
+
 /** The gradient of rows [start, end) of a batch of m on the shared line, into its `grads`. */
 function lineBatch(start, end, m, hasInputs) {
   const dim = images.rows * images.cols;
-  replica.exchange_view().set(line.params); // views of wasm memory: one copy each way
-  replica.load_params();
-  line.grads.set(replica.gradient_view(line.idx.subarray(start, end), hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined, m));
+  gradient(line.params, line.idx.subarray(start, end), hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined, m, line.grads);
 }
 
 function handle(msg) {
@@ -46,9 +53,7 @@ function handle(msg) {
       return;
     case SHARD.GRAD: {
       if (!replica) throw new Error('no model yet');
-      replica.exchange_view().set(msg.params);
-      replica.load_params();
-      msg.grads.set(replica.gradient_view(msg.idx, msg.inputs, msg.m));
+      gradient(msg.params, msg.idx, msg.inputs, msg.m, msg.grads);
       self.postMessage({ type: SHARD.GRAD, seq: msg.seq, params: msg.params, grads: msg.grads }, [msg.params.buffer, msg.grads.buffer]);
       return;
     }

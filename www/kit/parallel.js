@@ -52,6 +52,13 @@ export function defaultWorkers(cores = globalThis.navigator?.hardwareConcurrency
   return Math.max(1, Math.min(n - 1, 4));
 }
 
+/** Adds a shard's flat gradient to the leader's sum: copied into the trainer's exchange buffer
+ *  (a view of wasm memory), then added there. */
+function addGradient(trainer, grads) {
+  trainer.exchange_view().set(grads);
+  trainer.add_exchange();
+}
+
 export class ShardPool {
   /** `url`: the shard worker's module; `count`: W, the leader included (≥ 2); `shardRows(m, w, i)` → [start, end). */
   constructor(url, count, shardRows) {
@@ -141,8 +148,7 @@ export class ShardPool {
     trainer.own_gradient(start, end);
     for (let i = 1; i < this.count; i++) {
       await this.settled(i);
-      trainer.exchange_view().set(lines[i].grads);
-      trainer.add_exchange();
+      addGradient(trainer, lines[i].grads);
     }
     return trainer.apply_gradient();
   }
@@ -187,8 +193,7 @@ export class ShardPool {
     for (let i = 1; i < this.count; i++) {
       const { params, grads } = answers[i - 1];
       this.bufs[i] = { params, grads }; // the transferred buffers, back for the next batch
-      trainer.exchange_view().set(grads);
-      trainer.add_exchange();
+      addGradient(trainer, grads);
     }
     return trainer.apply_gradient();
   }
