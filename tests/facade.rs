@@ -304,9 +304,9 @@ fn a_batch_on_two_workers_matches_one_step() {
     for _ in 0..3 {
         let idx = lead.begin_batch().unwrap();
         let m = idx.len();
+        // As the page: the replica computes the first slice, the leader the last.
         let (a, b) = (shard_rows(m, 2, 0).unwrap(), shard_rows(m, 2, 1).unwrap());
         assert_eq!((a[0], a[1], b[1]), (0, b[0], m as u32), "two slices cover the batch");
-        lead.own_gradient(a[0] as usize, a[1] as usize).unwrap();
         // The flat vectors cross as views of each trainer's exchange buffer, copied by `set`.
         let params = lead.params_view();
         assert_eq!(params.length() as usize, n - 3);
@@ -314,11 +314,12 @@ fn a_batch_on_two_workers_matches_one_step() {
         assert_eq!(slot.length() as usize, n);
         slot.set(&params, 0);
         rep.load_params();
-        let inputs = lead.batch_inputs(b[0] as usize, b[1] as usize).unwrap();
+        let inputs = lead.batch_inputs(a[0] as usize, a[1] as usize).unwrap();
         assert!(inputs.is_some(), "the denoising variant ships its corrupted rows");
-        let grad = rep.gradient_view(&idx[b[0] as usize..], inputs.map(|v| v.to_vec()), m).unwrap();
+        let grad = rep.gradient_view(&idx[..a[1] as usize], inputs.map(|v| v.to_vec()), m).unwrap();
         assert_eq!(grad.length() as usize, n);
-        grad.copy_to(&mut grads);
+        grad.copy_to(&mut grads); // before the next call into the module (a view)
+        lead.own_gradient(b[0] as usize, b[1] as usize).unwrap();
         lead.exchange_view().copy_from(&grads);
         lead.add_exchange().unwrap();
         lead.apply_gradient().unwrap();

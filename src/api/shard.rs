@@ -73,16 +73,18 @@ impl Trainer {
         self.inner.params_in()
     }
 
-    /// Leader: opens the next batch (drawing its corruption as `step` does); its indices into
-    /// the training set, a Uint32Array copy. A batch still open is undone first.
+    /// Leader: opens the next batch; its indices into the training set, a Uint32Array copy. A
+    /// batch still open is undone first. Rows are filled (and corrupted, drawing as `step`
+    /// does, in row order) when `batch_inputs` or `own_gradient` first needs them.
     pub fn begin_batch(&mut self) -> Result<Vec<u32>, JsError> {
         Ok(self.inner.begin_batch().map_err(js)?.to_vec())
     }
 
     /// Leader: the corrupted inputs of rows `[start, end)` of the open batch (`[(end-start)*784]`)
     /// as a view of wasm memory (copy it out before the next call), or undefined when the
-    /// variant feeds clean images.
-    pub fn batch_inputs(&self, start: usize, end: usize) -> Result<Option<Float32Array>, JsError> {
+    /// variant feeds clean images. Ask for the replicas' slices before the leader's own: rows
+    /// are corrupted in order, so the leader's come after theirs are sent.
+    pub fn batch_inputs(&mut self, start: usize, end: usize) -> Result<Option<Float32Array>, JsError> {
         Ok(self.inner.batch_inputs(start..end).map_err(js)?.map(view))
     }
 

@@ -6,13 +6,20 @@
 //! whose parameters the leader sets before every batch (`set_params`). Per batch:
 //!
 //! ```text
-//! leader   begin_batch()            -> the batch's indices; fills and corrupts the whole batch
-//!                                      from the generator exactly as `step` does
+//! leader   begin_batch()            -> the batch's indices
+//!          batch_inputs(rows i)     -> replica i's corrupted rows (corrupting variants)
 //! replica  set_params(leader's);    gradient_of(its indices, its corrupted rows or none, m)
-//! leader   own_gradient(rows 0)     -> saves the state for the guard; the sum starts with slice 0
-//!          add_gradient(replica i)  for i = 1..W, in that order
+//! leader   own_gradient(its rows)   -> the sum starts with the leader's slice
+//!          add_gradient(replica i)  for each replica, in a fixed order
 //!          apply_gradient()         -> optimiser step, cursor advance, the guard's checks
 //! ```
+//!
+//! The leader fills and corrupts rows only when asked for them, always in row order from the
+//! batch's first row on, so the corruption draws from the generator exactly as `step` does
+//! whatever order the slices are asked in (`apply_gradient` draws any rows never asked for). The
+//! page gives the replicas the first slices and the leader the last: every replica's rows are
+//! ready, and sent, before the leader corrupts its own. A clean variant fills only the leader's
+//! own rows (a replica fills its rows from its own copy of the images).
 //!
 //! Each slice's gradient is scaled by rows/m, so the sum is the batch-mean gradient (the losses
 //! and the contractive penalty are row means). The corruption of every row is drawn on the
@@ -55,6 +62,8 @@ pub struct ShardState {
     summed: bool,
     /// Rows of the open batch.
     m: usize,
+    /// Rows `[0, corrupted)` of the open batch are filled and corrupted (corrupting variants).
+    corrupted: usize,
     /// The summed flat gradient `[params + LOSS_SLOTS]` (allocated at the first batch).
     sum: Vec<f32>,
     /// The exchange buffer `[params + LOSS_SLOTS]` (allocated at first use): where flat
@@ -137,9 +146,9 @@ impl Trainer {
         self.with_exchange(|t, buf| t.add_gradient(buf))
     }
 
-    /// Leader: opens the next batch (a batch still open is first undone): fills the batch and,
-    /// for a corrupting variant, its corrupted copy, drawing from the generator as `step` does.
-    /// Returns the batch's indices into the training set.
+    /// Leader: opens the next batch (a batch still open is first undone) and returns its indices
+    /// into the training set. No row is filled yet: `batch_inputs` and `own_gradient` fill (and
+    /// corrupt) the rows they need.
     pub fn begin_batch(&mut self) -> Result<&[u32]> {
         self.abort_batch();
         if self.shard.sum.is_empty() {
@@ -150,25 +159,39 @@ impl Trainer {
             none => *none = Some(self.rng.clone()), // once per trainer: a generator is 32 bytes
         }
         self.shard.drawn = true;
+        self.shard.m = self.cursor.next_batch().len();
+        self.shard.corrupted = 0;
+        Ok(self.cursor.next_batch())
+    }
+
+    /// Fills rows `rows` of the open batch; for a corrupting variant also every row before them
+    /// not yet filled, and corrupts them, in row order: the generator's draws are `step`'s.
+    fn fill_batch_rows(&mut self, rows: Range<usize>) {
         let n = self.data.dim();
-        let idx = self.cursor.next_batch();
-        let m = idx.len();
-        self.shard.m = m;
-        self.data.fill_rows(idx, self.scaling, &mut self.xb.as_slice_mut().unwrap()[..m * n]);
+        let rows = if self.corruption == Corruption::None {
+            rows
+        } else if rows.end > self.shard.corrupted {
+            self.shard.corrupted..rows.end
+        } else {
+            return;
+        };
+        let idx = &self.cursor.next_batch()[rows.clone()];
+        let (a, b) = (rows.start * n, rows.end * n);
+        self.data.fill_rows(idx, self.scaling, &mut self.xb.as_slice_mut().unwrap()[a..b]);
         if self.corruption != Corruption::None {
             let (lo, hi) = self.scaling.range();
             self.corruption.apply(
-                &self.xb.as_slice().unwrap()[..m * n],
+                &self.xb.as_slice().unwrap()[a..b],
                 self.data.rows(),
                 self.data.cols(),
                 lo,
                 hi,
                 &mut self.rng,
-                &mut self.xc.as_slice_mut().unwrap()[..m * n],
-                &mut self.mask.as_slice_mut().unwrap()[..m * n],
+                &mut self.xc.as_slice_mut().unwrap()[a..b],
+                &mut self.mask.as_slice_mut().unwrap()[a..b],
             );
+            self.shard.corrupted = rows.end;
         }
-        Ok(self.cursor.next_batch())
     }
 
     /// Leader: puts the state back as before `begin_batch` when a batch is open (a replica was
@@ -182,17 +205,22 @@ impl Trainer {
     }
 
     /// Leader: the inputs a replica needs for `rows` of the open batch — the corrupted rows
-    /// `[rows, n]` flattened — or `None` when the variant feeds the clean images (the replica
-    /// reads them from its own copy of the data).
-    pub fn batch_inputs(&self, rows: Range<usize>) -> Result<Option<&[f32]>> {
+    /// `[rows, n]` flattened, corrupted now if not yet — or `None` when the variant feeds the
+    /// clean images (the replica reads them from its own copy of the data).
+    pub fn batch_inputs(&mut self, rows: Range<usize>) -> Result<Option<&[f32]>> {
         self.check_rows(&rows)?;
+        if self.corruption == Corruption::None {
+            return Ok(None);
+        }
+        self.fill_batch_rows(rows.clone());
         let n = self.data.dim();
-        Ok((self.corruption != Corruption::None).then(|| &self.xc.as_slice().unwrap()[rows.start * n..rows.end * n]))
+        Ok(Some(&self.xc.as_slice().unwrap()[rows.start * n..rows.end * n]))
     }
 
     /// Leader: the gradient of `rows` of the open batch (its own slice) starts the sum.
     pub fn own_gradient(&mut self, rows: Range<usize>) -> Result<()> {
         self.check_rows(&rows)?;
+        self.fill_batch_rows(rows.clone());
         let mut sum = std::mem::take(&mut self.shard.sum);
         let m = self.shard.m;
         self.slice_gradient(rows, m, &mut sum);
@@ -233,6 +261,8 @@ impl Trainer {
             self.abort_batch();
             return Err(guard::diverged(what, step, lr));
         }
+        // Rows no worker asked for are still drawn, so the generator moves as `step`'s does.
+        self.fill_batch_rows(self.shard.m..self.shard.m);
         self.shard.drawn = false;
         self.shard.summed = false;
         self.cursor.advance(&mut self.rng);

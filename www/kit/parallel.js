@@ -1,10 +1,11 @@
 // Data-parallel training, the leader's side: a training worker (the leader, worker 0, which owns
 // the one true model and its optimiser) starts W−1 shard workers (www/shard-worker.js), each a
 // replica of the model on a copy of the training images. Per batch the leader opens it
-// (`begin_batch`), sends each shard its parameters, its fixed slice of the indices
-// (`shardRows(m, W, i)`) and, for a corrupting variant, the corrupted rows the leader drew;
-// computes slice 0 itself; adds the shards' gradients in worker order 1..W−1; and applies the sum
-// (`apply_gradient`). The maths and why the order is fixed: src/train/shard.rs. Replicas hold no
+// (`begin_batch`), sends each shard its parameters, its fixed slice of the indices (shard i the
+// slice i − 1 of `shardRows(m, W, ·)`) and, for a corrupting variant, the corrupted rows the
+// leader draws for it; computes the last slice itself, so every shard's rows are corrupted and
+// sent before its own are; adds the shards' gradients in worker order 1..W−1; and applies the
+// sum (`apply_gradient`). The maths and why the order is fixed: src/train/shard.rs. Replicas hold no
 // optimiser state, so Reset, Load weights and a new lr need nothing but the next batch's
 // parameters.
 //
@@ -116,6 +117,13 @@ export class ShardPool {
     this.built.catch(() => {}); // a failure is reported by the next `step`
   }
 
+  /** Rows [start, end) of a batch of `m` that worker `i` computes: shard i the slice i − 1, the
+   *  leader (i = 0) the last, W − 1. The leader corrupts rows in order as they are asked for
+   *  (src/train/shard.rs), so a shard's rows are ready before the leader draws its own. */
+  rowsOf(m, i) {
+    return this.shardRows(m, this.count, i === 0 ? this.count - 1 : i - 1);
+  }
+
   /** One batch of `trainer` over the leader and every shard: the stats of `apply_gradient`. */
   async step(trainer) {
     if (this.failure) throw this.failure;
@@ -131,7 +139,7 @@ export class ShardPool {
   }
 
   /** A batch over the shards' lines: parameters, indices and inputs written in place, a signal
-   *  each; slice 0 here meanwhile; then each shard's gradient read in place, in worker order. */
+   *  each; the last slice here meanwhile; then each shard's gradient read in place, in worker order. */
   async stepShared(trainer, idx) {
     const m = idx.length;
     const lines = this.lines;
@@ -139,12 +147,12 @@ export class ShardPool {
     lines[1].params.set(trainer.params_view()); // a view of wasm memory: copied at once
     lines[1].idx.set(idx);
     for (let i = 1; i < this.count; i++) {
-      const [start, end] = this.shardRows(m, this.count, i);
-      const inputs = trainer.batch_inputs(start, end); // a view too
+      const [start, end] = this.rowsOf(m, i);
+      const inputs = trainer.batch_inputs(start, end); // corrupted now; a view too
       if (inputs) lines[i].inputs.set(inputs, start * trainer.dim);
       if (lines[i].send(start, end, m, !!inputs)) this.shards[i - 1].postMessage({ type: SHARD.WAKE });
     }
-    const [start, end] = this.shardRows(m, this.count, 0);
+    const [start, end] = this.rowsOf(m, 0);
     trainer.own_gradient(start, end);
     for (let i = 1; i < this.count; i++) {
       await this.settled(i);
@@ -178,7 +186,7 @@ export class ShardPool {
     const seq = ++this.seq;
     const replies = [];
     for (let i = 1; i < this.count; i++) {
-      const [start, end] = this.shardRows(m, this.count, i);
+      const [start, end] = this.rowsOf(m, i);
       const b = this.bufs[i];
       b.params.set(trainer.params_view());
       // batch_inputs is a view of wasm memory: sliced into a fresh copy, moved with the message.
@@ -187,7 +195,7 @@ export class ShardPool {
       if (msg.inputs) transfer.push(msg.inputs.buffer); // a fresh copy each batch: moved, not cloned
       replies.push(this.request(i, () => this.shards[i - 1].postMessage(msg, transfer)));
     }
-    const [start, end] = this.shardRows(m, this.count, 0);
+    const [start, end] = this.rowsOf(m, 0);
     trainer.own_gradient(start, end);
     const answers = await Promise.all(replies);
     for (let i = 1; i < this.count; i++) {
