@@ -2,6 +2,37 @@
 //! visits. State is allocated on the first step and reused after.
 
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// A parameter's gradient as a checked step reads it: one slice, or two summed as they are read
+/// (`a[j] + b[j]`: the bits of adding them first). A data-parallel leader adds its last
+/// replica's gradient in the optimiser's pass so, not in a pass over the sum of its own.
+#[derive(Clone, Copy, Debug)]
+pub enum Grad<'a> {
+    One(&'a [f32]),
+    Sum(&'a [f32], &'a [f32]),
+}
+
+impl<'a> Grad<'a> {
+    pub fn len(&self) -> usize {
+        match self {
+            Grad::One(g) => g.len(),
+            Grad::Sum(a, b) => a.len().min(b.len()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The gradient of the scalars `r` (a parameter within a flat gradient).
+    pub fn slice(self, r: Range<usize>) -> Grad<'a> {
+        match self {
+            Grad::One(g) => Grad::One(&g[r]),
+            Grad::Sum(a, b) => Grad::Sum(&a[r.clone()], &b[r]),
+        }
+    }
+}
 
 /// Which optimiser and its hyper-parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,27 +137,27 @@ impl Optimizer {
     /// whether every new weight and every new moment is finite (the same bits `update` writes).
     /// After all parameters, `commit` swaps the new moments in, or `discard` forgets them.
     pub fn update_into(&mut self, i: usize, p: &[f32], g: &[f32], out: &mut [f32]) -> (bool, bool) {
-        assert!(p.len() == g.len() && p.len() == out.len(), "optimiser: a parameter, its gradient and its output differ in length");
-        let (start, len) = self.span(i, p.len());
+        self.update_into_from(i, p, Grad::One(g), out)
+    }
+
+    /// `update_into` with the gradient `g` read as it says (`Grad::Sum`: two slices added as read).
+    pub fn update_into_from(&mut self, i: usize, p: &[f32], g: Grad<'_>, out: &mut [f32]) -> (bool, bool) {
+        let n = p.len();
+        assert!(n == out.len() && g.len() == n, "optimiser: a parameter, its gradient and its output differ in length");
+        let (start, len) = self.span(i, n);
         let adam_step = self.adam_step();
         let (m, m2) = (&self.m[start..start + len], &mut self.m2[start..start + len]);
-        match self.config {
-            OptimConfig::Adam { .. } => {
-                let c = adam_step.expect("Adam has its constants");
-                let (v, v2) = (&self.v[start..start + len], &mut self.v2[start..start + len]);
-                crate::gemm::wide(#[inline(always)] || adam_into(c, (p, g, m, v), (out, m2, v2)))
+        let (v, v2) = (self.v.get(start..start + len).unwrap_or_default(), self.v2.get_mut(start..start + len).unwrap_or_default());
+        // The same loop for either kind of gradient: slices cut to n, so the index j < n needs no
+        // bounds check and the loop vectorises with the sum inline.
+        match g {
+            Grad::One(g) => {
+                let g = &g[..n];
+                step_into(self.config, self.t, adam_step, (p, m, v), (out, m2, v2), |j| g[j])
             }
-            OptimConfig::Sgd { lr, momentum } => {
-                let first = self.t == 1 || momentum == 0.0;
-                crate::gemm::wide(#[inline(always)] || {
-                    let (mut bad_p, mut bad_m) = (0u32, 0u32);
-                    for j in 0..p.len() {
-                        (out[j], m2[j]) = sgd(lr, momentum, first, p[j], g[j], m[j]);
-                        bad_p |= not_finite(out[j]);
-                        bad_m |= not_finite(m2[j]);
-                    }
-                    (bad_p == 0, bad_m == 0)
-                })
+            Grad::Sum(a, b) => {
+                let (a, b) = (&a[..n], &b[..n]);
+                step_into(self.config, self.t, adam_step, (p, m, v), (out, m2, v2), |j| a[j] + b[j])
             }
         }
     }
@@ -223,6 +254,32 @@ struct AdamStep {
     eps: f32,
 }
 
+/// The loop of `update_into_from`, for gradient `g(j)` of scalar j.
+#[inline(always)]
+#[allow(clippy::type_complexity)]
+fn step_into(config: OptimConfig, t: u64, adam_step: Option<AdamStep>, (p, m, v): (&[f32], &[f32], &[f32]), (out, m2, v2): (&mut [f32], &mut [f32], &mut [f32]), g: impl Fn(usize) -> f32) -> (bool, bool) {
+    match config {
+        OptimConfig::Adam { .. } => {
+            let c = adam_step.expect("Adam has its constants");
+            crate::gemm::wide(#[inline(always)] || adam_into(c, (p, g, m, v), (out, m2, v2)))
+        }
+        OptimConfig::Sgd { lr, momentum } => {
+            let first = t == 1 || momentum == 0.0;
+            crate::gemm::wide(#[inline(always)] || {
+                let n = p.len();
+                let (m, out, m2) = (&m[..n], &mut out[..n], &mut m2[..n]);
+                let (mut bad_p, mut bad_m) = (0u32, 0u32);
+                for j in 0..n {
+                    (out[j], m2[j]) = sgd(lr, momentum, first, p[j], g(j), m[j]);
+                    bad_p |= not_finite(out[j]);
+                    bad_m |= not_finite(m2[j]);
+                }
+                (bad_p == 0, bad_m == 0)
+            })
+        }
+    }
+}
+
 /// One Adam update of one value: `(p, m, v)` after the step from `(p, g, m, v)`. Every loop
 /// below is this, so a checked step (`update_into`) computes the same bits as `update`.
 #[inline(always)]
@@ -252,15 +309,15 @@ fn adam_in_place(c: AdamStep, p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [
     }
 }
 
-/// Adam from `(p, g, m, v)` into `(p2, m2, v2)` (all `[len]`); whether every new weight, and
+/// Adam from `(p, g, m, v)` into `(p2, m2, v2)` (all `[len]`, `g(j)` the gradient of scalar j); whether every new weight, and
 /// every new moment, is finite (OR-ed as it goes, without an early exit, so it vectorises).
 #[inline(always)]
-fn adam_into(c: AdamStep, (p, g, m, v): (&[f32], &[f32], &[f32], &[f32]), (p2, m2, v2): (&mut [f32], &mut [f32], &mut [f32])) -> (bool, bool) {
+fn adam_into(c: AdamStep, (p, g, m, v): (&[f32], impl Fn(usize) -> f32, &[f32], &[f32]), (p2, m2, v2): (&mut [f32], &mut [f32], &mut [f32])) -> (bool, bool) {
     let n = p.len();
-    let (g, m, v, p2, m2, v2) = (&g[..n], &m[..n], &v[..n], &mut p2[..n], &mut m2[..n], &mut v2[..n]);
+    let (m, v, p2, m2, v2) = (&m[..n], &v[..n], &mut p2[..n], &mut m2[..n], &mut v2[..n]);
     let (mut bad_p, mut bad_m) = (0u32, 0u32);
     for j in 0..n {
-        let (a, b, d) = adam(c, p[j], g[j], m[j], v[j]);
+        let (a, b, d) = adam(c, p[j], g(j), m[j], v[j]);
         (p2[j], m2[j], v2[j]) = (a, b, d);
         bad_p |= not_finite(a);
         bad_m |= not_finite(b) | not_finite(d);

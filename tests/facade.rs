@@ -301,7 +301,7 @@ fn a_batch_on_two_workers_matches_one_step() {
     let mut rep = Trainer::replica(obj(settings), lead.train_images(), rows, cols).unwrap();
     let n = lead.grad_len();
     let mut grads = vec![0f32; n];
-    for _ in 0..3 {
+    for k in 0..3 {
         let idx = lead.begin_batch().unwrap();
         let m = idx.len();
         // As the page: the replica computes the first slice, the leader the last.
@@ -321,8 +321,12 @@ fn a_batch_on_two_workers_matches_one_step() {
         grad.copy_to(&mut grads); // before the next call into the module (a view)
         lead.own_gradient(b[0] as usize, b[1] as usize).unwrap();
         lead.exchange_view().copy_from(&grads);
-        lead.add_exchange().unwrap();
-        lead.apply_gradient().unwrap();
+        if k == 1 {
+            lead.apply_with_exchange().unwrap(); // the add in the optimiser's pass, as the page
+        } else {
+            lead.add_exchange().unwrap();
+            lead.apply_gradient().unwrap();
+        }
         one.step(1).unwrap();
     }
     // The sum of two scaled slices is the batch-mean gradient up to rounding (tests/shard.rs

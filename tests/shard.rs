@@ -46,10 +46,12 @@ enum Leader {
 /// vectors go through the exchange buffers, as the page copies them to and from its shared
 /// buffers.
 fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32>, Vec<StepStats>) {
-    run_sharded_with(s, data, w, steps, Leader::Last)
+    run_sharded_with(s, data, w, steps, Leader::Last, true)
 }
 
-fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, leader_at: Leader) -> (Vec<f32>, Vec<StepStats>) {
+/// `fused`: the last replica's gradient is added in the optimiser's pass (`apply_with_exchange`,
+/// as the page does), else by `add_exchange` before `apply_gradient`.
+fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, leader_at: Leader, fused: bool) -> (Vec<f32>, Vec<StepStats>) {
     // Replica i (0-based) computes slice i, the leader slice w − 1; or the leader slice 0 and replica i slice i + 1.
     let (first_replica, own) = if leader_at == Leader::Last { (0, w - 1) } else { (1, 0) };
     let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
@@ -68,11 +70,13 @@ fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, leader
             grads[i + 1].copy_from_slice(r.gradient_out(&idx[rows], inputs.as_deref(), m).unwrap());
         }
         leader.own_gradient(slice_rows(m, w, own)).unwrap();
-        for g in &grads[1..] {
+        for (k, g) in grads[1..].iter().enumerate() {
             leader.exchange().copy_from_slice(g);
-            leader.add_exchange().unwrap();
+            if !(fused && k == w - 2) {
+                leader.add_exchange().unwrap();
+            }
         }
-        stats.push(leader.apply_gradient().unwrap());
+        stats.push(if fused && w > 1 { leader.apply_with_exchange() } else { leader.apply_gradient() }.unwrap());
     }
     (params(&mut leader), stats)
 }
@@ -161,10 +165,27 @@ fn the_leaders_slice_first_or_last_trains_the_same_bits() {
     let data = digits();
     for v in VARIANTS {
         let s = settings(v);
-        let (a, sa) = run_sharded_with(&s, &data, 2, 30, Leader::Last);
-        let (b, sb) = run_sharded_with(&s, &data, 2, 30, Leader::First);
+        let (a, sa) = run_sharded_with(&s, &data, 2, 30, Leader::Last, true);
+        let (b, sb) = run_sharded_with(&s, &data, 2, 30, Leader::First, true);
         assert_eq!(sa, sb, "{v:?}");
         assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{v:?}: the leader's slice first and last differ");
+    }
+}
+
+#[test]
+fn the_last_add_in_the_optimisers_pass_is_the_same_bits() {
+    // apply_with_exchange adds the last replica's gradient as Adam (or SGD) reads the sum:
+    // sum[j] + g[j] then the step, the bits of add_exchange then apply_gradient — the losses,
+    // weights and moments' effect over 30 steps, W = 2 and 3.
+    let data = digits();
+    for v in VARIANTS {
+        let s = settings(v);
+        for w in [2, 3] {
+            let (a, sa) = run_sharded_with(&s, &data, w, 30, Leader::Last, true);
+            let (b, sb) = run_sharded_with(&s, &data, w, 30, Leader::Last, false);
+            assert_eq!(sa, sb, "{v:?} W={w}");
+            assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{v:?} W={w}: the fused add differs");
+        }
     }
 }
 

@@ -105,6 +105,12 @@ impl Trainer {
         object(&self.inner.apply_gradient().map_err(js)?, vec![])
     }
 
+    /// Leader: `add_exchange` and `apply_gradient` in one pass (the same bits): for the last
+    /// replica's gradient, copied in through `exchange_view`.
+    pub fn apply_with_exchange(&mut self) -> Result<JsValue, JsError> {
+        object(&self.inner.apply_with_exchange().map_err(js)?, vec![])
+    }
+
     /// Leader: undoes an open batch (a replica was lost mid-batch); nothing when none is open.
     pub fn abort_batch(&mut self) {
         self.inner.abort_batch();

@@ -17,7 +17,7 @@
 use crate::autoencoder::Autoencoder;
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
-use crate::optim::Optimizer;
+use crate::optim::{Grad, Optimizer};
 use crate::rng::Rng;
 use crate::train::{optimizer_step, LossParts};
 
@@ -98,18 +98,19 @@ impl Guard {
     }
 
     /// The optimiser's step with the layers' gradients (`sum` None) or with a flat gradient
-    /// (`sum`: every parameter in visit order, the data-parallel batch's sum), taken only when it
+    /// (`sum`: every parameter in visit order, the data-parallel batch's sum, or that sum and the
+    /// last replica's gradient added as they are read), taken only when it
     /// leaves every weight and moment finite: the new values are written beside the old ones
     /// (`Optimizer::update_into` into `spare`) and swapped in, so nothing is copied. None when
     /// taken; else what would have become non-finite, with nothing changed.
-    pub fn checked_step(&mut self, model: &mut Autoencoder, opt: &mut Optimizer, sum: Option<&[f32]>) -> Option<&'static str> {
+    pub fn checked_step(&mut self, model: &mut Autoencoder, opt: &mut Optimizer, sum: Option<Grad<'_>>) -> Option<&'static str> {
         opt.begin_step();
         let (mut weights_ok, mut moments_ok, mut at) = (true, true, 0);
         let spare = &mut self.spare;
         model.for_each_param(|i, p, g| {
-            let g = sum.map_or(g, |s| &s[at..at + p.len()]);
+            let g = sum.map_or(Grad::One(g), |s| s.slice(at..at + p.len()));
             at += p.len();
-            let (w, m) = opt.update_into(i, p, g, &mut spare[i]);
+            let (w, m) = opt.update_into_from(i, p, g, &mut spare[i]);
             weights_ok &= w;
             moments_ok &= m;
         });

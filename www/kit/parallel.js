@@ -4,8 +4,8 @@
 // (`begin_batch`), sends each shard its parameters, its fixed slice of the indices (shard i the
 // slice i − 1 of `shardRows(m, W, ·)`) and, for a corrupting variant, the corrupted rows the
 // leader draws for it; computes the last slice itself, so every shard's rows are corrupted and
-// sent before its own are; adds the shards' gradients in worker order 1..W−1; and applies the
-// sum (`apply_gradient`). The maths and why the order is fixed: src/train/shard.rs. Replicas hold no
+// sent before its own are; adds the shards' gradients in worker order 1..W−1, the last in the
+// optimiser's pass that applies the sum (`apply_with_exchange`). The maths and why the order is fixed: src/train/shard.rs. Replicas hold no
 // optimiser state, so Reset, Load weights and a new lr need nothing but the next batch's
 // parameters.
 //
@@ -53,11 +53,12 @@ export function defaultWorkers(cores = globalThis.navigator?.hardwareConcurrency
   return Math.max(1, Math.min(n - 1, 4));
 }
 
-/** Adds a shard's flat gradient to the leader's sum: copied into the trainer's exchange buffer
- *  (a view of wasm memory), then added there. */
-function addGradient(trainer, grads) {
+/** Adds shard i's flat gradient to the leader's sum: copied into the trainer's exchange buffer
+ *  (a view of wasm memory), then added there; the last shard's is added in the optimiser's pass,
+ *  which applies the sum (`apply_with_exchange`: the same bits, one pass fewer) — its stats then. */
+function addGradient(trainer, grads, last) {
   trainer.exchange_view().set(grads);
-  trainer.add_exchange();
+  return last ? trainer.apply_with_exchange() : trainer.add_exchange();
 }
 
 export class ShardPool {
@@ -154,11 +155,12 @@ export class ShardPool {
     }
     const [start, end] = this.rowsOf(m, 0);
     trainer.own_gradient(start, end);
+    let stats;
     for (let i = 1; i < this.count; i++) {
       await this.settled(i);
-      addGradient(trainer, lines[i].grads);
+      stats = addGradient(trainer, lines[i].grads, i === this.count - 1);
     }
-    return trainer.apply_gradient();
+    return stats;
   }
 
   /** Shard i's batch done: blocked up to BLOCK_MS, then without blocking until the time-out or
@@ -198,12 +200,13 @@ export class ShardPool {
     const [start, end] = this.rowsOf(m, 0);
     trainer.own_gradient(start, end);
     const answers = await Promise.all(replies);
+    let stats;
     for (let i = 1; i < this.count; i++) {
       const { params, grads } = answers[i - 1];
       this.bufs[i] = { params, grads }; // the transferred buffers, back for the next batch
-      addGradient(trainer, grads);
+      stats = addGradient(trainer, grads, i === this.count - 1);
     }
-    return trainer.apply_gradient();
+    return stats;
   }
 
   /** Send with `post` and wait for shard `i`'s answer (or its failure, or the time-out). */
