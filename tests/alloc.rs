@@ -67,8 +67,8 @@ fn training_steps_allocate_nothing_after_warm_up() {
 #[test]
 fn data_parallel_batches_allocate_nothing_after_warm_up() {
     // train::shard with two workers in one process: the leader's batch (begin, own slice, the
-    // replica's gradient added, apply) and the replica's gradient, through the exchange buffers
-    // the page copies to and from (the façade's views).
+    // replica's gradient added in the optimiser's pass) and the replica's gradient, through the
+    // parameters' storage and the exchange buffers the page copies to and from (the façade's views).
     use autoencoder_playground::train::slice_rows;
     let data = Dataset::default_mnist().unwrap();
     for s in [
@@ -85,21 +85,26 @@ fn data_parallel_batches_allocate_nothing_after_warm_up() {
             let ids = leader.begin_batch().unwrap();
             let m = ids.len();
             idx[..m].copy_from_slice(ids);
-            let rows = slice_rows(m, 2, 1);
+            let rows = slice_rows(m, 2, 0); // the replica's; the leader takes the last slice
             let corrupted = leader.batch_inputs(rows.clone()).unwrap().map(|x| {
                 inputs[..x.len()].copy_from_slice(x);
                 x.len()
             });
-            let params = leader.params_out();
-            let np = params.len();
-            grads[..np].copy_from_slice(params); // the leader's view into the shared buffer
-            replica.exchange()[..np].copy_from_slice(&grads[..np]);
-            replica.params_in();
+            // The parameters cross parameter by parameter (the façade's `param_views`).
+            let mut at = 0;
+            leader.for_each_param_storage(|p| {
+                grads[at..at + p.len()].copy_from_slice(p);
+                at += p.len();
+            });
+            let mut at = 0;
+            replica.for_each_param_storage(|p| {
+                p.copy_from_slice(&grads[at..at + p.len()]);
+                at += p.len();
+            });
             grads.copy_from_slice(replica.gradient_out(&idx[rows], corrupted.map(|n| &inputs[..n]), m).unwrap());
-            leader.own_gradient(slice_rows(m, 2, 0)).unwrap();
+            leader.own_gradient(slice_rows(m, 2, 1)).unwrap();
             leader.exchange().copy_from_slice(&grads);
-            leader.add_exchange().unwrap();
-            leader.apply_gradient().unwrap();
+            leader.apply_with_exchange().unwrap();
         };
         for _ in 0..2 {
             batch(&mut leader, &mut replica); // warm-up: the sum buffer and the optimiser state

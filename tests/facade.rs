@@ -307,13 +307,17 @@ fn a_batch_on_two_workers_matches_one_step() {
         // As the page: the replica computes the first slice, the leader the last.
         let (a, b) = (shard_rows(m, 2, 0).unwrap(), shard_rows(m, 2, 1).unwrap());
         assert_eq!((a[0], a[1], b[1]), (0, b[0], m as u32), "two slices cover the batch");
-        // The flat vectors cross as views of each trainer's exchange buffer, copied by `set`.
-        let params = lead.params_view();
-        assert_eq!(params.length() as usize, n - 3);
-        let slot = rep.exchange_view();
-        assert_eq!(slot.length() as usize, n);
-        slot.set(&params, 0);
-        rep.load_params();
+        // The parameters cross as views of each parameter's storage, the gradient as views of
+        // the trainers' exchange buffers, each copied by one `set`.
+        let (from, to) = (lead.param_views(), rep.param_views());
+        assert_eq!(from.length(), to.length());
+        let mut floats = 0;
+        for k in 0..from.length() {
+            let (a, b) = (js_sys::Float32Array::from(from.get(k)), js_sys::Float32Array::from(to.get(k)));
+            b.set(&a, 0);
+            floats += a.length() as usize;
+        }
+        assert_eq!(floats, n - 3, "the views cover every parameter");
         let inputs = lead.batch_inputs(a[0] as usize, a[1] as usize).unwrap();
         assert!(inputs.is_some(), "the denoising variant ships its corrupted rows");
         let grad = rep.gradient_view(&idx[..a[1] as usize], inputs.map(|v| v.to_vec()), m).unwrap();

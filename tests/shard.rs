@@ -32,6 +32,17 @@ fn params(t: &mut Trainer) -> Vec<f32> {
     p
 }
 
+/// Writes flat parameters `p` straight into `t`'s storage, parameter by parameter, as a shard
+/// worker does through `param_views`.
+fn write_params(t: &mut Trainer, p: &[f32]) {
+    let mut at = 0;
+    t.for_each_param_storage(|q| {
+        q.copy_from_slice(&p[at..at + q.len()]);
+        at += q.len();
+    });
+    assert_eq!(at, p.len());
+}
+
 /// Where the leader's slice is: the last (the page's order: every replica's rows are corrupted
 /// and sent before the leader's own) or the first.
 #[derive(Clone, Copy, PartialEq)]
@@ -61,12 +72,11 @@ fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, leader
     for _ in 0..steps {
         let idx = leader.begin_batch().unwrap().to_vec();
         let m = idx.len();
-        let p = leader.params_out().to_vec();
+        let p = params(&mut leader); // the leader's parameters, out into the shared buffer
         for (i, r) in replicas.iter_mut().enumerate() {
             let rows = slice_rows(m, w, i + first_replica);
             let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
-            r.exchange()[..p.len()].copy_from_slice(&p);
-            r.params_in();
+            write_params(r, &p);
             grads[i + 1].copy_from_slice(r.gradient_out(&idx[rows], inputs.as_deref(), m).unwrap());
         }
         leader.own_gradient(slice_rows(m, w, own)).unwrap();

@@ -8,7 +8,7 @@
 // a trap is reported as `error`, and the leader then trains alone.
 
 import init, { wasm } from './kit/engine.js';
-import { SHARD } from './kit/parallel.js';
+import { SHARD, copyParams } from './kit/parallel.js';
 import { ShardLine } from './kit/shard-sync.js';
 import { messageOf, isCrash } from './kit/session.js';
 
@@ -18,11 +18,10 @@ let line = null; // the current model's ShardLine (shared memory), or null
 let queue = init();
 
 /** With the leader's `params`, the gradient of training images `idx` (of a batch of m; `inputs`
- *  their corrupted rows or undefined) into `grads`. The replica's exchange buffer and its
- *  gradient are views of wasm memory: one copy each way. */
+ *  their corrupted rows or undefined) into `grads`. The replica's parameters and its gradient
+ *  are views of wasm memory: one copy each way. */
 function gradient(params, idx, inputs, m, grads) {
-  replica.exchange_view().set(params);
-  replica.load_params();
+  copyParams(replica, params, true);
   grads.set(replica.gradient_view(idx, inputs, m));
 }
 

@@ -10,8 +10,8 @@ import { loadFashion } from './kit/data.js';
 /** Trainer methods a query may not call: training goes through play/step, lifetime through
  *  reset, and the data-parallel batch (kit/parallel.js) through the leader's own loop; the
  *  views of wasm memory would post a clone of all of it. */
-const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'load_params', 'begin_batch', 'own_gradient', 'add_exchange',
-  'apply_gradient', 'apply_with_exchange', 'abort_batch', 'gradient_view', 'params_view', 'exchange_view', 'batch_inputs']);
+const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'param_views', 'begin_batch', 'own_gradient', 'add_exchange',
+  'apply_gradient', 'apply_with_exchange', 'abort_batch', 'gradient_view', 'exchange_view', 'batch_inputs']);
 
 /** A panel's question: `trainer[op](...args)`, answered with `answer`. */
 export function answerQuery(session, { qid, op, args = [] }) {

@@ -24,7 +24,7 @@ fn view(v: &[f32]) -> Float32Array {
 impl Trainer {
     /// `Trainer.replica(settings, images, rows, cols)`: a replica for data-parallel training —
     /// the leader's settings, and its training images as `train_images()` gave them (raw bytes,
-    /// `[len*rows*cols]`). Its parameters come from the leader (`load_params`) before each batch.
+    /// `[len*rows*cols]`). Its parameters come from the leader (`param_views`) before each batch.
     pub fn replica(settings: JsValue, images: Vec<u8>, rows: usize, cols: usize) -> Result<Trainer, JsError> {
         let settings: train::Settings = super::parse(settings)?;
         let n = images.len() / (rows * cols).max(1);
@@ -54,23 +54,25 @@ impl Trainer {
         self.inner.grad_len()
     }
 
-    /// The parameters, flat (`grad_len() - 3` floats), as a view of wasm memory: copy it out
-    /// (`shared.set(view)`) before the next call into this module, which may move memory.
-    pub fn params_view(&mut self) -> Float32Array {
-        view(self.inner.params_out())
+    /// Every parameter as a view of its storage in wasm memory, in flat order (the layout of a
+    /// flat gradient without its last 3 floats): a leader's are copied out into the shards'
+    /// buffer, a replica's written from it, one `set` each, before the next call into this
+    /// module (which may move memory). A replica's tied weights follow at its next batch.
+    pub fn param_views(&mut self) -> js_sys::Array {
+        let views = js_sys::Array::new();
+        self.inner.for_each_param_storage(|p| {
+            // SAFETY: as `view`: read or written at once, before the next call into the module.
+            let view = unsafe { Float32Array::view_mut_raw(p.as_mut_ptr(), p.len()) };
+            views.push(&view);
+        });
+        views
     }
 
     /// The exchange buffer (`grad_len()` floats) as a view of wasm memory, for another worker's
-    /// parameters (`load_params`) or gradient (`add_exchange`) to be copied in; valid until the
-    /// next call into this module.
+    /// gradient (`add_exchange`, `apply_with_exchange`) to be copied in; valid until the next
+    /// call into this module.
     pub fn exchange_view(&mut self) -> Float32Array {
         view(self.inner.exchange())
-    }
-
-    /// Sets every parameter from the exchange buffer (as `params_view` gave them); the
-    /// optimiser is untouched.
-    pub fn load_params(&mut self) {
-        self.inner.params_in()
     }
 
     /// Leader: opens the next batch; its indices into the training set, a Uint32Array copy. A

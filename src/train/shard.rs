@@ -102,10 +102,18 @@ impl Trainer {
         Ok(())
     }
 
+    /// `f` on every parameter's own storage, in flat order (`params_flat`'s layout): where the
+    /// page copies a leader's parameters straight out, or a replica's straight in, through one
+    /// view of wasm memory each — one copy per parameter, not two through the exchange buffer.
+    /// A replica's tied decoder weights follow at its next forward pass (`sync_tied`).
+    pub fn for_each_param_storage(&mut self, mut f: impl FnMut(&mut [f32])) {
+        self.model.for_each_param(|_, p, _| f(p));
+    }
+
     /// The exchange buffer, `grad_len()` floats: the page's JavaScript copies another worker's
-    /// flat parameters or gradient into it (and this trainer's out of it) through one view of
-    /// wasm memory, one copy each way, where a `&[f32]` argument costs a copy in (and a
-    /// `&mut [f32]` one in and one out). Allocated at the first call, then reused.
+    /// flat gradient into it (and this trainer's out of it) through one view of wasm memory,
+    /// one copy each way, where a `&[f32]` argument costs a copy in (and a `&mut [f32]` one in
+    /// and one out). Allocated at the first call, then reused.
     pub fn exchange(&mut self) -> &mut [f32] {
         let len = self.grad_len();
         if self.shard.exchange.len() != len {
@@ -122,19 +130,6 @@ impl Trainer {
         let r = f(self, &mut buf);
         self.shard.exchange = buf;
         r
-    }
-
-    /// `params_flat` into the exchange buffer; its first `grad_len() − LOSS_SLOTS` floats.
-    pub fn params_out(&mut self) -> &[f32] {
-        let np = self.grad_len() - LOSS_SLOTS;
-        self.with_exchange(|t, buf| t.params_flat(&mut buf[..np])).expect("the exchange buffer fits the parameters");
-        &self.shard.exchange[..np]
-    }
-
-    /// `set_params` from the exchange buffer's first `grad_len() − LOSS_SLOTS` floats.
-    pub fn params_in(&mut self) {
-        let np = self.grad_len() - LOSS_SLOTS;
-        self.with_exchange(|t, buf| t.set_params(&buf[..np])).expect("the exchange buffer fits the parameters");
     }
 
     /// Replica: `gradient_of` into the exchange buffer, which it returns (`grad_len()` floats).

@@ -53,6 +53,18 @@ export function defaultWorkers(cores = globalThis.navigator?.hardwareConcurrency
   return Math.max(1, Math.min(n - 1, 4));
 }
 
+/** Copies the trainer's parameters into `flat` (a Float32Array of every parameter in order):
+ *  one `set` per parameter from a view of its storage in wasm memory. Also a shard's way in
+ *  (shard-worker.js), with the copies the other way. */
+export function copyParams(trainer, flat, into = false) {
+  let at = 0;
+  for (const view of trainer.param_views()) {
+    if (into) view.set(flat.subarray(at, at + view.length));
+    else flat.set(view, at);
+    at += view.length;
+  }
+}
+
 /** Adds shard i's flat gradient to the leader's sum: copied into the trainer's exchange buffer
  *  (a view of wasm memory), then added there; the last shard's is added in the optimiser's pass,
  *  which applies the sum (`apply_with_exchange`: the same bits, one pass fewer) — its stats then. */
@@ -145,7 +157,7 @@ export class ShardPool {
     const m = idx.length;
     const lines = this.lines;
     if (m > lines[1].idx.length) throw new Error(`a batch of ${m} rows does not fit the shards' buffers of ${lines[1].idx.length}`);
-    lines[1].params.set(trainer.params_view()); // a view of wasm memory: copied at once
+    copyParams(trainer, lines[1].params);
     lines[1].idx.set(idx);
     for (let i = 1; i < this.count; i++) {
       const [start, end] = this.rowsOf(m, i);
@@ -190,7 +202,7 @@ export class ShardPool {
     for (let i = 1; i < this.count; i++) {
       const [start, end] = this.rowsOf(m, i);
       const b = this.bufs[i];
-      b.params.set(trainer.params_view());
+      copyParams(trainer, b.params);
       // batch_inputs is a view of wasm memory: sliced into a fresh copy, moved with the message.
       const msg = { type: SHARD.GRAD, seq, idx: idx.subarray(start, end), m, inputs: trainer.batch_inputs(start, end)?.slice(), params: b.params, grads: b.grads };
       const transfer = [b.params.buffer, b.grads.buffer];
