@@ -98,6 +98,12 @@ fn run_plain(s: &Settings, data: &Dataset, steps: usize) -> (Vec<f32>, Vec<StepS
     (params(&mut t), stats)
 }
 
+/// Two runs trained the same: the same stats and the same parameters, bit for bit.
+fn assert_same_bits((a, sa): (Vec<f32>, Vec<StepStats>), (b, sb): (Vec<f32>, Vec<StepStats>), what: &str) {
+    assert_eq!(sa, sb, "{what}: losses and positions");
+    assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{what}: parameters differ");
+}
+
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
@@ -124,10 +130,7 @@ fn one_worker_is_step_bit_for_bit() {
     let data = digits();
     for v in VARIANTS {
         let s = settings(v);
-        let (p1, st1) = run_sharded(&s, &data, 1, 50);
-        let (p0, st0) = run_plain(&s, &data, 50);
-        assert_eq!(st1, st0, "{v:?}: losses and positions");
-        assert!(p1.iter().zip(&p0).all(|(a, b)| a.to_bits() == b.to_bits()), "{v:?}: parameters differ");
+        assert_same_bits(run_sharded(&s, &data, 1, 50), run_plain(&s, &data, 50), &format!("{v:?}: W = 1 and step(1)"));
     }
 }
 
@@ -159,10 +162,7 @@ fn a_worker_count_repeats_bit_for_bit() {
     let data = digits();
     for v in VARIANTS {
         let s = settings(v);
-        let (a, sa) = run_sharded(&s, &data, 2, 50);
-        let (b, sb) = run_sharded(&s, &data, 2, 50);
-        assert_eq!(sa, sb, "{v:?}");
-        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{v:?}: two runs with W=2 differ");
+        assert_same_bits(run_sharded(&s, &data, 2, 50), run_sharded(&s, &data, 2, 50), &format!("{v:?}: two runs with W = 2"));
     }
 }
 
@@ -175,10 +175,8 @@ fn the_leaders_slice_first_or_last_trains_the_same_bits() {
     let data = digits();
     for v in VARIANTS {
         let s = settings(v);
-        let (a, sa) = run_sharded_with(&s, &data, 2, 30, Leader::Last, true);
-        let (b, sb) = run_sharded_with(&s, &data, 2, 30, Leader::First, true);
-        assert_eq!(sa, sb, "{v:?}");
-        assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{v:?}: the leader's slice first and last differ");
+        let (last, first) = (run_sharded_with(&s, &data, 2, 30, Leader::Last, true), run_sharded_with(&s, &data, 2, 30, Leader::First, true));
+        assert_same_bits(last, first, &format!("{v:?}: the leader's slice last and first"));
     }
 }
 
@@ -191,10 +189,8 @@ fn the_last_add_in_the_optimisers_pass_is_the_same_bits() {
     for v in VARIANTS {
         let s = settings(v);
         for w in [2, 3] {
-            let (a, sa) = run_sharded_with(&s, &data, w, 30, Leader::Last, true);
-            let (b, sb) = run_sharded_with(&s, &data, w, 30, Leader::Last, false);
-            assert_eq!(sa, sb, "{v:?} W={w}");
-            assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{v:?} W={w}: the fused add differs");
+            let (fused, apart) = (run_sharded_with(&s, &data, w, 30, Leader::Last, true), run_sharded_with(&s, &data, w, 30, Leader::Last, false));
+            assert_same_bits(fused, apart, &format!("{v:?} W = {w}: the add fused and apart"));
         }
     }
 }
