@@ -5,9 +5,9 @@
 // slice i − 1 of `shardRows(m, W, ·)`) and, for a corrupting variant, the corrupted rows the
 // leader draws for it; computes the last slice itself, so every shard's rows are corrupted and
 // sent before its own are; adds the shards' gradients in worker order 1..W−1, the last in the
-// optimiser's pass that applies the sum (`apply_with_exchange`). The maths and why the order is fixed: src/train/shard.rs. Replicas hold no
-// optimiser state, so Reset, Load weights and a new lr need nothing but the next batch's
-// parameters.
+// optimiser's pass that applies the sum (`apply_with_exchange`). The maths and why the order is
+// fixed: src/train/shard.rs. Replicas hold no optimiser state, so Reset, Load weights and a new
+// lr need nothing but the next batch's parameters.
 //
 // Buffers and signals. Cross-origin isolated, every buffer is a SharedArrayBuffer sent once per
 // model (kit/shard-sync.js: the parameters, the batch's indices and corrupted rows, each shard's
