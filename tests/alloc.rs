@@ -90,17 +90,10 @@ fn data_parallel_batches_allocate_nothing_after_warm_up() {
                 inputs[..x.len()].copy_from_slice(x);
                 x.len()
             });
-            // The parameters cross parameter by parameter (the façade's `param_views`).
-            let mut at = 0;
-            leader.for_each_param_storage(|p| {
-                grads[at..at + p.len()].copy_from_slice(p);
-                at += p.len();
-            });
-            let mut at = 0;
-            replica.for_each_param_storage(|p| {
-                p.copy_from_slice(&grads[at..at + p.len()]);
-                at += p.len();
-            });
+            // The parameters cross as the façade's `param_views` copy them, one array at a time.
+            let np = grads.len() - autoencoder_playground::train::LOSS_SLOTS;
+            leader.params_flat(&mut grads[..np]).unwrap();
+            replica.set_params(&grads[..np]).unwrap();
             grads.copy_from_slice(replica.gradient_out(&idx[rows], corrupted.map(|n| &inputs[..n]), m).unwrap());
             leader.own_gradient(slice_rows(m, 2, 1)).unwrap();
             leader.exchange().copy_from_slice(&grads);

@@ -32,17 +32,6 @@ fn params(t: &mut Trainer) -> Vec<f32> {
     p
 }
 
-/// Writes flat parameters `p` straight into `t`'s storage, parameter by parameter, as a shard
-/// worker does through `param_views`.
-fn write_params(t: &mut Trainer, p: &[f32]) {
-    let mut at = 0;
-    t.for_each_param_storage(|q| {
-        q.copy_from_slice(&p[at..at + q.len()]);
-        at += q.len();
-    });
-    assert_eq!(at, p.len());
-}
-
 /// Where the leader's slice is: the last (the page's order: every replica's rows are corrupted
 /// and sent before the leader's own) or the first.
 #[derive(Clone, Copy, PartialEq)]
@@ -76,7 +65,7 @@ fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, leader
         for (i, r) in replicas.iter_mut().enumerate() {
             let rows = slice_rows(m, w, i + first_replica);
             let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
-            write_params(r, &p);
+            r.set_params(&p).unwrap();
             grads[i + 1].copy_from_slice(r.gradient_out(&idx[rows], inputs.as_deref(), m).unwrap());
         }
         leader.own_gradient(slice_rows(m, w, own)).unwrap();

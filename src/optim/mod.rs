@@ -9,8 +9,8 @@ pub use update::all_finite;
 use update::{adam_in_place, sgd, step_into, AdamStep};
 
 /// A parameter's gradient as a checked step reads it: one slice, or two summed as they are read
-/// (`a[j] + b[j]`: the bits of adding them first). A data-parallel leader adds its last
-/// replica's gradient in the optimiser's pass so, not in a pass over the sum of its own.
+/// (`a[j] + b[j]`: the bits of adding them first), so a data-parallel leader adds its last
+/// replica's gradient within the optimiser's pass instead of in a pass of its own.
 #[derive(Clone, Copy, Debug)]
 pub enum Grad<'a> {
     One(&'a [f32]),

@@ -197,7 +197,9 @@ impl Trainer {
             return Err(Error::Config("no batch is open: begin_batch and own_gradient come before apply_gradient".into()));
         }
         let np = self.shard.sum.len() - LOSS_SLOTS;
-        self.exchange(); // allocated, grad_len() floats
+        if plus_exchange {
+            self.exchange(); // allocated, grad_len() floats (read only then)
+        }
         let (sum, ex) = (&self.shard.sum, &self.shard.exchange);
         let part = |k: usize| if plus_exchange { sum[np + k] + ex[np + k] } else { sum[np + k] };
         let parts = super::LossParts { total: part(0), recon: part(1), penalty: part(2) };

@@ -16,22 +16,24 @@ impl Trainer {
         self.model.num_params() + LOSS_SLOTS
     }
 
-    /// Copies every parameter into `out` (`[params]`, `for_each_param` order).
+    /// Copies every parameter into `out` (`[params]`, `for_each_param` order), one array at a
+    /// time as the page copies them (`for_each_param_storage`).
     pub fn params_flat(&mut self, out: &mut [f32]) -> Result<()> {
         check_len("parameter", out.len(), self.grad_len() - LOSS_SLOTS)?;
         let mut at = 0;
-        self.model.for_each_param(|_, p, _| {
+        self.for_each_param_storage(|p| {
             out[at..at + p.len()].copy_from_slice(p);
             at += p.len();
         });
         Ok(())
     }
 
-    /// Sets every parameter from `flat` (as `params_flat` wrote it). The optimiser is untouched.
+    /// Sets every parameter from `flat` (as `params_flat` wrote it), one array at a time as a
+    /// replica's are written in the page. The optimiser is untouched.
     pub fn set_params(&mut self, flat: &[f32]) -> Result<()> {
         check_len("parameter", flat.len(), self.grad_len() - LOSS_SLOTS)?;
         let mut at = 0;
-        self.model.for_each_param(|_, p, _| {
+        self.for_each_param_storage(|p| {
             p.copy_from_slice(&flat[at..at + p.len()]);
             at += p.len();
         });
