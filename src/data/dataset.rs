@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 
 use super::idx::{self, MAX_BYTES, MAX_IMAGE_PIXELS, MAX_SIDE};
 use super::Scaling;
+use std::sync::Arc;
 
 /// The images file of the default data set: 10,000 MNIST digits (see `data/README.md`).
 #[cfg(not(target_arch = "wasm32"))]
@@ -23,11 +24,13 @@ const DEFAULT_LABELS: &[u8] = include_bytes!(concat!(
 pub const MNIST_SIDE: usize = 28;
 
 /// `n` grey-level images of `rows x cols` bytes (0 = background, 255 = ink), row-major, with one
-/// label per image. Immutable once built; at least one image.
+/// label per image. Immutable once built; at least one image. A clone shares the images: every
+/// trainer holds its data set (`Trainer.on` clones the page's), and copying the images was
+/// most of the time a new trainer took to build.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Dataset {
     /// `[n, rows*cols]`, row-major.
-    images: Vec<u8>,
+    images: Arc<Vec<u8>>,
     /// `[n]`; all zeros when the data came without labels (see `has_labels`).
     labels: Vec<u8>,
     has_labels: bool,
@@ -127,7 +130,7 @@ impl Dataset {
         let has_labels = labels.is_some();
         let labels = labels.unwrap_or_else(|| vec![0; n]);
         Dataset {
-            images,
+            images: Arc::new(images),
             labels,
             has_labels,
             n,

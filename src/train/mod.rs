@@ -10,12 +10,12 @@ use crate::cursor::Cursor;
 use crate::data::{Dataset, Scaling};
 use crate::error::{Error, Result};
 use crate::guard::{self, Guard, Guarded, State, Warning};
-use crate::objective::Loss;
 use crate::optim::Optimizer;
 use crate::rng::Rng;
 use ndarray::{s, Array2};
 use serde::Serialize;
 
+mod floor;
 mod load;
 mod pass;
 mod settings;
@@ -23,6 +23,7 @@ mod shard;
 mod views;
 mod heldout;
 
+pub use floor::constant_output_loss;
 pub use pass::{forward_backward, loss_only, optimizer_step, LossParts, Objective, Workspace};
 pub use settings::{Settings, Variant};
 pub use shard::{slice_rows, LOSS_SLOTS};
@@ -241,29 +242,4 @@ impl Guarded for Trainer {
     fn state(&mut self) -> State<'_> {
         State { model: &mut self.model, opt: &mut self.opt, cursor: &mut self.cursor, rng: &mut self.rng, guard: &mut self.guard }
     }
-}
-
-
-/// The loss of the best constant output over `data` (every pixel its mean): for MSE the mean
-/// per-pixel variance, for BCE the mean per-pixel binary entropy H(μ) (BCE is linear in the
-/// target, so its mean at the constant μ is H(μ); logs clamped at −100 as PyTorch does).
-pub fn constant_output_loss(data: &Dataset, loss: Loss, scaling: Scaling) -> f32 {
-    let n = data.dim();
-    let (mut sum, mut sq) = (vec![0f64; n], vec![0f64; n]);
-    for i in 0..data.len() {
-        for (j, &b) in data.image(i).iter().enumerate() {
-            let x = scaling.apply(b) as f64;
-            sum[j] += x;
-            sq[j] += x * x;
-        }
-    }
-    let k = data.len() as f64;
-    let per_pixel = sum.iter().zip(&sq).map(|(&s, &q)| {
-        let mu = s / k;
-        match loss {
-            Loss::Mse => q / k - mu * mu,
-            Loss::Bce => -(mu * mu.ln().max(-100.0) + (1.0 - mu) * (1.0 - mu).ln().max(-100.0)),
-        }
-    });
-    (per_pixel.sum::<f64>() / n as f64) as f32
 }
