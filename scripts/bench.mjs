@@ -5,8 +5,10 @@
 //                          [--workers 1,2] [--first-only]                      (or `make bench`)
 //
 // Prints: a table per build (samples/s at d = 30 and d = 500, the step's GFLOP/s, its products'
-// GFLOP/s timed alone on one core, and the fraction of W cores' worth of it; the best build also
-// on 2 or more data-parallel workers, with the speed-up over 1), the time to first reconstructions
+// GFLOP/s timed alone on one core, and the fraction of W cores' worth of it; one core's arithmetic
+// peak in the build's instructions, the fraction of W of them, and the samples/s it caps one
+// worker at; the best build also on 2 or more data-parallel workers, with the speed-up over 1),
+// the time to first reconstructions
 // (median of --loads cold loads, each in a fresh browser context: no cache) with the median of
 // each stage before and after it (modules run, worker started, first model, labs mounted), and the
 // JSON of it all. --first-only: the cold loads alone. Exits non-zero
@@ -36,11 +38,13 @@ const { values: opts } = parseArgs({
 const APP_READY = '#app[data-ready="true"]';
 
 function table(rows) {
-  const head = ['build', 'model', 'd', 'batch', 'workers', 'samples/s', 'ms/step', 'step GFLOP/s', 'GEMM GFLOP/s', 'of W×GEMM', 'last loss'];
+  const head = ['build', 'model', 'd', 'batch', 'workers', 'samples/s', 'ms/step', 'step GFLOP/s', 'GEMM GFLOP/s', 'of W×GEMM',
+    'peak GFLOP/s', 'of W×peak', 'last loss'];
   const fixed = (v) => (v == null ? '—' : v.toFixed(1));
+  const percent = (f) => (f == null ? '—' : `${Math.round(100 * f)} %`);
   const body = rows.map((r) => [r.build, r.name, String(r.d), String(r.batch), String(r.workers),
     Math.round(r.samples_per_s).toString(), r.ms_per_step.toFixed(2), fixed(r.step_gflops),
-    fixed(r.gemm_gflops), r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, r.loss.toFixed(4)]);
+    fixed(r.gemm_gflops), percent(r.gemm_fraction), fixed(r.peak_gflops), percent(r.peak_fraction), r.loss.toFixed(4)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
@@ -58,6 +62,14 @@ function speedups(rows) {
     }
   }
   return lines.join('\n');
+}
+
+/** 'build model: at one core's peak N samples/s' for each model timed on one worker: the most
+ *  one worker of that build can train here (GemmBench.peak: its multiply-adds with no memory). */
+function ceilings(rows) {
+  return rows.filter((r) => r.workers === 1 && r.peak_gflops)
+    .map((r) => `${r.build} ${r.name}: one core's peak ${r.peak_gflops.toFixed(1)} GFLOP/s = at most ${Math.round((r.peak_gflops * 1e9) / r.flops_per_sample)} samples/s per worker`)
+    .join('\n');
 }
 
 /** Report a page's errors and failed requests into `problems`. */
@@ -171,6 +183,7 @@ try {
   if (result?.results) {
     console.log(table(result.results));
     console.log(speedups(result.results));
+    console.log(ceilings(result.results));
     for (const b of result.builds) console.log(`${b.build}: engine loaded (fetch + compile + instantiate) in ${Math.round(b.load_ms)} ms`);
     console.log(`relaxed SIMD in this browser: ${result.relaxed_simd ? 'yes' : 'no'}`);
   }

@@ -4,7 +4,7 @@
 //! every exported method's happy path and its errors.
 #![cfg(target_arch = "wasm32")]
 
-use autoencoder_playground::api::{manifold_grid, weights_info, ManifoldLab, Trainer};
+use autoencoder_playground::api::{manifold_grid, weights_info, GemmBench, ManifoldLab, Trainer};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -350,6 +350,19 @@ fn a_batch_on_two_workers_matches_one_step() {
 // ---- Images that are not 28×28: refused with a sentence, as the CLI refuses them. ----
 
 /// A raw IDX image file (magic 0x00000803) of `n` images of `side`×`side` pixels, all 0.
+/// The benchmark's handle: one step's products (their FLOPs: the encoder's and decoder's
+/// forward, both weight gradients and the hidden layer's input gradient, 2·m·k·n each) and
+/// one core's peak.
+#[wasm_bindgen_test]
+fn the_benchmark_handle() {
+    let mut g = GemmBench::new(obj(r#"{"d":12,"batch":8}"#), 784).unwrap();
+    assert_eq!(g.flops(), 5.0 * 2.0 * 8.0 * 784.0 * 12.0);
+    g.run(2);
+    assert_eq!(g.peak(1000), 1000.0 * 96.0, "12 chains × 4 lanes × 2 FLOPs a round");
+    assert!(g.kernel().contains("4×8"), "{}", g.kernel());
+    assert!(GemmBench::new(obj(r#"{"d":0}"#), 784).is_err(), "a bad model is refused");
+}
+
 fn idx_images(n: u32, side: u32) -> Vec<u8> {
     let mut b = vec![0, 0, 8, 3];
     for v in [n, side, side] {

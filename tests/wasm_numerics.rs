@@ -8,7 +8,7 @@
 use autoencoder_playground::activation::Activation;
 use autoencoder_playground::autoencoder::AeConfig;
 use autoencoder_playground::fixture::check_fixture;
-use autoencoder_playground::gemm::KERNEL;
+use autoencoder_playground::gemm::{peak, KERNEL};
 use autoencoder_playground::objective::Loss;
 use autoencoder_playground::rng::Rng;
 use autoencoder_playground::train::Objective;
@@ -29,6 +29,19 @@ const FULL: &str = include_str!("fixtures/full.json");
 fn the_build_runs_the_kernel_it_was_built_for() {
     if let Some(want) = option_env!("AE_EXPECT_KERNEL") {
         assert!(KERNEL.starts_with(want), "expected the {want} kernel, this build runs {KERNEL}");
+    }
+}
+
+/// The benchmark's ceiling (`gemm::peak`) in this build: 12 chains × 4 lanes × 2 FLOPs a round,
+/// and every round really run (each lane ends at v_n of v ← v·x + y from 0, computed here in
+/// f64; fused or not, f32 rounding stays within 1e-5 over 1,000 rounds).
+#[wasm_bindgen_test]
+fn the_peak_runs_every_round_it_counts() {
+    for n in [0u32, 1, 1000] {
+        let (flops, sum) = peak(n);
+        assert_eq!(flops, n as f64 * 96.0);
+        let v = (0..n).fold(0f64, |v, _| v * 1.000_000_1f32 as f64 + 0.999_999_9f32 as f64);
+        assert!((sum as f64 - 48.0 * v).abs() <= 1e-5 * (48.0 * v).max(1.0), "{n} rounds: {sum} vs {}", 48.0 * v);
     }
 }
 

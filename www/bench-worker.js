@@ -1,6 +1,6 @@
 // Benchmark worker: loads one engine build, trains each configuration for a while and times the
-// same step's matrix products alone (GemmBench), reporting samples/s and the step's fraction of
-// the GEMM's rate. Runs in a module Worker, like the page's trainer, so the numbers are what the
+// same step's matrix products alone (GemmBench) and one core's arithmetic peak (GemmBench.peak),
+// reporting samples/s and the step's fraction of the GEMM's rate and of the peak. Runs in a module Worker, like the page's trainer, so the numbers are what the
 // page gets. One worker per build: a worker holds one wasm instance.
 //
 //   in:  { type: 'run', build, configs: [{ name, workers, ...settings }], seconds, warmup }
@@ -15,8 +15,10 @@ import { ShardPool } from './kit/parallel.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
 
-/** Short runs of steps and of products alone, alternated; the median of each is reported. */
+/** Short runs of steps, of products alone and of the peak, alternated; the median of each is reported. */
 const REPEATS = 5;
+/** Rounds of GemmBench.peak per call: about 1 ms of multiply-adds. */
+const PEAK_ROUNDS = 100_000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -61,6 +63,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       gemm.run(1);
       const stepRates = [];
       const gemmRates = [];
+      const peakRates = [];
       let steps = 0;
       let stepSeconds = 0;
       for (let r = 0; r < REPEATS; r++) {
@@ -70,6 +73,9 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         stepSeconds += t.seconds;
         const g = await time(() => gemm.run(1), seconds / REPEATS, 1);
         gemmRates.push(g.rounds / g.seconds);
+        let peakFlops = 0;
+        const p = await time(() => { peakFlops += gemm.peak(PEAK_ROUNDS); }, 0.1, 1);
+        peakRates.push(peakFlops / p.seconds);
       }
       if (!Number.isFinite(loss)) throw new Error(`${name}: loss is ${loss}`);
       const t = { rounds: steps, seconds: stepSeconds, perS: median(stepRates) };
@@ -77,6 +83,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       const samplesPerS = t.perS * batch;
       const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
       const gemmFlops = median(gemmRates) * gemm.flops;
+      const peakFlops = median(peakRates);
       const result = {
         build,
         kernel: gemm.kernel,
@@ -94,6 +101,9 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         gemm_gflops: gemmFlops / 1e9, // one core's
         // Of W cores' GEMM rate: what the step reaches of the products' own speed on W cores.
         gemm_fraction: (samplesPerS * flopsPerSample) / (workers * gemmFlops),
+        // One core's arithmetic peak in this build's instructions, and the step's share of W of them.
+        peak_gflops: peakFlops / 1e9,
+        peak_fraction: (samplesPerS * flopsPerSample) / (workers * peakFlops),
         loss,
       };
       results.push(result);

@@ -36,7 +36,8 @@ function addRow(r) {
   const fixed = (v) => (v == null ? '—' : v.toFixed(1));
   const cells = [r.build, r.name, r.d, r.batch, r.workers, Math.round(r.samples_per_s).toLocaleString('en-US'),
     r.ms_per_step.toFixed(2), fixed(r.step_gflops), fixed(r.gemm_gflops),
-    r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, r.loss.toFixed(4)];
+    r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, fixed(r.peak_gflops),
+    r.peak_fraction == null ? '—' : `${Math.round(100 * r.peak_fraction)} %`, r.loss.toFixed(4)];
   for (const value of cells) {
     const td = document.createElement('td');
     td.textContent = value;

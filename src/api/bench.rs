@@ -31,6 +31,12 @@ impl GemmBench {
         }
     }
 
+    /// Runs `rounds` rounds of one core's arithmetic peak (`gemm::peak`: independent vector
+    /// multiply-adds in this build's instructions) and returns the FLOPs done; timed by the caller.
+    pub fn peak(&self, rounds: u32) -> f64 {
+        gemm::peak(rounds).0
+    }
+
     /// Floating-point operations of one round of products (one training step's GEMM work).
     #[wasm_bindgen(getter)]
     pub fn flops(&self) -> f64 {

@@ -6,7 +6,7 @@
 //! One thread; the `workers` column is there for data-parallel rates to slot in.
 
 use super::{files::default_data, opts, CliResult};
-use autoencoder_playground::gemm::{StepProducts, KERNEL};
+use autoencoder_playground::gemm::{peak, StepProducts, KERNEL};
 use autoencoder_playground::train::{Settings, Trainer};
 use std::time::Instant;
 
@@ -37,31 +37,44 @@ fn median_rates(
 ) -> CliResult<(Rate, Rate)> {
     a()?; // warm-up: buffers sized, caches filled
     b()?;
-    let time = |f: &mut dyn FnMut() -> CliResult<()>, per: f64| -> CliResult<Rate> {
-        let (t0, c0) = (Instant::now(), thread_cpu_seconds());
-        let mut n = 0u64;
-        while n == 0 || t0.elapsed().as_secs_f64() < seconds / repeats as f64 {
-            f()?;
-            n += 1;
-        }
-        let (wall, cpu) = (t0.elapsed().as_secs_f64(), thread_cpu_seconds().zip(c0).map(|(c1, c0)| c1 - c0));
-        let done = n as f64 * per;
-        Ok(Rate { wall: done / wall, cpu: cpu.filter(|&c| c > 0.0).map(|c| done / c) })
-    };
     let (mut ra, mut rb) = (vec![], vec![]);
     for _ in 0..repeats {
-        ra.push(time(&mut a, per_a)?);
-        rb.push(time(&mut b, per_b)?);
+        ra.push(timed(seconds / repeats as f64, per_a, &mut a)?);
+        rb.push(timed(seconds / repeats as f64, per_b, &mut b)?);
     }
-    let median = |v: &[Rate]| {
-        let mid = |mut x: Vec<f64>| {
-            x.sort_by(f64::total_cmp);
-            x[x.len() / 2]
-        };
-        let cpu: Option<Vec<f64>> = v.iter().map(|r| r.cpu).collect();
-        Rate { wall: mid(v.iter().map(|r| r.wall).collect()), cpu: cpu.map(mid) }
-    };
     Ok((median(&ra), median(&rb)))
+}
+
+/// Calls `f` (which does `per` of the work counted) for at least `seconds` and once: its rates.
+fn timed(seconds: f64, per: f64, f: &mut dyn FnMut() -> CliResult<()>) -> CliResult<Rate> {
+    let (t0, c0) = (Instant::now(), thread_cpu_seconds());
+    let mut n = 0u64;
+    while n == 0 || t0.elapsed().as_secs_f64() < seconds {
+        f()?;
+        n += 1;
+    }
+    let (wall, cpu) = (t0.elapsed().as_secs_f64(), thread_cpu_seconds().zip(c0).map(|(c1, c0)| c1 - c0));
+    let done = n as f64 * per;
+    Ok(Rate { wall: done / wall, cpu: cpu.filter(|&c| c > 0.0).map(|c| done / c) })
+}
+
+/// The median of each kind of rate.
+fn median(v: &[Rate]) -> Rate {
+    let mid = |mut x: Vec<f64>| {
+        x.sort_by(f64::total_cmp);
+        x[x.len() / 2]
+    };
+    let cpu: Option<Vec<f64>> = v.iter().map(|r| r.cpu).collect();
+    Rate { wall: mid(v.iter().map(|r| r.wall).collect()), cpu: cpu.map(mid) }
+}
+
+/// One core's arithmetic peak in FLOP/s (`gemm::peak`: the ceiling of any step here), the
+/// median of `repeats` runs of 0.1 s.
+fn peak_rate(repeats: usize) -> CliResult<Rate> {
+    const ROUNDS: u32 = 200_000; // about 1 ms of multiply-adds
+    let per = peak(ROUNDS).0;
+    let runs: CliResult<Vec<Rate>> = (0..repeats).map(|_| timed(0.1, per, &mut || { peak(ROUNDS); Ok(()) })).collect();
+    Ok(median(&runs?))
 }
 
 pub fn run(args: &[String]) -> CliResult<()> {
@@ -82,9 +95,12 @@ pub fn run(args: &[String]) -> CliResult<()> {
     let data = default_data()?;
     println!("native, kernel: {KERNEL}; medians of {repeats} runs in turns, {seconds} s for the steps and {seconds} s for their products alone");
     println!("rates per second of wall time, and per second of this thread's CPU time (cpu-s: what a quiet machine would show; the fraction uses it)");
+    let peak = peak_rate(repeats)?;
+    let peak_best = peak.cpu.unwrap_or(peak.wall);
+    println!("one core's arithmetic peak (gemm::peak: independent multiply-adds, the kernel's instructions): {:.1} GFLOP/s; no step can beat it", peak_best / 1e9);
     println!(
-        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>13} {:>12} {:>12} {:>10}",
-        "model", "d", "batch", "workers", "samples/s", "samples/cpu-s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction"
+        "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>13} {:>12} {:>12} {:>10} {:>8}",
+        "model", "d", "batch", "workers", "samples/s", "samples/cpu-s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction", "of peak"
     );
     for (name, s) in [("standard d=30", Settings::default()), ("denoising d=500", Settings::notebook_denoising())] {
         let mut t = Trainer::new(s.clone(), data.clone()).map_err(|e| e.to_string())?;
@@ -107,9 +123,10 @@ pub fn run(args: &[String]) -> CliResult<()> {
         let step = samples_best * per_sample;
         let per_cpu = samples.cpu.map_or("—".to_string(), |r| format!("{r:.0}"));
         println!(
-            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13} {:>13.1} {:>12.1} {:>12.0} {:>8.0} %",
-            name, s.d, s.batch, 1, samples.wall, per_cpu, step / 1e9, gemm_best / 1e9, per_sample / 1e3, 100.0 * step / gemm_best
+            "{:<16} {:>4} {:>5} {:>7} {:>11.0} {:>13} {:>13.1} {:>12.1} {:>12.0} {:>8.0} % {:>6.0} %",
+            name, s.d, s.batch, 1, samples.wall, per_cpu, step / 1e9, gemm_best / 1e9, per_sample / 1e3, 100.0 * step / gemm_best, 100.0 * step / peak_best
         );
+        println!("{:<16} at the peak: {:.0} samples/s", "", peak_best / per_sample);
     }
     Ok(())
 }

@@ -29,8 +29,10 @@ use ndarray::{ArrayView2, ArrayViewMut2};
 use std::cell::RefCell;
 
 mod kernel;
+mod peak;
 mod step;
 
+pub use peak::peak;
 pub use step::{LayerShape, StepProducts};
 
 #[cfg(target_arch = "x86_64")]
