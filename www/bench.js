@@ -7,6 +7,7 @@
 // For scripts (scripts/bench.mjs): window.__benchResult = { results: [...], builds: [...] } when
 // done, window.__benchError = 'message' on failure.
 import { BUILDS, hasRelaxedSimd } from './kit/engine.js';
+import { grouped } from './kit/grouped.js';
 
 const MODELS = [
   { name: 'standard d=30', variant: 'standard', d: 30, batch: 256, lr: 0.001 },
@@ -34,7 +35,7 @@ document.getElementById('env').textContent =
 function addRow(r) {
   const tr = document.createElement('tr');
   const fixed = (v) => (v == null ? '—' : v.toFixed(1));
-  const cells = [r.build, r.name, r.d, r.batch, r.workers, Math.round(r.samples_per_s).toLocaleString('en-US'),
+  const cells = [r.build, r.name, r.d, r.batch, r.workers, grouped(Math.round(r.samples_per_s)),
     r.ms_per_step.toFixed(2), fixed(r.step_gflops), fixed(r.gemm_gflops),
     r.gemm_fraction == null ? '—' : `${Math.round(100 * r.gemm_fraction)} %`, fixed(r.peak_gflops),
     r.peak_fraction == null ? '—' : `${Math.round(100 * r.peak_fraction)} %`, r.loss.toFixed(4)];

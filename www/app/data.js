@@ -9,6 +9,7 @@
 import { TO_WORKER } from '../protocol.js';
 import { configure } from './controls.js';
 import { useStylesheet } from '../kit/dom.js';
+import { grouped } from '../kit/grouped.js';
 
 const NAMES = { mnist: 'MNIST digits', fashion: 'Fashion-MNIST images', user: 'images of your data' };
 const SHORT = { mnist: 'MNIST', fashion: 'Fashion-MNIST', user: 'your data' };
@@ -81,9 +82,9 @@ export function mountData(app, box) {
     box.dataset.trainLen = String(len);
     box.dataset.testLen = String(test);
     box.dataset.data = data;
-    ui.summary.textContent = `${SHORT[data]} (${len.toLocaleString('en')} training + ${test.toLocaleString('en')} held-out)`;
-    ui.parts.textContent = `Training uses ${len.toLocaleString('en')} ${NAMES[data]}; the digit rows, the labs' scores `
-      + `(probes, inpainting, anomalies, PCA, capacity) and the test errors are on the ${test.toLocaleString('en')} held-out ones.`;
+    ui.summary.textContent = `${SHORT[data]} (${grouped(len)} training + ${grouped(test)} held-out)`;
+    ui.parts.textContent = `Training uses ${grouped(len)} ${NAMES[data]}; the digit rows, the labs' scores `
+      + `(probes, inpainting, anomalies, PCA, capacity) and the test errors are on the ${grouped(test)} held-out ones.`;
   });
 
   ui.load.addEventListener('click', () => ui.file.click());
@@ -149,9 +150,9 @@ export function mountData(app, box) {
     }
     box.dataset.dataState = 'loaded';
     const how = msg.split ? ' (one set, split 9:1 for the held-out part)' : '';
-    ui.status.textContent = `Your data: ${msg.train_len.toLocaleString('en')} training + ${msg.test_len.toLocaleString('en')} test images${how}.`;
+    ui.status.textContent = `Your data: ${grouped(msg.train_len)} training + ${grouped(msg.test_len)} test images${how}.`;
     userOption.disabled = false;
-    userOption.textContent = `your data (${msg.train_len.toLocaleString('en')} + ${msg.test_len.toLocaleString('en')})`;
+    userOption.textContent = `your data (${grouped(msg.train_len)} + ${grouped(msg.test_len)})`;
     app.run.sent = ''; // new files under the same setting: the next config rebuilds
     const refusal = configure(app, { data: 'user' });
     if (refusal) showError(refusal);

@@ -16,6 +16,7 @@ import { configMessage } from './commands.js';
 import { sourceLine, describeFile, pythonSnippet, patchOf, saveName } from './keep-text.js';
 import { tell, send, onFrame, keepNow, offerKept, resume, forget, keptForRestart, restoreAfterRestart, unstoredLoss } from './keep-last.js';
 import { warnOnLeave } from '../kit/leave.js';
+import { grouped } from '../kit/grouped.js';
 
 /** Largest file the page reads (the engine's limit too, src/weights: MAX_FILE_BYTES). */
 const MAX_BYTES = 64 << 20;
@@ -168,7 +169,7 @@ async function save(keep) {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     ui.box.dataset.saved = String(bytes.length);
-    tell(keep, `Saved “${name}” (${bytes.length.toLocaleString('en')} bytes, F32, ${epochs} epochs).`);
+    tell(keep, `Saved “${name}” (${grouped(bytes.length)} bytes, F32, ${epochs} epochs).`);
     showPython(keep, name, keep.model.settings, keep.model.sizes);
   } catch (e) {
     tell(keep, `The weights could not be saved: ${e.message}`, true);
@@ -184,7 +185,7 @@ async function loadFile(keep, file) {
   const { app } = keep;
   if (!app.state.valid) return tell(keep, `“${file.name}” was not loaded: a setting under Model is invalid; fix it first.`, true);
   if (file.size > MAX_BYTES) {
-    return tell(keep, `“${file.name}” was not loaded: ${file.size.toLocaleString('en')} bytes is over the limit of ${MAX_BYTES >> 20} MiB. The current model is kept.`, true);
+    return tell(keep, `“${file.name}” was not loaded: ${grouped(file.size)} bytes is over the limit of ${MAX_BYTES >> 20} MiB. The current model is kept.`, true);
   }
   tell(keep, `Checking “${file.name}”…`);
   let bytes;

@@ -8,6 +8,7 @@ import { drawDigitRow } from '../draw/digits.js';
 import { drawLossChart, indexAt } from '../draw/chart.js';
 import { finished } from './commands.js';
 import { drawKernelPanel, paintKernels } from './kernels.js';
+import { grouped } from '../kit/grouped.js';
 
 /** The live region speaks at most this often while training (ms). */
 export const STATUS_EVERY_MS = 3000;
@@ -116,7 +117,7 @@ function render(app) {
     ui.progress.value = pos.batch;
     ui.loss.textContent = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
     const w = f.workers?.active ?? 1;
-    ui.rate.textContent = f.rate > 0 ? `${fmtCount(f.rate)} on ${w} worker${w > 1 ? 's' : ''}` : '—';
+    ui.rate.textContent = f.rate > 0 ? `${grouped(f.rate)} on ${w} worker${w > 1 ? 's' : ''}` : '—';
     ui.elapsed.textContent = fmtTime(f.elapsed);
     if (dirty.has('status')) say(app, statusText(app, f, pos, epochs));
   }
@@ -208,7 +209,7 @@ export function chartText(series) {
     const { mean, count } = series.epochMean(e);
     means.push(`epoch ${e + 1} ${fmtLoss(mean)}${count < series.perEpoch ? ' (so far)' : ''}`);
   }
-  return `Loss per batch and mean loss per epoch: ${fmtCount(n)} batches; last batch loss ${fmtLoss(series.values[n - 1])}; mean loss ${means.join(', ')}`;
+  return `Loss per batch and mean loss per epoch: ${grouped(n)} batches; last batch loss ${fmtLoss(series.values[n - 1])}; mean loss ${means.join(', ')}`;
 }
 
 /** Where training stands: the epoch in progress (1-based), batches done in it, and of how many. */
@@ -220,11 +221,6 @@ function position(stats) {
 
 function fmtLoss(v) {
   return Number.isFinite(v) ? v.toFixed(4) : String(v);
-}
-
-/** 12345.6 → "12,346" (not toLocaleString: its first call loads locale data, a long task). */
-function fmtCount(v) {
-  return String(Math.round(v)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function fmtTime(ms) {

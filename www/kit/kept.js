@@ -7,6 +7,8 @@
 // (and their workers, for KEEP_EVERY_MS and keepDue); the training page (app/keep-last.js) and the
 // 2-D lab take their KEEP_EVERY_MS and keptAgo from here too.
 
+import { grouped } from './grouped.js';
+
 /** While training, a copy is sent at most this often (ms); always when training stops. */
 export const KEEP_EVERY_MS = 30_000;
 
@@ -53,5 +55,5 @@ export function keptAgo(ms) {
 /** "1 epoch, 40 batches" (the counts of a copy, or of what was trained). */
 export function countText(epochs, batches) {
   const e = `${epochs} epoch${epochs === 1 ? '' : 's'}`;
-  return `${e}, ${batches.toLocaleString('en')} batch${batches === 1 ? '' : 'es'}`;
+  return `${e}, ${grouped(batches)} batch${batches === 1 ? '' : 'es'}`;
 }

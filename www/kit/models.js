@@ -6,6 +6,8 @@
 // the sentences that name a pretrained model and what it was scored on. Used by the training
 // page (app/keep.js), its worker, the labs and their own workers.
 
+import { grouped } from './grouped.js';
+
 /** The engine's defaults for every settings key (src/train.rs, `Settings::default`). */
 export const ENGINE_DEFAULTS = Object.freeze({
   variant: 'standard', d: 30, hidden: [], lr: 0.001, batch: 256, seed: 0, loss: 'mse', tied: false,
@@ -107,7 +109,7 @@ export function pretrainedSource(entry) {
  */
 export function scoreText(entry) {
   const mse = Number.isFinite(entry?.eval_mse_clean) ? entry.eval_mse_clean.toFixed(4) : '—';
-  const n = Number.isFinite(entry?.eval_n) ? entry.eval_n.toLocaleString('en') : '?';
+  const n = Number.isFinite(entry?.eval_n) ? grouped(entry.eval_n) : '?';
   return `eval MSE ${mse} on ${n} ${entry?.eval_on === 'test' ? 'held-out ' : ''}digits`;
 }
 
@@ -125,7 +127,7 @@ export function pretrainedText(entry) {
 export function trainingOf(origin, steps) {
   const src = origin?.cause === 'weights' ? origin.source ?? {} : null;
   const prior = src ? src.epochs ?? origin.file?.provenance?.epochs ?? 0 : 0;
-  const batches = `${steps.toLocaleString('en')} batch${steps === 1 ? '' : 'es'}`;
+  const batches = `${grouped(steps)} batch${steps === 1 ? '' : 'es'}`;
   if (!prior) return { trained: steps > 0, text: `after ${batches}` };
   const before = `after ${prior} epochs (${src.kind === 'pretrained' ? 'pretrained' : 'loaded'})`;
   return { trained: true, text: steps > 0 ? `${before} + ${batches} here` : before };

@@ -3,6 +3,7 @@
 // the contractive and the standard autoencoder, and a verdict that follows them. Pure: the
 // ratio from a frame's Jacobians, the sentence from the ratios; figures.js writes it.
 import { jacobianAxes } from './sensitivity.js';
+import { grouped } from '../kit/grouped.js';
 
 /** A contractive ratio below this share of the standard one counts as "flattened" (the lesson's
  *  measured 0.285 vs 0.831 at 10,000 steps, src/presets.rs, is a share of 0.34). */
@@ -30,7 +31,7 @@ export function ratioSentence(ratios, steps, curve) {
   const { standard: s, contractive: c } = ratios;
   if (!Number.isFinite(c) || !Number.isFinite(s)) return 'Show the standard and the contractive autoencoder to compare their mean σ₂/σ₁ here.';
   if (!steps) return `Untrained: mean σ₂/σ₁ ${fmt(c)} (contractive) and ${fmt(s)} (standard); train to see whether the penalty flattens the ellipses.`;
-  const now = `after ${steps.toLocaleString('en')} steps on the ${curve}, mean σ₂/σ₁ is ${fmt(c)} for the contractive autoencoder against ${fmt(s)} for the standard one`;
+  const now = `after ${grouped(steps)} steps on the ${curve}, mean σ₂/σ₁ is ${fmt(c)} for the contractive autoencoder against ${fmt(s)} for the standard one`;
   return c < FLAT_SHARE * s
     ? `The contractive penalty flattens them across the curve: ${now}.`
     : `The contractive penalty has not flattened them (yet): ${now}.`;

@@ -8,6 +8,7 @@ import { WorkerLink } from '../kit/worker-link.js';
 import { keptAgo } from '../kit/kept.js';
 import { page, $ } from './page.js';
 import { maybeRebuild } from './controls.js';
+import { grouped } from '../kit/grouped.js';
 
 /** Start the worker. */
 export function startWorker() {
@@ -33,11 +34,11 @@ function restart(text) {
   const trained = (page.frame?.generation === page.generation && page.frame.steps) || 0;
   let what;
   if (kept) {
-    const lost = trained > kept.steps ? ` (the ${(trained - kept.steps).toLocaleString('en')} steps after it were lost)` : '';
-    what = `the models kept ${keptAgo(performance.now() - kept.at)} (${kept.total.toLocaleString('en')} steps) were loaded back into it${lost}; Train continues from there.`;
+    const lost = trained > kept.steps ? ` (the ${grouped(trained - kept.steps)} steps after it were lost)` : '';
+    what = `the models kept ${keptAgo(performance.now() - kept.at)} (${grouped(kept.total)} steps) were loaded back into it${lost}; Train continues from there.`;
   } else {
     what = trained
-      ? `no copy of the models had been kept yet, so the ${trained.toLocaleString('en')} steps trained here were lost; they start again as they opened.`
+      ? `no copy of the models had been kept yet, so the ${grouped(trained)} steps trained here were lost; they start again as they opened.`
       : 'the models had not trained here, so they start again as they opened.';
   }
   page.alerts.set('crash', `${text} A new worker started with the same settings; ${what}`);
@@ -101,12 +102,12 @@ function onMessage(msg) {
     const blown = msg.labs.filter((l) => l.warning);
     if (blown.length) page.alerts.set('diverged', `Training paused: ${blown.map((l) => `the ${l.variant} autoencoder: ${l.warning}`).join('; ')}.`);
     else if (msg.running) page.alerts.clear('diverged');
-    const here = msg.total !== msg.steps ? ` (${msg.steps.toLocaleString('en')} here)` : '';
+    const here = msg.total !== msg.steps ? ` (${grouped(msg.steps)} here)` : '';
     // The epoch counter is this tab's (a loaded model's earlier steps are in `total`, not in it).
-    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${msg.total.toLocaleString('en')}${here} · epoch ${msg.epoch}${here ? ' here' : ''}`
+    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${grouped(msg.total)}${here} · epoch ${msg.epoch}${here ? ' here' : ''}`
       + (!msg.done ? '' : here
-        ? ` (stopped after ${msg.steps.toLocaleString('en')} more steps; Reset to start again from the seed)`
-        : ` (stopped after ${msg.steps.toLocaleString('en')} steps, where the lesson's numbers were measured; Reset to start again)`);
+        ? ` (stopped after ${grouped(msg.steps)} more steps; Reset to start again from the seed)`
+        : ` (stopped after ${grouped(msg.steps)} steps, where the lesson's numbers were measured; Reset to start again)`);
     page.dirty = true;
   } else if (msg.type === TO_PAGE.KEPT) {
     if (msg.generation !== page.generation) return;

@@ -11,6 +11,7 @@ import { meanRatio, ratioSentence } from './claim.js';
 import { originText } from './pretrained.js';
 import { drawLines } from '../draw/chart.js';
 import { page, $ } from './page.js';
+import { grouped } from '../kit/grouped.js';
 
 const FIELD_SIZE = 480; // canvas pixels of a square plot
 const FIELD_BAR = 84; // canvas pixels below a field for its colour bar
@@ -116,7 +117,7 @@ export function draw() {
       pad: { l: 58, r: 14, t: 12, b: 34 },
       frame: true,
       lineWidth: 1.8,
-      x: { ticks: [0, 0.25, 0.5, 0.75, 1], format: (v) => Math.round(v).toLocaleString('en'), label: 'steps (mini-batches)' },
+      x: { ticks: [0, 0.25, 0.5, 0.75, 1], format: (v) => grouped(Math.round(v)), label: 'steps (mini-batches)' },
       y: { log: true },
       empty: 'Press Train to see the loss fall.',
     });

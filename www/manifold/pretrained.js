@@ -6,6 +6,8 @@
 // MNIST — and the sentence that says where each panel's model came from. Pure but for the two
 // fetches; used by manifold/worker.js (the table and files) and manifold/figures.js (the text).
 
+import { grouped } from '../kit/grouped.js';
+
 /** The engine's defaults for every key (src/labs/manifold/settings.rs `ManifoldSettings::default`). */
 export const ENGINE_DEFAULTS = Object.freeze({
   variant: 'standard', curve: 'circle', points: 400, noise: 0.02, sigma: 0.15, lambda: 0.05, width: 64,
@@ -51,7 +53,7 @@ export function pretrainedFor(models, settings) {
 /** The bytes of a table entry's file (Uint8Array): the MNIST table's fetch, same folder. */
 export { fetchModel } from '../kit/models.js';
 
-const count = (n) => Number(n).toLocaleString('en');
+const count = (n) => grouped(Number(n));
 const loss = (v) => (Number.isFinite(v) ? v.toPrecision(3) : '—');
 
 /**

@@ -4,6 +4,7 @@
 // ready, `model.train()`. The lesson presets (`src/presets.rs`, through the worker's
 // `lab_presets` query) are fetched once per page and shared by every experiment.
 import { el } from '../../kit/dom.js';
+import { grouped } from '../../kit/grouped.js';
 
 /** Batches the current model has trained (0 before its first frame). */
 export function trainedBatches(model) {
@@ -26,7 +27,7 @@ export function askReplace(box, batches, what) {
     const yes = el('button', { type: 'button', class: 'ask-yes' }, 'Replace it');
     const no = el('button', { type: 'button', class: 'ask-no' }, 'Keep it');
     const ask = el('span', { class: 'ask', role: 'group', 'aria-label': 'Replace the trained model?' },
-      `${what} builds a new model and discards the current one, trained for ${batches.toLocaleString('en')} batches. `, yes, ' ', no);
+      `${what} builds a new model and discards the current one, trained for ${grouped(batches)} batches. `, yes, ' ', no);
     const done = (answer) => { ask.remove(); delete box.dataset.asking; resolve(answer); };
     yes.addEventListener('click', () => done(true));
     no.addEventListener('click', () => done(false));
@@ -51,7 +52,7 @@ export async function applyModel(model, lab, status, patch, what) {
     status.dataset.askingFor = key;
     if (!(await askReplace(status, batches, what))) {
       // A newer question may have taken the line meanwhile: leave it there.
-      if (!status.dataset.asking) status.textContent = `Kept the current model (${batches.toLocaleString('en')} batches); nothing changed.`;
+      if (!status.dataset.asking) status.textContent = `Kept the current model (${grouped(batches)} batches); nothing changed.`;
       return false;
     }
   }

@@ -13,6 +13,7 @@ import { scoreText } from '../../kit/models.js';
 import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
 import { warnOnLeave } from '../../kit/leave.js';
 import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
+import { grouped } from '../../kit/grouped.js';
 
 /** Kernel pages shown for each model: the standard AE's 30, the first 100 of the DAE's 500. */
 const SHOW_KERNELS = { standard: 30, denoising: 100 };
@@ -111,12 +112,12 @@ export function mount(container) {
     let what;
     if (rec) {
       const keptSteps = rec.models.reduce((a, m) => a + m.steps, 0);
-      const lost = trained > keptSteps ? ` (the ${(trained - keptSteps).toLocaleString('en')} batches after it were lost)` : '';
+      const lost = trained > keptSteps ? ` (the ${grouped(trained - keptSteps)} batches after it were lost)` : '';
       const counts = rec.models.map((m) => `${m.name}: ${countText(m.epoch, m.steps)}`).join('; ');
       what = `the models kept ${keptAgo(performance.now() - rec.at)} (${counts}) were loaded back into it${lost}; ${wasRunning ? 'they train on' : '“Continue the comparison” trains on'} from there.`;
     } else {
       what = trained
-        ? `no copy of the models had been kept yet, so the ${trained.toLocaleString('en')} batches trained here were lost; they start again as they opened.`
+        ? `no copy of the models had been kept yet, so the ${grouped(trained)} batches trained here were lost; they start again as they opened.`
         : 'they start again as they opened.';
     }
     error.textContent = `${why} A new worker started with the same settings; ${what}`;

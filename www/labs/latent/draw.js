@@ -4,6 +4,7 @@
 import { drawDigitRow } from '../../draw/digits.js';
 import { drawBars, formatError } from './charts.js';
 import { latentExperiment, median, SIDE } from './shared.js';
+import { grouped } from '../../kit/grouped.js';
 
 const HTML = `
 <section class="lat-box lat-drawbox" aria-labelledby="lat-draw-title">
@@ -140,7 +141,7 @@ export function mount(container, model, opts = {}) {
       const normal = lab.report ? median(lab.report.errors[0]) : NaN;
       const f = model.lastFrame;
       const steps = f?.generation === gen ? f.stats?.steps ?? 0 : 0;
-      const when = lab.reportSteps === steps ? '' : ` after ${(lab.reportSteps ?? 0).toLocaleString('en')} batches, the model has now trained ${steps.toLocaleString('en')}`;
+      const when = lab.reportSteps === steps ? '' : ` after ${grouped(lab.reportSteps ?? 0)} batches, the model has now trained ${grouped(steps)}`;
       $('.lat-draw-error').textContent = `reconstruction error e(x) = ${formatError(p.error)}`
         + (Number.isFinite(normal) ? ` (median of the data set's digits${when}: ${formatError(normal)})` : '') + `; code scale ±${m.toFixed(2)}`;
       lab.count('drawn');

@@ -9,6 +9,7 @@ import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
 import { shorten, shortenedFor, MAX_RESTARTS, COMMAND_TIMEOUT_MS } from '../../kit/worker-link.js';
 import { CALL_TIMEOUT_MS } from '../../model.js';
 import { warnOnLeave } from '../../kit/leave.js';
+import { grouped } from '../../kit/grouped.js';
 
 export class MapLesson {
   /**
@@ -113,11 +114,11 @@ export class MapLesson {
     const rec = this.kept.forGeneration(this.generation);
     let what;
     if (rec) {
-      const lost = trained > rec.steps ? ` (the ${(trained - rec.steps).toLocaleString('en')} batches after it were lost)` : '';
+      const lost = trained > rec.steps ? ` (the ${grouped(trained - rec.steps)} batches after it were lost)` : '';
       what = `the model kept ${keptAgo(performance.now() - rec.at)} (${countText(rec.epoch, rec.steps)} here) was loaded back into it${lost}${wasRunning ? '; it trains on from there' : ''}.`;
     } else {
       what = trained
-        ? `no copy of the model had been kept yet, so the ${trained.toLocaleString('en')} batches trained here were lost; it starts again as it opened.`
+        ? `no copy of the model had been kept yet, so the ${grouped(trained)} batches trained here were lost; it starts again as it opened.`
         : 'it starts again as it opened.';
     }
     this.notice = `${why} A new worker started the same lesson; ${what}`;

@@ -4,6 +4,8 @@
 // epochs), and the points' RMS distance from their mean (near 0: every digit got the same code).
 // Pure: points and labels in, numbers out.
 
+import { grouped } from '../../kit/grouped.js';
+
 /**
  * `xy` Float32Array [n, 2], `labels` [n] → {between, within, ratio, rms}.
  * between = Σ_c n_c ‖μ_c − μ‖², within = Σ_i ‖x_i − μ_{c(i)}‖², ratio = between / within.
@@ -38,7 +40,7 @@ export const COLLAPSED_RMS = 0.01;
  */
 export function separationSentence({ ratio, rms }, training) {
   const t = typeof training === 'number'
-    ? { trained: training > 0, text: `after ${training.toLocaleString('en')} batches` } : training;
+    ? { trained: training > 0, text: `after ${grouped(training)} batches` } : training;
   if (rms < COLLAPSED_RMS) {
     return `Every digit has nearly the same code here (RMS spread ${rms.toExponential(1)}), so no class stands apart${t.trained ? '' : ' yet: train the model'}; with d = 2 a one-layer encoder often stays there, a deeper one (784-50-50-2, the CLI's --preset map_2d) does not.`;
   }
