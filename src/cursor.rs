@@ -7,7 +7,7 @@
 use crate::rng::Rng;
 
 /// Where a trainer stands in its data.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Cursor {
     /// This epoch's order of sample indices `[n]`.
     order: Vec<u32>,
@@ -21,6 +21,20 @@ pub struct Cursor {
     pub batch_in_epoch: usize,
     /// Samples visited since the start.
     pub samples_seen: u64,
+}
+
+/// By hand for `clone_from`, which keeps the order's allocation: the data-parallel leader copies
+/// its cursor every batch (train/shard/ahead.rs), and a derived one allocates each time.
+impl Clone for Cursor {
+    fn clone(&self) -> Self {
+        let Cursor { order, pos, batch, epoch, batch_in_epoch, samples_seen } = self;
+        Cursor { order: order.clone(), pos: *pos, batch: *batch, epoch: *epoch, batch_in_epoch: *batch_in_epoch, samples_seen: *samples_seen }
+    }
+
+    fn clone_from(&mut self, from: &Self) {
+        self.order.clone_from(&from.order);
+        (self.pos, self.batch, self.epoch, self.batch_in_epoch, self.samples_seen) = (from.pos, from.batch, from.epoch, from.batch_in_epoch, from.samples_seen);
+    }
 }
 
 impl Cursor {

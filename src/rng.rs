@@ -5,8 +5,9 @@ use rand_core::SeedableRng;
 use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-/// A small, fast, seedable generator. Cloning it forks an identical stream.
-#[derive(Clone, Debug)]
+/// A small, fast, seedable generator. Cloning it forks an identical stream; two are equal when
+/// their streams are.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Rng {
     inner: Xoshiro256PlusPlus,
 }

@@ -9,6 +9,9 @@ use autoencoder_playground::data::Dataset;
 use autoencoder_playground::error::Error;
 use autoencoder_playground::train::{slice_rows, Settings, StepStats, Trainer, Variant};
 
+#[path = "shard/ahead.rs"]
+mod ahead;
+
 /// 2,000 digits of the committed MNIST file: enough for 50 batches of 64 (one reshuffle at 32).
 fn digits() -> Dataset {
     let all = Dataset::default_mnist().unwrap();
@@ -46,12 +49,25 @@ enum Leader {
 /// vectors go through the exchange buffers, as the page copies them to and from its shared
 /// buffers.
 fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32>, Vec<StepStats>) {
-    run_sharded_with(s, data, w, steps, Leader::Last, true)
+    run_sharded_with(s, data, w, steps, Run::PAGE)
 }
 
-/// `fused`: the last replica's gradient is added in the optimiser's pass (`apply_with_exchange`,
-/// as the page does), else by `add_exchange` before `apply_gradient`.
-fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, leader_at: Leader, fused: bool) -> (Vec<f32>, Vec<StepStats>) {
+/// How a sharded run is driven. `fused`: the last replica's gradient is added in the
+/// optimiser's pass (`apply_with_exchange`), else by `add_exchange` before `apply_gradient`.
+/// `ahead`: the next batch's replica rows are drawn after the leader's slice (`prepare_next`).
+#[derive(Clone, Copy)]
+struct Run {
+    leader_at: Leader,
+    fused: bool,
+    ahead: bool,
+}
+
+impl Run {
+    /// The page's way (www/kit/parallel.js).
+    const PAGE: Run = Run { leader_at: Leader::Last, fused: true, ahead: true };
+}
+
+fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { leader_at, fused, ahead }: Run) -> (Vec<f32>, Vec<StepStats>) {
     // Replica i (0-based) computes slice i, the leader slice w − 1; or the leader slice 0 and replica i slice i + 1.
     let (first_replica, own) = if leader_at == Leader::Last { (0, w - 1) } else { (1, 0) };
     let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
@@ -69,6 +85,9 @@ fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, leader
             grads[i + 1].copy_from_slice(r.gradient_out(&idx[rows], inputs.as_deref(), m).unwrap());
         }
         leader.own_gradient(slice_rows(m, w, own)).unwrap();
+        if ahead && w > 1 {
+            leader.prepare_next(w).unwrap();
+        }
         for (k, g) in grads[1..].iter().enumerate() {
             leader.exchange().copy_from_slice(g);
             if !(fused && k == w - 2) {
@@ -164,7 +183,7 @@ fn the_leaders_slice_first_or_last_trains_the_same_bits() {
     let data = digits();
     for v in VARIANTS {
         let s = settings(v);
-        let (last, first) = (run_sharded_with(&s, &data, 2, 30, Leader::Last, true), run_sharded_with(&s, &data, 2, 30, Leader::First, true));
+        let (last, first) = (run_sharded_with(&s, &data, 2, 30, Run::PAGE), run_sharded_with(&s, &data, 2, 30, Run { leader_at: Leader::First, ..Run::PAGE }));
         assert_same_bits(last, first, &format!("{v:?}: the leader's slice last and first"));
     }
 }
@@ -178,7 +197,7 @@ fn the_last_add_in_the_optimisers_pass_is_the_same_bits() {
     for v in VARIANTS {
         let s = settings(v);
         for w in [2, 3] {
-            let (fused, apart) = (run_sharded_with(&s, &data, w, 30, Leader::Last, true), run_sharded_with(&s, &data, w, 30, Leader::Last, false));
+            let (fused, apart) = (run_sharded_with(&s, &data, w, 30, Run::PAGE), run_sharded_with(&s, &data, w, 30, Run { fused: false, ..Run::PAGE }));
             assert_same_bits(fused, apart, &format!("{v:?} W = {w}: the add fused and apart"));
         }
     }

@@ -95,6 +95,14 @@ impl Trainer {
         self.inner.own_gradient(start..end).map_err(js)
     }
 
+    /// Leader, after `own_gradient`: fills and corrupts the rows the replicas of a `w`-worker
+    /// run compute in the next batch, while they still compute this one; the next
+    /// `begin_batch` takes them when nothing else moved the trainer (the same bits as drawing
+    /// them then). Returns the rows drawn (0 for a clean variant).
+    pub fn prepare_next(&mut self, w: usize) -> Result<usize, JsError> {
+        self.inner.prepare_next(w).map_err(js)
+    }
+
     /// Leader: adds the flat gradient in the exchange buffer (a replica's, copied in through
     /// `exchange_view`); call in worker order 1..W.
     pub fn add_exchange(&mut self) -> Result<(), JsError> {

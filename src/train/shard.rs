@@ -35,10 +35,12 @@
 //! vectors, how they cross between workers, and a replica's gradient; this file: the leader's
 //! batch).
 
+mod ahead;
 mod flat;
 
 use super::{StepStats, Trainer};
 use crate::corruption::Corruption;
+use crate::data::{Dataset, Scaling};
 use crate::error::{Error, Result};
 use crate::guard;
 use crate::optim::Grad;
@@ -75,6 +77,21 @@ pub struct ShardState {
     /// The exchange buffer `[params + LOSS_SLOTS]` (allocated at first use): where flat
     /// parameters and gradients wait to cross to or from another worker (see `exchange`).
     exchange: Vec<f32>,
+    /// The next batch's replica rows, drawn while the leader waits (shard/ahead.rs).
+    ahead: ahead::Ahead,
+}
+
+/// Fills rows `rows` of the batch `idx` (its `[m]` indices) into `xb` (`[b, n]` flattened) and,
+/// for a corrupting variant, corrupts them into `xc` and `mask`, drawing from `rng`.
+#[allow(clippy::too_many_arguments)]
+fn fill_rows(data: &Dataset, scaling: Scaling, corruption: Corruption, idx: &[u32], rows: Range<usize>, rng: &mut Rng, (xb, xc, mask): (&mut [f32], &mut [f32], &mut [f32])) {
+    let n = data.dim();
+    let (a, b) = (rows.start * n, rows.end * n);
+    data.fill_rows(&idx[rows], scaling, &mut xb[a..b]);
+    if corruption != Corruption::None {
+        let (lo, hi) = scaling.range();
+        corruption.apply(&xb[a..b], data.rows(), data.cols(), lo, hi, rng, &mut xc[a..b], &mut mask[a..b]);
+    }
 }
 
 impl Trainer {
@@ -97,14 +114,13 @@ impl Trainer {
         }
         self.shard.drawn = true;
         self.shard.m = self.cursor.next_batch().len();
-        self.shard.corrupted = 0;
+        self.shard.corrupted = self.take_ahead(); // rows drawn ahead, if they are this batch's
         Ok(self.cursor.next_batch())
     }
 
     /// Fills rows `rows` of the open batch; for a corrupting variant also every row before them
     /// not yet filled, and corrupts them, in row order: the generator's draws are `step`'s.
     fn fill_batch_rows(&mut self, rows: Range<usize>) {
-        let n = self.data.dim();
         let rows = if self.corruption == Corruption::None {
             rows
         } else if rows.end > self.shard.corrupted {
@@ -112,21 +128,9 @@ impl Trainer {
         } else {
             return;
         };
-        let idx = &self.cursor.next_batch()[rows.clone()];
-        let (a, b) = (rows.start * n, rows.end * n);
-        self.data.fill_rows(idx, self.scaling, &mut self.xb.as_slice_mut().unwrap()[a..b]);
+        let bufs = (self.xb.as_slice_mut().unwrap(), self.xc.as_slice_mut().unwrap(), self.mask.as_slice_mut().unwrap());
+        fill_rows(&self.data, self.scaling, self.corruption, self.cursor.next_batch(), rows.clone(), &mut self.rng, bufs);
         if self.corruption != Corruption::None {
-            let (lo, hi) = self.scaling.range();
-            self.corruption.apply(
-                &self.xb.as_slice().unwrap()[a..b],
-                self.data.rows(),
-                self.data.cols(),
-                lo,
-                hi,
-                &mut self.rng,
-                &mut self.xc.as_slice_mut().unwrap()[a..b],
-                &mut self.mask.as_slice_mut().unwrap()[a..b],
-            );
             self.shard.corrupted = rows.end;
         }
     }

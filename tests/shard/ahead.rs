@@ -1,0 +1,82 @@
+//! The next batch's replica rows drawn ahead (`prepare_next`, src/train/shard/ahead.rs): taken
+//! by the next batch only when the trainer is where they were drawn from, so a run with them is
+//! bit for bit a run without them, whatever happened in between.
+
+use super::*;
+
+#[test]
+fn rows_drawn_ahead_train_the_same_bits() {
+    // 40 batches of 64 over 2,000 digits: an epoch's end (a partial batch of 16, a reshuffle
+    // drawn from the generator) falls between a batch and the rows drawn ahead for the next.
+    let data = digits();
+    for v in VARIANTS {
+        let s = settings(v);
+        for w in [2, 3] {
+            let (ahead, not) = (run_sharded_with(&s, &data, w, 40, Run::PAGE), run_sharded_with(&s, &data, w, 40, Run { ahead: false, ..Run::PAGE }));
+            assert_same_bits(ahead, not, &format!("{v:?} W = {w}: rows drawn ahead and not"));
+        }
+    }
+}
+
+/// A denoising trainer after 3 steps with a batch open and summed, its rows for W = 2 drawn ahead.
+fn drawn_ahead(s: &Settings, data: &Dataset) -> Trainer {
+    let mut t = Trainer::new(s.clone(), data.clone()).unwrap();
+    t.step(3).unwrap();
+    let m = t.begin_batch().unwrap().len();
+    t.own_gradient(0..m).unwrap();
+    assert_eq!(t.prepare_next(2).unwrap(), 32, "the replica's half of the next batch of 64");
+    t
+}
+
+#[test]
+fn rows_drawn_ahead_of_a_batch_that_did_not_happen_are_dropped() {
+    let data = digits();
+    let s = settings(Variant::Denoising);
+    let reference = |after: &dyn Fn(&mut Trainer)| {
+        let mut u = Trainer::new(s.clone(), data.clone()).unwrap();
+        u.step(3).unwrap();
+        after(&mut u);
+        let stats = u.step(2).unwrap();
+        (params(&mut u), vec![stats])
+    };
+    // The batch applied: the next batch opens with the replica's rows ready.
+    let mut t = drawn_ahead(&s, &data);
+    t.apply_gradient().unwrap();
+    t.begin_batch().unwrap();
+    assert_eq!(t.rows_ready(), 32, "the rows drawn ahead are the next batch's");
+    // The batch undone (a replica lost): the next batch is the undone one again, drawn anew.
+    let mut t = drawn_ahead(&s, &data);
+    t.abort_batch();
+    t.begin_batch().unwrap();
+    assert_eq!(t.rows_ready(), 0, "the undone batch's successor's rows are dropped");
+    let stats = t.step(2).unwrap();
+    assert_same_bits((params(&mut t), vec![stats]), reference(&|_| {}), "undone, then step(2)");
+    // The batch applied, then trained by `step` instead of the next sharded batch: the rows
+    // drawn ahead belong to a batch `step` already trained, and a later batch must not take them.
+    let mut t = drawn_ahead(&s, &data);
+    t.apply_gradient().unwrap();
+    t.step(1).unwrap();
+    let m = t.begin_batch().unwrap().len();
+    assert_eq!(t.rows_ready(), 0, "rows drawn for a batch step trained are dropped");
+    t.own_gradient(0..m).unwrap();
+    let stats = t.apply_gradient().unwrap();
+    let mut u = Trainer::new(s.clone(), data.clone()).unwrap();
+    u.step(5).unwrap();
+    assert_eq!(stats, u.step(1).unwrap(), "the sixth batch, as step trains it");
+    assert_eq!(params(&mut t), params(&mut u));
+}
+
+#[test]
+fn drawing_ahead_is_refused_out_of_turn() {
+    let data = digits();
+    let mut t = Trainer::new(settings(Variant::Denoising), data.clone()).unwrap();
+    assert!(matches!(t.prepare_next(2), Err(Error::Config(_))), "no batch open");
+    let m = t.begin_batch().unwrap().len();
+    assert!(matches!(t.prepare_next(2), Err(Error::Config(_))), "before own_gradient");
+    t.own_gradient(0..m).unwrap();
+    assert!(matches!(t.prepare_next(1), Err(Error::Config(_))), "one worker has no replica");
+    let mut clean = Trainer::new(settings(Variant::Standard), data).unwrap();
+    let m = clean.begin_batch().unwrap().len();
+    clean.own_gradient(0..m).unwrap();
+    assert_eq!(clean.prepare_next(2).unwrap(), 0, "a clean variant's replicas fill their own rows");
+}
