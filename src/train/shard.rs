@@ -84,7 +84,6 @@ pub struct ShardState {
 
 /// Fills rows `rows` of the batch `idx` (its `[m]` indices) into `xb` (`[b, n]` flattened) and,
 /// for a corrupting variant, corrupts them into `xc` and `mask`, drawing from `rng`.
-#[allow(clippy::too_many_arguments)]
 fn fill_rows(data: &Dataset, scaling: Scaling, corruption: Corruption, idx: &[u32], rows: Range<usize>, rng: &mut Rng, (xb, xc, mask): (&mut [f32], &mut [f32], &mut [f32])) {
     let n = data.dim();
     let (a, b) = (rows.start * n, rows.end * n);
