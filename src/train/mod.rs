@@ -14,6 +14,7 @@ use crate::optim::Optimizer;
 use crate::rng::Rng;
 use ndarray::{s, Array2};
 use serde::Serialize;
+use std::ops::Range;
 
 mod floor;
 mod load;
@@ -212,30 +213,26 @@ impl Trainer {
 
 }
 
+/// Fills rows `rows` of the batch `idx` (its `[m]` indices) into `xb` (`[b, n]` flattened) and,
+/// for a corrupting variant, corrupts them into `xc` and `mask`, drawing from `rng`: a step's
+/// whole batch (`gradients`), or the data-parallel leader's rows as they are asked for (`shard`).
+fn fill_rows(data: &Dataset, scaling: Scaling, corruption: Corruption, idx: &[u32], rows: Range<usize>, rng: &mut Rng, (xb, xc, mask): (&mut [f32], &mut [f32], &mut [f32])) {
+    let n = data.dim();
+    let (a, b) = (rows.start * n, rows.end * n);
+    data.fill_rows(&idx[rows], scaling, &mut xb[a..b]);
+    if corruption != Corruption::None {
+        let (lo, hi) = scaling.range();
+        corruption.apply(&xb[a..b], data.rows(), data.cols(), lo, hi, rng, &mut xc[a..b], &mut mask[a..b]);
+    }
+}
+
 impl Guarded for Trainer {
     fn gradients(&mut self) -> LossParts {
-        let n = self.data.dim();
-        let idx = self.cursor.next_batch();
-        let m = idx.len();
-        let xb = &mut self.xb.slice_mut(s![..m, ..]);
-        self.data.fill_rows(idx, self.scaling, xb.as_slice_mut().unwrap());
+        let m = self.cursor.next_batch().len();
+        let bufs = (self.xb.as_slice_mut().unwrap(), self.xc.as_slice_mut().unwrap(), self.mask.as_slice_mut().unwrap());
+        fill_rows(&self.data, self.scaling, self.corruption, self.cursor.next_batch(), 0..m, &mut self.rng, bufs);
         let xb = self.xb.slice(s![..m, ..]);
-        let x_in = if self.corruption == Corruption::None {
-            xb
-        } else {
-            let (lo, hi) = self.scaling.range();
-            self.corruption.apply(
-                xb.as_slice().unwrap(),
-                self.data.rows(),
-                self.data.cols(),
-                lo,
-                hi,
-                &mut self.rng,
-                &mut self.xc.as_slice_mut().unwrap()[..m * n],
-                &mut self.mask.as_slice_mut().unwrap()[..m * n],
-            );
-            self.xc.slice(s![..m, ..])
-        };
+        let x_in = if self.corruption == Corruption::None { xb } else { self.xc.slice(s![..m, ..]) };
         forward_backward(&mut self.model, &mut self.ws, x_in, xb, self.objective)
     }
 

@@ -39,9 +39,8 @@
 mod ahead;
 mod flat;
 
-use super::{StepStats, Trainer};
+use super::{fill_rows, StepStats, Trainer};
 use crate::corruption::Corruption;
-use crate::data::{Dataset, Scaling};
 use crate::error::{Error, Result};
 use crate::guard;
 use crate::optim::Grad;
@@ -80,18 +79,6 @@ pub struct ShardState {
     exchange: Vec<f32>,
     /// The next batch's replica rows, drawn while the leader waits (shard/ahead.rs).
     ahead: ahead::Ahead,
-}
-
-/// Fills rows `rows` of the batch `idx` (its `[m]` indices) into `xb` (`[b, n]` flattened) and,
-/// for a corrupting variant, corrupts them into `xc` and `mask`, drawing from `rng`.
-fn fill_rows(data: &Dataset, scaling: Scaling, corruption: Corruption, idx: &[u32], rows: Range<usize>, rng: &mut Rng, (xb, xc, mask): (&mut [f32], &mut [f32], &mut [f32])) {
-    let n = data.dim();
-    let (a, b) = (rows.start * n, rows.end * n);
-    data.fill_rows(&idx[rows], scaling, &mut xb[a..b]);
-    if corruption != Corruption::None {
-        let (lo, hi) = scaling.range();
-        corruption.apply(&xb[a..b], data.rows(), data.cols(), lo, hi, rng, &mut xc[a..b], &mut mask[a..b]);
-    }
 }
 
 impl Trainer {

@@ -6,12 +6,12 @@
 //! otherwise (the step was refused or undone, or the trainer moved on another way) they are
 //! dropped and drawn again when asked for.
 
-use super::{fill_rows, slice_rows};
+use super::slice_rows;
 use crate::corruption::Corruption;
 use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::rng::Rng;
-use crate::train::Trainer;
+use crate::train::{fill_rows, Trainer};
 use ndarray::Array2;
 
 /// Rows of the next batch drawn ahead, with where they were drawn from.
