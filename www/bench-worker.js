@@ -1,7 +1,8 @@
 // Benchmark worker: loads one engine build, trains each configuration for a while and times the
 // same step's matrix products alone (GemmBench) and one core's arithmetic peak (GemmBench.peak),
-// reporting samples/s and the step's fraction of the GEMM's rate and of the peak. Runs in a module Worker, like the page's trainer, so the numbers are what the
-// page gets. One worker per build: a worker holds one wasm instance.
+// reporting samples/s and the step's fraction of the GEMM's rate and of the peak. Runs in a
+// module Worker, like the page's trainer, so the numbers are what the page gets. One worker per
+// build: a worker holds one wasm instance.
 //
 //   in:  { type: 'run', build, configs: [{ name, workers, ...settings }], seconds, warmup }
 //        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone. The

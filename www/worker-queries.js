@@ -11,7 +11,7 @@ import { loadFashion } from './kit/data.js';
  *  reset, and the data-parallel batch (kit/parallel.js) through the leader's own loop; the
  *  views of wasm memory would post a clone of all of it. */
 const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'param_views', 'begin_batch', 'own_gradient', 'add_exchange',
-  'apply_gradient', 'apply_with_exchange', 'abort_batch', 'gradient_view', 'exchange_view', 'batch_inputs']);
+  'apply_gradient', 'apply_with_exchange', 'abort_batch', 'prepare_next', 'gradient_view', 'exchange_view', 'batch_inputs']);
 
 /** A panel's question: `trainer[op](...args)`, answered with `answer`. */
 export function answerQuery(session, { qid, op, args = [] }) {

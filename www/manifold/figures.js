@@ -117,7 +117,7 @@ export function draw() {
       pad: { l: 58, r: 14, t: 12, b: 34 },
       frame: true,
       lineWidth: 1.8,
-      x: { ticks: [0, 0.25, 0.5, 0.75, 1], format: (v) => grouped(Math.round(v)), label: 'steps (mini-batches)' },
+      x: { ticks: [0, 0.25, 0.5, 0.75, 1], format: grouped, label: 'steps (mini-batches)' },
       y: { log: true },
       empty: 'Press Train to see the loss fall.',
     });

@@ -53,7 +53,6 @@ export function pretrainedFor(models, settings) {
 /** The bytes of a table entry's file (Uint8Array): the MNIST table's fetch, same folder. */
 export { fetchModel } from '../kit/models.js';
 
-const count = (n) => grouped(Number(n));
 const loss = (v) => (Number.isFinite(v) ? v.toPrecision(3) : '—');
 
 /**
@@ -63,7 +62,7 @@ const loss = (v) => (Number.isFinite(v) ? v.toPrecision(3) : '—');
  */
 export function originText(origin) {
   if (!origin) return '';
-  if (origin.kind === 'pretrained') return `pretrained: ${origin.title}, ${count(origin.steps)} steps, loss ${loss(origin.loss)}`;
-  if (origin.kind === 'kept') return `kept copy: ${count(origin.steps)} steps, loss ${loss(origin.loss)}`;
+  if (origin.kind === 'pretrained') return `pretrained: ${origin.title}, ${grouped(origin.steps)} steps, loss ${loss(origin.loss)}`;
+  if (origin.kind === 'kept') return `kept copy: ${grouped(origin.steps)} steps, loss ${loss(origin.loss)}`;
   return `from seed ${origin.seed}${origin.why ? ` (${origin.why})` : ''}`;
 }
