@@ -112,6 +112,19 @@ fn assert_same_bits((a, sa): (Vec<f32>, Vec<StepStats>), (b, sb): (Vec<f32>, Vec
     assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()), "{what}: parameters differ");
 }
 
+/// For every variant and each worker count of `counts`: `steps` batches the page's way and the
+/// way `other` says train the same bits.
+fn runs_agree_bit_for_bit(counts: &[usize], steps: usize, other: Run, what: &str) {
+    let data = digits();
+    for v in VARIANTS {
+        let s = settings(v);
+        for &w in counts {
+            let (page, theirs) = (run_sharded_with(&s, &data, w, steps, Run::PAGE), run_sharded_with(&s, &data, w, steps, other));
+            assert_same_bits(page, theirs, &format!("{v:?} W = {w}: {what}"));
+        }
+    }
+}
+
 fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     assert_eq!(a.len(), b.len());
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max)
@@ -180,12 +193,7 @@ fn the_leaders_slice_first_or_last_trains_the_same_bits() {
     // first or last, the generator draws the same masks for the same rows. With W = 2 the sum
     // is g₀ + g₁ either way (float addition commutes), so the runs agree bit for bit; a mask
     // drawn out of order, or a row filled twice, would not.
-    let data = digits();
-    for v in VARIANTS {
-        let s = settings(v);
-        let (last, first) = (run_sharded_with(&s, &data, 2, 30, Run::PAGE), run_sharded_with(&s, &data, 2, 30, Run { leader_at: Leader::First, ..Run::PAGE }));
-        assert_same_bits(last, first, &format!("{v:?}: the leader's slice last and first"));
-    }
+    runs_agree_bit_for_bit(&[2], 30, Run { leader_at: Leader::First, ..Run::PAGE }, "the leader's slice last and first");
 }
 
 #[test]
@@ -193,14 +201,7 @@ fn the_last_add_in_the_optimisers_pass_is_the_same_bits() {
     // apply_with_exchange adds the last replica's gradient as Adam (or SGD) reads the sum:
     // sum[j] + g[j] then the step, the bits of add_exchange then apply_gradient — the losses,
     // weights and moments' effect over 30 steps, W = 2 and 3.
-    let data = digits();
-    for v in VARIANTS {
-        let s = settings(v);
-        for w in [2, 3] {
-            let (fused, apart) = (run_sharded_with(&s, &data, w, 30, Run::PAGE), run_sharded_with(&s, &data, w, 30, Run { fused: false, ..Run::PAGE }));
-            assert_same_bits(fused, apart, &format!("{v:?} W = {w}: the add fused and apart"));
-        }
-    }
+    runs_agree_bit_for_bit(&[2, 3], 30, Run { fused: false, ..Run::PAGE }, "the add fused and apart");
 }
 
 #[test]

@@ -8,14 +8,7 @@ use super::*;
 fn rows_drawn_ahead_train_the_same_bits() {
     // 40 batches of 64 over 2,000 digits: an epoch's end (a partial batch of 16, a reshuffle
     // drawn from the generator) falls between a batch and the rows drawn ahead for the next.
-    let data = digits();
-    for v in VARIANTS {
-        let s = settings(v);
-        for w in [2, 3] {
-            let (ahead, not) = (run_sharded_with(&s, &data, w, 40, Run::PAGE), run_sharded_with(&s, &data, w, 40, Run { ahead: false, ..Run::PAGE }));
-            assert_same_bits(ahead, not, &format!("{v:?} W = {w}: rows drawn ahead and not"));
-        }
-    }
+    runs_agree_bit_for_bit(&[2, 3], 40, Run { ahead: false, ..Run::PAGE }, "rows drawn ahead and not");
 }
 
 /// A denoising trainer after 3 steps with a batch open and summed, its rows for W = 2 drawn ahead.
