@@ -89,7 +89,6 @@ export function sendConfig(app) {
 function onMessage(app, msg) {
   switch (msg.type) {
     case TO_PAGE.LOADING:
-      app.onLoading?.(msg.stage); // app/index.js: the labs' modules load once the worker's fetches are out
       if (!app.run.info || msg.stage === 'model' || msg.stage === 'fashion') say(app, app.run.info && msg.stage === 'model' ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
       break;
     case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); app.keep?.onReady(msg); break;

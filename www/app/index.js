@@ -118,9 +118,11 @@ function mountLabsAfterFirstFrame(app) {
 const idle = (ms = 1000) => new Promise((resolve) => (self.requestIdleCallback ? requestIdleCallback(resolve, { timeout: ms }) : setTimeout(resolve, 0)));
 
 /**
- * The labs' modules and the Embed buttons': fetched while the worker builds the first model (the
- * page waits idle then), once it says its engine and data fetches are out (`loading` 'data'), so
- * their ~40 requests queue behind those; mounted after the first frame.
+ * The labs' modules and the Embed buttons': fetched after the first frame, not beside the worker's
+ * start. The page is not idle while the worker builds the first model: a cold load keeps both
+ * cores busy, and fetching and compiling these ~40 modules then took CPU from the worker's path
+ * (headless Chromium, 2 cores, alternated cold loads: first reconstructions 62–157 ms later in the
+ * median, labs mounted 100–200 ms sooner).
  */
 const labModules = () => Promise.all([import('../labs/index.js'), import('./embed-dialog.js')]);
 
@@ -133,7 +135,7 @@ function stylesheetsLoaded() {
 }
 
 async function mountLabs(app) {
-  const [{ LABS }, { wireEmbeds }] = await (app.labModules ??= labModules());
+  const [{ LABS }, { wireEmbeds }] = await labModules();
   const sections = [];
   for (const lab of Object.values(LABS)) {
     await idle();
@@ -186,9 +188,6 @@ app.ui.app.setAttribute('aria-busy', 'true');
 wireRender(app);
 wireKernels(app);
 wireControls(app);
-app.onLoading = (stage) => {
-  if (stage === 'data') app.labModules ??= labModules();
-};
 if (startWorker(app)) {
   app.model = new ModelClient({ postMessage: (msg) => app.link.post(msg) }); // the current worker, even after a restart
   app.model.connect({
