@@ -1,24 +1,40 @@
 //! The micro-kernels of `gemm`: one body (an MR×NR outer product per step, then the tile
 //! update) instantiated as the portable 4×8 kernel every target runs and, on x86-64, a 4×16
 //! AVX2 + FMA copy chosen at run time; in the wasm build with `+relaxed-simd`, a 4×8 kernel of
-//! explicit `f32x4.relaxed_madd` (fused where the CPU has FMA).
+//! explicit `f32x4.relaxed_madd` (fused where the CPU has FMA). Each comes in two forms, by
+//! `IN_PLACE`: A's panel packed (the usual), or A's MR rows read where they are (`Panels`).
 
 use super::Tile;
+
+/// A's MR values of step p: from a packed panel (MR consecutive floats per step), or with
+/// `IN_PLACE` from MR rows `a_row` apart, each at column p. The same values either way, so the
+/// same sums in the same order: reading in place changes no bit of C.
+#[inline(always)]
+unsafe fn a_step<const MR: usize, const IN_PLACE: bool>(a: *const f32, a_row: usize, p: usize) -> [f32; MR] {
+    let mut v = [0.0; MR];
+    for (i, v) in v.iter_mut().enumerate() {
+        *v = if IN_PLACE { *a.add(i * a_row + p) } else { *a.add(p * MR + i) };
+    }
+    v
+}
 
 /// The micro-kernel body, shared by every instantiation: `acc = Σ_p a[p]·b[p]ᵀ` (an MR×NR outer
 /// product per step), then the tile update. With `FMA` each step is a fused multiply-add
 /// (only where the function is compiled with the `fma` feature: elsewhere `mul_add` is a slow
-/// library call).
+/// library call). `a` and `b` as slices (see `Kernel`): over raw pointers LLVM could not tell
+/// them from the accumulators and stored those to the stack on every step.
 #[inline(always)]
-unsafe fn kernel_body<const MR: usize, const NR: usize, const FMA: bool>(kc: usize, a: &[f32], b: &[f32], t: Tile) {
-    debug_assert!(a.len() >= kc * MR && b.len() >= kc * NR);
-    let (a, b) = (a.as_ptr() as *const [f32; MR], b.as_ptr() as *const [f32; NR]);
+unsafe fn kernel_body<const MR: usize, const NR: usize, const FMA: bool, const IN_PLACE: bool>(kc: usize, a: &[f32], a_row: usize, b: &[f32], b_step: usize, t: Tile) {
+    debug_assert!(a.len() >= if IN_PLACE { (MR - 1) * a_row + kc } else { kc * MR });
+    debug_assert!(b.len() >= (kc - 1) * b_step + NR);
+    let (a, b) = (a.as_ptr(), b.as_ptr());
     let mut acc = [[0.0f32; NR]; MR];
     // One counted loop over raw pointers: with iterator adaptors (zip, take) LLVM kept
     // storing the accumulators to the stack on every step.
     for p in 0..kc {
-        let ap = *a.add(p);
-        let bp = *b.add(p);
+        let ap = a_step::<MR, IN_PLACE>(a, a_row, p);
+        // B's NR values of step p: `b_step` apart (NR in a packed panel, B's row stride in place).
+        let bp = *(b.add(p * b_step) as *const [f32; NR]);
         for i in 0..MR {
             for j in 0..NR {
                 acc[i][j] = if FMA { ap[i].mul_add(bp[j], acc[i][j]) } else { acc[i][j] + ap[i] * bp[j] };
@@ -82,8 +98,8 @@ pub(super) mod portable {
     /// A function of its own, so V8 allocates its registers apart from the loop nest around it
     /// (inlined there, Node's V8 kept spilling accumulators to the stack).
     #[inline(never)]
-    pub unsafe fn kernel(kc: usize, a: &[f32], b: &[f32], t: Tile) {
-        kernel_body::<MR, NR, false>(kc, a, b, t)
+    pub unsafe fn kernel<const IN_PLACE: bool>(kc: usize, a: &[f32], a_row: usize, b: &[f32], b_step: usize, t: Tile) {
+        kernel_body::<MR, NR, false, IN_PLACE>(kc, a, a_row, b, b_step, t)
     }
 }
 
@@ -100,8 +116,8 @@ pub(super) mod avx {
     /// # Safety
     /// The CPU must support AVX2 and FMA.
     #[target_feature(enable = "avx2,fma")]
-    pub unsafe fn kernel(kc: usize, a: &[f32], b: &[f32], t: Tile) {
-        kernel_body::<MR, NR, true>(kc, a, b, t)
+    pub unsafe fn kernel<const IN_PLACE: bool>(kc: usize, a: &[f32], a_row: usize, b: &[f32], b_step: usize, t: Tile) {
+        kernel_body::<MR, NR, true, IN_PLACE>(kc, a, a_row, b, b_step, t)
     }
 }
 
@@ -112,7 +128,7 @@ pub(super) mod avx {
 /// on wasm is a libm call, not an instruction.
 #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
 pub(super) mod relaxed {
-    use super::store;
+    use super::{a_step, store};
     use crate::gemm::Tile;
     use core::arch::wasm32::{f32x4_relaxed_madd, f32x4_splat, v128, v128_load};
     pub const MR: usize = 4;
@@ -120,16 +136,17 @@ pub(super) mod relaxed {
 
     /// A function of its own, like the portable kernel (V8 allocates its registers apart).
     #[inline(never)]
-    pub unsafe fn kernel(kc: usize, a: &[f32], b: &[f32], t: Tile) {
-        debug_assert!(a.len() >= kc * MR && b.len() >= kc * NR);
+    pub unsafe fn kernel<const IN_PLACE: bool>(kc: usize, a: &[f32], a_row: usize, b: &[f32], b_step: usize, t: Tile) {
         let (a, b) = (a.as_ptr(), b.as_ptr());
         // acc[i] = row i of the 4×8 tile as two f32x4 (columns 0..4, 4..8).
         let mut acc = [[f32x4_splat(0.0); 2]; MR];
         for p in 0..kc {
-            let b0 = v128_load(b.add(p * NR) as *const v128);
-            let b1 = v128_load(b.add(p * NR + 4) as *const v128);
-            for (i, row) in acc.iter_mut().enumerate() {
-                let ai = f32x4_splat(*a.add(p * MR + i));
+            let b = b.add(p * b_step);
+            let b0 = v128_load(b as *const v128);
+            let b1 = v128_load(b.add(4) as *const v128);
+            let ap = a_step::<MR, IN_PLACE>(a, a_row, p);
+            for (row, &a) in acc.iter_mut().zip(&ap) {
+                let ai = f32x4_splat(a);
                 row[0] = f32x4_relaxed_madd(ai, b0, row[0]);
                 row[1] = f32x4_relaxed_madd(ai, b1, row[1]);
             }

@@ -14,7 +14,8 @@
 //! ```
 //!
 //! Packing turns any strides of `a` and `b` (the callers pass transposed views) into the two
-//! unit-stride streams the micro-kernel reads, so the kernel never sees a stride. The packing
+//! unit-stride streams the micro-kernel reads. An operand already laid out along its rows and
+//! read by few panels of the other is read where it is instead (`drive`). The packing
 //! buffers live in a thread-local and only ever grow: once every shape of a training step has
 //! been seen, no call allocates (wasm is single-threaded; natively each thread gets its own).
 //!
@@ -25,9 +26,11 @@
 //! build made with `+relaxed-simd` (`pkg-relaxed/`) runs an explicit `f32x4.relaxed_madd`
 //! kernel instead of the portable one.
 
+use drive::drive;
 use ndarray::{ArrayView2, ArrayViewMut2};
 use std::cell::RefCell;
 
+mod drive;
 mod kernel;
 mod peak;
 mod step;
@@ -113,11 +116,11 @@ fn product(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mu
     #[cfg(target_arch = "x86_64")]
     {
         if allow_avx && std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            return unsafe { drive::<{ avx::MR }, { avx::NR }>(&p, avx::kernel) };
+            return unsafe { drive::<{ avx::MR }, { avx::NR }>(&p, [avx::kernel::<false>, avx::kernel::<true>]) };
         }
     }
     let _ = allow_avx;
-    unsafe { drive::<{ base::MR }, { base::NR }>(&p, base::kernel) }
+    unsafe { drive::<{ base::MR }, { base::NR }>(&p, [base::kernel::<false>, base::kernel::<true>]) }
 }
 
 /// Runs `f` compiled for AVX2 where the CPU has it (x86-64; elsewhere, and on older CPUs, just
@@ -175,114 +178,16 @@ struct Tile {
     beta: f32,
 }
 
-/// A micro-kernel: `kc` steps over an MR-row panel of packed A and an NR-column panel of packed
-/// B (`a.len() == kc·MR`, `b.len() == kc·NR`), result stored into `tile`.
-type Kernel = unsafe fn(kc: usize, a: &[f32], b: &[f32], tile: Tile);
+/// A micro-kernel: `kc` steps over A's MR rows and B's NR columns, the result stored into
+/// `tile`. A's element (i, p) is at `a[p·MR + i]` (a packed panel) or, in the kernels that read
+/// A in place, at `a[i·a_row + p]`; B's element (p, j) at `b[p·b_step + j]` (`b_step` = NR in a
+/// packed panel, B's row stride in place). Slices, not raw pointers: the `&` arguments tell LLVM
+/// that nothing the kernel writes aliases them.
+type Kernel = unsafe fn(kc: usize, a: &[f32], a_row: usize, b: &[f32], b_step: usize, tile: Tile);
 
 thread_local! {
     /// Packing buffers for A and B. They only grow, so after warm-up no call allocates.
     static PACK: RefCell<(Vec<f32>, Vec<f32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-/// A 64-byte-aligned slice of `len` floats inside `buf`, growing `buf` only when it is too small
-/// (the 16 spare floats pay for the alignment).
-fn aligned(buf: &mut Vec<f32>, len: usize) -> &mut [f32] {
-    if buf.len() < len + 16 {
-        buf.resize(len + 16, 0.0);
-    }
-    let off = buf.as_ptr().align_offset(64).min(16);
-    &mut buf[off..off + len]
-}
-
-/// `ceil(total / ceil(total / max))`: splits `total` into the fewest blocks of at most `max`
-/// and makes them about equal, rounded up to a multiple of `unit` (so 784 with KC = 256 gives
-/// four blocks of 196 rather than three of 256 and a thin one of 16).
-fn block(total: usize, max: usize, unit: usize) -> usize {
-    let blocks = total.div_ceil(max);
-    total.div_ceil(blocks).next_multiple_of(unit).min(max.max(unit))
-}
-
-/// The loops around the micro-kernel (see the module header), for an MR×NR kernel.
-///
-/// # Safety
-/// `p` must describe valid, non-overlapping (C with A, B) matrices, as `gemm` builds it.
-unsafe fn drive<const MR: usize, const NR: usize>(p: &Problem, kernel: Kernel) {
-    let kc_max = block(p.k, KC, 1);
-    let mc_max = block(p.m, MC / MR * MR, MR);
-    let nc_max = block(p.n, NC / NR * NR, NR);
-    PACK.with(|cell| {
-        let mut bufs = cell.borrow_mut();
-        let (abuf, bbuf) = &mut *bufs;
-        let apack = aligned(abuf, mc_max.next_multiple_of(MR) * kc_max);
-        let bpack = aligned(bbuf, nc_max.next_multiple_of(NR) * kc_max);
-        for jc in (0..p.n).step_by(nc_max) {
-            let nc = nc_max.min(p.n - jc);
-            for pc in (0..p.k).step_by(kc_max) {
-                let kc = kc_max.min(p.k - pc);
-                // The first k-block applies the caller's beta; later ones add to it.
-                let beta = if pc == 0 { p.beta } else { 1.0 };
-                // B's column panels are A-style row panels of Bᵀ: swap B's strides.
-                let bsrc = p.b.offset(pc as isize * p.rsb + jc as isize * p.csb);
-                pack::<NR>(bpack, bsrc, p.csb, p.rsb, nc, kc);
-                for ic in (0..p.m).step_by(mc_max) {
-                    let mc = mc_max.min(p.m - ic);
-                    let asrc = p.a.offset(ic as isize * p.rsa + pc as isize * p.csa);
-                    pack::<MR>(apack, asrc, p.rsa, p.csa, mc, kc);
-                    for jr in (0..nc).step_by(NR) {
-                        let bpanel = &bpack[jr * kc..][..NR * kc];
-                        for ir in (0..mc).step_by(MR) {
-                            let apanel = &apack[ir * kc..][..MR * kc];
-                            let (i, j) = ((ic + ir) as isize, (jc + jr) as isize);
-                            let tile = Tile {
-                                c: p.c.offset(i * p.rsc + j * p.csc),
-                                rsc: p.rsc,
-                                csc: p.csc,
-                                rows: MR.min(mc - ir),
-                                cols: NR.min(nc - jr),
-                                alpha: p.alpha,
-                                beta,
-                            };
-                            kernel(kc, apanel, bpanel, tile);
-                        }
-                    }
-                }
-            }
-        }
-    });
-}
-
-/// Packs `rows × kc` of a strided matrix (element (i, p) at `src + i·rs + p·cs`) into panels of
-/// R rows: panel after panel, and inside a panel column p after column p as R consecutive
-/// floats. Rows past `rows` in the last panel are zeros, so the kernel never branches on edges.
-///
-/// # Safety
-/// Every (i, p) with i < rows, p < kc must be a valid element; `dst` holds ⌈rows/R⌉·R·kc.
-unsafe fn pack<const R: usize>(dst: &mut [f32], src: *const f32, rs: isize, cs: isize, rows: usize, kc: usize) {
-    for (panel, out) in dst.chunks_exact_mut(R * kc).take(rows.div_ceil(R)).enumerate() {
-        let i0 = panel * R;
-        let live = R.min(rows - i0);
-        let base = src.offset(i0 as isize * rs);
-        if live == R && rs == 1 {
-            // Column-major source (a transposed row-major matrix): R contiguous floats per p.
-            for (p, col) in out.chunks_exact_mut(R).enumerate() {
-                col.copy_from_slice(std::slice::from_raw_parts(base.offset(p as isize * cs), R));
-            }
-        } else if live == R {
-            for (p, col) in out.chunks_exact_mut(R).enumerate() {
-                let s = base.offset(p as isize * cs);
-                for (i, v) in col.iter_mut().enumerate() {
-                    *v = *s.offset(i as isize * rs);
-                }
-            }
-        } else {
-            for (p, col) in out.chunks_exact_mut(R).enumerate() {
-                let s = base.offset(p as isize * cs);
-                for (i, v) in col.iter_mut().enumerate() {
-                    *v = if i < live { *s.offset(i as isize * rs) } else { 0.0 };
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -156,3 +156,43 @@ fn repeated_calls_reuse_the_buffers() {
     });
     assert_eq!(ptrs, again);
 }
+
+/// Operands read in place (unit column stride) and the same values packed (a column-major copy)
+/// give the same bits: the kernels sum the same products in the same order either way. Edge
+/// shapes leave a narrow last panel (packed even in place), and reversed rows read in place
+/// with a negative row stride.
+#[test]
+fn reading_in_place_changes_no_bit() {
+    let mut rng = Rng::new(11);
+    for &(m, k, n) in &[(4, 3, 16), (7, 13, 29), (256, 30, 784), (30, 256, 784), (256, 784, 30), (97, 300, 1025), (5, 1, 17)] {
+        let a_rows = random(&mut rng, (m, k), false); // unit column stride: read in place
+        let b_rows = random(&mut rng, (k, n), false);
+        let column_major = |x: &Array2<f32>| {
+            let mut c = Array2::zeros(x.dim().f());
+            c.assign(x);
+            c
+        };
+        let (a_cols, b_cols) = (column_major(&a_rows), column_major(&b_rows));
+        assert_eq!((a_cols.strides()[0], b_cols.strides()[0]), (1, 1), "the copies are column-major");
+        for allow_avx in [true, false] {
+            let mut got = Array2::<f32>::zeros((m, n));
+            let mut want = Array2::<f32>::zeros((m, n));
+            for (a_in, b_in) in [(true, true), (true, false), (false, true)] {
+                let a = if a_in { a_rows.view() } else { a_cols.view() };
+                let b = if b_in { b_rows.view() } else { b_cols.view() };
+                product(0.5, a, b, 0.0, &mut got.view_mut(), allow_avx);
+                product(0.5, a_cols.view(), b_cols.view(), 0.0, &mut want.view_mut(), allow_avx);
+                let bits = |c: &Array2<f32>| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&got), bits(&want), "{m}×{k}×{n} A in place {a_in}, B in place {b_in}, avx {allow_avx}");
+            }
+            // Reversed rows: unit column stride, negative row stride, still read in place.
+            let (ar, br) = (a_rows.slice(s![..;-1, ..]), b_rows.slice(s![..;-1, ..]));
+            product(1.0, ar, br, 0.0, &mut got.view_mut(), allow_avx);
+            let want = naive(1.0, ar, br, 0.0, got.view());
+            for ((i, j), &w) in want.indexed_iter() {
+                assert!((got[[i, j]] as f64 - w).abs() <= 1e-5 * (k as f64 + 1.0), "{m}×{k}×{n} reversed rows: C[{i},{j}]");
+            }
+        }
+    }
+}
+
