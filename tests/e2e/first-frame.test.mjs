@@ -1,7 +1,7 @@
 // End-to-end test of the training page's first frame: the first reconstructions on screen are the
 // pretrained model's (no model is built from the seed first), and they do not wait for the labs
-// below the training panels (none is mounted yet); the labs mount after, and every one fills its
-// section. How long it takes is printed by `make bench`, never asserted here.
+// below the training panels (none is mounted, or even fetched, yet); the labs mount after, and
+// every one fills its section. How long it takes is printed by `make bench`, never asserted here.
 // Needs `make dist`.
 // Run: node --test tests/e2e/first-frame.test.mjs
 
@@ -22,6 +22,8 @@ const AT_FIRST_FRAME = `(${(labs) => {
     const recon = document.getElementById('row-recon');
     window.__atFirstFrame = {
       labChildren: labs.map((id) => document.getElementById(id).childElementCount),
+      // Lab modules fetched by then (none: their fetch and compile would take CPU from the worker).
+      labModules: performance.getEntriesByType('resource').map((e) => e.name).filter((u) => /\/labs\/|embed-dialog\.js/.test(u)),
       source: document.getElementById('keep').dataset.source,
       generation: app.dataset.generation,
       steps: app.dataset.steps,
@@ -41,6 +43,7 @@ test('first frame: the pretrained model’s reconstructions, drawn before any la
     assert.equal(first.generation, '1', 'no model from the seed was built before it');
     assert.equal(first.steps, '0');
     assert.deepEqual(first.labChildren, [0, 0, 0], 'no lab mounted before the first frame');
+    assert.deepEqual(first.labModules, [], 'no lab module fetched before the first frame');
 
     await page.waitForSelector('#app[data-labs="mounted"]', { timeout: TIMEOUT });
     for (const id of LAB_SECTIONS) {
