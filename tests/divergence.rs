@@ -82,6 +82,10 @@ fn adam_at_lr_10_is_flagged_and_recovers_after_lowering_lr() {
     let s = t.step(60).unwrap();
     let w = s.warning.expect("a loss far above its start is flagged");
     assert!(w.now > 1.5 * w.start && w.now > w.floor, "{w:?}");
+    // The floor the guard computed when it first needed it: the mean image's MSE over the
+    // training images (the floor's own tests check that function against its definition).
+    let data = mnist();
+    assert_eq!(w.floor, autoencoder_playground::train::constant_output_loss(&data, Settings::default().loss, Settings::default().scaling()));
     let text = w.to_string();
     assert!(text.contains("lr 10") && text.contains("lower the learning rate"), "{text}");
     t.set_lr(1e-3).unwrap();

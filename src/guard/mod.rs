@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::optim::{Grad, Optimizer};
 use crate::rng::Rng;
 use crate::train::{optimizer_step, LossParts};
+use std::cell::OnceCell;
 
 mod watch;
 pub use watch::{LossWatch, Warning, WATCH_RATIO, WATCH_WINDOW};
@@ -62,16 +63,37 @@ pub struct Guard {
     rng: Rng,
     saved_watch: LossWatch,
     pub watch: LossWatch,
+    /// The loss of the best constant output (the watch's floor), computed by `floor_of` the first
+    /// time a warning needs it: for the MNIST trainer a pass over every training image, which
+    /// was ~15 ms of a cold page's first model (wasm not yet optimised) and is rarely needed.
+    floor: OnceCell<f32>,
+    floor_of: Box<dyn Fn() -> f32>,
 }
 
 impl Guard {
-    /// Buffers for `model` (every parameter, and two moments each), a copy of `cursor` and `rng`.
-    pub fn new(model: &mut Autoencoder, cursor: &Cursor, rng: &Rng, floor: f32) -> Self {
+    /// Buffers for `model` (every parameter, and two moments each), a copy of `cursor` and `rng`;
+    /// `floor_of` computes the blow-up watch's floor (see `LossWatch`), once, when first needed.
+    pub fn new(model: &mut Autoencoder, cursor: &Cursor, rng: &Rng, floor_of: impl Fn() -> f32 + 'static) -> Self {
         let n = model.num_params();
         let mut spare = vec![];
         model.for_each_param(|_, p, _| spare.push(vec![0.0; p.len()]));
-        let watch = LossWatch::new(floor);
-        Guard { spare, moments: Vec::with_capacity(2 * n), t: 0, cursor: cursor.clone(), rng: rng.clone(), saved_watch: watch, watch }
+        let watch = LossWatch::new();
+        Guard {
+            spare,
+            moments: Vec::with_capacity(2 * n),
+            t: 0,
+            cursor: cursor.clone(),
+            rng: rng.clone(),
+            saved_watch: watch,
+            watch,
+            floor: OnceCell::new(),
+            floor_of: Box::new(floor_of),
+        }
+    }
+
+    /// The blow-up watch's warning (`LossWatch::warning`), with the floor computed if it is asked for.
+    pub fn warning(&self, lr: f32) -> Option<Warning> {
+        self.watch.warning(lr, || *self.floor.get_or_init(&self.floor_of))
     }
 
     /// A new learning rate for `opt`; the moments carry on and the loss watch starts afresh.
@@ -176,7 +198,7 @@ fn run_one<T: Guarded>(t: &mut T) -> Result<(LossParts, Option<Warning>)> {
     }
     cursor.advance(rng);
     guard.watch.record(parts.total);
-    Ok((parts, guard.watch.warning(opt.lr())))
+    Ok((parts, guard.warning(opt.lr())))
 }
 
 /// k > 1 batches as one transaction (`run_batches`): `begin` saves the state, `record` takes
@@ -240,6 +262,6 @@ impl Transaction {
         }
         let k = self.k as f64;
         let mean = LossParts { total: (self.total / k) as f32, recon: (self.recon / k) as f32, penalty: (self.penalty / k) as f32 };
-        Ok((mean, guard.watch.warning(lr)))
+        Ok((mean, guard.warning(lr)))
     }
 }

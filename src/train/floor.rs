@@ -1,7 +1,7 @@
 //! The loss of the best constant output over a data set (every pixel its mean image's value):
-//! the floor the guard's blow-up watch compares a step's loss with (src/guard/watch.rs). Every
-//! new trainer computes it, so it is on the path to a page's first model: one pass of integer
-//! sums over the bytes, not of floats over the scaled pixels.
+//! the floor the guard's blow-up watch compares a step's loss with (src/guard/watch.rs), computed
+//! by the guard the first time a warning needs it: one pass of integer sums over the bytes, not
+//! of floats over the scaled pixels.
 
 use crate::data::{Dataset, Scaling};
 use crate::objective::Loss;

@@ -104,7 +104,8 @@ impl Trainer {
         let mut rng = Rng::new(settings.seed);
         let mut model = Autoencoder::new(settings.ae_config(n), b, &mut rng)?;
         let cursor = Cursor::new(data.len(), b, &mut rng);
-        let guard = Guard::new(&mut model, &cursor, &rng, constant_output_loss(&data, settings.loss, settings.scaling()));
+        let (floor_data, loss, scaling) = (data.clone(), settings.loss, settings.scaling()); // shares the images
+        let guard = Guard::new(&mut model, &cursor, &rng, move || constant_output_loss(&floor_data, loss, scaling));
         let d = settings.d;
         Ok(Trainer {
             scaling: settings.scaling(),

@@ -211,7 +211,7 @@ impl Trainer {
         self.shard.summed = false;
         self.cursor.advance(&mut self.rng);
         self.guard.watch.record(parts.total);
-        let warning = self.guard.watch.warning(lr);
+        let warning = self.guard.warning(lr);
         Ok(StepStats { loss: parts.total, recon: parts.recon, penalty: parts.penalty, warning, ..self.position() })
     }
 

@@ -85,7 +85,8 @@ impl ManifoldTrainer {
         let mut model = Autoencoder::new(settings.ae_config(), b, &mut init_rng)?;
         let mut rng = Rng::new(settings.seed ^ TRAIN_SALT);
         let cursor = Cursor::new(n, b, &mut rng);
-        let guard = Guard::new(&mut model, &cursor, &rng, constant_point_loss(&data));
+        let floor = constant_point_loss(&data); // a few hundred points: at once
+        let guard = Guard::new(&mut model, &cursor, &rng, move || floor);
         let tw = Tangents::new(&model, b);
         let stroke = (settings.curve == Curve::Drawn).then(|| weights::stroke_fingerprint(drawn.unwrap_or_default()));
         Ok(ManifoldTrainer {

@@ -149,7 +149,8 @@ impl ManifoldTrainer {
             dst.b.assign(&src.b);
         }
         self.opt = Optimizer::new(OptimConfig::adam(self.settings.lr));
-        self.guard = Guard::new(&mut self.model, &self.cursor, &self.rng, super::constant_point_loss(&self.data));
+        let floor = super::constant_point_loss(&self.data);
+        self.guard = Guard::new(&mut self.model, &self.cursor, &self.rng, move || floor);
         self.prior_steps = l.provenance.steps;
         self.last_loss = l.provenance.final_loss;
         Ok(l.provenance)
