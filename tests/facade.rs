@@ -262,7 +262,7 @@ fn a_pytorch_file_loads_and_bad_files_throw() {
 #[wasm_bindgen_test]
 fn datasets_split_the_builtin_digits_and_trainers_query_the_held_out_part() {
     use autoencoder_playground::api::DataSets;
-    let data = DataSets::builtin(IMAGES, LABELS).unwrap();
+    let data = DataSets::builtin(IMAGES.to_vec(), LABELS).unwrap();
     // data::split's rule: every tenth image of each class held out, 10,000 → 9,000 + 1,000.
     assert_eq!((data.train_len(), data.test_len(), data.split()), (9000, 1000, true));
     let mut t = Trainer::on(obj(r#"{"d": 8, "batch": 64, "seed": 2}"#), &data).unwrap();
@@ -279,8 +279,8 @@ fn datasets_split_the_builtin_digits_and_trainers_query_the_held_out_part() {
     assert_eq!(back.reconstruct(&[0, 999]).unwrap(), t.reconstruct(&[0, 999]).unwrap());
     assert!(Trainer::from_weights_on(&bytes[..100], &data).is_err(), "a truncated file is refused");
     // Files are told apart by their headers (so the order does not matter); two image files are refused.
-    assert_eq!(DataSets::builtin(LABELS, IMAGES).unwrap().train_len(), 9000);
-    assert!(DataSets::builtin(IMAGES, IMAGES).is_err(), "no labels file");
+    assert_eq!(DataSets::builtin(LABELS.to_vec(), IMAGES).unwrap().train_len(), 9000);
+    assert!(DataSets::builtin(IMAGES.to_vec(), IMAGES).is_err(), "no labels file");
     // The other built-in set against this model's held-out digits: two populations and an AUC in [0, 1].
     let v = t.latent_versus(&data, 50).unwrap();
     assert_eq!(f32_len(&v, "own"), 50);

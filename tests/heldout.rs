@@ -206,3 +206,50 @@ fn a_digit_autoencoder_tells_clothes_from_held_out_digits() {
     eprintln!("digit vs clothing ROC AUC after 5 epochs: {auc:.4} (measured when written: {AUC_MEASURED})");
     assert!(auc > AUC_BOUND, "AUC {auc} ≤ {AUC_BOUND}");
 }
+
+/// The page's builtin path (`builtin_owned`: the pixels parsed and split within the buffer they
+/// came in) gives the same pair as `builtin`, bit for bit, for raw and gzip images; files in the
+/// other order, or refused, take `builtin`'s path and answer as it does.
+#[test]
+fn builtin_in_place_is_the_same_pair() {
+    let want = datasets::builtin(MNIST_IMAGES, MNIST_LABELS).unwrap();
+    let whole = Dataset::from_idx(MNIST_IMAGES, Some(MNIST_LABELS)).unwrap();
+    for images in [idx_images(&whole), MNIST_IMAGES.to_vec()] {
+        let (raw, buffer) = (!images.starts_with(&[0x1f, 0x8b]), images.as_ptr());
+        let got = datasets::builtin_owned(images, MNIST_LABELS).unwrap();
+        // A raw file's pixels are parsed and split within the buffer they came in.
+        assert_eq!(got.train.images().as_ptr() == buffer, raw);
+        for (g, w) in [(&got.train, &want.train), (&got.test, &want.test)] {
+            assert_eq!((g.len(), g.rows(), g.cols(), g.has_labels()), (w.len(), w.rows(), w.cols(), w.has_labels()));
+            assert!(g.images() == w.images() && g.labels() == w.labels());
+        }
+        assert!(got.split);
+    }
+    let swapped = datasets::builtin_owned(MNIST_LABELS.to_vec(), MNIST_IMAGES).unwrap();
+    assert_eq!(swapped.train.images(), want.train.images());
+    let twice = datasets::builtin_owned(MNIST_IMAGES.to_vec(), MNIST_IMAGES).unwrap_err().to_string();
+    assert_eq!(twice, datasets::builtin(MNIST_IMAGES, MNIST_IMAGES).unwrap_err().to_string());
+    // A raw file cut short is refused as `builtin` refuses it.
+    let short = idx_images(&whole)[..5000].to_vec();
+    assert_eq!(datasets::builtin_owned(short.clone(), MNIST_LABELS).unwrap_err().to_string(), datasets::builtin(&short, MNIST_LABELS).unwrap_err().to_string());
+}
+
+/// `into_holdout` moves the training rows down in place (the training set keeps the buffer it
+/// was given), or copies them when a clone shares the pixels; both give `split_holdout`'s sets.
+#[test]
+fn into_holdout_is_split_holdout() {
+    let fresh = || Dataset::from_idx(MNIST_IMAGES, Some(MNIST_LABELS)).unwrap();
+    let (train, test) = fresh().split_holdout().unwrap();
+    let alone = fresh();
+    let buffer = alone.images().as_ptr();
+    let kept = fresh();
+    let shared = kept.clone();
+    let (in_place, copied) = (alone.into_holdout().unwrap(), shared.into_holdout().unwrap());
+    assert_eq!(in_place.0.images().as_ptr(), buffer, "alone, the training set keeps the buffer");
+    assert_ne!(copied.0.images().as_ptr(), kept.images().as_ptr(), "shared, the pixels are copied");
+    for (t, h) in [in_place, copied] {
+        assert!(t.images() == train.images() && t.labels() == train.labels());
+        assert!(h.images() == test.images() && h.labels() == test.labels());
+    }
+    assert_eq!(kept.images(), fresh().images(), "the clone's pixels are untouched");
+}

@@ -31,8 +31,8 @@ impl DataSets {
     }
 
     /// A built-in pair (10,000 images + labels), cut by the held-out split.
-    pub fn builtin(images: &[u8], labels: &[u8]) -> Result<DataSets, JsError> {
-        Ok(DataSets { inner: datasets::builtin(images, labels).map_err(js)? })
+    pub fn builtin(images: Vec<u8>, labels: &[u8]) -> Result<DataSets, JsError> {
+        Ok(DataSets { inner: datasets::builtin_owned(images, labels).map_err(js)? })
     }
 
     /// Training images.

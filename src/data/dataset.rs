@@ -44,7 +44,17 @@ impl Dataset {
     /// Without labels every label is 0 and [`has_labels`](Self::has_labels) is false.
     /// Errors (`Error::Data`) if either file is malformed or their counts differ.
     pub fn from_idx(images: &[u8], labels: Option<&[u8]>) -> Result<Dataset> {
-        let (n, rows, cols, pixels) = idx::parse_images(images)?;
+        Self::with_labels(idx::parse_images(images)?, labels)
+    }
+
+    /// [`from_idx`](Self::from_idx) of an images file the caller gives up: a raw file's pixels
+    /// become the data set's without a copy.
+    pub fn from_idx_owned(images: Vec<u8>, labels: Option<&[u8]>) -> Result<Dataset> {
+        Self::with_labels(idx::parse_images_owned(images)?, labels)
+    }
+
+    /// Parsed images `(n, rows, cols, pixels)` with their labels file, whose count must be n.
+    fn with_labels((n, rows, cols, pixels): (usize, usize, usize, Vec<u8>), labels: Option<&[u8]>) -> Result<Dataset> {
         let labels = match labels {
             Some(bytes) => {
                 let labels = idx::parse_labels(bytes)?;
@@ -136,6 +146,14 @@ impl Dataset {
             n,
             rows,
             cols,
+        }
+    }
+
+    /// The pixels and labels themselves, when no clone shares the pixels (else the data set back).
+    pub(super) fn into_parts(self) -> std::result::Result<(Vec<u8>, Vec<u8>), Dataset> {
+        match Arc::try_unwrap(self.images) {
+            Ok(images) => Ok((images, self.labels)),
+            Err(images) => Err(Dataset { images, ..self }),
         }
     }
 

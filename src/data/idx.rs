@@ -40,6 +40,13 @@ pub fn parse_images(bytes: &[u8]) -> Result<(usize, usize, usize, Vec<u8>)> {
     Ok((h.sizes[0], h.sizes[1], h.sizes[2], pixels))
 }
 
+/// `parse_images` of bytes the caller gives up: a raw file's pixels stay where they are (the
+/// 16-byte header moved out of the way), not copied into a second buffer.
+pub fn parse_images_owned(bytes: Vec<u8>) -> Result<(usize, usize, usize, Vec<u8>)> {
+    let (h, pixels) = parse_owned(bytes, Kind::Images)?;
+    Ok((h.sizes[0], h.sizes[1], h.sizes[2], pixels))
+}
+
 /// Parses a labels file (magic `0x00000801`, size n), raw or gzip'd. Returns the `[n]` labels
 /// as stored (0..9 for MNIST; values are not checked).
 pub fn parse_labels(bytes: &[u8]) -> Result<Vec<u8>> {
@@ -63,6 +70,18 @@ fn parse(bytes: &[u8], kind: Kind) -> Result<(Header, Vec<u8>)> {
     } else {
         parse_raw(bytes, kind)
     }
+}
+
+/// `parse` keeping a raw body in `bytes` itself (gzip still inflates into a new buffer).
+fn parse_owned(mut bytes: Vec<u8>, kind: Kind) -> Result<(Header, Vec<u8>)> {
+    if bytes.is_empty() || bytes.starts_with(&[0x1f, 0x8b]) {
+        return parse(&bytes, kind);
+    }
+    let hl = kind.header_len();
+    let h = parse_header(&bytes[..bytes.len().min(hl)], kind)?;
+    check_body_len(kind, &h, bytes.len() - hl, "after the header")?;
+    bytes.drain(..hl); // a move within the buffer: no new memory (fresh pages cost ~1 ms/MB in wasm)
+    Ok((h, bytes))
 }
 
 fn parse_raw(bytes: &[u8], kind: Kind) -> Result<(Header, Vec<u8>)> {

@@ -52,4 +52,29 @@ impl Dataset {
         let (train, test) = holdout_indices(self.labels());
         Ok((self.subset(&train)?, self.subset(&test)?))
     }
+
+    /// `split_holdout` of a data set the caller gives up: the held-out images are copied out and
+    /// the training images moved down within the same buffer (their indices only grow), so the
+    /// training set needs no second copy of the pixels. The same two sets, bit for bit.
+    pub fn into_holdout(self) -> Result<(Dataset, Dataset)> {
+        if !self.has_labels() || self.len() < HOLDOUT_EVERY {
+            return self.split_holdout(); // its refusals
+        }
+        let (train, test) = holdout_indices(self.labels());
+        let held = self.subset(&test)?;
+        let (rows, cols, dim) = (self.rows(), self.cols(), self.dim());
+        let (mut images, mut labels) = match self.into_parts() {
+            Ok(parts) => parts,
+            Err(shared) => return Ok((shared.subset(&train)?, held)), // the pixels are shared: copy
+        };
+        for (k, &i) in train.iter().enumerate() {
+            let i = i as usize;
+            // k ≤ i: every row moves down (or stays), onto a row already moved or held out.
+            images.copy_within(i * dim..(i + 1) * dim, k * dim);
+            labels[k] = labels[i];
+        }
+        images.truncate(train.len() * dim);
+        labels.truncate(train.len());
+        Ok((Dataset::from_raw(images, labels, rows, cols)?, held))
+    }
 }
