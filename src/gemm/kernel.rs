@@ -2,7 +2,7 @@
 //! update) instantiated as the portable 4×8 kernel every target runs and, on x86-64, a 4×16
 //! AVX2 + FMA copy chosen at run time; in the wasm build with `+relaxed-simd`, a 4×8 kernel of
 //! explicit `f32x4.relaxed_madd` (fused where the CPU has FMA). Each comes in two forms, by
-//! `IN_PLACE`: A's panel packed (the usual), or A's MR rows read where they are (`Panels`).
+//! `IN_PLACE`: A's panel packed (the usual), or A's MR rows read where they are (see `Kernel`).
 
 use super::Tile;
 
