@@ -63,7 +63,9 @@ test('under /notes/ae/: the page trains, and every Embed dialog gives the snippe
   await page.click('#train');
   await waitData(page, '#app', 'steps', 5);
   await page.click('#train'); // pause
-  // One Embed button per view of the page (the 2-D lab has its own page).
+  // One Embed button per view of the page (the 2-D lab has its own page), wired with the labs,
+  // which mount after the first frame.
+  await page.waitForSelector('#app[data-labs="mounted"]', { timeout: TIMEOUT });
   const ids = await page.$$eval('[data-embed]', (bs) => bs.map((b) => b.dataset.embed));
   assert.deepEqual(ids, EMBED_IDS.filter((id) => id !== 'manifold'));
 
