@@ -20,7 +20,8 @@ test('registry: every lab and experiment has a stable id and a mount', () => {
   ]);
   for (const lab of Object.values(LABS)) {
     assert.match(lab.id, /^panel-/);
-    assert.equal(typeof lab.mount, 'function');
+    // A generator, one experiment per step: the page gives each step its own idle task.
+    assert.equal(Object.getPrototypeOf(lab.mount), Object.getPrototypeOf(function* () {}), `${lab.id}: mount is a generator`);
   }
   for (const id of EXPERIMENT_IDS) assert.equal(typeof experiment(id).mount, 'function', id);
   assert.equal(experiment('latent/map'), map);
@@ -95,8 +96,11 @@ test('Lab: ready runs reset, prepare, ready, then every task; frames refresh at 
   lab.on('ready', () => log.push('ready'));
   lab.task(async (force) => { log.push(`a ${force}`); if (release === null) await new Promise((r) => { release = r; }); });
   lab.task(async (force) => { log.push(`b ${force}`); });
-  await Promise.resolve(); // the Lab subscribes after the experiments have registered
-  assert.equal(model.ready.length, 1);
+  await Promise.resolve();
+  assert.equal(model.ready.length, 0, 'no subscription before start: experiments may still be mounting');
+  lab.start();
+  lab.start();
+  assert.equal(model.ready.length, 1, 'start subscribes once');
   await model.ready[0]({ d: 30 });
   assert.deepEqual(log, ['reset', 'prepare', 'ready', 'a true', 'b true']);
 
@@ -128,7 +132,7 @@ test('Lab: ready runs reset, prepare, ready, then every task; frames refresh at 
   const slow = new Lab({ dataset: {} }, model, { prepare: async () => { model.generation = 2; } });
   const heard = [];
   slow.on('ready', () => heard.push('ready'));
-  await Promise.resolve();
+  slow.start();
   await model.ready[1]({ d: 30 });
   assert.deepEqual(heard, []);
   assert.equal(slow.loaded, false);

@@ -24,11 +24,7 @@ export class Lab {
     this.again = null; // null | 'soft' | 'force'
     this.lastRefresh = 0;
     this.lastFrame = null;
-    // After the experiments (mounted right after this) have registered their listeners.
-    queueMicrotask(() => {
-      model.onReady((info) => this.ready(info));
-      model.onFrame((frame) => this.frame(frame));
-    });
+    this.started = false;
     new IntersectionObserver((entries) => {
       // One target, its entries oldest first: the newest is whether the root is on screen now.
       this.visible = entries[entries.length - 1].isIntersecting;
@@ -39,6 +35,18 @@ export class Lab {
       clearTimeout(timer);
       timer = setTimeout(() => this.emit('resize'), 150);
     });
+  }
+
+  /**
+   * Hear the model from now on (its current trainer at once): call it once every experiment has
+   * registered its listeners and tasks — a lab mounted one experiment per task starts after the
+   * last, a lone experiment (openExperiment) at the end of its mount.
+   */
+  start() {
+    if (this.started) return;
+    this.started = true;
+    this.model.onReady((info) => this.ready(info));
+    this.model.onFrame((frame) => this.frame(frame));
   }
 
   /** `cb(...args)` on `event`; an async `cb` is awaited by `emit`. */
@@ -128,6 +136,7 @@ export function openExperiment(container, model, opts, { css, html, makeLab, alo
   useStylesheet(css);
   const lab = opts.lab ?? makeLab(container, model);
   const extra = opts.lab || !alone ? null : alone(lab);
+  if (!opts.lab) queueMicrotask(() => lab.start()); // after the rest of this experiment's mount
   const box = fromHtml(html);
   box.classList.add('experiment'); // the page finds each experiment's box by it (its Embed button)
   container.append(box);

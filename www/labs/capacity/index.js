@@ -27,7 +27,11 @@ const INTRO = `
   Change one thing below; the page's model is rebuilt and trained (Epochs and Seed are in Model).</p>
 `;
 
-export function mount(section, model) {
+/**
+ * Mount the lab into `section`, one experiment per step: a generator, so the page can give each
+ * step its own idle task (no one long task for the whole lab). Its value: {unmount}.
+ */
+export function* mount(section, model) {
   useStylesheet(new URL('./capacity.css', import.meta.url));
   section.setAttribute('aria-labelledby', 'capacity-title');
   section.removeAttribute('aria-label');
@@ -36,6 +40,10 @@ export function mount(section, model) {
   const parts = [controls.mount(section, model, lab)];
   const grid = fromHtml('<div class="cap-grid"></div>');
   section.append(grid);
-  for (const e of Object.values(EXPERIMENTS)) parts.push(e.mount(grid, model, { lab }));
+  for (const e of Object.values(EXPERIMENTS)) {
+    yield;
+    parts.push(e.mount(grid, model, { lab }));
+  }
+  lab.start(); // every experiment is listening
   return { unmount: () => { for (const p of parts) p.unmount?.(); section.replaceChildren(); } };
 }

@@ -16,7 +16,11 @@ export const title = 'Denoising, kernels and inpainting';
 /** Experiment ids (`denoise/<key>`) and their modules, in page order. */
 export const EXPERIMENTS = { corruptions, compare, faceoff, energy };
 
-export function mount(section, model) {
+/**
+ * Mount the lab into `section`, one experiment per step: a generator, so the page can give each
+ * step its own idle task (no one long task for the whole lab). Its value: {unmount}.
+ */
+export function* mount(section, model) {
   useStylesheet(new URL('./denoise.css', import.meta.url));
   section.append(
     el('h2', { id: 'denoise-title' }, title),
@@ -27,7 +31,12 @@ export function mount(section, model) {
   );
   section.setAttribute('aria-labelledby', 'denoise-title');
   const parts = [corruptions.mount(section, model)];
+  yield;
   const cmp = compare.mount(section, model);
-  parts.push(cmp, faceoff.mount(section, model, { compare: cmp.models }), energy.mount(section, model, { compare: cmp.models }));
+  parts.push(cmp);
+  yield;
+  parts.push(faceoff.mount(section, model, { compare: cmp.models }));
+  yield;
+  parts.push(energy.mount(section, model, { compare: cmp.models }));
   return { unmount: () => { for (const p of parts) p.unmount?.(); section.replaceChildren(); } };
 }

@@ -28,7 +28,11 @@ const INTRO = `
   anomaly detection. Everything below is computed by the model being trained above, and updates while it trains.</p>
 `;
 
-export function mount(section, model) {
+/**
+ * Mount the lab into `section`, one experiment per step: a generator, so the page can give each
+ * step its own idle task (no one long task for the whole lab). Its value: {unmount}.
+ */
+export function* mount(section, model) {
   useStylesheet(new URL('./latent.css', import.meta.url));
   section.innerHTML = INTRO;
   section.setAttribute('aria-labelledby', 'latent-title');
@@ -36,6 +40,11 @@ export function mount(section, model) {
   const grid = fromHtml('<div class="lat-grid"></div>');
   section.append(grid);
   const lab = latentLab(section, model);
-  const parts = Object.values(EXPERIMENTS).map((e) => e.mount(grid, model, { lab }));
+  const parts = [];
+  for (const e of Object.values(EXPERIMENTS)) {
+    yield;
+    parts.push(e.mount(grid, model, { lab }));
+  }
+  lab.start(); // every experiment is listening
   return { unmount: () => { for (const p of parts) p.unmount?.(); section.replaceChildren(); } };
 }
