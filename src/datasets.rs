@@ -88,56 +88,75 @@ pub struct NamedFile<'a> {
     pub bytes: &'a [u8],
 }
 
-/// Builds the page's data from 2 files (images + labels, split 9:1) or 4 (training and test
-/// pairs), in any order. Every refusal is a sentence naming the file at fault.
+/// One named file whose bytes the parse may keep: a raw images file's pixels become the data
+/// set's in place (`Dataset::from_idx_owned`), with no copy.
+pub struct OwnedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// [`from_owned`] of copies of `files`.
 pub fn from_files(files: &[NamedFile]) -> Result<DataPair> {
+    from_owned(files.iter().map(|f| OwnedFile { name: f.name.to_string(), bytes: f.bytes.to_vec() }).collect())
+}
+
+/// Builds the page's data from 2 files (images + labels, split 9:1) or 4 (training and test
+/// pairs), in any order. Every refusal is a sentence naming the file at fault. The files are given
+/// up: raw images are parsed within their own buffer and a pair's training rows moved down in
+/// it (`Dataset::into_holdout`), so 60,000 uploaded digits (47 MB) need no second 47 MB, nor a
+/// third for the split — wasm memory, once grown, is the worker's for good.
+pub fn from_owned(files: Vec<OwnedFile>) -> Result<DataPair> {
     if files.len() != 2 && files.len() != 4 {
         return Err(Error::Data(format!(
             "choose 2 files (images and labels) or 4 (training and test images and labels); got {}",
             files.len()
         )));
     }
+    let total = files.len();
     let mut images = vec![];
     let mut labels = vec![];
     for f in files {
-        let s = sniff_checked(f)?;
+        let s = sniff_checked(&f.name, &f.bytes)?;
         match s.kind {
             FileKind::Images => images.push((f, s)),
             FileKind::Labels => labels.push((f, s)),
         }
     }
-    let half = files.len() / 2;
+    let half = total / 2;
     if images.len() != half {
         return Err(Error::Data(format!(
-            "{} of the {} files are images files and {} are labels files; each images file needs its labels file",
+            "{} of the {total} files are images files and {} are labels files; each images file needs its labels file",
             images.len(),
-            files.len(),
             labels.len()
         )));
     }
-    if half == 1 {
-        let data = load(images[0].0, labels[0].0)?;
-        let (train, test) = data.split_holdout()?;
-        return Ok(DataPair { train, test, split: true });
-    }
     // Training first: by name (t10k / test), else the larger count.
-    let order = |v: &mut Vec<(&NamedFile, Sniffed)>| v.sort_by_key(|(f, s)| (is_test_name(f.name), std::cmp::Reverse(s.count)));
+    let order = |v: &mut Vec<(OwnedFile, Sniffed)>| v.sort_by_key(|(f, s)| (is_test_name(&f.name), std::cmp::Reverse(s.count)));
     order(&mut images);
     order(&mut labels);
-    Ok(DataPair { train: load(images[0].0, labels[0].0)?, test: load(images[1].0, labels[1].0)?, split: false })
+    let mut pairs = images.into_iter().map(|(f, _)| f).zip(labels.iter().map(|(f, _)| f));
+    let (train_images, train_labels) = pairs.next().expect("half ≥ 1");
+    let train = load(train_images, train_labels)?;
+    match pairs.next() {
+        None => {
+            let (train, test) = train.into_holdout()?;
+            Ok(DataPair { train, test, split: true })
+        }
+        Some((test_images, test_labels)) => Ok(DataPair { train, test: load(test_images, test_labels)?, split: false }),
+    }
 }
 
 /// `sniff`, and the sizes the page takes: 28×28 images, 1 to MAX_IMAGES items.
-fn sniff_checked(f: &NamedFile) -> Result<Sniffed> {
-    let s = sniff(f.name, f.bytes)?;
+fn sniff_checked(name: &str, bytes: &[u8]) -> Result<Sniffed> {
+    let s = sniff(name, bytes)?;
     if s.kind == FileKind::Images && (s.rows, s.cols) != (SIDE, SIDE) {
         return Err(Error::Data(format!(
-            "{} holds images of {}×{} pixels; the page's models take {SIDE}×{SIDE} (MNIST's size)",
-            f.name, s.rows, s.cols
+            "{name} holds images of {}×{} pixels; the page's models take {SIDE}×{SIDE} (MNIST's size)",
+            s.rows, s.cols
         )));
     }
     if s.count == 0 || s.count > MAX_IMAGES {
-        return Err(Error::Data(format!("{} declares {} items; a set may hold 1 to {MAX_IMAGES}", f.name, s.count)));
+        return Err(Error::Data(format!("{name} declares {} items; a set may hold 1 to {MAX_IMAGES}", s.count)));
     }
     Ok(s)
 }
@@ -149,9 +168,9 @@ fn is_test_name(name: &str) -> bool {
 }
 
 /// One images file with its labels file; the message names both files when they disagree.
-fn load(images: &NamedFile, labels: &NamedFile) -> Result<Dataset> {
-    Dataset::from_idx(images.bytes, Some(labels.bytes))
-        .map_err(|e| Error::Data(format!("{} + {}: {e}", images.name, labels.name)))
+fn load(images: OwnedFile, labels: &OwnedFile) -> Result<Dataset> {
+    let name = images.name;
+    Dataset::from_idx_owned(images.bytes, Some(&labels.bytes)).map_err(|e| Error::Data(format!("{name} + {}: {e}", labels.name)))
 }
 
 /// A built-in pair (MNIST's or Fashion-MNIST's 10,000 images), cut by the held-out split.
@@ -159,18 +178,11 @@ pub fn builtin(images: &[u8], labels: &[u8]) -> Result<DataPair> {
     from_files(&[NamedFile { name: "images", bytes: images }, NamedFile { name: "labels", bytes: labels }])
 }
 
-/// `builtin` with the images bytes given up: a raw file's pixels become the training set's in
-/// place (`Dataset::from_idx_owned`, `Dataset::into_holdout`), with one copy of the held-out
-/// tenth, where `builtin` makes three copies of the pixels. On a page's first model the fresh
-/// memory was what cost (~1 ms per MB first touched in wasm). The same pair, bit for bit; files
-/// in the other order, or refused, go through `builtin`.
+/// `builtin` with the images bytes given up ([`from_owned`]): only the held-out tenth is copied.
+/// On a page's first model the fresh memory was what cost (~1 ms per MB first touched in wasm).
 pub fn builtin_owned(images: Vec<u8>, labels: &[u8]) -> Result<DataPair> {
-    let files = [NamedFile { name: "images", bytes: &images }, NamedFile { name: "labels", bytes: labels }];
-    let kinds = (sniff_checked(&files[0]).map(|s| s.kind), sniff_checked(&files[1]).map(|s| s.kind));
-    if !matches!(kinds, (Ok(FileKind::Images), Ok(FileKind::Labels))) {
-        return from_files(&files);
-    }
-    let data = Dataset::from_idx_owned(images, Some(labels)).map_err(|e| Error::Data(format!("images + labels: {e}")))?;
-    let (train, test) = data.into_holdout()?;
-    Ok(DataPair { train, test, split: true })
+    from_owned(vec![
+        OwnedFile { name: "images".into(), bytes: images },
+        OwnedFile { name: "labels".into(), bytes: labels.to_vec() },
+    ])
 }

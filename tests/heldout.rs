@@ -5,7 +5,7 @@
 
 use autoencoder_playground::data::split::holdout_indices;
 use autoencoder_playground::data::Dataset;
-use autoencoder_playground::datasets::{self, sniff, FileKind, NamedFile};
+use autoencoder_playground::datasets::{self, sniff, FileKind, NamedFile, OwnedFile};
 use autoencoder_playground::labs::latent::roc_auc;
 use autoencoder_playground::labs::latent::ood;
 use autoencoder_playground::train::{Settings, Trainer};
@@ -208,30 +208,53 @@ fn a_digit_autoencoder_tells_clothes_from_held_out_digits() {
 }
 
 /// The page's builtin path (`builtin_owned`: the pixels parsed and split within the buffer they
-/// came in) gives the same pair as `builtin`, bit for bit, for raw and gzip images; files in the
-/// other order, or refused, take `builtin`'s path and answer as it does.
+/// came in) gives the written split (`expected_split`), bit for bit, for raw and gzip images;
+/// files in the other order are told apart, and refusals name what is wrong.
 #[test]
-fn builtin_in_place_is_the_same_pair() {
-    let want = datasets::builtin(MNIST_IMAGES, MNIST_LABELS).unwrap();
+fn builtin_in_place_is_the_written_split() {
+    let (train, test) = expected_split();
     let whole = Dataset::from_idx(MNIST_IMAGES, Some(MNIST_LABELS)).unwrap();
     for images in [idx_images(&whole), MNIST_IMAGES.to_vec()] {
         let (raw, buffer) = (!images.starts_with(&[0x1f, 0x8b]), images.as_ptr());
         let got = datasets::builtin_owned(images, MNIST_LABELS).unwrap();
         // A raw file's pixels are parsed and split within the buffer they came in.
         assert_eq!(got.train.images().as_ptr() == buffer, raw);
-        for (g, w) in [(&got.train, &want.train), (&got.test, &want.test)] {
+        for (g, w) in [(&got.train, &train), (&got.test, &test)] {
             assert_eq!((g.len(), g.rows(), g.cols(), g.has_labels()), (w.len(), w.rows(), w.cols(), w.has_labels()));
             assert!(g.images() == w.images() && g.labels() == w.labels());
         }
         assert!(got.split);
     }
     let swapped = datasets::builtin_owned(MNIST_LABELS.to_vec(), MNIST_IMAGES).unwrap();
-    assert_eq!(swapped.train.images(), want.train.images());
+    assert_eq!(swapped.train.images(), train.images());
     let twice = datasets::builtin_owned(MNIST_IMAGES.to_vec(), MNIST_IMAGES).unwrap_err().to_string();
-    assert_eq!(twice, datasets::builtin(MNIST_IMAGES, MNIST_IMAGES).unwrap_err().to_string());
-    // A raw file cut short is refused as `builtin` refuses it.
+    assert!(twice.contains("2 of the 2 files are images files and 0 are labels files"), "{twice}");
+    // A raw file cut short is refused, naming both files.
     let short = idx_images(&whole)[..5000].to_vec();
-    assert_eq!(datasets::builtin_owned(short.clone(), MNIST_LABELS).unwrap_err().to_string(), datasets::builtin(&short, MNIST_LABELS).unwrap_err().to_string());
+    let e = datasets::builtin_owned(short, MNIST_LABELS).unwrap_err().to_string();
+    assert!(e.starts_with("images + labels: ") && e.contains("truncated"), "{e}");
+}
+
+/// A user's files (`from_owned`, the page's upload path) are parsed within the buffers they
+/// came in: a raw training images file keeps its buffer for the training set, split or not, and
+/// a raw test file for the test set; the sets are the written ones, bit for bit.
+#[test]
+fn uploaded_raw_files_keep_their_buffers() {
+    let (train, test) = expected_split();
+    let whole = Dataset::from_idx(MNIST_IMAGES, Some(MNIST_LABELS)).unwrap();
+    let owned = |v: Vec<(&str, Vec<u8>)>| v.into_iter().map(|(n, b)| OwnedFile { name: n.into(), bytes: b }).collect::<Vec<_>>();
+    let images = idx_images(&whole);
+    let buffer = images.as_ptr();
+    let pair = datasets::from_owned(owned(vec![("labels.idx", idx_labels(&whole)), ("images.idx", images)])).unwrap();
+    assert_eq!(pair.train.images().as_ptr(), buffer, "two files: the split moves the rows within the buffer");
+    assert!(pair.split && pair.train.images() == train.images() && pair.test.images() == test.images());
+    assert_eq!(pair.test.labels(), test.labels());
+    let (a, b) = (idx_images(&train), idx_images(&test));
+    let (pa, pb) = (a.as_ptr(), b.as_ptr());
+    let files = vec![("t10k-images", b), ("train-labels", idx_labels(&train)), ("train-images", a), ("t10k-labels", idx_labels(&test))];
+    let pair = datasets::from_owned(owned(files)).unwrap();
+    assert_eq!((pair.train.images().as_ptr(), pair.test.images().as_ptr()), (pa, pb), "four files: each set keeps its file's buffer");
+    assert!(!pair.split && pair.train.images() == train.images() && pair.test.labels() == test.labels());
 }
 
 /// `into_holdout` moves the training rows down in place (the training set keeps the buffer it

@@ -3,7 +3,7 @@
 //! queries (`labels`, `inputs`, the labs') index the held-out set.
 
 use super::{f32s, js, object, parse, Trainer};
-use crate::datasets::{self, DataPair, NamedFile};
+use crate::datasets::{self, DataPair, OwnedFile};
 use crate::train;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -24,10 +24,12 @@ impl DataSets {
         if names.length() != files.length() {
             return Err(JsError::new("every file needs its name"));
         }
-        let names: Vec<String> = names.iter().map(|v| v.as_string().unwrap_or_default()).collect();
-        let bytes: Vec<Vec<u8>> = files.iter().map(|v| js_sys::Uint8Array::new(&v).to_vec()).collect();
-        let named: Vec<NamedFile> = names.iter().zip(&bytes).map(|(n, b)| NamedFile { name: n, bytes: b }).collect();
-        Ok(DataSets { inner: datasets::from_files(&named).map_err(js)? })
+        // One copy into wasm memory per file, given up to the parse (raw pixels stay where they land).
+        let owned = names.iter().zip(files.iter()).map(|(n, f)| OwnedFile {
+            name: n.as_string().unwrap_or_default(),
+            bytes: js_sys::Uint8Array::new(&f).to_vec(),
+        });
+        Ok(DataSets { inner: datasets::from_owned(owned.collect()).map_err(js)? })
     }
 
     /// A built-in pair (10,000 images + labels), cut by the held-out split.
