@@ -98,8 +98,9 @@ const LABS_LATEST_MS = 10_000;
  * Each lab (www/labs/) into its empty <section>, with a model that sends it frames only while on
  * screen, and the Embed buttons on their boxes: after the first frame is painted (or after
  * LABS_LATEST_MS), one experiment per task in idle time, so that neither the first frame nor a
- * training frame waits for a lab's DOM (the denoising lab's alone took ~200 ms at load 10; a whole
- * lab in one task was a 57–78 ms task in 5 of 12 cold loads, headless Chromium, 2 cores).
+ * training frame waits for a lab's DOM (the denoising lab's alone took ~200 ms at load 10; with
+ * Train clicked at the first frame, a whole lab per task left a 53–93 ms task in 7 of 8 cold
+ * loads, one experiment per task a 52–55 ms one in 3 of 8: headless Chromium, 2 cores).
  * `#app[data-labs="mounted"]` once all are.
  */
 function mountLabsAfterFirstFrame(app) {
