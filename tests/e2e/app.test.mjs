@@ -68,7 +68,7 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   // little left to fall; tests/e2e/keep.test.mjs covers that one).
   const { context, page, errors } = await openPage('#seed=1', READY);
   const atLoad = await pixels(page, 'row-recon');
-  // The labs mount first (one idle task per lab after the first frame): the long-task window
+  // The labs mount first (one idle task per experiment after the first frame): the long-task window
   // below is training's, not the page's one-time setup.
   await page.waitForSelector('#app[data-labs="mounted"]', { timeout: TIMEOUT });
 

@@ -77,7 +77,7 @@ test('workers: no main-thread long task while 2 workers train', async () => {
   // holds the page's own tasks, not the test's: it opens once Train's click has been dispatched
   // and closes before Pause's (Playwright's role queries walk the page's accessibility tree in a
   // main-thread task of ~25 ms CPU, measured in a trace — longer than 50 ms on 2 busy cores).
-  // The labs mount first: that one-time setup (one idle task per lab, after the first frame) is
+  // The labs mount first: that one-time setup (one idle task per experiment, after the first frame) is
   // not training's drawing.
   const { context, page, errors } = await openPage('#preset=standard&seed=1&workers=2', '#app[data-labs="mounted"]');
   await page.click('#train');
