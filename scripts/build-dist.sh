@@ -5,7 +5,8 @@
 #                    manifold/, draw/, *.js, style.css); index.html gets its modulepreload lines
 #   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm (simd128)
 #   dist/pkg-relaxed/  the same two files of the relaxed-SIMD build (www/kit/engine.js picks one)
-#   dist/data/       mnist10k-*.gz
+#   dist/data/       mnist10k-*.gz, and mnist10k-display-* (the ten display digits, raw IDX:
+#                    scripts/display-digits.mjs, with the simd128 build)
 #   dist/vendor/     opencv.js from node_modules (npm @techstark/opencv-js, Apache-2.0), loaded
 #                    by the denoising panel's face-off only
 #
@@ -44,6 +45,7 @@ cp -R www/. "$stage/"
 cp pkg/*.js pkg/*.wasm "$stage/pkg/"
 cp pkg-relaxed/*.js pkg-relaxed/*.wasm "$stage/pkg-relaxed/"
 cp data/*.gz "$stage/data/"
+node scripts/display-digits.mjs pkg data "$stage/data"
 cp "$opencv" "$stage/vendor/opencv.js"
 
 # The training page's module graph, preloaded: every module app/index.js imports statically is

@@ -22,6 +22,12 @@
 //
 // Worker → page:
 //   loading {stage}            progress of start-up: 'wasm', 'data', 'model'
+//   preview {inputs, recon, labels, lo, hi}
+//                              before the first `ready` only, at most once: the opening weights
+//                              file (the first load-weights) reconstructing the ten display
+//                              digits, drawn while MNIST still loads (worker-preview.js). The
+//                              same digits and numbers the first frame will show; not a model
+//                              (nothing trains or answers before `ready`)
 //   ready {generation, origin, info, indices, labels, inputs, masks?, corrupted?}
 //                              a new Trainer exists; origin {cause: 'config'|'reset'|'weights',
 //                              source?, file?} (file: the engine's weightsInfo of the file).
@@ -59,8 +65,8 @@ import { COMMANDS, REPORTS } from './kit/protocol.js';
 /** Commands, page → worker: the kit's, and the labs' questions. */
 export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query', LOAD_WEIGHTS: 'load-weights', DATA: 'data' });
 
-/** Reports, worker → page: the kit's, start-up progress, and the answers to questions. */
-export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', ANSWER: 'answer', WEIGHTS_REFUSED: 'weights-refused', DATA: 'data' });
+/** Reports, worker → page: the kit's, start-up progress and preview, and the answers to questions. */
+export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', PREVIEW: 'preview', ANSWER: 'answer', WEIGHTS_REFUSED: 'weights-refused', DATA: 'data' });
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 40;

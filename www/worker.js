@@ -7,11 +7,12 @@
 import init, { wasm } from './kit/engine.js';
 import { TO_WORKER, TO_PAGE, SLICE_MS, FRAME_MS, KERNELS_MS, displayIndices } from './protocol.js';
 import { WorkerSession, messageOf, post } from './kit/session.js';
-import { loadMnist, loadFashion } from './kit/data.js';
+import { loadMnist, loadMnistDisplay, loadFashion } from './kit/data.js';
 import { sameSettings } from './kit/models.js';
 import { Workers } from './kit/workers.js';
 import { answerQuery, answerVersus } from './worker-queries.js';
 import { sendReady, sendFrame } from './worker-frames.js';
+import { sendPreview } from './worker-preview.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
 class Session extends WorkerSession {
@@ -33,6 +34,9 @@ class Session extends WorkerSession {
     this.elapsed = 0; // ms spent in step() since the trainer was built
     this.lastFrame = 0;
     this.lastKernels = 0;
+    this.engine = null; // init()'s promise, and the display digits' (or null), for the preview
+    this.display = null;
+    this.previewed = false; // the first load-weights was looked at for a preview
     // Data-parallel training (kit/parallel.js): shard workers beside this one, W from `config`.
     // A closure: `wasm` answers once init() resolved, after this constructor.
     this.workers = new Workers(new URL('./shard-worker.js', import.meta.url), (m, w, i) => wasm.shardRows(m, w, i));
@@ -44,11 +48,21 @@ class Session extends WorkerSession {
 
   async load() {
     post({ type: TO_PAGE.LOADING, stage: 'wasm' });
-    const engine = init();
+    const engine = (this.engine = init());
+    this.display = loadMnistDisplay().catch(() => null); // 7.9 KB, asked for first
     post({ type: TO_PAGE.LOADING, stage: 'data' });
     const { images, labels } = await loadMnist();
     await engine;
     this.sets.mnist = wasm.DataSets.builtin(images, labels);
+  }
+
+  /** The first load-weights (the page's opening model) is also drawn at once, before MNIST is in. */
+  receive(msg) {
+    if (msg?.type === TO_WORKER.LOAD_WEIGHTS && !this.previewed) {
+      this.previewed = true;
+      sendPreview(this, msg, this.engine, this.display);
+    }
+    super.receive(msg);
   }
 
   answers(msg) {

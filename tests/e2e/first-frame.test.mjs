@@ -1,7 +1,9 @@
 // End-to-end test of the training page's first frame: the first reconstructions on screen are the
 // pretrained model's (no model is built from the seed first), and they do not wait for the labs
 // below the training panels (none is mounted, or even fetched, yet); the labs mount after, and
-// every one fills its section. How long it takes is printed by `make bench`, never asserted here.
+// every one fills its section. Before it, while MNIST still loads, the worker's `preview` draws
+// the same model's reconstructions of the same ten digits (www/worker-preview.js): the same
+// numbers, bit for bit. How long it takes is printed by `make bench`, never asserted here.
 // Needs `make dist`.
 // Run: node --test tests/e2e/first-frame.test.mjs
 
@@ -52,6 +54,65 @@ test('first frame: the pretrained model’s reconstructions, drawn before any la
     // The labs got the model that was already there: the capacity lab reports on it.
     await page.waitForFunction(() => document.getElementById('panel-capacity').dataset.generation === document.getElementById('app').dataset.generation,
       null, { timeout: TIMEOUT });
+    assertClean(opened);
+  } finally {
+    await opened.context.close();
+  }
+});
+
+/** Runs before the page's scripts: the training worker's `preview`, `ready` and first `frame`
+ *  (copies of their digit arrays), and the order in which #app said preview / ready. */
+const WORKER_REPORTS = `(${() => {
+  const seen = (window.__reports = { order: [] });
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      if (!/\/worker\.js$/.test(String(url))) return;
+      this.addEventListener('message', ({ data: m }) => {
+        if (m?.type === 'preview') seen.preview ??= { inputs: [...m.inputs], recon: [...m.recon], labels: [...m.labels], lo: m.lo, hi: m.hi };
+        if (m?.type === 'ready') seen.ready ??= { inputs: [...m.inputs], labels: [...m.labels], lo: m.info.lo, hi: m.info.hi };
+        if (m?.type === 'frame') seen.frame ??= { recon: [...m.recon] };
+      });
+    }
+  };
+  new MutationObserver(() => {
+    const app = document.getElementById('app');
+    if (app?.dataset.preview === 'drawn' && !seen.order.includes('preview')) seen.order.push('preview');
+    if (app?.dataset.ready === 'true' && !seen.order.includes('ready')) seen.order.push('ready');
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-ready', 'data-preview'] });
+}})()`;
+
+test('first frame: a preview of the pretrained model is drawn before MNIST is in, with the first frame’s very numbers', async () => {
+  const opened = await openPage('', APP_READY, { init: WORKER_REPORTS });
+  const { page } = opened;
+  try {
+    await page.waitForFunction(() => window.__reports.frame, null, { timeout: TIMEOUT });
+    const r = await page.evaluate(() => window.__reports);
+    assert.ok(r.preview, 'the worker sent a preview');
+    assert.deepEqual(r.order, ['preview', 'ready'], 'the preview was drawn, then the model');
+    assert.equal(r.preview.labels.length, 10);
+    assert.deepEqual(r.preview.labels, r.ready.labels, 'the same ten digits, in the same order');
+    assert.deepEqual([r.preview.lo, r.preview.hi], [r.ready.lo, r.ready.hi]);
+    // Bit for bit: the same engine and weights on the same scaled pixels (scripts/display-digits.mjs).
+    assert.deepEqual(r.preview.inputs, r.ready.inputs, 'the preview’s inputs are the first frame’s');
+    assert.deepEqual(r.preview.recon, r.frame.recon, 'the preview’s reconstructions are the first frame’s');
+    assert.ok(r.preview.recon.some((v) => v !== r.preview.lo), 'the reconstructions are not blank');
+    assertClean(opened);
+  } finally {
+    await opened.context.close();
+  }
+});
+
+test('first frame: a denoising model has no preview (its display corruption needs the held-out set); its first frame still comes', async () => {
+  const opened = await openPage('#preset=denoising', APP_READY, { init: WORKER_REPORTS });
+  const { page } = opened;
+  try {
+    await page.waitForFunction(() => window.__reports.frame, null, { timeout: TIMEOUT });
+    const r = await page.evaluate(() => window.__reports);
+    assert.equal(r.preview, undefined, 'no preview for the denoising model');
+    assert.deepEqual(r.order, ['ready']);
+    assert.equal(await page.evaluate(() => document.getElementById('keep').dataset.source), 'pretrained', 'its first model is the pretrained one');
     assertClean(opened);
   } finally {
     await opened.context.close();

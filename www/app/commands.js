@@ -91,6 +91,7 @@ function onMessage(app, msg) {
     case TO_PAGE.LOADING:
       if (!app.run.info || msg.stage === 'model' || msg.stage === 'fashion') say(app, app.run.info && msg.stage === 'model' ? 'Building a new model…' : LOADING_TEXT[msg.stage]);
       break;
+    case TO_PAGE.PREVIEW: onPreview(app, msg); break;
     case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); app.keep?.onReady(msg); break;
     case TO_PAGE.FRAME: onFrame(app, msg); app.model?.frame(msg); app.keep?.onFrame(msg); break;
     case TO_PAGE.ANSWER: app.model?.answer(msg); break;
@@ -101,11 +102,27 @@ function onMessage(app, msg) {
   }
 }
 
+/** The opening model's reconstructions while MNIST loads (worker-preview.js), drawn until `ready`. */
+function onPreview(app, msg) {
+  if (app.run.info) return; // a model is on screen already
+  app.run.preview = msg;
+  labelRows(app, msg.labels);
+  invalidate(app, 'preview');
+}
+
+/** The digit rows' accessible names, from the display digits' labels. */
+function labelRows(app, labels) {
+  const digits = [...labels].join(', ');
+  app.ui.rows.input.setAttribute('aria-label', `Input digits ${digits}`);
+  app.ui.rows.recon.setAttribute('aria-label', `Reconstructions of the digits ${digits}`);
+}
+
 function onReady(app, msg) {
   const { run, ui } = app;
   run.generation = msg.generation;
   run.info = msg.info;
   run.display = msg;
+  run.preview = null;
   run.frame = null;
   run.kernels = null;
   run.series.clear(msg.info.batches_per_epoch);
@@ -123,9 +140,7 @@ function onReady(app, msg) {
   ui.reconCaption.innerHTML = denoising
     ? 'output <span class="math">x̂</span> from <span class="math">x̃</span>'
     : 'output <span class="math">x̂</span>';
-  const digits = [...msg.labels].join(', ');
-  ui.rows.input.setAttribute('aria-label', `Input digits ${digits}`);
-  ui.rows.recon.setAttribute('aria-label', `Reconstructions of the digits ${digits}`);
+  labelRows(app, msg.labels);
   invalidate(app, 'display', 'digits', 'chart', 'kernels', 'status');
 }
 

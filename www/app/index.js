@@ -77,6 +77,7 @@ function newRun() {
     info: null, // from `ready`: len, d, dim, lo, hi, variant, batch
     display: null, // from `ready`: indices, labels, inputs, masks?, corrupted?
     frame: null, // the latest frame
+    preview: null, // before the first `ready`: {inputs, recon, labels, lo, hi} (worker-preview.js)
     running: false,
     series: new LossSeries(),
     kernels: null,

@@ -121,6 +121,7 @@ function render(app) {
     ui.elapsed.textContent = fmtTime(f.elapsed);
     if (dirty.has('status')) say(app, statusText(app, f, pos, epochs));
   }
+  if (!run.display && run.preview && dirty.has('preview')) drawPreview(app);
   if (run.display && dirty.has('display')) drawDisplay(app);
   if (f && dirty.has('digits')) drawRecon(app, f);
   if (dirty.has('chart')) drawChart(app);
@@ -168,6 +169,17 @@ function drawDisplay(app) {
   drawDigitRow(rows.input.getContext('2d'), m.inputs, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
   if (m.masks) drawDigitRow(rows.mask.getContext('2d'), m.masks, digitDims(app), { lo, hi, kind: 'mask', gapColor: GAP_COLOR });
   if (m.corrupted) drawDigitRow(rows.corrupted.getContext('2d'), m.corrupted, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
+}
+
+/** The opening model's inputs and reconstructions before it is ready (worker-preview.js); marks
+ *  #app data-preview="drawn" (the first reconstructions on screen: scripts/bench.mjs). */
+function drawPreview(app) {
+  const p = app.run.preview;
+  const dims = { count: p.labels.length, side: SIDE, gap: DIGIT_GAP };
+  const opts = { lo: p.lo, hi: p.hi, gapColor: GAP_COLOR };
+  drawDigitRow(app.ui.rows.input.getContext('2d'), p.inputs, dims, opts);
+  drawDigitRow(app.ui.rows.recon.getContext('2d'), p.recon, dims, opts);
+  app.ui.app.dataset.preview = 'drawn';
 }
 
 function drawRecon(app, f) {

@@ -8,6 +8,13 @@ export const MNIST = Object.freeze({
   labels: new URL('../data/mnist10k-labels-idx1-ubyte.gz', import.meta.url).href,
 });
 
+/** The ten display digits of MNIST (scripts/display-digits.mjs, written by build-dist.sh): raw
+ *  IDX, 7.9 KB, so the opening model's reconstructions can be drawn before MNIST has arrived. */
+export const MNIST_DISPLAY = Object.freeze({
+  images: new URL('../data/mnist10k-display-images-idx3-ubyte', import.meta.url).href,
+  labels: new URL('../data/mnist10k-display-labels-idx1-ubyte', import.meta.url).href,
+});
+
 /**
  * Fetch `url` as bytes, or throw an Error that says which file failed. A `.gz` file is inflated
  * by the browser's DecompressionStream as it arrives (where there is one): off the engine, beside
@@ -32,6 +39,12 @@ export async function fetchBytes(url) {
 /** Both MNIST files: {images, labels}, Uint8Arrays of IDX (inflated where the browser can, else gzipped). */
 export async function loadMnist() {
   const [images, labels] = await Promise.all([fetchBytes(MNIST.images), fetchBytes(MNIST.labels)]);
+  return { images, labels };
+}
+
+/** The display digits: {images, labels}, Uint8Arrays of raw IDX. */
+export async function loadMnistDisplay() {
+  const [images, labels] = await Promise.all([fetchBytes(MNIST_DISPLAY.images), fetchBytes(MNIST_DISPLAY.labels)]);
   return { images, labels };
 }
 
