@@ -5,6 +5,8 @@
 //   node scripts/display-digits.mjs <pkg dir> <data dir> <out dir>
 //   → <out dir>/mnist10k-display-images-idx3-ubyte  (10 × 28 × 28 bytes, 16-byte header)
 //     <out dir>/mnist10k-display-labels-idx1-ubyte  (10 bytes, 8-byte header)
+//     <out dir>/mnist10k-display-rows.json          (their 10 rows in the held-out set, which
+//                                                    seed a denoising model's display masks)
 //
 // The digits are the engine's: its class-balanced held-out split of data/mnist10k-*.gz
 // (DataSets.builtin), then protocol.js's displayIndices over the held-out labels — the same two
@@ -48,6 +50,7 @@ function idxFile(dims, body) {
 
 writeFileSync(join(outDir, 'mnist10k-display-images-idx3-ubyte'), idxFile([idx.length, 28, 28], pixels));
 writeFileSync(join(outDir, 'mnist10k-display-labels-idx1-ubyte'), idxFile([idx.length], trainer.labels(idx)));
+writeFileSync(join(outDir, 'mnist10k-display-rows.json'), `${JSON.stringify([...idx])}\n`);
 trainer.free();
 sets.free();
 console.log(`display-digits: ${idx.length} digits (held-out rows ${[...idx].join(', ')}) in ${outDir}`);

@@ -258,6 +258,14 @@ fn snapshots_have_the_documented_shapes() {
     let (xc, mask) = t.display_corruption(&idx).unwrap();
     assert_eq!(t.display_corruption(&idx).unwrap(), (xc.clone(), mask.clone()), "display masks are fixed");
     assert!(x.iter().zip(&mask).zip(&xc).all(|((a, m), c)| a * m == *c));
+    // Seeded by other rows: a trainer on copies of a few digits (the page's preview) gives them
+    // the masks the whole set's trainer gives them, bit for bit.
+    let rows = [9999u32, 0];
+    let copies: Vec<u8> = rows.iter().flat_map(|&i| t.test_data().image(i as usize).to_vec()).collect();
+    let few = Trainer::new(Settings { variant: Variant::Denoising, d: 40, batch: 2, ..Settings::default() }, Dataset::from_raw(copies, vec![0, 0], 28, 28).unwrap()).unwrap();
+    assert_eq!(few.display_corruption_as(&[0, 1], &rows).unwrap(), t.display_corruption(&rows).unwrap());
+    assert_ne!(few.display_corruption(&[0, 1]).unwrap(), t.display_corruption(&rows).unwrap(), "their own indices seed other masks");
+    assert!(few.display_corruption_as(&[0, 1], &[0]).is_err(), "one seed row per image");
     assert_eq!(t.reconstruct_rows(&x).unwrap().len(), 3 * 784);
     let h = t.encode_rows(&x).unwrap();
     assert_eq!(h.len(), 3 * 40);

@@ -50,10 +50,17 @@ fn trains_and_returns_small_stats_and_copies() {
     assert!(t.labels(&idx).unwrap().iter().all(|&l| l < 10));
     let ev = t.evaluate().unwrap();
     assert!(field(&ev, "mse_clean") > 0.0 && field(&ev, "mse_noisy") > field(&ev, "mse_clean"));
-    let m = t.masks(&idx).unwrap();
+    let m = t.masks(&idx, None).unwrap();
     assert!(m.iter().all(|&v| v == 0.0 || v == 2.0), "the notebook's mask: 0 or 1/(1-p)");
-    assert_eq!(t.corrupted(&idx).unwrap().len(), 3 * 784);
-    assert_eq!(t.reconstruct_corrupted(&idx).unwrap().len(), 3 * 784);
+    assert_eq!(t.corrupted(&idx, None).unwrap().len(), 3 * 784);
+    assert_eq!(t.reconstruct_corrupted(&idx, None).unwrap().len(), 3 * 784);
+    // Seeded as other rows (the page's preview): the masks those rows get; one row per image.
+    let other = vec![idx[2], idx[0], idx[1]];
+    let as_other = t.masks(&idx, Some(other.clone())).unwrap();
+    let theirs = t.masks(&other, None).unwrap();
+    assert_eq!(as_other[..784], theirs[..784], "image 0 seeded as row idx[2] gets row idx[2]'s mask");
+    assert_ne!(as_other, m, "other seeds, other masks");
+    assert!(t.masks(&idx, Some(vec![1, 2])).is_err(), "two seed rows for three images");
     let h = t.encode_rows(&t.inputs(&idx).unwrap()).unwrap();
     assert_eq!(h.len(), 3 * 16);
     assert_eq!(t.decode_rows(&h).unwrap(), t.reconstruct(&idx).unwrap());

@@ -22,7 +22,7 @@
 //
 // Worker → page:
 //   loading {stage}            progress of start-up: 'wasm', 'data', 'model'
-//   preview {inputs, recon, labels, lo, hi}
+//   preview {variant, inputs, recon, labels, lo, hi, masks?, corrupted?, reconClean?}
 //                              before the first `ready` only, at most once: the opening weights
 //                              file (the first load-weights) reconstructing the ten display
 //                              digits, drawn while MNIST still loads (worker-preview.js). The

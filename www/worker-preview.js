@@ -10,13 +10,14 @@ import { TO_PAGE } from './protocol.js';
 import { post } from './kit/session.js';
 
 /**
- * Post `preview` {inputs, recon, labels, lo, hi} for a load-weights message `msg`, once `engine`
- * (init()'s promise) and `display` (the digits' {images, labels}, or null when they could not be
- * fetched) are in. Only for the site's pretrained model (an MNIST model by kit/models.js's table),
- * only while `session` has no model yet (after `ready` the first frame is drawn anyway), and not
- * for a denoising model: its display corruption is seeded by each digit's row in the held-out set,
- * which a ten-digit file does not have. A preview that cannot be made is skipped without a word:
- * the load-weights command carrying the same bytes says what is wrong with them.
+ * Post `preview` {variant, inputs, recon, labels, lo, hi, and for a denoising model masks,
+ * corrupted, reconClean} for a load-weights message `msg`, once `engine` (init()'s promise) and
+ * `display` (the digits' {images, labels, rows}, or null when they could not be fetched) are in.
+ * Only for the site's pretrained model (an MNIST model by kit/models.js's table), and only while
+ * `session` has no model yet (after `ready` the first frame is drawn anyway). A denoising model's
+ * display masks are seeded by each digit's row in the held-out set (`rows`), as the first frame's
+ * are. A preview that cannot be made is skipped without a word: the load-weights command carrying
+ * the same bytes says what is wrong with them.
  */
 export async function sendPreview(session, msg, engine, display) {
   if (msg.source?.kind !== 'pretrained') return;
@@ -29,11 +30,20 @@ export async function sendPreview(session, msg, engine, display) {
   if (!digits || session.trainer) return;
   let t = null;
   try {
-    if (wasm.weightsInfo(msg.bytes).settings.variant === 'denoising') return;
+    const { variant } = wasm.weightsInfo(msg.bytes).settings;
     t = wasm.Trainer.fromWeights(msg.bytes, digits.images, digits.labels);
     const idx = Uint32Array.from({ length: t.len }, (_, i) => i);
-    const out = { type: TO_PAGE.PREVIEW, inputs: t.inputs(idx), recon: t.reconstruct(idx), labels: t.labels(idx), lo: t.lo, hi: t.hi };
-    post(out, [out.inputs.buffer, out.recon.buffer, out.labels.buffer]);
+    const out = { type: TO_PAGE.PREVIEW, variant, inputs: t.inputs(idx), labels: t.labels(idx), lo: t.lo, hi: t.hi };
+    if (variant === 'denoising') {
+      // As worker-frames.js: the output for the input the model is fed, x̃, and for x beside it.
+      out.masks = t.masks(idx, digits.rows);
+      out.corrupted = t.corrupted(idx, digits.rows);
+      out.recon = t.reconstruct_corrupted(idx, digits.rows);
+      out.reconClean = t.reconstruct(idx);
+    } else {
+      out.recon = t.reconstruct(idx);
+    }
+    post(out, [out.inputs.buffer, out.recon.buffer, out.labels.buffer, out.masks?.buffer, out.corrupted?.buffer, out.reconClean?.buffer]);
   } catch {
     // no preview: the first frame comes with `ready`
   } finally {

@@ -87,14 +87,15 @@ impl Trainer {
     }
 
     /// Fixed display masks of the images `idx`, `[idx.length, 784]`: dropout 0 or 1/(1−p);
-    /// other corruptions 1 where kept, 0 where changed.
-    pub fn masks(&self, idx: &[u32]) -> Result<Vec<f32>, JsError> {
-        Ok(self.inner.display_corruption(idx).map_err(js)?.1)
+    /// other corruptions 1 where kept, 0 where changed. `rows` (optional, one per image): seed
+    /// each as that held-out row instead of its own index (the page's preview of ten digits).
+    pub fn masks(&self, idx: &[u32], rows: Option<Vec<u32>>) -> Result<Vec<f32>, JsError> {
+        Ok(self.display_corruption(idx, rows)?.1)
     }
 
-    /// The corrupted inputs those masks give, `[idx.length, 784]`.
-    pub fn corrupted(&self, idx: &[u32]) -> Result<Vec<f32>, JsError> {
-        Ok(self.inner.display_corruption(idx).map_err(js)?.0)
+    /// The corrupted inputs those masks give, `[idx.length, 784]` (`rows` as for `masks`).
+    pub fn corrupted(&self, idx: &[u32], rows: Option<Vec<u32>>) -> Result<Vec<f32>, JsError> {
+        Ok(self.display_corruption(idx, rows)?.0)
     }
 
     /// D(E(x)) of the clean images `idx`, `[idx.length, 784]`.
@@ -103,9 +104,9 @@ impl Trainer {
         self.inner.reconstruct_rows(&x).map_err(js)
     }
 
-    /// D(E(x̃)) of the corrupted images `idx`, `[idx.length, 784]`.
-    pub fn reconstruct_corrupted(&mut self, idx: &[u32]) -> Result<Vec<f32>, JsError> {
-        let (xc, _) = self.inner.display_corruption(idx).map_err(js)?;
+    /// D(E(x̃)) of the corrupted images `idx`, `[idx.length, 784]` (`rows` as for `masks`).
+    pub fn reconstruct_corrupted(&mut self, idx: &[u32], rows: Option<Vec<u32>>) -> Result<Vec<f32>, JsError> {
+        let (xc, _) = self.display_corruption(idx, rows)?;
         self.inner.reconstruct_rows(&xc).map_err(js)
     }
 
@@ -127,5 +128,12 @@ impl Trainer {
     /// Rows of W_h, `[d, 784]` (Float32Array copy): the encoder kernels.
     pub fn kernels(&self) -> Vec<f32> {
         self.inner.kernels()
+    }
+}
+
+impl Trainer {
+    /// The display corruption of images `idx`, seeded by `rows` where given, else by `idx`.
+    fn display_corruption(&self, idx: &[u32], rows: Option<Vec<u32>>) -> Result<(Vec<f32>, Vec<f32>), JsError> {
+        self.inner.display_corruption_as(idx, rows.as_deref().unwrap_or(idx)).map_err(js)
     }
 }

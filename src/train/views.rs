@@ -51,12 +51,22 @@ impl Trainer {
     /// i), as (corrupted, mask), each `[k, n]` flattened. Uses the settings' corruption even for
     /// the standard AE, so its outputs on corrupted digits can be compared.
     pub fn display_corruption(&self, idx: &[u32]) -> Result<(Vec<f32>, Vec<f32>)> {
+        self.display_corruption_as(idx, idx)
+    }
+
+    /// `display_corruption` of images `idx`, each seeded as the held-out image `rows[k]` instead
+    /// of its own index: a trainer on a few copied digits (the page's preview, see
+    /// www/worker-preview.js) gives them the masks a trainer on the whole set gives them.
+    pub fn display_corruption_as(&self, idx: &[u32], rows: &[u32]) -> Result<(Vec<f32>, Vec<f32>)> {
+        if rows.len() != idx.len() {
+            return Err(Error::Shape(format!("{} seed rows for {} images", rows.len(), idx.len())));
+        }
         let x = self.inputs(idx)?;
         let n = self.data.dim();
         let c = self.settings.corruption_kind()?;
         let (lo, hi) = self.scaling.range();
         let (mut xc, mut mask) = (vec![0f32; x.len()], vec![0f32; x.len()]);
-        for (k, &i) in idx.iter().enumerate() {
+        for (k, &i) in rows.iter().enumerate() {
             let mut rng = Rng::new(self.settings.seed ^ (0xD15B_1A70_0000 + i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
             let r = k * n..(k + 1) * n;
             c.apply(&x[r.clone()], self.data.rows(), self.data.cols(), lo, hi, &mut rng, &mut xc[r.clone()], &mut mask[r]);

@@ -70,9 +70,15 @@ const WORKER_REPORTS = `(${() => {
       super(url, options);
       if (!/\/worker\.js$/.test(String(url))) return;
       this.addEventListener('message', ({ data: m }) => {
-        if (m?.type === 'preview') seen.preview ??= { inputs: [...m.inputs], recon: [...m.recon], labels: [...m.labels], lo: m.lo, hi: m.hi };
-        if (m?.type === 'ready') seen.ready ??= { inputs: [...m.inputs], labels: [...m.labels], lo: m.info.lo, hi: m.info.hi };
-        if (m?.type === 'frame') seen.frame ??= { recon: [...m.recon] };
+        const list = (a) => (a ? [...a] : null);
+        if (m?.type === 'preview') {
+          seen.preview ??= { variant: m.variant, inputs: [...m.inputs], recon: [...m.recon], labels: [...m.labels], lo: m.lo, hi: m.hi,
+            masks: list(m.masks), corrupted: list(m.corrupted), reconClean: list(m.reconClean) };
+        }
+        if (m?.type === 'ready') {
+          seen.ready ??= { variant: m.info.variant, inputs: [...m.inputs], labels: [...m.labels], lo: m.info.lo, hi: m.info.hi, masks: list(m.masks), corrupted: list(m.corrupted) };
+        }
+        if (m?.type === 'frame') seen.frame ??= { recon: [...m.recon], reconClean: list(m.reconClean) };
       });
     }
   };
@@ -93,38 +99,39 @@ const SLOW_MNIST = {
   },
 };
 
-test('first frame: a preview of the pretrained model is drawn before MNIST is in, with the first frame’s very numbers', async () => {
-  const opened = await openPage('', APP_READY, { init: WORKER_REPORTS, route: SLOW_MNIST });
-  const { page } = opened;
-  try {
-    await page.waitForFunction(() => window.__reports.frame, null, { timeout: TIMEOUT });
-    const r = await page.evaluate(() => window.__reports);
-    assert.ok(r.preview, 'the worker sent a preview');
-    assert.deepEqual(r.order, ['preview', 'ready'], 'the preview was drawn, then the model');
-    assert.equal(r.preview.labels.length, 10);
-    assert.deepEqual(r.preview.labels, r.ready.labels, 'the same ten digits, in the same order');
-    assert.deepEqual([r.preview.lo, r.preview.hi], [r.ready.lo, r.ready.hi]);
-    // Bit for bit: the same engine and weights on the same scaled pixels (scripts/display-digits.mjs).
-    assert.deepEqual(r.preview.inputs, r.ready.inputs, 'the preview’s inputs are the first frame’s');
-    assert.deepEqual(r.preview.recon, r.frame.recon, 'the preview’s reconstructions are the first frame’s');
-    assert.ok(r.preview.recon.some((v) => v !== r.preview.lo), 'the reconstructions are not blank');
-    assertClean(opened);
-  } finally {
-    await opened.context.close();
-  }
-});
+/** The preview equals the first frame: the same ten digits, range and variant, and (bit for bit:
+ *  the same engine and weights on the same scaled pixels, scripts/display-digits.mjs) the same
+ *  inputs, reconstructions and, for the denoising AE, the same masks, x̃ and clean outputs. */
+function assertPreviewIsFirstFrame(r) {
+  assert.ok(r.preview, 'the worker sent a preview');
+  assert.deepEqual(r.order, ['preview', 'ready'], 'the preview was drawn, then the model');
+  assert.equal(r.preview.labels.length, 10);
+  assert.deepEqual(r.preview.labels, r.ready.labels, 'the same ten digits, in the same order');
+  assert.deepEqual([r.preview.variant, r.preview.lo, r.preview.hi], [r.ready.variant, r.ready.lo, r.ready.hi]);
+  assert.deepEqual(r.preview.inputs, r.ready.inputs, 'the preview’s inputs are the first frame’s');
+  assert.deepEqual(r.preview.masks, r.ready.masks, 'the same masks (null for a standard AE)');
+  assert.deepEqual(r.preview.corrupted, r.ready.corrupted, 'the same corrupted inputs (null for a standard AE)');
+  assert.deepEqual(r.preview.recon, r.frame.recon, 'the preview’s reconstructions are the first frame’s');
+  assert.deepEqual(r.preview.reconClean, r.frame.reconClean, 'the same clean outputs (null for a standard AE)');
+  assert.ok(r.preview.recon.some((v) => v !== r.preview.lo), 'the reconstructions are not blank');
+}
 
-test('first frame: a denoising model has no preview (its display corruption needs the held-out set); its first frame still comes', async () => {
-  const opened = await openPage('#preset=denoising', APP_READY, { init: WORKER_REPORTS });
-  const { page } = opened;
-  try {
-    await page.waitForFunction(() => window.__reports.frame, null, { timeout: TIMEOUT });
-    const r = await page.evaluate(() => window.__reports);
-    assert.equal(r.preview, undefined, 'no preview for the denoising model');
-    assert.deepEqual(r.order, ['ready']);
-    assert.equal(await page.evaluate(() => document.getElementById('keep').dataset.source), 'pretrained', 'its first model is the pretrained one');
-    assertClean(opened);
-  } finally {
-    await opened.context.close();
-  }
-});
+for (const [name, hash, variant] of [['the notebook’s AE (the default page)', '', 'standard'], ['the denoising AE', '#preset=denoising', 'denoising']]) {
+  test(`first frame: a preview of ${name} is drawn before MNIST is in, with the first frame’s very numbers`, async () => {
+    const opened = await openPage(hash, APP_READY, { init: WORKER_REPORTS, route: SLOW_MNIST });
+    const { page } = opened;
+    try {
+      await page.waitForFunction(() => window.__reports.frame, null, { timeout: TIMEOUT });
+      const r = await page.evaluate(() => window.__reports);
+      assert.equal(r.ready.variant, variant);
+      assertPreviewIsFirstFrame(r);
+      if (variant === 'denoising') {
+        assert.ok(r.preview.masks.some((v) => v === 0) && r.preview.masks.some((v) => v === 2), 'dropout masks: 0 or 1/(1−p)');
+      }
+      assert.equal(await page.evaluate(() => document.getElementById('keep').dataset.source), 'pretrained', 'the model is the pretrained one');
+      assertClean(opened);
+    } finally {
+      await opened.context.close();
+    }
+  });
+}

@@ -106,15 +106,24 @@ function onMessage(app, msg) {
 function onPreview(app, msg) {
   if (app.run.info) return; // a model is on screen already
   app.run.preview = msg;
-  labelRows(app, msg.labels);
+  showRows(app, msg.variant, msg.labels);
   invalidate(app, 'preview');
 }
 
-/** The digit rows' accessible names, from the display digits' labels. */
-function labelRows(app, labels) {
+/** The digit rows a model of `variant` shows (the denoising AE's mask, x̃ and clean-output rows
+ *  too), their caption, and their accessible names from the display digits' labels. */
+function showRows(app, variant, labels) {
+  const { ui } = app;
+  const denoising = variant === 'denoising';
+  for (const row of ['mask', 'corrupted', 'recon-clean']) {
+    document.querySelector(`.row[data-row="${row}"]`).hidden = !denoising;
+  }
+  ui.reconCaption.innerHTML = denoising
+    ? 'output <span class="math">x̂</span> from <span class="math">x̃</span>'
+    : 'output <span class="math">x̂</span>';
   const digits = [...labels].join(', ');
-  app.ui.rows.input.setAttribute('aria-label', `Input digits ${digits}`);
-  app.ui.rows.recon.setAttribute('aria-label', `Reconstructions of the digits ${digits}`);
+  ui.rows.input.setAttribute('aria-label', `Input digits ${digits}`);
+  ui.rows.recon.setAttribute('aria-label', `Reconstructions of the digits ${digits}`);
 }
 
 function onReady(app, msg) {
@@ -133,14 +142,7 @@ function onReady(app, msg) {
   hideAlert(app, 'timeout');
   app.ui.app.dataset.diverged = '';
   ui.app.setAttribute('aria-busy', 'false');
-  const denoising = msg.info.variant === 'denoising';
-  for (const row of ['mask', 'corrupted', 'recon-clean']) {
-    document.querySelector(`.row[data-row="${row}"]`).hidden = !denoising;
-  }
-  ui.reconCaption.innerHTML = denoising
-    ? 'output <span class="math">x̂</span> from <span class="math">x̃</span>'
-    : 'output <span class="math">x̂</span>';
-  labelRows(app, msg.labels);
+  showRows(app, msg.info.variant, msg.labels);
   invalidate(app, 'display', 'digits', 'chart', 'kernels', 'status');
 }
 

@@ -177,8 +177,12 @@ function drawPreview(app) {
   const p = app.run.preview;
   const dims = { count: p.labels.length, side: SIDE, gap: DIGIT_GAP };
   const opts = { lo: p.lo, hi: p.hi, gapColor: GAP_COLOR };
-  drawDigitRow(app.ui.rows.input.getContext('2d'), p.inputs, dims, opts);
-  drawDigitRow(app.ui.rows.recon.getContext('2d'), p.recon, dims, opts);
+  const rows = app.ui.rows;
+  drawDigitRow(rows.input.getContext('2d'), p.inputs, dims, opts);
+  if (p.masks) drawDigitRow(rows.mask.getContext('2d'), p.masks, dims, { ...opts, kind: 'mask' });
+  if (p.corrupted) drawDigitRow(rows.corrupted.getContext('2d'), p.corrupted, dims, opts);
+  drawDigitRow(rows.recon.getContext('2d'), p.recon, dims, opts);
+  if (p.reconClean) drawDigitRow(rows.reconClean.getContext('2d'), p.reconClean, dims, opts);
   app.ui.app.dataset.preview = 'drawn';
 }
 

@@ -9,10 +9,12 @@ export const MNIST = Object.freeze({
 });
 
 /** The ten display digits of MNIST (scripts/display-digits.mjs, written by build-dist.sh): raw
- *  IDX, 7.9 KB, so the opening model's reconstructions can be drawn before MNIST has arrived. */
+ *  IDX (7.9 KB) and their held-out rows (JSON), so the opening model's reconstructions can be
+ *  drawn before MNIST has arrived. */
 export const MNIST_DISPLAY = Object.freeze({
   images: new URL('../data/mnist10k-display-images-idx3-ubyte', import.meta.url).href,
   labels: new URL('../data/mnist10k-display-labels-idx1-ubyte', import.meta.url).href,
+  rows: new URL('../data/mnist10k-display-rows.json', import.meta.url).href, // their held-out rows
 });
 
 /**
@@ -42,10 +44,11 @@ export async function loadMnist() {
   return { images, labels };
 }
 
-/** The display digits: {images, labels}, Uint8Arrays of raw IDX. */
+/** The display digits: {images, labels} (Uint8Arrays of raw IDX), and `rows` (Uint32Array):
+ *  each one's row in the held-out set. */
 export async function loadMnistDisplay() {
-  const [images, labels] = await Promise.all([fetchBytes(MNIST_DISPLAY.images), fetchBytes(MNIST_DISPLAY.labels)]);
-  return { images, labels };
+  const [images, labels, rows] = await Promise.all([fetchBytes(MNIST_DISPLAY.images), fetchBytes(MNIST_DISPLAY.labels), fetchBytes(MNIST_DISPLAY.rows)]);
+  return { images, labels, rows: Uint32Array.from(JSON.parse(new TextDecoder().decode(rows))) };
 }
 
 /** The Fashion-MNIST files (its 10,000-image test set; see data/README.md). */
