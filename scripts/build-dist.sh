@@ -5,8 +5,8 @@
 #                    manifold/, draw/, *.js, style.css); index.html gets its modulepreload lines
 #   dist/pkg/        autoencoder_playground.js + autoencoder_playground_bg.wasm (simd128)
 #   dist/pkg-relaxed/  the same two files of the relaxed-SIMD build (www/kit/engine.js picks one)
-#   dist/data/       mnist10k-*.gz, and mnist10k-display-* (the ten display digits, raw IDX:
-#                    scripts/display-digits.mjs, with the simd128 build)
+#   dist/data/       mnist10k-*.gz, and mnist10k-display-* (the ten display digits as raw IDX,
+#                    and their held-out rows: scripts/display-digits.mjs, with the simd128 build)
 #   dist/vendor/     opencv.js from node_modules (npm @techstark/opencv-js, Apache-2.0), loaded
 #                    by the denoising panel's face-off only
 #

@@ -1,6 +1,6 @@
-// Writes the ten display digits of the built-in MNIST set as two small raw IDX files, so the
-// training worker can draw the opening model's first reconstructions before the 10,000 digits
-// have arrived (www/worker-preview.js):
+// Writes the ten display digits of the built-in MNIST set as two small raw IDX files (and their
+// held-out rows as JSON), so the training worker can draw the opening model's first
+// reconstructions before the 10,000 digits have arrived (www/worker-preview.js):
 //
 //   node scripts/display-digits.mjs <pkg dir> <data dir> <out dir>
 //   → <out dir>/mnist10k-display-images-idx3-ubyte  (10 × 28 × 28 bytes, 16-byte header)

@@ -60,7 +60,7 @@ class Session extends WorkerSession {
   receive(msg) {
     if (msg?.type === TO_WORKER.LOAD_WEIGHTS && !this.previewed) {
       this.previewed = true;
-      sendPreview(this, msg, this.engine, this.display);
+      sendPreview(this, msg);
     }
     super.receive(msg);
   }

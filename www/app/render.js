@@ -158,39 +158,40 @@ function epochText(app, pos, epochs, all) {
   return `epoch ${pos.epoch}/${epochs} here${all ? ` (${prior + pos.epoch} in all)` : ''}`;
 }
 
-function digitDims(app) {
-  return { count: app.run.display.indices.length, side: SIDE, gap: DIGIT_GAP };
+/** The fixed rows of a model's display digits `m` (`ready`'s, or a `preview`): x, and for the
+ *  denoising AE its mask and x̃; values in [lo, hi]. */
+function drawInputs(app, m, { lo, hi }) {
+  const rows = app.ui.rows;
+  const dims = { count: m.labels.length, side: SIDE, gap: DIGIT_GAP };
+  drawDigitRow(rows.input.getContext('2d'), m.inputs, dims, { lo, hi, gapColor: GAP_COLOR });
+  if (m.masks) drawDigitRow(rows.mask.getContext('2d'), m.masks, dims, { lo, hi, kind: 'mask', gapColor: GAP_COLOR });
+  if (m.corrupted) drawDigitRow(rows.corrupted.getContext('2d'), m.corrupted, dims, { lo, hi, gapColor: GAP_COLOR });
+}
+
+/** The output rows of `f` (a frame, or a `preview`) for `count` digits: x̂, and for the denoising
+ *  AE the output from the clean x too. */
+function drawOutputs(app, f, { lo, hi }, count) {
+  const rows = app.ui.rows;
+  const dims = { count, side: SIDE, gap: DIGIT_GAP };
+  drawDigitRow(rows.recon.getContext('2d'), f.recon, dims, { lo, hi, gapColor: GAP_COLOR });
+  if (f.reconClean) drawDigitRow(rows.reconClean.getContext('2d'), f.reconClean, dims, { lo, hi, gapColor: GAP_COLOR });
 }
 
 function drawDisplay(app) {
-  const { lo, hi } = app.run.info;
-  const m = app.run.display;
-  const rows = app.ui.rows;
-  drawDigitRow(rows.input.getContext('2d'), m.inputs, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
-  if (m.masks) drawDigitRow(rows.mask.getContext('2d'), m.masks, digitDims(app), { lo, hi, kind: 'mask', gapColor: GAP_COLOR });
-  if (m.corrupted) drawDigitRow(rows.corrupted.getContext('2d'), m.corrupted, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
-}
-
-/** The opening model's inputs and reconstructions before it is ready (worker-preview.js); marks
- *  #app data-preview="drawn" (the first reconstructions on screen: scripts/bench.mjs). */
-function drawPreview(app) {
-  const p = app.run.preview;
-  const dims = { count: p.labels.length, side: SIDE, gap: DIGIT_GAP };
-  const opts = { lo: p.lo, hi: p.hi, gapColor: GAP_COLOR };
-  const rows = app.ui.rows;
-  drawDigitRow(rows.input.getContext('2d'), p.inputs, dims, opts);
-  if (p.masks) drawDigitRow(rows.mask.getContext('2d'), p.masks, dims, { ...opts, kind: 'mask' });
-  if (p.corrupted) drawDigitRow(rows.corrupted.getContext('2d'), p.corrupted, dims, opts);
-  drawDigitRow(rows.recon.getContext('2d'), p.recon, dims, opts);
-  if (p.reconClean) drawDigitRow(rows.reconClean.getContext('2d'), p.reconClean, dims, opts);
-  app.ui.app.dataset.preview = 'drawn';
+  drawInputs(app, app.run.display, app.run.info);
 }
 
 function drawRecon(app, f) {
-  const { lo, hi } = app.run.info;
-  const rows = app.ui.rows;
-  drawDigitRow(rows.recon.getContext('2d'), f.recon, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
-  if (f.reconClean) drawDigitRow(rows.reconClean.getContext('2d'), f.reconClean, digitDims(app), { lo, hi, gapColor: GAP_COLOR });
+  drawOutputs(app, f, app.run.info, app.run.display.labels.length);
+}
+
+/** The opening model's rows before it is ready (worker-preview.js); marks #app
+ *  data-preview="drawn" (the first reconstructions on screen: scripts/bench.mjs). */
+function drawPreview(app) {
+  const p = app.run.preview;
+  drawInputs(app, p, p);
+  drawOutputs(app, p, p, p.labels.length);
+  app.ui.app.dataset.preview = 'drawn';
 }
 
 function drawChart(app) {
