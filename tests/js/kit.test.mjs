@@ -272,3 +272,18 @@ test('data: the MNIST paths sit beside kit/, and a failed fetch names its file',
     globalThis.fetch = real;
   }
 });
+
+test('dom: a panel task\'s error is logged, but not a question the dead or silent worker never answered (e.lost)', async () => {
+  const { logUnlessLost } = await import('../../www/kit/dom.js');
+  const logged = [];
+  const write = console.error;
+  console.error = (e) => logged.push(e);
+  try {
+    const bug = new Error('a bug');
+    logUnlessLost(bug);
+    logUnlessLost(Object.assign(new Error('The training worker crashed.'), { lost: true }));
+    assert.deepEqual(logged, [bug]);
+  } finally {
+    console.error = write;
+  }
+});

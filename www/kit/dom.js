@@ -67,6 +67,15 @@ export function bump(e, key) {
 }
 
 /**
+ * Log an error a panel's task did not handle, unless it is a question the worker can no longer
+ * answer (`e.lost`: a time-out or a dead worker, which model.js's forSection already says in the
+ * panel itself, and which a worker's crash and restart make expected, not a bug).
+ */
+export function logUnlessLost(e) {
+  if (!e?.lost) console.error(e);
+}
+
+/**
  * Wrap an async `fn` so calls coalesce: one run at a time, the next no sooner than `ms` after the
  * last started, and a call during a run schedules exactly one more run after it.
  */
@@ -85,7 +94,7 @@ export function throttled(fn, ms) {
     try {
       await fn();
     } catch (e) {
-      console.error(e);
+      logUnlessLost(e);
     } finally {
       busy = false;
       if (again) { again = false; if (!timer) timer = setTimeout(go, 0); }

@@ -4,7 +4,7 @@
 // browser tests wait on them), a small event bus between experiments, and one refresh loop that
 // asks the model one experiment at a time — at most every `everyMs` while training, at once
 // when training stops, and only while the root is on screen.
-import { bump, fromHtml, useStylesheet } from '../kit/dom.js';
+import { bump, fromHtml, logUnlessLost, useStylesheet } from '../kit/dom.js';
 
 export class Lab {
   /**
@@ -112,7 +112,7 @@ export class Lab {
         try {
           await t(force, now);
         } catch (e) {
-          console.error(e);
+          logUnlessLost(e);
         }
       }
     } finally {
