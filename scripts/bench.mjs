@@ -2,7 +2,7 @@
 // page-open → first reconstructions of the playground (dist/index.html) on localhost.
 //
 //   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--loads 3] [--root dist] [--isolate false]
-//                          [--workers 1,2] [--first-only]                      (or `make bench`)
+//                          [--workers 1,2] [--responsive-seconds 15] [--first-only]   (or `make bench`)
 //
 // Prints: a table per build (samples/s at d = 30 and d = 500, the step's GFLOP/s, its products'
 // GFLOP/s timed alone on one core, and the fraction of W cores' worth of it; one core's arithmetic
@@ -12,12 +12,16 @@
 // (median of --loads cold loads, each in a fresh browser context: no cache) with the median of
 // each stage before and after it (modules run, worker started, preview drawn, first model, first
 // frame drawn, labs mounted; the first reconstructions are the preview's where there is one), and the
-// JSON of it all. --first-only: the cold loads alone. Exits non-zero
+// page's responsiveness while it trains at phone width with every kernel shown, per worker count
+// (scripts/bench-responsive.mjs: tasks over 50 ms, main-thread busy share, samples/s in the page;
+// --responsive-seconds 0 skips it), and the JSON of it all. --first-only: the cold loads alone. Exits non-zero
 // on a page error, a failed request, a benchmark error or a timeout.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { startServer } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
+import { responsiveness, responsivenessReport } from './bench-responsive.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -29,6 +33,8 @@ const { values: opts } = parseArgs({
     timeout: { type: 'string', default: '600' }, // whole run, in seconds
     // Cross-origin isolated (as `make serve`): shard workers share memory; 'false' transfers.
     isolate: { type: 'string', default: process.env.BENCH_ISOLATE || 'true' },
+    // Seconds of training per worker count at phone width (0: none).
+    'responsive-seconds': { type: 'string', default: '15' },
     // Only the cold loads of index.html (no training benchmark): for A/B runs of the first frame.
     'first-only': { type: 'boolean', default: false },
   },
@@ -184,6 +190,12 @@ try {
     console.error(`bench: first reconstructions, cold load ${i + 1}/${opts.loads}`);
     loads.push(await firstFrame(browser, server, problems));
   }
+  const seconds = opts['first-only'] ? 0 : Number(opts['responsive-seconds']);
+  const counts = opts.workers ? opts.workers.split(',').map(Number).filter((w) => Number.isInteger(w) && w > 0)
+    : Array.from({ length: Math.min(availableParallelism(), 4) }, (_, i) => i + 1);
+  if (seconds > 0) console.error(`bench: responsiveness while training, ${seconds} s on ${counts.join(', ')} worker(s)`);
+  const responsive = seconds > 0 ? await responsiveness(browser, server, problems, { workers: counts, seconds, watch }) : [];
+  if (result && responsive.length) result.responsiveness = responsive;
   if (result && loads.length) {
     result.first_reconstructions_ms = { median: median(loads.map((l) => l.ms)), loads: loads.map((l) => l.ms), stages: loads.map((l) => l.stages) };
   }
@@ -195,6 +207,7 @@ try {
     console.log(`relaxed SIMD in this browser: ${result.relaxed_simd ? 'yes' : 'no'}`);
   }
   if (loads.length) console.log(firstFrameReport(loads));
+  if (responsive.length) console.log(responsivenessReport(responsive));
   if (result?.results) {
     console.log(`(${result.threads} threads, ${result.user_agent})`);
     console.log(JSON.stringify(result, null, 2));

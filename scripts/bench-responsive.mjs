@@ -1,0 +1,77 @@
+// The page's responsiveness while it trains, as issue #11 judges it: the training page at phone
+// width (390 × 844) with every encoder kernel shown, the denoising preset (d = 500), on W workers.
+// (1,000 epochs: it does not finish during the measurement.) For each W, after a warm-up, over `seconds` of training it records:
+//   - the main thread's tasks over 50 ms (the Long Tasks API: the browser's own record of each
+//     one, with no tracing to slow the page);
+//   - the share of the time the main thread was busy (the DevTools Performance domain's
+//     TaskDuration: every task, short ones too);
+//   - the samples per second trained, with the drawing and the page sharing the machine's cores
+//     (data-steps × the batch size, over the same interval).
+// Used by scripts/bench.mjs (`make bench`); numbers are printed, never asserted.
+
+/** Width and height of the phone the page is measured at (CSS px). */
+export const PHONE = { width: 390, height: 844 };
+/** Seconds of training before the interval: the first frames, kernels and chart settle. */
+const WARM_S = 3;
+
+/**
+ * One page per worker count in `workers`: {workers, seconds, longTasks: [ms…], busy (0–1),
+ * samplesPerS, steps}. Page errors go into `problems` through `watch(page, problems)`.
+ */
+export async function responsiveness(browser, server, problems, { workers, seconds, watch }) {
+  const rows = [];
+  for (const w of workers) {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    watch(page, problems);
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`${server.url}index.html#preset=denoising&epochs=1000&workers=${w}`);
+    await page.waitForSelector('#app[data-labs="mounted"]', { timeout: 60_000 });
+    await page.check('#kernels-all');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.click('#train');
+    await page.waitForTimeout(WARM_S * 1000);
+    const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const sample = () => page.evaluate(() => ({
+      now: performance.now(),
+      steps: Number(document.getElementById('app').dataset.steps),
+      batch: Number(document.querySelector('[data-key="batch"] input')?.value),
+      running: document.getElementById('app').dataset.running === 'true',
+    }));
+    const [m0, s0] = [await metrics(), await sample()];
+    await page.waitForTimeout(seconds * 1000);
+    const [m1, s1] = [await metrics(), await sample()];
+    const longTasks = await page.evaluate((from) => window.__longTasks.filter((t) => t.start >= from).map((t) => t.ms), s0.now);
+    const dt = m1.Timestamp - m0.Timestamp;
+    if (!s1.running) problems.push(`responsiveness: training stopped before the end of the ${seconds} s on ${w} worker(s)`);
+    rows.push({
+      workers: w,
+      seconds: dt,
+      longTasks,
+      busy: (m1.TaskDuration - m0.TaskDuration) / dt,
+      steps: s1.steps - s0.steps,
+      samplesPerS: ((s1.steps - s0.steps) * s1.batch) / dt,
+    });
+    await context.close();
+  }
+  return rows;
+}
+
+/** The report's lines: one per worker count. */
+export function responsivenessReport(rows) {
+  const lines = [`while training (index.html#preset=denoising, d = 500, ${PHONE.width} px wide, every kernel shown):`];
+  for (const r of rows) {
+    const over = r.longTasks.length
+      ? `${r.longTasks.length} main-thread task(s) over 50 ms, the longest ${Math.round(Math.max(...r.longTasks))} ms`
+      : 'no main-thread task over 50 ms';
+    lines.push(`  ${r.workers} worker${r.workers > 1 ? 's' : ''}, ${r.seconds.toFixed(0)} s: ${over}; main thread busy ${(100 * r.busy).toFixed(1)} %; ` +
+      `${Math.round(r.samplesPerS)} samples/s in the page`);
+  }
+  return lines.join('\n');
+}
