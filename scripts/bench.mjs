@@ -2,7 +2,8 @@
 // page-open → first reconstructions of the playground (dist/index.html) on localhost.
 //
 //   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--loads 3] [--root dist] [--isolate false]
-//                          [--workers 1,2] [--responsive-seconds 15] [--first-only]   (or `make bench`)
+//                          [--workers 1,2] [--responsive-seconds 15] [--peers false] [--first-only]
+//                                                                              (or `make bench`)
 //
 // Prints: a table per build (samples/s at d = 30 and d = 500, the step's GFLOP/s, its products'
 // GFLOP/s timed alone on one core, and the fraction of W cores' worth of it; one core's arithmetic
@@ -14,7 +15,9 @@
 // frame drawn, labs mounted; the first reconstructions are the preview's where there is one), and the
 // page's responsiveness while it trains at phone width with every kernel shown, per worker count
 // (scripts/bench-responsive.mjs: tasks over 50 ms, main-thread busy share, samples/s in the page;
-// --responsive-seconds 0 skips it), and the JSON of it all. --first-only: the cold loads alone. Exits non-zero
+// --responsive-seconds 0 skips it), TensorFlow.js on the same model in the same browser with the
+// playground's rate over it (scripts/bench-peers.mjs; installed on first use; --peers false skips
+// it), and the JSON of it all. --first-only: the cold loads alone. Exits non-zero
 // on a page error, a failed request, a benchmark error or a timeout.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { availableParallelism } from 'node:os';
 import { startServer } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
 import { responsiveness, responsivenessReport } from './bench-responsive.mjs';
+import { tfjsPeers, peersReport } from './bench-peers.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,6 +39,8 @@ const { values: opts } = parseArgs({
     isolate: { type: 'string', default: process.env.BENCH_ISOLATE || 'true' },
     // Seconds of training per worker count at phone width (0: none).
     'responsive-seconds': { type: 'string', default: '15' },
+    // TensorFlow.js side by side ('false': not run).
+    peers: { type: 'string', default: 'true' },
     // Only the cold loads of index.html (no training benchmark): for A/B runs of the first frame.
     'first-only': { type: 'boolean', default: false },
   },
@@ -196,6 +202,16 @@ try {
   if (seconds > 0) console.error(`bench: responsiveness while training, ${seconds} s on ${counts.join(', ')} worker(s)`);
   const responsive = seconds > 0 ? await responsiveness(browser, server, problems, { workers: counts, seconds, watch }) : [];
   if (result && responsive.length) result.responsiveness = responsive;
+  let peers = [];
+  if (result?.results && opts.peers !== 'false') {
+    console.error('bench: TensorFlow.js, the same model in this browser');
+    try {
+      peers = await tfjsPeers(browser, { root: opts.root, seconds: Number(opts.seconds) });
+      result.peers = peers;
+    } catch (e) {
+      console.error(`bench: TensorFlow.js could not be run (${e.message}); --peers false skips it`);
+    }
+  }
   if (result && loads.length) {
     result.first_reconstructions_ms = { median: median(loads.map((l) => l.ms)), loads: loads.map((l) => l.ms), stages: loads.map((l) => l.stages) };
   }
@@ -208,6 +224,7 @@ try {
   }
   if (loads.length) console.log(firstFrameReport(loads));
   if (responsive.length) console.log(responsivenessReport(responsive));
+  if (peers.length) console.log(peersReport(peers, result.results));
   if (result?.results) {
     console.log(`(${result.threads} threads, ${result.user_agent})`);
     console.log(JSON.stringify(result, null, 2));
