@@ -4,7 +4,8 @@
 #   make test     set-up, build, native tests, façade tests, Node tests of the page's modules,
 #                 browser end-to-end tests
 #   make dist     build the static site into dist/ (copy it to any static host)
-#   make bench    build, then time training steps in headless Chromium
+#   make bench    build, then time training steps in headless Chromium, the first frame, the page
+#                 while it trains (phone width) and TensorFlow.js on the same model (scripts/bench.mjs)
 #   make soak     build, then train in the browser for SOAK_MINUTES (10) with Reset, presets and
 #                 lr changes, printing wasm memory, JS heap and workers per minute (not in `test`)
 #   make setup    only the idempotent installs (scripts/setup.sh)
