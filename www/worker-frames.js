@@ -22,12 +22,27 @@ export function sendReady(session) {
     indices: idx.slice(),
     labels: t.labels(idx),
     inputs: t.inputs(idx),
+    ...corruptionRows(t, idx, denoising),
   };
-  if (denoising) {
-    msg.masks = t.masks(idx);
-    msg.corrupted = t.corrupted(idx);
-  }
   post(msg, [msg.indices.buffer, msg.labels.buffer, msg.inputs.buffer, msg.masks?.buffer, msg.corrupted?.buffer]);
+}
+
+/**
+ * The rows a denoising AE shows beside the display digits x of trainer `t` (`idx`): its masks
+ * and x̃ ({} for another model). `rows`: each digit's held-out row, which seeds its mask, where
+ * `t` holds only the display digits (worker-preview.js); else each seeds as its own index.
+ */
+export function corruptionRows(t, idx, denoising, rows) {
+  return denoising ? { masks: t.masks(idx, rows), corrupted: t.corrupted(idx, rows) } : {};
+}
+
+/**
+ * The output rows of trainer `t` for the display digits `idx` (`rows` as for corruptionRows):
+ * `recon` for the input the model is fed, as the notebook shows it (x̃ for the denoising AE), and
+ * for the denoising AE `reconClean`, the output from the clean x.
+ */
+export function outputRows(t, idx, denoising, rows) {
+  return denoising ? { recon: t.reconstruct_corrupted(idx, rows), reconClean: t.reconstruct(idx) } : { recon: t.reconstruct(idx) };
 }
 
 /** `frame`: the current state, the losses since the last frame; `full` adds the kernels (a
@@ -52,10 +67,8 @@ export function sendFrame(session, full) {
     losses,
     lossStart: session.lossStart,
     workers: session.workers.info(),
-    // The notebook shows the output for the input the model was fed: x̃ for the denoising AE.
-    recon: denoising ? t.reconstruct_corrupted(idx) : t.reconstruct(idx),
+    ...outputRows(t, idx, denoising),
   };
-  if (denoising) msg.reconClean = t.reconstruct(idx);
   if (full) {
     msg.kernels = t.kernels();
     msg.kernelsMax = maxAbs(msg.kernels); // here, not on the page's thread: d×784 can be 1.6 M values

@@ -9,6 +9,7 @@
 import { wasm } from './kit/engine.js';
 import { TO_PAGE } from './protocol.js';
 import { post } from './kit/session.js';
+import { corruptionRows, outputRows } from './worker-frames.js';
 
 /**
  * Post `preview` {variant, inputs, recon, labels, lo, hi, and for a denoising model masks,
@@ -35,16 +36,13 @@ export async function sendPreview(session, msg) {
     const { variant } = wasm.weightsInfo(msg.bytes).settings;
     t = wasm.Trainer.fromWeights(msg.bytes, digits.images, digits.labels);
     const idx = Uint32Array.from({ length: t.len }, (_, i) => i);
-    const out = { type: TO_PAGE.PREVIEW, variant, inputs: t.inputs(idx), labels: t.labels(idx), lo: t.lo, hi: t.hi };
-    if (variant === 'denoising') {
-      // As worker-frames.js: the output for the input the model is fed, x̃, and for x beside it.
-      out.masks = t.masks(idx, digits.rows);
-      out.corrupted = t.corrupted(idx, digits.rows);
-      out.recon = t.reconstruct_corrupted(idx, digits.rows);
-      out.reconClean = t.reconstruct(idx);
-    } else {
-      out.recon = t.reconstruct(idx);
-    }
+    const denoising = variant === 'denoising';
+    // The rows of `ready` and the first frame (worker-frames.js), the masks seeded by held-out row.
+    const out = {
+      type: TO_PAGE.PREVIEW, variant, inputs: t.inputs(idx), labels: t.labels(idx), lo: t.lo, hi: t.hi,
+      ...corruptionRows(t, idx, denoising, digits.rows),
+      ...outputRows(t, idx, denoising, digits.rows),
+    };
     post(out, [out.inputs.buffer, out.recon.buffer, out.labels.buffer, out.masks?.buffer, out.corrupted?.buffer, out.reconClean?.buffer]);
   } catch {
     // no preview: the first frame comes with `ready`
