@@ -26,3 +26,4 @@ pub mod api;
 pub mod fixture;
 pub mod weights;
 pub mod score;
+pub mod kernel_grid;

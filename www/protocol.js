@@ -17,6 +17,12 @@
 //                              `source` ({kind: 'pretrained'|'file'|'kept', …}) comes back in
 //                              `ready`'s origin
 //   config {…, data}           also names the data set: 'mnist' (default), 'fashion', 'user'
+//   kernel-view {view, canvas?}  (no id: outside the commands' order of acks, like `query`) the
+//                              kernels the page shows, {start, count, all, cols, gap, scale:
+//                              'tile'|'global'}, or null; `canvas`, once per worker, the kernel
+//                              panel's OffscreenCanvas (transferred), which the worker then paints.
+//                              Answered by `kernels` when there is a model; every later full
+//                              frame carries `kernelGrid` instead of `kernels`
 //   data {files: [{name, bytes}]}  the user's IDX files (2 or 4, raw or gzip) to parse into the
 //                              'user' set; answered by `data`. The current data and model stay.
 //
@@ -34,16 +40,23 @@
 //                              The display inputs, masks and corrupted inputs are fixed for a
 //                              trainer, so they travel only here.
 //   frame {generation, ack, running, done, epochs, stats, elapsed, rate, losses, lossStart,
-//          recon, reconClean?, kernels?, kernelsMax?}
+//          recon, reconClean?, kernels?, kernelsMax?, kernelGrid?}
 //                              at most every FRAME_MS while training, and after every command.
 //                              `losses` are the per-batch losses since the previous frame, the
 //                              first of them being batch number `lossStart` (0-based, counted
 //                              since the trainer was built). `ack` is the id of the last command
 //                              the worker handled. `kernels` (d×784, rows of W_h) and their
-//                              largest |w| come at most every KERNELS_MS, and after commands.
+//                              largest |w| come at most every KERNELS_MS, and after commands;
+//                              to a page that gave a kernel-view, `kernelGrid` (as `kernels`'
+//                              grid) instead.
 //                              `stats` are the fields of Trainer.step (`warning`: the blow-up
 //                              sentence, or null; training pauses on it); `elapsed` is the time
 //                              spent training (ms) and `rate` samples per second of it.
+//   kernels {generation, grid}  the view of `kernel-view` painted (api/paint.rs): grid {start,
+//                              count, cols, rows, width, height, max (largest |w| of W_h),
+//                              maxima (each tile's), view (as asked), pixels? (RGBA bytes, when
+//                              there is no canvas to paint), canvasError?}; also as a frame's
+//                              `kernelGrid`, at most every KERNELS_MS while training
 //   error {message, ack, fatal, crashed?}
 //                              a thrown Error's message (from Rust or from loading); `fatal`
 //                              when there is no usable model at all; `crashed` when the engine
@@ -63,10 +76,10 @@
 import { COMMANDS, REPORTS } from './kit/protocol.js';
 
 /** Commands, page → worker: the kit's, and the labs' questions. */
-export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query', LOAD_WEIGHTS: 'load-weights', DATA: 'data' });
+export const TO_WORKER = Object.freeze({ ...COMMANDS, QUERY: 'query', KERNEL_VIEW: 'kernel-view', LOAD_WEIGHTS: 'load-weights', DATA: 'data' });
 
 /** Reports, worker → page: the kit's, start-up progress and preview, and the answers to questions. */
-export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', PREVIEW: 'preview', ANSWER: 'answer', WEIGHTS_REFUSED: 'weights-refused', DATA: 'data' });
+export const TO_PAGE = Object.freeze({ ...REPORTS, LOADING: 'loading', PREVIEW: 'preview', ANSWER: 'answer', KERNELS: 'kernels', WEIGHTS_REFUSED: 'weights-refused', DATA: 'data' });
 
 /** Longest stretch of training before the worker yields to its message queue (ms). */
 export const SLICE_MS = 40;

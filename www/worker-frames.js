@@ -1,5 +1,5 @@
-// The training worker's reports to the page (www/worker.js): `ready` when a model is new and
-// `frame` while it trains, both built from the worker's Session (its trainer, settings, display
+// The training worker's reports to the page (www/worker.js): `ready` when a model is new,
+// `frame` while it trains and `kernels` when the page shows other kernels, both built from the worker's Session (its trainer, settings, display
 // digits and bookkeeping) with every typed array a fresh copy, transferred.
 
 import { TO_PAGE } from './protocol.js';
@@ -69,7 +69,11 @@ export function sendFrame(session, full) {
     workers: session.workers.info(),
     ...outputRows(t, idx, denoising),
   };
-  if (full) {
+  if (full && session.kernelView) {
+    msg.kernelGrid = paintGrid(session);
+    session.lastKernels = performance.now();
+  } else if (full) {
+    // A page that asked for no grid (kernel-view) gets W_h itself.
     msg.kernels = t.kernels();
     msg.kernelsMax = maxAbs(msg.kernels); // here, not on the page's thread: d×784 can be 1.6 M values
     session.lastKernels = performance.now();
@@ -77,7 +81,41 @@ export function sendFrame(session, full) {
   session.lossStart += session.losses.length;
   session.losses = [];
   session.lastFrame = performance.now();
-  post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer]);
+  post(msg, [losses.buffer, msg.recon.buffer, msg.reconClean?.buffer, msg.kernels?.buffer, msg.kernelGrid?.pixels?.buffer, msg.kernelGrid?.maxima.buffer]);
+}
+
+/**
+ * `kernel-view {view, canvas?}`: the kernels the page shows ({start, count, all, cols, gap,
+ * scale}) and, once per worker, the OffscreenCanvas it transferred. Kept for every later full
+ * frame, and painted at once (a `kernels` report) when there is a model.
+ */
+export function setKernelView(session, msg) {
+  session.kernelView = msg.view;
+  if (msg.canvas) session.kernelCanvas = msg.canvas;
+  if (!session.trainer || !msg.view) return;
+  const grid = paintGrid(session);
+  post({ type: TO_PAGE.KERNELS, generation: session.generation, grid }, [grid.pixels?.buffer, grid.maxima.buffer]);
+}
+
+/**
+ * The page's kernel view painted by the engine (api/paint.rs): into the page's canvas when it
+ * gave one, else as RGBA bytes (`pixels`) the page puts. `view` echoes what the page asked.
+ * A canvas the engine cannot draw on is dropped for the bytes, and `canvasError` says why.
+ */
+function paintGrid(session) {
+  const t = session.trainer;
+  const v = session.kernelView;
+  const args = [v.start, v.all ? t.d : v.count, v.cols, v.gap, v.scale === 'global'];
+  let canvasError;
+  if (session.kernelCanvas) {
+    try {
+      return { ...t.paint_kernels(session.kernelCanvas, ...args), view: v };
+    } catch (e) {
+      canvasError = e.message;
+      session.kernelCanvas = null;
+    }
+  }
+  return { ...t.kernel_pixels(...args), view: v, canvasError };
 }
 
 /** Largest |w| of an array. */

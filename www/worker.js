@@ -11,7 +11,7 @@ import { loadMnist, loadMnistDisplay, loadFashion } from './kit/data.js';
 import { sameSettings } from './kit/models.js';
 import { Workers } from './kit/workers.js';
 import { answerQuery, answerVersus } from './worker-queries.js';
-import { sendReady, sendFrame } from './worker-frames.js';
+import { sendReady, sendFrame, setKernelView } from './worker-frames.js';
 import { sendPreview } from './worker-preview.js';
 
 /** One training session: the current Trainer, its settings and the bookkeeping of frames. */
@@ -34,6 +34,8 @@ class Session extends WorkerSession {
     this.elapsed = 0; // ms spent in step() since the trainer was built
     this.lastFrame = 0;
     this.lastKernels = 0;
+    this.kernelView = null; // the kernels the page shows, and its canvas for them (worker-frames.js)
+    this.kernelCanvas = null;
     this.engine = null; // init()'s promise, and the display digits' (or null), for the preview
     this.display = null;
     this.previewed = false; // the first load-weights was looked at for a preview
@@ -66,6 +68,10 @@ class Session extends WorkerSession {
   }
 
   answers(msg) {
+    if (msg.type === TO_WORKER.KERNEL_VIEW) {
+      setKernelView(this, msg);
+      return true;
+    }
     if (msg.type !== TO_WORKER.QUERY) return false;
     if (msg.op === 'latent_versus') answerVersus(this, msg);
     else answerQuery(this, msg);

@@ -13,6 +13,8 @@ mod datasets;
 mod denoise;
 mod latent;
 mod manifold;
+/// The kernel grid painted by the worker: `Trainer.paint_kernels`, `Trainer.kernel_pixels`.
+mod paint;
 mod presets;
 /// Data-parallel training: the leader's batch and a replica's gradient.
 mod shard;
@@ -22,6 +24,7 @@ mod weights;
 
 pub use bench::GemmBench;
 pub use manifold::{manifold_grid, ManifoldLab};
+pub use paint::kernel_grid_pixels;
 pub use datasets::DataSets;
 pub use shard::shard_rows;
 pub use trainer::Trainer;

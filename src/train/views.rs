@@ -117,4 +117,13 @@ impl Trainer {
     pub fn kernels(&self) -> Vec<f32> {
         self.model.kernels().iter().copied().collect()
     }
+
+    /// The same rows of W_h borrowed, `[d, n]` row-major (a copy only if they were not contiguous).
+    pub fn kernel_rows(&self) -> std::borrow::Cow<'_, [f32]> {
+        let k = self.model.kernels();
+        match k.to_slice() {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => std::borrow::Cow::Owned(k.iter().copied().collect()),
+        }
+    }
 }

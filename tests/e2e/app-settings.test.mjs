@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TIMEOUT, useBrowser, openPage, canvasPrint as pixels,
+  TIMEOUT, useBrowser, openPage, canvasPrint as pixels, waitCanvas,
   APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps,
 } from './harness.mjs';
 
@@ -108,47 +108,56 @@ test('the nav to the labs scrolls without touching the settings or the trained m
 test('encoder kernels: every one reachable by paging or show all, diverging colours', async () => {
   const { context, page, errors } = await openPage('#preset=standard&d=100', READY);
   const range = page.locator('#kernels-range');
-  // The range text is redrawn on the next animation frame: give it a moment, then assert.
+  // The range text is redrawn on the next animation frame; the worker's canvas shows the grid a
+  // moment after that (app/kernels.js): wait for each, then assert.
   const rangeIs = async (text) => {
     await page.waitForFunction((t) => document.getElementById('kernels-range').textContent === t, text, { timeout: 5000 }).catch(() => {});
     assert.equal(await range.textContent(), text);
   };
-  const size = () => page.evaluate(() => [document.getElementById('kernels').width, document.getElementById('kernels').height]);
   await rangeIs('kernels 1–64 of 100');
   assert.ok(await page.getByRole('button', { name: 'Prev kernels' }).isDisabled());
-  const [w, h64] = await size();
+  const first = await waitCanvas(page, 'kernels', (p) => p.ink > 0);
+  assert.equal(await attr(page, 'kernels-by'), 'worker', 'the training worker paints the grid into the canvas it was given');
   await page.getByRole('button', { name: 'Next kernels' }).click();
   await rangeIs('kernels 65–100 of 100');
   assert.ok(await page.getByRole('button', { name: 'Next kernels' }).isDisabled());
-  const [, h36] = await size();
-  assert.ok(h36 < h64, 'the last page has fewer rows');
+  const last = await waitCanvas(page, 'kernels', (p) => p.height < first.height);
+  assert.ok(last.height < first.height, `the last page has fewer rows (${last.height} < ${first.height})`);
   await page.getByLabel('show all').check();
   await rangeIs('all 100 kernels');
-  const [wAll, hAll] = await size();
-  assert.ok(wAll >= w && hAll > h36, `all 100 tiles drawn (${wAll}×${hAll})`);
+  const all = await waitCanvas(page, 'kernels', (p) => p.height > last.height && p.width >= first.width);
+  assert.ok(all.width >= first.width && all.height > last.height, `all 100 tiles drawn (${all.width}×${all.height})`);
 
   // Blue below 0, red above: a random initial W_h has both, in about equal numbers.
-  const tally = () => page.evaluate(() => {
-    const c = document.getElementById('kernels');
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let red = 0;
-    let blue = 0;
-    for (let i = 0; i < d.length; i += 4) {
-      if (d[i + 3] === 0) continue; // gap
-      if (d[i] > d[i + 2] + 40) red++;
-      else if (d[i + 2] > d[i] + 40) blue++;
-    }
-    return { red, blue };
-  });
-  const perTile = await tally();
-  assert.ok(perTile.red > 1000 && perTile.blue > 1000, JSON.stringify(perTile));
-  assert.ok(Math.abs(perTile.red - perTile.blue) < 0.2 * (perTile.red + perTile.blue), 'symmetric around 0');
-  const before = await pixels(page, 'kernels');
+  assert.ok(all.red > 1000 && all.blue > 1000, JSON.stringify(all));
+  assert.ok(Math.abs(all.red - all.blue) < 0.2 * (all.red + all.blue), 'symmetric around 0');
   await page.getByLabel('Colour scale').selectOption('global');
   await page.waitForFunction(() => location.hash.includes('kscale=global'));
-  await page.waitForTimeout(200);
-  assert.notEqual((await pixels(page, 'kernels')).hash, before.hash, 'the global scale repaints the tiles');
+  const global = await waitCanvas(page, 'kernels', (p) => p.hash !== all.hash);
+  assert.notEqual(global.hash, all.hash, 'the global scale repaints the tiles');
+  assert.equal(global.width, all.width);
   assert.match(await page.textContent('#legend-hi'), /^\+\d/);
+  // The hover readout names the tile under the pointer and its own largest |w|.
+  await page.locator('#kernels').hover({ position: { x: 5, y: 5 } });
+  assert.match(await page.textContent('#kernel-readout'), /^kernel 1 of 100 \(row 1 of W_h\) · max \|w\| \d\.\d+/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('without OffscreenCanvas the page puts the worker\'s kernel pixels itself: the same picture', async () => {
+  const hash = '#preset=standard&d=100&seed=5';
+  const worker = await openPage(hash, READY);
+  const shown = await waitCanvas(worker.page, 'kernels', (p) => p.ink > 0);
+  assert.equal(await worker.page.getAttribute('#app', 'data-kernels-by'), 'worker');
+  await worker.context.close();
+  // A browser without canvas transfer (Safari before 16.4): the same seed, the same pixels.
+  const { context, page, errors } = await openPage(hash, READY, {
+    init: 'delete HTMLCanvasElement.prototype.transferControlToOffscreen;',
+  });
+  const put = await waitCanvas(page, 'kernels', (p) => p.hash === shown.hash);
+  assert.equal(await attr(page, 'kernels-by'), 'page');
+  assert.equal(put.hash, shown.hash, 'the same kernels, put by the page');
+  assert.ok(put.red > 1000 && put.blue > 1000);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -142,36 +142,65 @@ export async function waitData(page, selector, key, min) {
 }
 
 /**
- * What canvas `id` shows: {width, height, sum (of every RGBA byte), hash (FNV-1a of the pixels,
- * with the size), ink (pixels not near-white)}.
+ * Runs in the page: what canvas `id` shows, {width, height, sum (of every RGBA byte), hash (FNV-1a
+ * of the pixels, with the size), ink (pixels not near-white), red and blue (opaque pixels whose
+ * red, or blue, exceeds the other by 40)}. A canvas the page transferred to
+ * a worker (the kernels, app/kernels.js) has no context of its own: it is read through a copy.
+ * Passed as source (the page's policy allows no eval), so it may use nothing from here.
  */
+function printInPage(id) {
+  const c = document.getElementById(id);
+  let d;
+  try {
+    d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  } catch {
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const x = copy.getContext('2d');
+    x.drawImage(c, 0, 0);
+    d = x.getImageData(0, 0, c.width, c.height).data;
+  }
+  let sum = 0;
+  let h = 2166136261;
+  let ink = 0;
+  for (let i = 0; i < d.length; i++) {
+    sum += d[i];
+    h = Math.imul(h ^ d[i], 16777619) >>> 0;
+  }
+  let red = 0;
+  let blue = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) ink++;
+    if (d[i + 3] && d[i] > d[i + 2] + 40) red++;
+    else if (d[i + 3] && d[i + 2] > d[i] + 40) blue++;
+  }
+  return { width: c.width, height: c.height, sum, hash: `${c.width}x${c.height}:${h.toString(16)}`, ink, red, blue };
+}
+
+/** What canvas `id` shows (printInPage's record). */
 export async function canvasPrint(page, id) {
-  return page.evaluate((id) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let h = 2166136261;
-    let ink = 0;
-    for (let i = 0; i < d.length; i++) {
-      sum += d[i];
-      h = Math.imul(h ^ d[i], 16777619) >>> 0;
-    }
-    for (let i = 0; i < d.length; i += 4) if (d[i] < 250 || d[i + 1] < 250 || d[i + 2] < 250) ink++;
-    return { width: c.width, height: c.height, sum, hash: `${c.width}x${c.height}:${h.toString(16)}`, ink };
-  }, id);
+  return page.evaluate(`(${printInPage})(${JSON.stringify(id)})`);
 }
 
 /** Wait until canvas `id` shows `hash` (canvasPrint's), then check it: a new model draws its
  *  pixels in its first frame, a moment after the message that made it. */
 export async function waitCanvasPrint(page, id, hash) {
-  await page.waitForFunction(([id, h]) => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let x = 2166136261;
-    for (let i = 0; i < d.length; i++) x = Math.imul(x ^ d[i], 16777619) >>> 0;
-    return `${c.width}x${c.height}:${x.toString(16)}` === h;
-  }, [id, hash], { timeout: TIMEOUT }).catch(() => {});
+  await waitCanvas(page, id, (p) => p.hash === hash);
   assert.equal((await canvasPrint(page, id)).hash, hash, `${id}: the same pixels`);
+}
+
+/**
+ * Wait (up to TIMEOUT; no error) until canvas `id`'s print satisfies `ok`, and return the last
+ * print: the kernels reach the screen a moment after the message that says they are painted.
+ */
+export async function waitCanvas(page, id, ok) {
+  const end = Date.now() + TIMEOUT;
+  for (;;) {
+    const p = await canvasPrint(page, id);
+    if (ok(p) || Date.now() > end) return p;
+    await page.waitForTimeout(50);
+  }
 }
 
 // ---- the training page's record: data-* on <main id="app">, set in the frame that draws ----------

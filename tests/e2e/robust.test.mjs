@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  DIST, TIMEOUT, useBrowser, openPage, assertClean, appAttr as attr, appSteps as steps, waitAppSteps,
+  DIST, TIMEOUT, useBrowser, openPage, assertClean, appAttr as attr, appSteps as steps, waitAppSteps, waitCanvas,
   APP_READY as READY,
 } from './harness.mjs';
 import { CSP } from '../../scripts/serve.mjs';
@@ -132,6 +132,12 @@ test('a worker that crashes is restarted with the same settings, and says so; th
     // The new worker builds the same model (d = 12) and trains from Train.
     await page.waitForFunction(() => document.querySelector('#app').dataset.ready === 'true' && document.querySelector('#app').dataset.steps === '0', null, { timeout: TIMEOUT });
     assert.equal(await page.inputValue('#d'), '12');
+    // The kernels' canvas went with the dead worker: a fresh one is given to the new worker,
+    // which paints it (the grid's count grows, by the worker, and the new canvas has ink).
+    const painted = Number(await page.getAttribute('#app', 'data-kernels'));
+    await page.waitForFunction((n) => Number(document.querySelector('#app').dataset.kernels) > n, painted, { timeout: TIMEOUT });
+    assert.equal(await page.getAttribute('#app', 'data-kernels-by'), 'worker');
+    assert.ok((await waitCanvas(page, 'kernels', (p) => p.ink > 0)).ink > 0, 'the new worker painted the new canvas');
     await page.click('#train');
     await waitAppSteps(page, 3);
     assertClean(opened);

@@ -4,8 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LossSeries, indexAt } from '../../www/draw/chart.js';
-import { drawKernels, fillKernels, putKernels, gridSize, tileAt, legendGradient } from '../../www/draw/kernels.js';
+import { drawKernels, gridSize, tileAt, legendGradient } from '../../www/draw/kernels.js';
 import { drawDigitRow, rowSize } from '../../www/draw/digits.js';
 
 /** Just enough of CanvasRenderingContext2D for the ImageData painters. */
@@ -14,15 +16,10 @@ function fakeContext() {
   return {
     canvas,
     createImageData: (w, h) => ({ width: w, height: h, data: new Uint8ClampedArray(w * h * 4) }),
-    // With a dirty rectangle (dx, dy, dw, dh) only its rows are copied (the tests use whole-width ones).
-    putImageData(img, x, y, dx = 0, dy = 0, dw = img.width, dh = img.height) {
-      if (!canvas.pixels || canvas.pixels.length !== canvas.width * canvas.height * 4) {
-        canvas.pixels = new Uint8ClampedArray(canvas.width * canvas.height * 4);
-      }
-      canvas.puts = (canvas.puts ?? 0) + 1;
-      for (let r = dy; r < dy + dh; r++) {
-        canvas.pixels.set(img.data.subarray((r * img.width + dx) * 4, (r * img.width + dx + dw) * 4), ((y + r) * canvas.width + x + dx) * 4);
-      }
+    // The painters put whole images at (0, 0), of the canvas's size.
+    putImageData(img, x, y) {
+      assert.deepEqual([x, y, img.width, img.height], [0, 0, canvas.width, canvas.height]);
+      canvas.pixels = img.data.slice();
     },
   };
 }
@@ -71,15 +68,7 @@ test('kernels: diverging map symmetric around 0, per tile or global scale, grid 
   drawKernels(ctx, w, dims, { scale: 'global', globalMax: 1 });
   const faint = pixel(ctx, 30, 0);
   assert.ok(faint[0] > 200 && faint[1] > 150, `global: 0.1 of max 1 is a faint red ${faint}`);
-  // Painting in chunks gives the same picture as painting at once.
-  const whole = fakeContext();
-  const parts = fakeContext();
-  const big = Float32Array.from({ length: 10 * n }, (_, i) => Math.sin(i));
   const d10 = { start: 0, count: 10, cols: 4, side: 28, gap: 2 };
-  drawKernels(whole, big, d10, { scale: 'tile' });
-  for (let from = 0; from < 10; from += 4) drawKernels(parts, big, { ...d10, from, to: from + 4 }, { scale: 'tile' });
-  assert.deepEqual(parts.canvas.pixels, whole.canvas.pixels);
-
   assert.deepEqual(gridSize(10, 4, 28, 2), { cols: 4, rows: 3, width: 118, height: 88 });
   assert.equal(tileAt(31, 1, d10), 1);
   assert.equal(tileAt(28.5, 1, d10), -1, 'in a gap');
@@ -87,39 +76,24 @@ test('kernels: diverging map symmetric around 0, per tile or global scale, grid 
   assert.match(legendGradient(), /^linear-gradient\(to right, rgb\(5 48 97\).*rgb\(103 0 31\)\)$/);
 });
 
-test('kernels filled over several calls and put once give drawKernels\' picture; a new fill clears the old tiles', () => {
+test('kernels: the engine\'s colour map (the worker paints the page\'s grid) gives drawKernels\' bytes', async () => {
+  // The training page's grid is painted in the worker by api/paint.rs; the denoising lab's by
+  // drawKernels. The same weights must look the same in both. Needs dist/ (`make dist`).
+  const glue = fileURLToPath(new URL('../../dist/pkg/autoencoder_playground.js', import.meta.url));
+  assert.ok(existsSync(glue), `${glue} missing: run make dist first`);
+  const engine = await import(pathToFileURL(glue).href);
+  engine.initSync({ module: readFileSync(glue.replace(/\.js$/, '_bg.wasm')) });
   const n = 28 * 28;
-  const big = Float32Array.from({ length: 10 * n }, (_, i) => Math.cos(i));
-  const d10 = { start: 0, count: 10, cols: 4, side: 28, gap: 2 };
-  const whole = fakeContext();
-  drawKernels(whole, big, d10, { scale: 'tile' });
-  const ctx = fakeContext();
-  const create = (w, h) => ctx.createImageData(w, h);
-  let image = null;
-  for (let from = 0; from < 10; from += 4) image = fillKernels(image, big, { ...d10, from, to: from + 4 }, { scale: 'tile' }, create);
-  assert.deepEqual([image.width, image.height], [118, 88]);
-  putKernels(ctx, image);
-  assert.deepEqual([ctx.canvas.width, ctx.canvas.height], [118, 88]);
-  assert.equal(ctx.canvas.puts, 1, 'one change of the canvas');
-  assert.deepEqual(ctx.canvas.pixels, whole.canvas.pixels);
-
-  // The same image reused for 5 tiles of another grid of the same size: tiles 5-9 are gone.
-  const again = fillKernels(image, big, { ...d10, count: 9, start: 1, from: 0, to: 9 }, { scale: 'tile' }, create);
-  assert.equal(again, image, 'the same size: the same image, no new allocation');
-  const nine = fakeContext();
-  drawKernels(nine, big, { ...d10, count: 9, start: 1 }, { scale: 'tile' });
-  assert.deepEqual(again.data, nine.canvas.pixels, 'filled from tile 0: cleared first, so tile 9 of the old grid is not left');
-
-  // Rows put as they are filled (a grid of a new size) end as the whole picture too.
-  const rows = fakeContext();
-  let img2 = null;
-  for (let from = 0; from < 10; from += 4) {
-    const dims = { ...d10, from, to: from + 4 };
-    img2 = fillKernels(img2, big, dims, { scale: 'tile' }, (w, h) => rows.createImageData(w, h));
-    putKernels(rows, img2, dims);
+  // Weights over several magnitudes, with exact zeros and a tile's ±max at its ends.
+  const w = Float32Array.from({ length: 13 * n }, (_, i) => (i % 97 === 0 ? 0 : Math.sin(i * 0.37) * 10 ** ((i % 5) - 3)));
+  for (const [dims, globalMax] of [[{ start: 0, count: 13, cols: 4 }, 0], [{ start: 3, count: 7, cols: 8 }, 0], [{ start: 2, count: 11, cols: 3 }, 0.05]]) {
+    const ctx = fakeContext();
+    drawKernels(ctx, w, { ...dims, side: 28, gap: 2 }, globalMax ? { scale: 'global', globalMax } : { scale: 'tile' });
+    const rust = engine.kernelGridPixels(w, dims.start, dims.count, dims.cols, 2, globalMax);
+    assert.equal(rust.length, ctx.canvas.width * ctx.canvas.height * 4, JSON.stringify(dims));
+    assert.ok(Buffer.from(rust.buffer, rust.byteOffset, rust.length).equals(Buffer.from(ctx.canvas.pixels.buffer)), `the same bytes for ${JSON.stringify(dims)}`);
   }
-  assert.equal(rows.canvas.puts, 3);
-  assert.deepEqual(rows.canvas.pixels, whole.canvas.pixels);
+  assert.throws(() => engine.kernelGridPixels(w, 10, 4, 2, 2, 0), /kernels 11–14 asked of 13/);
 });
 
 test('digits: lo is black, hi is white, the rest clamped; masks black where dropped', () => {

@@ -6,7 +6,7 @@ import { TO_WORKER, TO_PAGE } from '../protocol.js';
 import { WorkerLink } from '../kit/worker-link.js';
 import { early } from './boot.js';
 import { invalidate, say, setRunning, setHover, showAlert, hideAlert, STATUS_EVERY_MS } from './render.js';
-import { KERNEL_PAGE } from './kernels.js';
+import { KERNEL_PAGE, onKernelGrid } from './kernels.js';
 
 const LOADING_TEXT = {
   wasm: 'Loading the WebAssembly engine…',
@@ -95,6 +95,7 @@ function onMessage(app, msg) {
     case TO_PAGE.READY: onReady(app, msg); app.model?.ready(msg); app.keep?.onReady(msg); break;
     case TO_PAGE.FRAME: onFrame(app, msg); app.model?.frame(msg); app.keep?.onFrame(msg); break;
     case TO_PAGE.ANSWER: app.model?.answer(msg); break;
+    case TO_PAGE.KERNELS: onKernelGrid(app, msg.grid); break;
     case TO_PAGE.ERROR: onError(app, msg); break;
     case TO_PAGE.WEIGHTS_REFUSED: app.keep?.onRefused(msg); break;
     case TO_PAGE.DATA: app.onData?.(msg); break; // app/data.js
@@ -133,7 +134,6 @@ function onReady(app, msg) {
   run.display = msg;
   run.preview = null;
   run.frame = null;
-  run.kernels = null;
   run.series.clear(msg.info.batches_per_epoch);
   run.kernelPage = Math.min(run.kernelPage, Math.max(0, Math.ceil(msg.info.d / KERNEL_PAGE) - 1));
   setHover(app, -1);
@@ -160,11 +160,7 @@ function onFrame(app, msg) {
   showAlert(app, msg.workers?.note, 'workers'); // a shard worker failed: training went on with one
   if (app.link.current(msg)) setRunning(app, msg.running);
   showDivergence(app, msg.stats.warning, msg.running);
-  if (msg.kernels) {
-    run.kernels = msg.kernels;
-    run.kernelsMax = msg.kernelsMax;
-    run.dirty.add('kernels');
-  }
+  if (msg.kernelGrid) onKernelGrid(app, msg.kernelGrid);
   // The live region speaks after each command and when training ends, but while training only
   // every few seconds: an epoch can take a third of a second, too fast to be read out.
   if (!msg.running || performance.now() - run.lastStatusAt > STATUS_EVERY_MS) run.dirty.add('status');

@@ -80,11 +80,11 @@ function newRun() {
     preview: null, // before the first `ready`: {inputs, recon, labels, lo, hi} (worker-preview.js)
     running: false,
     series: new LossSeries(),
-    kernels: null,
-    kernelsMax: 0,
-    kernelsDrawn: 0, // tiles of the current grid already painted
-    kernelImage: null, // ImageData of the whole grid, filled a few rows per frame (app/kernels.js)
-    kernelsAtOnce: false, // the fill under way is shown when complete (the grid on screen kept its size)
+    kernelGrid: null, // the last grid the worker painted: {start, count, width, max, maxima, view, …} (app/kernels.js)
+    kernelGrids: 0, // grids painted so far (#app data-kernels)
+    viewSent: '', // the kernels asked of the worker (JSON), the worker asked, and whether it has the canvas
+    viewWorker: null,
+    canvasGiven: false,
     kernelPage: 0,
     showAll: false,
     hover: -1,

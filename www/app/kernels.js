@@ -1,15 +1,17 @@
-// The training page's kernels panel: the rows of W_h as 28×28 tiles, a page of 64 or all of them,
-// filled over several animation frames so that 2048 tiles never block the page and shown at once
-// when the grid on screen only gets new weights; the pager, the colour legend and the hover readout.
+// The training page's kernels panel: the rows of W_h as 28×28 tiles, a page of 64 or all of them;
+// the pager, the colour legend and the hover readout. The training worker paints the grid (the
+// engine's colour map, api/paint.rs) into this panel's canvas, which the page transferred to it as
+// an OffscreenCanvas: a refresh costs the main thread nothing, even with 2048 kernels shown. Where
+// the browser cannot transfer a canvas, the worker sends the grid's RGBA bytes and the page puts
+// them in one call. The page says which kernels to paint with `kernel-view` (protocol.js).
 
-import { SIDE } from '../protocol.js';
-import { fillKernels, putKernels, gridSize, tileAt, maxAbs, legendGradient } from '../draw/kernels.js';
+import { SIDE, TO_WORKER } from '../protocol.js';
+import { gridSize, tileAt, legendGradient } from '../draw/kernels.js';
 import { invalidate } from './render.js';
 
 /** Kernels per page when not showing all. */
 export const KERNEL_PAGE = 64;
 const KERNEL_GAP = 2; // pixels between tiles, at native resolution
-const KERNEL_TILES_PER_FRAME = 128; // ~100,000 pixels: a few ms of drawing per animation frame
 
 function kernelView(app) {
   const { run, ui } = app;
@@ -20,7 +22,7 @@ function kernelView(app) {
   // Columns divide the page size, so pages fill whole rows; tiles stay at least ~38 (all: 22) CSS px.
   const least = run.showAll ? 22 : 38;
   const cols = [32, 16, 8, 4].find((c) => width / c >= least) ?? 4;
-  return { d, start, count, cols, side: SIDE, gap: KERNEL_GAP, width };
+  return { d, start, count, cols, width };
 }
 
 export function wireKernels(app) {
@@ -39,18 +41,7 @@ export function wireKernels(app) {
     run.showAll = ui.kernelsAll.checked;
     invalidate(app, 'kernels');
   });
-  ui.kernels.addEventListener('pointermove', (e) => {
-    const v = kernelView(app);
-    const scale = ui.kernels.width / (ui.kernels.clientWidth || 1);
-    const t = tileAt(e.offsetX * scale, e.offsetY * scale, v);
-    if (t < 0 || !run.kernels) {
-      ui.kernelReadout.textContent = '';
-      return;
-    }
-    const k = v.start + t;
-    const m = maxAbs(run.kernels, SIDE * SIDE, k, k + 1);
-    ui.kernelReadout.textContent = `kernel ${k + 1} of ${v.d} (row ${k + 1} of W_h) · max |w| ${m.toPrecision(3)}`;
-  });
+  wireHover(app, ui.kernels);
   // The panel's width, read when layout is done (as the loss chart's size in render.js): reading it
   // in a frame that changed text would force a layout of the whole page.
   new ResizeObserver(() => {
@@ -59,32 +50,19 @@ export function wireKernels(app) {
   }).observe(ui.kernelWrap);
 }
 
-/**
- * Paint the next rows of the kernel grid: at most KERNEL_TILES_PER_FRAME tiles now, the rest in
- * the next animation frames (2048 tiles at once would block the page for too long).
- */
-export function paintKernels(app) {
-  const { run, ui, state } = app;
-  const v = kernelView(app);
-  const from = run.kernelsDrawn;
-  if (!run.kernels || from >= v.count) return;
-  const to = Math.min(v.count, from + Math.max(1, Math.floor(KERNEL_TILES_PER_FRAME / v.cols)) * v.cols);
-  const ctx = ui.kernels.getContext('2d');
-  const dims = { ...v, from, to };
-  const image = fillKernels(run.kernelImage, run.kernels, dims, { scale: state.values.kscale, globalMax: run.kernelsMax },
-    (w, h) => ctx.createImageData(w, h));
-  run.kernelImage = image;
-  // A grid of a new size shows its rows as they are filled. New weights on the grid already on
-  // screen (every KERNELS_MS while training) show when all are in: one change of the canvas, not
-  // one per animation frame (d = 2048, all shown, 390 px: the main thread busy 22 % → 10 %).
-  if (from === 0) run.kernelsAtOnce = ui.kernels.width === image.width && ui.kernels.height === image.height;
-  run.kernelsDrawn = to;
-  if (!run.kernelsAtOnce) putKernels(ctx, image, dims);
-  else if (to >= v.count) putKernels(ctx, image);
-  if (to < v.count) invalidate(app, 'more-kernels');
+/** The hover readout of `canvas`: which kernel is under the pointer, and its largest |w|. */
+function wireHover(app, canvas) {
+  canvas.addEventListener('pointermove', (e) => {
+    const g = app.run.kernelGrid;
+    const scale = g ? g.width / (canvas.clientWidth || 1) : 0;
+    const t = g ? tileAt(e.offsetX * scale, e.offsetY * scale, { count: g.count, cols: g.view.cols, side: SIDE, gap: g.view.gap }) : -1;
+    app.ui.kernelReadout.textContent = t < 0 ? ''
+      : `kernel ${g.start + t + 1} of ${app.run.info?.d ?? '?'} (row ${g.start + t + 1} of W_h) · max |w| ${g.maxima[t].toPrecision(3)}`;
+  });
 }
 
-/** The kernels panel: pager, legend, canvas size, then the first rows of the grid. */
+/** The kernels panel: pager, legend and the canvas's size for the grid on it, and the kernels
+ *  asked of the worker. */
 export function drawKernelPanel(app) {
   const { run, ui, state } = app;
   const v = kernelView(app);
@@ -93,15 +71,67 @@ export function drawKernelPanel(app) {
   ui.kernelsNext.disabled = run.showAll || run.kernelPage >= pages - 1;
   ui.kernelsRange.textContent = !v.d ? 'kernels –'
     : run.showAll || pages === 1 ? `all ${v.d} kernels` : `kernels ${v.start + 1}–${v.start + v.count} of ${v.d}`;
+  const g = run.kernelGrid;
   const global = state.values.kscale === 'global';
-  ui.legendLo.textContent = global && run.kernels ? `−${run.kernelsMax.toPrecision(2)}` : '−max';
-  ui.legendHi.textContent = global && run.kernels ? `+${run.kernelsMax.toPrecision(2)}` : '+max';
-  if (!run.kernels || !v.count) return;
+  ui.legendLo.textContent = global && g ? `−${g.max.toPrecision(2)}` : '−max';
+  ui.legendHi.textContent = global && g ? `+${g.max.toPrecision(2)}` : '+max';
+  if (v.count) askView(app, { start: v.start, count: v.count, all: run.showAll, cols: v.cols, gap: KERNEL_GAP, scale: state.values.kscale });
+  if (!g) return;
   // Scale the native grid so that a full row of `cols` tiles fills the panel's width.
-  const fullRow = v.cols * (SIDE + KERNEL_GAP) - KERNEL_GAP;
-  const g = gridSize(v.count, v.cols, SIDE, KERNEL_GAP);
+  const fullRow = gridSize(g.view.cols, g.view.cols, SIDE, g.view.gap).width;
   ui.kernels.style.width = `${Math.floor((g.width * v.width) / fullRow)}px`;
-  ui.kernels.setAttribute('aria-label', `Encoder kernels ${v.start + 1} to ${v.start + v.count} of ${v.d}, as 28×28 tiles`);
-  run.kernelsDrawn = 0;
-  paintKernels(app);
+  ui.kernels.setAttribute('aria-label', `Encoder kernels ${g.start + 1} to ${g.start + g.count} of ${v.d}, as 28×28 tiles`);
+}
+
+/**
+ * Tell the worker which kernels to paint, when that changed or the worker is new; a new worker
+ * also gets the canvas, transferred (a canvas given to a worker that died is replaced first).
+ */
+function askView(app, view) {
+  const { run, ui } = app;
+  const worker = app.link?.worker;
+  const key = JSON.stringify(view);
+  if (!worker || (key === run.viewSent && worker === run.viewWorker)) return;
+  const msg = { type: TO_WORKER.KERNEL_VIEW, view };
+  if (worker !== run.viewWorker) {
+    if (run.canvasGiven) replaceCanvas(app);
+    if (typeof ui.kernels.transferControlToOffscreen === 'function') {
+      msg.canvas = ui.kernels.transferControlToOffscreen();
+      run.canvasGiven = true;
+    }
+  }
+  run.viewSent = key;
+  run.viewWorker = worker;
+  app.link.post(msg, msg.canvas ? [msg.canvas] : []);
+}
+
+/**
+ * A grid the worker painted (a `kernels` report, or a frame's `kernelGrid`): on the canvas
+ * already, or its `pixels` to put here. Counted in #app's data-kernels (render.js), with
+ * data-kernels-by "worker" or "page" for who put the pixels.
+ */
+export function onKernelGrid(app, grid) {
+  const { run } = app;
+  run.kernelGrid = grid;
+  if (grid.pixels) {
+    // The worker's canvas failed it (grid.canvasError): the page draws on a canvas of its own.
+    if (run.canvasGiven) replaceCanvas(app);
+    const c = app.ui.kernels;
+    if (c.width !== grid.width) c.width = grid.width;
+    if (c.height !== grid.height) c.height = grid.height;
+    c.getContext('2d').putImageData(new ImageData(grid.pixels, grid.width, grid.height), 0, 0);
+  }
+  if (grid.canvasError) console.warn(`The kernels are drawn on the page: ${grid.canvasError}`);
+  run.kernelGrids += 1;
+  invalidate(app, 'kernels');
+}
+
+/** A fresh canvas in place of one transferred to a worker (which alone can draw on it). */
+function replaceCanvas(app) {
+  const old = app.ui.kernels;
+  const fresh = old.cloneNode(false); // id, role, aria-label and style
+  old.replaceWith(fresh);
+  app.ui.kernels = fresh;
+  app.run.canvasGiven = false;
+  wireHover(app, fresh);
 }

@@ -7,7 +7,7 @@ import { SIDE } from '../protocol.js';
 import { drawDigitRow } from '../draw/digits.js';
 import { drawLossChart, indexAt } from '../draw/chart.js';
 import { finished } from './commands.js';
-import { drawKernelPanel, paintKernels } from './kernels.js';
+import { drawKernelPanel } from './kernels.js';
 import { grouped } from '../kit/grouped.js';
 
 /** The live region speaks at most this often while training (ms). */
@@ -126,7 +126,6 @@ function render(app) {
   if (f && dirty.has('digits')) drawRecon(app, f);
   if (dirty.has('chart')) drawChart(app);
   if (dirty.has('kernels')) drawKernelPanel(app);
-  else if (dirty.has('more-kernels')) paintKernels(app);
 
   // For tests and for anyone scripting the page: what is drawn now.
   setData(ui.app, {
@@ -139,12 +138,14 @@ function render(app) {
     workersShared: !!f?.workers?.shared, // buffers in shared memory (cross-origin isolated)
     epoch: f?.stats.epoch ?? 0,
     loss: f && f.stats.steps ? f.stats.loss : '',
+    kernels: run.kernelGrids, // grids painted (app/kernels.js), and who put their pixels
+    kernelsBy: run.kernelGrid ? (run.canvasGiven ? 'worker' : 'page') : '',
   });
 }
 
 /**
  * Text and data-* attributes are written only when they change: a render that only paints (the
- * kernel grid's next rows, the chart's hover) then costs the page no style or layout work.
+ * chart's hover) then costs the page no style or layout work.
  */
 function setText(e, text) {
   if (e.textContent !== text) e.textContent = text;

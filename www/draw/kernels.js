@@ -49,79 +49,32 @@ export function gridSize(count, cols, side, gap) {
 }
 
 /**
- * Paint kernels `start … start+count−1` in a grid, or only the grid rows holding tiles
- * [from, to) of them, so that a caller can spread a large grid over several animation frames.
- * @param {CanvasRenderingContext2D} ctx   its canvas is resized to fit the whole grid (which clears it)
+ * Paint kernels `start … start+count−1` in a grid. The training page's grid is painted by the
+ * worker with the engine's same map (api/paint.rs; a Node test holds the two to the same bytes);
+ * this one draws the denoising lab's small grids.
+ * @param {CanvasRenderingContext2D} ctx   its canvas is resized to fit the grid (which clears it)
  * @param {Float32Array} weights           d×side² encoder weights (rows of W_h)
- * @param {{start:number, count:number, cols:number, side:number, gap:number, from?:number, to?:number}} dims
+ * @param {{start:number, count:number, cols:number, side:number, gap:number}} dims
  * @param {{scale:'tile'|'global', globalMax?:number}} opts
  *   tile: each tile scaled by its own max |w| (shows every unit's pattern);
  *   global: all tiles by one max |w| (`globalMax`, else the largest over all d rows), which
  *   compares the units' strengths.
  */
 export function drawKernels(ctx, weights, dims, opts) {
-  const g = gridSize(dims.count, dims.cols, dims.side, dims.gap);
+  const { start, count, side, gap } = dims;
+  const g = gridSize(count, dims.cols, side, gap);
   if (ctx.canvas.width !== g.width) ctx.canvas.width = g.width;
   if (ctx.canvas.height !== g.height) ctx.canvas.height = g.height;
-  const { r0, r1 } = gridRows(g, dims);
-  if (r1 <= r0) return;
-  const img = ctx.createImageData(g.width, (r1 - r0) * (dims.side + dims.gap) - dims.gap); // transparent gaps
-  paintTiles(img, g, weights, dims, opts, r0);
-  ctx.putImageData(img, 0, r0 * (dims.side + dims.gap));
-}
-
-/**
- * Paint tiles [from, to) of a grid (dims and opts as drawKernels) into `image`, an ImageData of
- * the whole grid, at their places, and return it: so a caller can fill the grid over several
- * animation frames and change the canvas once (putKernels). A missing image, or one of another
- * size, is replaced by `create(width, height)` (transparent); a fill from tile 0 clears the
- * image first, so no tile of an older grid stays and the gaps stay transparent.
- */
-export function fillKernels(image, weights, dims, opts, create) {
-  const g = gridSize(dims.count, dims.cols, dims.side, dims.gap);
-  if (!image || image.width !== g.width || image.height !== g.height) image = create(g.width, g.height);
-  else if (!dims.from) image.data.fill(0);
-  paintTiles(image, g, weights, dims, opts, 0);
-  return image;
-}
-
-/**
- * Show `image` (fillKernels') on `ctx`'s canvas, resized to it (which clears it): only the grid
- * rows of tiles [dims.from, dims.to) when `dims` is given, else the whole image.
- */
-export function putKernels(ctx, image, dims) {
-  if (ctx.canvas.width !== image.width) ctx.canvas.width = image.width;
-  if (ctx.canvas.height !== image.height) ctx.canvas.height = image.height;
-  if (!dims) {
-    ctx.putImageData(image, 0, 0);
-    return;
-  }
-  const { r0, r1 } = gridRows(gridSize(dims.count, dims.cols, dims.side, dims.gap), dims);
-  const y = r0 * (dims.side + dims.gap);
-  if (r1 > r0) ctx.putImageData(image, 0, 0, 0, y, image.width, Math.min(image.height, r1 * (dims.side + dims.gap)) - y);
-}
-
-/** The grid rows [r0, r1) that hold tiles [from, to) of `dims` (all rows without from/to). */
-function gridRows(g, dims) {
-  const r0 = Math.floor((dims.from ?? 0) / g.cols);
-  const r1 = Math.ceil(Math.min(dims.count, dims.to ?? dims.count) / g.cols);
-  return { r0, r1 };
-}
-
-/** The colour-mapped tiles of grid rows gridRows(g, dims) into `img`, whose first pixel row is
- *  the top of grid row `top` (0: an image of the whole grid). */
-function paintTiles(img, g, weights, dims, opts, top) {
-  const { start, count, side, gap } = dims;
-  const { r0, r1 } = gridRows(g, dims);
+  const img = ctx.createImageData(g.width, g.height); // transparent gaps
   const px = new Uint32Array(img.data.buffer); // one packed RGBA pixel per element
   const n = side * side;
   const global = opts.scale === 'global' ? (opts.globalMax ?? maxAbs(weights, n, 0, weights.length / n)) : 0;
-  for (let t = r0 * g.cols; t < Math.min(count, r1 * g.cols); t++) {
+  for (let t = 0; t < count; t++) {
     const row = start + t;
     const m = opts.scale === 'global' ? global : maxAbs(weights, n, row, row + 1);
     const k = m > 0 ? 127.5 / m : 0; // w = ±m ↦ 0 or 255, w = 0 ↦ 127.5
     const x0 = (t % g.cols) * (side + gap);
-    const y0 = (Math.floor(t / g.cols) - top) * (side + gap);
+    const y0 = Math.floor(t / g.cols) * (side + gap);
     let w = row * n;
     for (let y = 0; y < side; y++) {
       let o = (y0 + y) * g.width + x0;
@@ -131,6 +84,7 @@ function paintTiles(img, g, weights, dims, opts, top) {
       }
     }
   }
+  ctx.putImageData(img, 0, 0);
 }
 
 /** Which tile (0-based within the drawn page) lies under canvas pixel (x, y), or -1. */
