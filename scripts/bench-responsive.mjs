@@ -1,6 +1,7 @@
 // The page's responsiveness while it trains, as issue #11 judges it: the training page at phone
-// width (390 × 844) with every encoder kernel shown, the denoising preset (d = 500), on W workers.
-// (1,000 epochs: it does not finish during the measurement.) For each W, after a warm-up, over `seconds` of training it records:
+// width (390 × 844) with every encoder kernel shown, the denoising preset (d = 500) on W workers,
+// and d = 2048 (2048 kernels shown) on one. (1,000 epochs: it does not finish during the
+// measurement.) For each, after a warm-up, over `seconds` of training it records:
 //   - the main thread's tasks over 50 ms (the Long Tasks API: the browser's own record of each
 //     one, with no tracing to slow the page);
 //   - the share of the time the main thread was busy (the DevTools Performance domain's
@@ -32,13 +33,19 @@ async function longestTask(browser, page, seconds) {
   return longest;
 }
 
+/** The conditions: the denoising preset on each worker count, then d = 2048 on one worker. */
+function cases(workers) {
+  return [...workers.map((w) => ({ hash: 'preset=denoising', d: 500, w })), { hash: 'preset=standard&d=2048', d: 2048, w: 1 }];
+}
+
 /**
- * One page per worker count in `workers`: {workers, seconds, longTasks: [ms…], busy (0–1),
- * samplesPerS, steps}. Page errors go into `problems` through `watch(page, problems)`.
+ * One page per case: {workers, d, seconds, longTasks: [ms…], busy (0–1), samplesPerS, steps,
+ * kernelsBy ('worker': painted into the OffscreenCanvas; 'page': put by the page)}. Page
+ * errors go into `problems` through `watch(page, problems)`.
  */
 export async function responsiveness(browser, server, problems, { workers, seconds, watch }) {
   const rows = [];
-  for (const w of workers) {
+  for (const { hash, d, w } of cases(workers)) {
     const context = await browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
     watch(page, problems);
@@ -48,7 +55,7 @@ export async function responsiveness(browser, server, problems, { workers, secon
         for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration });
       }).observe({ type: 'longtask', buffered: true });
     });
-    await page.goto(`${server.url}index.html#preset=denoising&epochs=1000&workers=${w}`);
+    await page.goto(`${server.url}index.html#${hash}&epochs=1000&workers=${w}`);
     await page.waitForSelector('#app[data-labs="mounted"]', { timeout: 60_000 });
     await page.check('#kernels-all');
     const cdp = await context.newCDPSession(page);
@@ -61,6 +68,7 @@ export async function responsiveness(browser, server, problems, { workers, secon
       steps: Number(document.getElementById('app').dataset.steps),
       batch: Number(document.querySelector('[data-key="batch"] input')?.value),
       running: document.getElementById('app').dataset.running === 'true',
+      kernelsBy: document.getElementById('app').dataset.kernelsBy,
     }));
     const [m0, s0] = [await metrics(), await sample()];
     await page.waitForTimeout(seconds * 1000);
@@ -71,6 +79,8 @@ export async function responsiveness(browser, server, problems, { workers, secon
     if (!s1.running) problems.push(`responsiveness: training stopped before the end of the ${seconds} s on ${w} worker(s)`);
     rows.push({
       workers: w,
+      d,
+      kernelsBy: s1.kernelsBy,
       seconds: dt,
       longTasks, // over 50 ms, in the interval and the trace
       longest, // ms, in the trace
@@ -85,13 +95,14 @@ export async function responsiveness(browser, server, problems, { workers, secon
 
 /** The report's lines: one per worker count. */
 export function responsivenessReport(rows) {
-  const lines = [`while training (index.html#preset=denoising, d = 500, ${PHONE.width} px wide, every kernel shown):`];
+  const lines = [`while training (index.html, ${PHONE.width} px wide, every kernel shown; d = 500: #preset=denoising):`];
   for (const r of rows) {
     const over = r.longTasks.length
       ? `${r.longTasks.length} main-thread task(s) over 50 ms, the longest ${Math.round(Math.max(...r.longTasks))} ms`
       : 'no main-thread task over 50 ms';
-    lines.push(`  ${r.workers} worker${r.workers > 1 ? 's' : ''}, ${r.seconds.toFixed(0)} s: ${over}, main thread busy ${(100 * r.busy).toFixed(1)} %, ` +
-      `${Math.round(r.samplesPerS)} samples/s in the page; the longest task of a ${TRACE_S} s trace after: ${r.longest.toFixed(1)} ms`);
+    lines.push(`  d = ${r.d}, ${r.workers} worker${r.workers > 1 ? 's' : ''}, ${r.seconds.toFixed(0)} s: ${over}, main thread busy ${(100 * r.busy).toFixed(1)} %, ` +
+      `${Math.round(r.samplesPerS)} samples/s in the page; the longest task of a ${TRACE_S} s trace after: ${r.longest.toFixed(1)} ms; ` +
+      `kernels painted by the ${r.kernelsBy === 'worker' ? 'worker (OffscreenCanvas)' : 'page'}`);
   }
   return lines.join('\n');
 }
