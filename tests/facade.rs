@@ -11,6 +11,8 @@ use wasm_bindgen_test::*;
 
 #[path = "facade/manifold.rs"]
 mod manifold;
+#[path = "facade/kernels.rs"]
+mod kernels;
 
 const IMAGES: &[u8] = include_bytes!("../data/mnist10k-images-idx3-ubyte.gz");
 const LABELS: &[u8] = include_bytes!("../data/mnist10k-labels-idx1-ubyte.gz");
