@@ -1,6 +1,7 @@
-// The training worker's reports to the page (www/worker.js): `ready` when a model is new,
-// `frame` while it trains and `kernels` when the page shows other kernels, both built from the worker's Session (its trainer, settings, display
-// digits and bookkeeping) with every typed array a fresh copy, transferred.
+// The training worker's reports to the page (www/worker.js): `ready` when a model is new, `frame`
+// while it trains and `kernels` when the page shows other kernels, all built from the worker's
+// Session (its trainer, settings, display digits and bookkeeping) with every typed array a fresh
+// copy, transferred.
 
 import { TO_PAGE } from './protocol.js';
 import { post } from './kit/session.js';
@@ -93,8 +94,12 @@ export function setKernelView(session, msg) {
   session.kernelView = msg.view;
   if (msg.canvas) session.kernelCanvas = msg.canvas;
   if (!session.trainer || !msg.view) return;
-  const grid = paintGrid(session);
-  post({ type: TO_PAGE.KERNELS, generation: session.generation, grid }, [grid.pixels?.buffer, grid.maxima.buffer]);
+  try {
+    const grid = paintGrid(session);
+    post({ type: TO_PAGE.KERNELS, generation: session.generation, grid }, [grid.pixels?.buffer, grid.maxima.buffer]);
+  } catch (e) {
+    session.refuse(e); // outside the commands' try (kit/session.js): a crash, or an `error` with the model kept
+  }
 }
 
 /**
