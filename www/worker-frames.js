@@ -94,12 +94,8 @@ export function setKernelView(session, msg) {
   session.kernelView = msg.view;
   if (msg.canvas) session.kernelCanvas = msg.canvas;
   if (!session.trainer || !msg.view) return;
-  try {
-    const grid = paintGrid(session);
-    post({ type: TO_PAGE.KERNELS, generation: session.generation, grid }, [grid.pixels?.buffer, grid.maxima.buffer]);
-  } catch (e) {
-    session.refuse(e); // outside the commands' try (kit/session.js): a crash, or an `error` with the model kept
-  }
+  const grid = paintGrid(session); // a throw: an `error` with the model kept, or a crash (kit/session.js)
+  post({ type: TO_PAGE.KERNELS, generation: session.generation, grid }, [grid.pixels?.buffer, grid.maxima.buffer]);
 }
 
 /**

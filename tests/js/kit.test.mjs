@@ -71,6 +71,11 @@ class Recorder extends WorkerSession {
     this.handled.push(msg.id);
   }
 
+  answers(msg) {
+    if (msg.type === 'bad-question') throw new Error('No such question.');
+    return false;
+  }
+
   trainSlice() {
     this.slices -= 1;
     if (this.slices === 2 && this.failOnSlice) throw new Error('NaN loss.');
@@ -101,6 +106,19 @@ test('session: commands wait for the load, run in order, and a refusal is an err
     { type: REPORTS.ERROR, message: 'Refused: boom.', ack: 1, fatal: true },
     { type: REPORTS.ERROR, message: 'Refused: boom.', ack: 3, fatal: false },
   ], 'fatal only while there is no model');
+});
+
+test('session: a question whose answer throws is an error, and later commands still run', async (t) => {
+  const posted = fakeSelf();
+  const s = new Recorder();
+  t.after(() => close(s));
+  s.listen(Promise.resolve());
+  self.onmessage({ data: { type: COMMANDS.CONFIG, id: 1 } });
+  self.onmessage({ data: { type: 'bad-question' } });
+  self.onmessage({ data: { type: COMMANDS.STEP, id: 2 } });
+  await settle();
+  assert.deepEqual(s.handled, [1, 2], 'the queue went on');
+  assert.deepEqual(posted, [{ type: REPORTS.ERROR, message: 'No such question.', ack: 1, fatal: false }]);
 });
 
 test('session: a failed load is reported once, as fatal; later commands are dropped', async (t) => {

@@ -69,7 +69,12 @@ export class WorkerSession {
       } catch {
         return; // already reported, once, as a fatal error
       }
-      if (this.answers(msg)) return;
+      try {
+        if (this.answers(msg)) return; // a question out of the commands' order: no ack
+      } catch (e) {
+        this.refuse(e); // an answer that threw: said, and the queue goes on
+        return;
+      }
       try {
         this.ack = msg.id ?? this.ack;
         await this.handle(msg); // a handler may be async (a data set fetched on first use)
@@ -80,7 +85,8 @@ export class WorkerSession {
     });
   }
 
-  /** Questions outside the command order (the page's `query`): true when `msg` was one. */
+  /** Questions outside the command order (the page's `query`, `kernel-view`): true when `msg`
+   *  was one. A throw is refused like a command's (an `error`, or a crash), and the queue goes on. */
   answers(_msg) {
     return false;
   }
