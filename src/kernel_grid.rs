@@ -73,10 +73,12 @@ pub fn max_abs(w: &[f32]) -> f32 {
 }
 
 /// Paint the tiles of `view` from `weights` (`[d, side²]` row-major) into `out` (resized to
-/// width·height·4 RGBA bytes, gaps transparent) and return the grid's size. The weight w of a
-/// tile scaled by m takes colour `lut[trunc(w·127.5/m + 128)]` clamped to 0…255, so ±m are the
-/// map's ends and 0 is index 128 (the JS map's exact arithmetic). Err when the view leaves W_h.
-pub fn paint(weights: &[f32], side: usize, view: GridView, scale: Scale, lut: &[[u8; 4]; 256], out: &mut Vec<u8>) -> Result<GridSize> {
+/// width·height·4 RGBA bytes, gaps transparent), each tile's own max |w| into `maxima` (one per
+/// tile, whatever the scale: the page's hover readout), and return the grid's size. The weight
+/// w of a tile scaled by m takes colour `lut[trunc(w·127.5/m + 128)]` clamped to 0…255, so ±m
+/// are the map's ends and 0 is index 128 (the JS map's exact arithmetic). Err when the view
+/// leaves W_h.
+pub fn paint(weights: &[f32], side: usize, view: GridView, scale: Scale, lut: &[[u8; 4]; 256], out: &mut Vec<u8>, maxima: &mut Vec<f32>) -> Result<GridSize> {
     let n = side * side;
     if n == 0 || !weights.len().is_multiple_of(n) {
         return Err(Error::Shape(format!("kernels must be rows of {n} weights, got {}", weights.len())));
@@ -88,10 +90,13 @@ pub fn paint(weights: &[f32], side: usize, view: GridView, scale: Scale, lut: &[
     let g = grid_size(view.count, view.cols, side, view.gap);
     out.clear();
     out.resize(g.width * g.height * 4, 0); // transparent; no new allocation once it is large enough
+    maxima.clear();
     for t in 0..view.count {
         let row = &weights[(view.start + t) * n..(view.start + t + 1) * n];
+        let own = max_abs(row);
+        maxima.push(own);
         let m = match scale {
-            Scale::Tile => max_abs(row),
+            Scale::Tile => own,
             Scale::Global(m) => m,
         } as f64;
         let k = if m > 0.0 { 127.5 / m } else { 0.0 };
@@ -140,9 +145,10 @@ mod tests {
         let side = 2;
         // Two kernels of 4 weights: [−2, 0, 1, 2] and [0.5, −0.5, 0, 0.25].
         let w = [-2.0, 0.0, 1.0, 2.0, 0.5, -0.5, 0.0, 0.25];
-        let mut out = vec![];
-        let g = paint(&w, side, GridView { start: 0, count: 2, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out).unwrap();
+        let (mut out, mut maxima) = (vec![], vec![]);
+        let g = paint(&w, side, GridView { start: 0, count: 2, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out, &mut maxima).unwrap();
         assert_eq!(g, GridSize { cols: 2, rows: 1, width: 5, height: 2 });
+        assert_eq!(maxima, [2.0, 0.5], "each tile's own max |w|");
         assert_eq!(out.len(), 5 * 2 * 4);
         let at = |x: usize, y: usize| -> [u8; 4] { out[(y * 5 + x) * 4..(y * 5 + x) * 4 + 4].try_into().unwrap() };
         assert_eq!(at(0, 0), rgb(BREWER[10]), "−max is the blue end");
@@ -159,9 +165,10 @@ mod tests {
     fn one_global_max_compares_units_and_a_view_picks_its_rows() {
         let lut = lut();
         let w = [-2.0, 0.0, 1.0, 2.0, 0.5, -0.5, 0.0, 0.25];
-        let mut out = vec![];
-        let g = paint(&w, 2, GridView { start: 1, count: 1, cols: 8, gap: 2 }, Scale::Global(max_abs(&w)), &lut, &mut out).unwrap();
+        let (mut out, mut maxima) = (vec![], vec![]);
+        let g = paint(&w, 2, GridView { start: 1, count: 1, cols: 8, gap: 2 }, Scale::Global(max_abs(&w)), &lut, &mut out, &mut maxima).unwrap();
         assert_eq!(g, GridSize { cols: 1, rows: 1, width: 2, height: 2 });
+        assert_eq!(maxima, [0.5], "the tile's own max, not the scale's");
         // 0.5 of a global 2: trunc(31.875 + 128) = 159, pale red; −0.5: trunc(96.125) = 96.
         assert_eq!(&out[0..4], &lut[159]);
         assert_eq!(&out[4..8], &lut[96]);
@@ -172,16 +179,17 @@ mod tests {
     fn the_buffer_is_reused_and_a_view_outside_w_h_is_an_error() {
         let lut = lut();
         let w = vec![0.1f32; 3 * 4];
-        let mut out = vec![];
-        paint(&w, 2, GridView { start: 0, count: 3, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out).unwrap();
+        let (mut out, mut maxima) = (vec![], vec![]);
+        paint(&w, 2, GridView { start: 0, count: 3, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out, &mut maxima).unwrap();
         let (ptr, len) = (out.as_ptr(), out.len());
         assert_eq!(len, 5 * 5 * 4, "2 columns, 2 rows of 2 px with a 1 px gap");
         assert_eq!(&out[(3 * 5 + 3) * 4..(3 * 5 + 3) * 4 + 8], &[0; 8], "the missing fourth tile is transparent");
         assert_eq!(&out[(3 * 5) * 4..(3 * 5) * 4 + 4], &lut[255], "the third tile, below the first");
-        paint(&w, 2, GridView { start: 0, count: 2, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out).unwrap();
+        paint(&w, 2, GridView { start: 0, count: 2, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out, &mut maxima).unwrap();
         assert_eq!(out.as_ptr(), ptr, "a smaller grid reuses the buffer");
-        assert!(paint(&w, 2, GridView { start: 2, count: 2, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out).is_err());
-        assert!(paint(&w[..5], 2, GridView { start: 0, count: 1, cols: 1, gap: 0 }, Scale::Tile, &lut, &mut out).is_err());
+        assert_eq!(maxima.len(), 2);
+        assert!(paint(&w, 2, GridView { start: 2, count: 2, cols: 2, gap: 1 }, Scale::Tile, &lut, &mut out, &mut maxima).is_err());
+        assert!(paint(&w[..5], 2, GridView { start: 0, count: 1, cols: 1, gap: 0 }, Scale::Tile, &lut, &mut out, &mut maxima).is_err());
         assert_eq!(grid_size(0, 0, 28, 2), GridSize { cols: 1, rows: 1, width: 28, height: 28 });
     }
 }

@@ -88,13 +88,13 @@ impl Trainer {
         let max = kernel_grid::max_abs(&w);
         let scale = if global { Scale::Global(max) } else { Scale::Tile };
         let view = GridView { start, count, cols, gap };
+        let mut maxima = Vec::with_capacity(count);
         let (g, pixels) = LUT.with(|lut| {
             PIXELS.with_borrow_mut(|buf| {
-                let g = kernel_grid::paint(&w, SIDE, view, scale, lut, buf).map_err(js)?;
+                let g = kernel_grid::paint(&w, SIDE, view, scale, lut, buf, &mut maxima).map_err(js)?;
                 Ok::<_, JsError>((g, draw(g, buf)?))
             })
         })?;
-        let maxima: Vec<f32> = (start..start + count).map(|r| kernel_grid::max_abs(&w[r * SIDE * SIDE..(r + 1) * SIDE * SIDE])).collect();
         let mut arrays = vec![("maxima", js_sys::Float32Array::from(&maxima[..]).into())];
         if let Some(p) = pixels {
             arrays.push(("pixels", p));
@@ -109,7 +109,7 @@ impl Trainer {
 #[wasm_bindgen(js_name = kernelGridPixels)]
 pub fn kernel_grid_pixels(weights: &[f32], start: usize, count: usize, cols: usize, gap: usize, global_max: f32) -> Result<js_sys::Uint8ClampedArray, JsError> {
     let scale = if global_max > 0.0 { Scale::Global(global_max) } else { Scale::Tile };
-    let mut out = vec![];
-    LUT.with(|lut| kernel_grid::paint(weights, SIDE, GridView { start, count, cols, gap }, scale, lut, &mut out)).map_err(js)?;
+    let (mut out, mut maxima) = (vec![], vec![]);
+    LUT.with(|lut| kernel_grid::paint(weights, SIDE, GridView { start, count, cols, gap }, scale, lut, &mut out, &mut maxima)).map_err(js)?;
     Ok(js_sys::Uint8ClampedArray::from(&out[..]))
 }
