@@ -116,7 +116,8 @@ test('encoder kernels: every one reachable by paging or show all, diverging colo
   };
   await rangeIs('kernels 1–64 of 100');
   assert.ok(await page.getByRole('button', { name: 'Prev kernels' }).isDisabled());
-  const first = await waitCanvas(page, 'kernels', (p) => p.ink > 0);
+  const first = await waitCanvas(page, 'kernels', (p) => p.red + p.blue > 0); // painted (a blank canvas is transparent)
+  assert.ok(first.red + first.blue > 0, 'the kernels are painted');
   assert.equal(await attr(page, 'kernels-by'), 'worker', 'the training worker paints the grid into the canvas it was given');
   await page.getByRole('button', { name: 'Next kernels' }).click();
   await rangeIs('kernels 65–100 of 100');
@@ -147,7 +148,8 @@ test('encoder kernels: every one reachable by paging or show all, diverging colo
 test('without OffscreenCanvas the page puts the worker\'s kernel pixels itself: the same picture', async () => {
   const hash = '#preset=standard&d=100&seed=5';
   const worker = await openPage(hash, READY);
-  const shown = await waitCanvas(worker.page, 'kernels', (p) => p.ink > 0);
+  const shown = await waitCanvas(worker.page, 'kernels', (p) => p.red + p.blue > 1000);
+  assert.ok(shown.red + shown.blue > 1000, 'painted by the worker');
   assert.equal(await worker.page.getAttribute('#app', 'data-kernels-by'), 'worker');
   await worker.context.close();
   // A browser without canvas transfer (Safari before 16.4): the same seed, the same pixels.

@@ -149,7 +149,8 @@ test('Reset restores the initial state of the settings and seed', async () => {
   // state Reset returns to (the pretrained default's Reset is in keep.test.mjs).
   const { context, page, errors } = await openPage('#seed=1', READY);
   const recon0 = await pixels(page, 'row-recon');
-  const kernels0 = await waitCanvas(page, 'kernels', (p) => p.ink > 0); // painted by the worker a moment after the first frame
+  const kernels0 = await waitCanvas(page, 'kernels', (p) => p.red + p.blue > 0); // painted by the worker a moment after the first frame
+  assert.ok(kernels0.red + kernels0.blue > 0, 'the kernels are painted');
   const generation = Number(await attr(page, 'generation'));
   await page.getByRole('button', { name: 'Train' }).click();
   await waitSteps(page, 20);

@@ -136,7 +136,8 @@ test('a worker that crashes is restarted with the same settings, and says so; th
     // The kernels' canvas went with the dead worker: a fresh one in its place is given to the
     // new worker, which paints it (only a worker can: the page never draws on a transferred one).
     await page.waitForFunction(() => document.getElementById('kernels') !== window.__oldKernels, null, { timeout: TIMEOUT });
-    assert.ok((await waitCanvas(page, 'kernels', (p) => p.ink > 0)).ink > 0, 'the new worker painted the new canvas');
+    const fresh = await waitCanvas(page, 'kernels', (p) => p.red + p.blue > 0); // blank: transparent
+    assert.ok(fresh.red + fresh.blue > 0, 'the new worker painted the new canvas');
     assert.equal(await page.getAttribute('#app', 'data-kernels-by'), 'worker');
     assert.equal(await page.evaluate(() => document.querySelectorAll('canvas#kernels').length), 1, 'one kernels canvas');
     await page.click('#train');
