@@ -14,8 +14,8 @@
 // each stage before and after it (modules run, worker started, preview drawn, first model, first
 // frame drawn, labs mounted; the first reconstructions are the preview's where there is one), and the
 // page's responsiveness while it trains at phone width with every kernel shown, per worker count
-// (scripts/bench-responsive.mjs: tasks over 50 ms, main-thread busy share, samples/s in the page;
-// --responsive-seconds 0 skips it), TensorFlow.js on the same model in the same browser with the
+// and at d = 2048 (scripts/bench-responsive.mjs: tasks over 50 ms, main-thread busy share,
+// samples/s in the page, who painted the kernels; --responsive-seconds 0 skips it), TensorFlow.js on the same model in the same browser with the
 // playground's rate over it (scripts/bench-peers.mjs; installed on first use; --peers false skips
 // it), and the JSON of it all. --first-only: the cold loads alone. Exits non-zero
 // on a page error, a failed request, a benchmark error or a timeout.

@@ -70,13 +70,14 @@ export function sendFrame(session, full) {
     workers: session.workers.info(),
     ...outputRows(t, idx, denoising),
   };
-  if (full && session.kernelView) {
-    msg.kernelGrid = paintGrid(session);
-    session.lastKernels = performance.now();
-  } else if (full) {
-    // A page that asked for no grid (kernel-view) gets W_h itself.
-    msg.kernels = t.kernels();
-    msg.kernelsMax = maxAbs(msg.kernels); // here, not on the page's thread: d×784 can be 1.6 M values
+  if (full) {
+    if (session.kernelView) {
+      msg.kernelGrid = paintGrid(session);
+    } else {
+      // A page that asked for no grid (kernel-view) gets W_h itself.
+      msg.kernels = t.kernels();
+      msg.kernelsMax = maxAbs(msg.kernels); // here, not on the page's thread: d×784 can be 1.6 M values
+    }
     session.lastKernels = performance.now();
   }
   session.lossStart += session.losses.length;

@@ -115,7 +115,7 @@ impl Trainer {
 
     /// Rows of the first encoder weight W_h: `[d, n]` flattened (the lecture's kernels).
     pub fn kernels(&self) -> Vec<f32> {
-        self.model.kernels().iter().copied().collect()
+        self.kernel_rows().into_owned()
     }
 
     /// The same rows of W_h borrowed, `[d, n]` row-major (a copy only if they were not contiguous).
