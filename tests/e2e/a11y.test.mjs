@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TIMEOUT, useBrowser, openPage, assertClean, axeViolations, waitAppSteps, APP_READY as READY } from './harness.mjs';
+import { TIMEOUT, useBrowser, openPage, assertClean, axeViolations, waitAppSteps, pauseApp, APP_READY as READY } from './harness.mjs';
 
 useBrowser(['index.html', 'manifold.html', 'bench.html', 'pkg']);
 
@@ -67,8 +67,7 @@ test('every canvas that carries information has a text equivalent; the loss char
     assert.deepEqual(unnamed, []);
     await page.click('#train');
     await waitAppSteps(page, 45);
-    await page.click('#train');
-    await page.waitForFunction(() => document.querySelector('#app').dataset.running === 'false', null, { timeout: TIMEOUT });
+    await pauseApp(page);
     // The label is rewritten with the chart's next drawing after the pause's last frame: wait until
     // it speaks of every batch the page has recorded.
     await page.waitForFunction(() => {

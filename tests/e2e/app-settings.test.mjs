@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   TIMEOUT, useBrowser, openPage, canvasPrint as pixels, waitCanvas,
-  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps,
+  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps, pauseApp,
 } from './harness.mjs';
 
 useBrowser(['index.html', 'pkg']);
@@ -76,9 +76,7 @@ test('the nav to the labs scrolls without touching the settings or the trained m
   const { context, page, errors } = await openPage('#preset=standard&d=100&seed=2', READY);
   await page.click('#train');
   await waitSteps(page, 30);
-  await page.click('#train'); // Pause
-  await page.waitForFunction(() => document.getElementById('app').dataset.running === 'false', null, { timeout: TIMEOUT });
-  await page.waitForTimeout(200); // the paused frame
+  await pauseApp(page);
   const before = { steps: await steps(page), generation: await attr(page, 'generation'), hash: await page.evaluate(() => location.hash) };
   assert.ok(before.steps >= 30, `trained ${before.steps} batches`);
   const nav = page.getByRole('navigation', { name: 'Labs' });

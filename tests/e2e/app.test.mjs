@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startServer } from '../../scripts/serve.mjs';
 import {
   ROOT, DIST, RESULTS, TIMEOUT, useBrowser, openPage, canvasPrint as pixels, waitCanvas, waitCanvasPrint,
-  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps, waitAppDrawn,
+  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps, waitAppDrawn, pauseApp,
 } from './harness.mjs';
 
 useBrowser(['index.html', 'pkg']);
@@ -96,9 +96,8 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   assert.match(await page.textContent('#status'), /^epoch \d+\/20 · batch \d+\/36 · loss \d+\.\d{4}/);
   assert.match(await page.textContent('#epoch-label'), /^epoch \d+\/20$/);
 
-  await page.getByRole('button', { name: 'Pause' }).click();
-  await page.waitForSelector('#app[data-running="false"]', { timeout: TIMEOUT });
-  await page.waitForTimeout(300); // let the frame that answers the pause land
+  assert.equal(await page.getByRole('button', { name: 'Pause' }).getAttribute('id'), 'train');
+  await pauseApp(page);
   const pausedSteps = await steps(page);
   const paused = await pixels(page, 'row-recon');
   await page.waitForTimeout(1000);

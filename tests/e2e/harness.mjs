@@ -224,6 +224,18 @@ export function waitAppSteps(page, min) {
 }
 
 /**
+ * Press Pause (#train while training) and wait until the frame that answers it is drawn: the
+ * worker may finish a slice of batches after the press, and only its answer counts them all.
+ */
+export async function pauseApp(page) {
+  await page.click('#train');
+  await page.waitForFunction(() => {
+    const d = document.getElementById('app').dataset;
+    return d.running === 'false' && d.answered === 'true';
+  }, null, { timeout: TIMEOUT });
+}
+
+/**
  * Wait until the training page has drawn the model it holds now: render.js sets #app's
  * data-generation and data-ready in the animation frame that draws a model's first frame, and
  * the page's one object (app/index.js) knows the generation of its current model. After a

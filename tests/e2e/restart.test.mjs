@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TIMEOUT, useBrowser, openPage, assertClean, appAttr as attr, appSteps as steps, waitAppSteps, canvasPrint, waitCanvasPrint,
+  TIMEOUT, useBrowser, openPage, assertClean, appAttr as attr, appSteps as steps, waitAppSteps, pauseApp, canvasPrint, waitCanvasPrint,
   APP_READY as READY,
 } from './harness.mjs';
 
@@ -36,9 +36,7 @@ function trainingWorker(page, path = '/worker.js') {
 async function trainAndKeep(page, min) {
   await page.click('#train');
   await waitAppSteps(page, min);
-  await page.click('#train');
-  await page.waitForFunction(() => document.querySelector('#app').dataset.running === 'false', null, { timeout: TIMEOUT });
-  await page.waitForTimeout(300); // the pause's last frame
+  await pauseApp(page);
   const n = await steps(page);
   assert.ok(n >= min, `${n} batches trained`);
   await waitKeep(page, 'keptSteps', String(n));

@@ -131,6 +131,8 @@ function render(app) {
   setData(ui.app, {
     ready: !!f,
     running: run.running,
+    // The frame drawn answers the last command sent: after a Pause, every batch trained is in.
+    answered: !!f && app.link.current(f),
     done: finished(app),
     generation: run.generation,
     steps: f?.stats.steps ?? 0,
