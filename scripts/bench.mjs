@@ -65,13 +65,14 @@ function table(rows) {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-/** 'build model: W workers ×s of 1 worker's rate' for each model timed on more than one worker. */
+/** 'build model: W workers ×s of 1 worker's rate' for each model timed on more than one worker:
+ *  the median over the rounds that timed both in turns (bench-worker.js), and its range. */
 function speedups(rows) {
   const lines = [];
   for (const r of rows) {
-    const one = rows.find((o) => o.build === r.build && o.name === r.name && o.workers === 1);
-    if (one && r.workers > 1) {
-      lines.push(`${r.build} ${r.name}: ${r.workers} workers ${(r.samples_per_s / one.samples_per_s).toFixed(2)}× the rate of 1` +
+    if (r.workers > 1 && r.speedup != null) {
+      const [lo, hi] = r.speedup_range;
+      lines.push(`${r.build} ${r.name}: ${r.workers} workers ${r.speedup.toFixed(2)}× the rate of 1 (rounds ${lo.toFixed(2)}–${hi.toFixed(2)})` +
         (r.gemm_fraction == null ? '' : `, ${Math.round(100 * r.gemm_fraction)} % of ${r.workers} cores' GEMM`) +
         (r.shared ? ' (shared memory)' : ' (transferred buffers)'));
     }

@@ -8,7 +8,8 @@
 //        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone. The
 //        products are timed alone on this worker, one core: for W workers the fraction is of W
 //        times that rate, the limit W cores could reach. The shard workers load the best build
-//        this browser runs, whatever `build` is.)
+//        this browser runs, whatever `build` is. One model's worker counts are timed in turns:
+//        each result's `speedup` is the median over the turns of its rate over one worker's.)
 //   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
 //        | { type: 'error', message }
 import init, { wasm } from './kit/engine.js';
@@ -16,7 +17,8 @@ import { ShardPool } from './kit/parallel.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
 
-/** Short runs of steps, of products alone and of the peak, alternated; the median of each is reported. */
+/** Short runs of steps (on each worker count), of products alone and of the peak, alternated; the
+ *  median of each is reported. */
 const REPEATS = 5;
 /** Rounds of GemmBench.peak per call: about 1 ms of multiply-adds. */
 const PEAK_ROUNDS = 100_000;
@@ -37,6 +39,16 @@ async function time(round, seconds, minRounds) {
   return { rounds, seconds: elapsed / 1000 };
 }
 
+/** One model on `workers` data-parallel workers (1: trainer.step alone): its trainer, its shard
+ *  pool and its step; `free()` ends it. */
+function runner(settings, workers, images, labels) {
+  const trainer = new wasm.Trainer(settings, images, labels);
+  const pool = workers > 1 ? new ShardPool(new URL('./shard-worker.js', import.meta.url), workers, wasm.shardRows) : null;
+  pool?.prepare(trainer, settings, 'mnist');
+  const step = pool ? () => pool.step(trainer) : () => trainer.step(1);
+  return { workers, trainer, pool, step, rates: [], steps: 0, seconds: 0, loss: NaN, free: () => { pool?.close(); trainer.free(); } };
+}
+
 async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
   const post = (text) => self.postMessage({ type: 'progress', text: `${build}: ${text}` });
   post('loading wasm');
@@ -46,73 +58,82 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
   post('fetching MNIST');
   const { images, labels } = await loadMnist();
   const results = [];
-  for (const config of configs) {
-    const { name, workers = 1, ...settings } = config;
-    post(`${name} on ${workers} worker(s): building trainer`);
-    const trainer = new wasm.Trainer(settings, images, labels);
+  // One model's worker counts are timed in turns (below), so they share the machine's load.
+  const models = [...new Set(configs.map((c) => c.name))].map((name) => configs.filter((c) => c.name === name));
+  for (const group of models) {
+    const { name, workers: _, ...settings } = group[0];
+    const counts = group.map((c) => c.workers ?? 1);
+    post(`${name} on ${counts.join(', ')} worker(s): building trainers`);
     const gemm = new wasm.GemmBench(settings, 784);
-    const pool = workers > 1 ? new ShardPool(new URL('./shard-worker.js', import.meta.url), workers, wasm.shardRows) : null;
+    const runners = [];
     try {
-      pool?.prepare(trainer, settings, 'mnist');
-      const step = pool ? () => pool.step(trainer) : () => trainer.step(1);
-      post(`${name}: warm-up (${warmup} steps)`);
-      for (let i = 0; i < warmup; i++) await step();
-      // Steps and products alone in turns (REPEATS short runs each, medians), so both see the
-      // same load on a shared machine and their ratio stays meaningful.
-      post(`${name}: timing steps and the step's products alone, ${seconds} s each`);
-      let loss = NaN;
+      for (const w of counts) runners.push(runner(settings, w, images, labels));
+      post(`${name}: warm-up (${warmup} steps each)`);
+      for (const r of runners) for (let i = 0; i < warmup; i++) await r.step();
+      // Each worker count's steps, then the products alone and the peak, in turns (REPEATS short
+      // runs each, medians): every rate sees the same load on a shared machine, so the ratios of
+      // the step to the products and of W workers to one stay meaningful.
+      post(`${name}: timing steps on ${counts.join(', ')} worker(s) and the step's products alone, ${seconds} s each`);
       gemm.run(1);
-      const stepRates = [];
       const gemmRates = [];
       const peakRates = [];
-      let steps = 0;
-      let stepSeconds = 0;
-      for (let r = 0; r < REPEATS; r++) {
-        const t = await time(async () => { loss = (await step()).loss; }, seconds / REPEATS, Math.ceil(minSteps / REPEATS));
-        stepRates.push(t.rounds / t.seconds);
-        steps += t.rounds;
-        stepSeconds += t.seconds;
+      const ratios = new Map(counts.map((w) => [w, []])); // W → this round's rate over 1 worker's
+      for (let round = 0; round < REPEATS; round++) {
+        for (const r of runners) {
+          const t = await time(async () => { r.loss = (await r.step()).loss; }, seconds / REPEATS, Math.ceil(minSteps / REPEATS));
+          r.rates.push(t.rounds / t.seconds);
+          r.steps += t.rounds;
+          r.seconds += t.seconds;
+        }
+        const one = runners.find((r) => r.workers === 1);
+        if (one) for (const r of runners) ratios.get(r.workers).push(r.rates[round] / one.rates[round]);
         const g = await time(() => gemm.run(1), seconds / REPEATS, 1);
         gemmRates.push(g.rounds / g.seconds);
         let peakFlops = 0;
         const p = await time(() => { peakFlops += gemm.peak(PEAK_ROUNDS); }, 0.1, 1);
         peakRates.push(peakFlops / p.seconds);
       }
-      if (!Number.isFinite(loss)) throw new Error(`${name}: loss is ${loss}`);
-      const t = { rounds: steps, seconds: stepSeconds, perS: median(stepRates) };
-      const batch = settings.batch;
-      const samplesPerS = t.perS * batch;
-      const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
       const gemmFlops = median(gemmRates) * gemm.flops;
       const peakFlops = median(peakRates);
-      const result = {
-        build,
-        kernel: gemm.kernel,
-        name,
-        d: trainer.d,
-        batch,
-        workers,
-        shared: !!pool?.shared,
-        samples_per_s: samplesPerS,
-        steps: t.rounds,
-        seconds: t.seconds,
-        ms_per_step: 1000 / t.perS,
-        flops_per_sample: flopsPerSample,
-        step_gflops: (samplesPerS * flopsPerSample) / 1e9,
-        gemm_gflops: gemmFlops / 1e9, // one core's
-        // Of W cores' GEMM rate: what the step reaches of the products' own speed on W cores.
-        gemm_fraction: (samplesPerS * flopsPerSample) / (workers * gemmFlops),
-        // One core's arithmetic peak in this build's instructions, and the step's share of W of them.
-        peak_gflops: peakFlops / 1e9,
-        peak_fraction: (samplesPerS * flopsPerSample) / (workers * peakFlops),
-        loss,
-      };
-      results.push(result);
-      self.postMessage({ type: 'result', result });
+      for (const r of runners) {
+        if (!Number.isFinite(r.loss)) throw new Error(`${name}: loss is ${r.loss}`);
+        const perS = median(r.rates);
+        const batch = settings.batch;
+        const samplesPerS = perS * batch;
+        const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
+        const ratio = ratios.get(r.workers);
+        const result = {
+          build,
+          kernel: gemm.kernel,
+          name,
+          d: r.trainer.d,
+          batch,
+          workers: r.workers,
+          shared: !!r.pool?.shared,
+          samples_per_s: samplesPerS,
+          // Of one worker's rate in the same rounds: the median, and the lowest and highest round.
+          speedup: ratio.length ? median(ratio) : null,
+          speedup_range: ratio.length ? [Math.min(...ratio), Math.max(...ratio)] : null,
+          round_samples_per_s: r.rates.map((x) => x * batch), // each turn's, in order
+          steps: r.steps,
+          seconds: r.seconds,
+          ms_per_step: 1000 / perS,
+          flops_per_sample: flopsPerSample,
+          step_gflops: (samplesPerS * flopsPerSample) / 1e9,
+          gemm_gflops: gemmFlops / 1e9, // one core's
+          // Of W cores' GEMM rate: what the step reaches of the products' own speed on W cores.
+          gemm_fraction: (samplesPerS * flopsPerSample) / (r.workers * gemmFlops),
+          // One core's arithmetic peak in this build's instructions, and the step's share of W of them.
+          peak_gflops: peakFlops / 1e9,
+          peak_fraction: (samplesPerS * flopsPerSample) / (r.workers * peakFlops),
+          loss: r.loss,
+        };
+        results.push(result);
+        self.postMessage({ type: 'result', result });
+      }
     } finally {
-      pool?.close();
+      for (const r of runners) r.free();
       gemm.free();
-      trainer.free();
     }
   }
   self.postMessage({ type: 'done', build, load_ms: loadMs, results });
