@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   DIST, TIMEOUT, useBrowser, openPage, assertClean, appAttr as attr, appSteps as steps, waitAppSteps, waitCanvas,
-  APP_READY as READY,
+  pauseApp, APP_READY as READY,
 } from './harness.mjs';
 import { CSP } from '../../scripts/serve.mjs';
 
@@ -94,9 +94,7 @@ test('a non-finite step reported by the worker pauses with its sentence and keep
     await page.click('#train');
     await waitAppSteps(page, 2);
     // Paused first, as the worker is when it reports a diverged step (its last frame came before).
-    await page.click('#train');
-    await page.waitForFunction(() => document.querySelector('#app').dataset.running === 'false', null, { timeout: TIMEOUT });
-    await page.waitForTimeout(500); // frames still on their way
+    await pauseApp(page); // and the pause's own frame is in: no frame is still on its way
     await page.evaluate(() => { document.querySelector('#app').dataset.running = 'unknown'; });
     const gen = await attr(page, 'generation');
     const text = 'training diverged: the weights became NaN or infinite at step 7 (learning rate 10); the model is back to where it was before this step. Lower the learning rate (or use the tanh activation, or Adam).';
