@@ -9,22 +9,41 @@ import { TIMEOUT, useBrowser, openPage, assertClean, axeViolations, waitAppSteps
 
 useBrowser(['index.html', 'manifold.html', 'bench.html', 'pkg']);
 
-/** Each page, and what shows that it has drawn what it will draw at first. */
+/**
+ * In the page: the training page's labs (mounted after its first frame, app/index.js) are all in,
+ * and each has painted its first state: the corruption rows, the latent lab's map and anomaly
+ * report, the capacity report on the model the page holds.
+ */
+function labsDrawn() {
+  const $ = (s) => document.querySelector(s);
+  const app = $('#app').dataset;
+  const latent = $('#panel-latent').dataset;
+  return app.labs === 'mounted' && !!$('#dn-corrupt')?.dataset.drawn && !!latent.map && !!latent.anomaly
+    && $('#panel-capacity').dataset.generation === app.generation;
+}
+
+/** The 2-D lab's first frame is drawn (its data-ready comes with the worker's `ready`, before it). */
+function labDrawn() {
+  return Number(document.getElementById('lab').dataset.frames) >= 1;
+}
+
+/** Each page, what shows that it is ready, and what shows that it has drawn what it will draw at first. */
 const PAGES = [
-  { url: '', ready: READY },
-  { url: '#preset=denoising', ready: READY }, // the mask and corrupted rows, the greyed field gone
-  { url: 'manifold.html', ready: '#lab[data-ready="true"]' },
+  { url: '', ready: READY, drawn: labsDrawn },
+  { url: '#preset=denoising', ready: READY, drawn: labsDrawn }, // the mask and corrupted rows, the greyed field gone
+  { url: 'manifold.html', ready: '#lab[data-ready="true"]', drawn: labDrawn },
   { url: 'bench.html', ready: '#results' },
 ];
 
-for (const { url, ready } of PAGES) {
+for (const { url, ready, drawn } of PAGES) {
   test(`axe: no violations on ${url || 'index.html'}`, async () => {
     const opened = await openPage(url, ready);
     try {
-      if (!url.startsWith('bench')) {
-        // Every lab below the fold has mounted and painted its first state.
+      if (drawn) {
+        // Every lab below the fold has mounted and painted its first state: axe sees the whole
+        // page, not one still being built (300 ms after READY the labs were still mounting in 7 of 8 loads).
+        await opened.page.waitForFunction(drawn, null, { timeout: TIMEOUT });
         await opened.page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-        await opened.page.waitForTimeout(300);
       }
       assert.deepEqual(await axeViolations(opened.page), []);
       assertClean(opened);
@@ -55,6 +74,8 @@ test('every canvas that carries information has a text equivalent; the loss char
   const opened = await openPage('#seed=1', READY);
   const { page } = opened;
   try {
+    // Every canvas: the labs' too, which mount after the first frame (at READY: 4 canvases of 67).
+    await page.waitForSelector('#app[data-labs="mounted"]', { timeout: TIMEOUT });
     // Named itself, or the picture inside a named control (a digit button) or beside its words
     // (a tooltip's text): its parent carries the name.
     const unnamed = await page.evaluate(() => {

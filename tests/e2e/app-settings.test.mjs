@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   TIMEOUT, useBrowser, openPage, canvasPrint as pixels, waitCanvas,
-  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps, pauseApp,
+  APP_READY as READY, appAttr as attr, appSteps as steps, waitAppSteps as waitSteps, waitAppDrawn, pauseApp,
 } from './harness.mjs';
 
 useBrowser(['index.html', 'pkg']);
@@ -47,7 +47,8 @@ test('the URL hash round-trips the settings, and training stops after its epochs
   assert.equal(await page.inputValue('#d'), '30');
   assert.equal(await page.inputValue('#seed'), '5');
   assert.ok(await page.locator('.row[data-row="mask"]').isHidden());
-  await page.waitForTimeout(300);
+  // The new generation shows at its `ready`, before its first frame draws its outputs: wait for that.
+  await waitAppDrawn(page);
   const url = page.url();
   const recon = await pixels(page, 'row-recon');
 

@@ -156,7 +156,10 @@ test('Reset restores the initial state of the settings and seed', async () => {
   await page.getByRole('button', { name: 'Reset' }).click();
   await page.waitForFunction((g) => Number(document.getElementById('app').dataset.generation) > g
     && document.getElementById('app').dataset.steps === '0', generation, { timeout: TIMEOUT });
-  await page.waitForTimeout(300);
+  // The new model's `ready` alone already reads steps 0 (no frame yet), with the old rows still on
+  // screen: wait for its first frame drawn.
+  await waitAppDrawn(page);
+  await page.waitForTimeout(300); // a batch after Reset, if any, would show by now
   assert.equal(await steps(page), 0);
   assert.equal(await attr(page, 'running'), 'false');
   assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 1);

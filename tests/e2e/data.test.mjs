@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   ROOT, TIMEOUT, useBrowser, openPage, assertClean, canvasPrint as pixels,
-  APP_READY as READY, appAttr as attr, waitAppSteps as waitSteps,
+  APP_READY as READY, appAttr as attr, waitAppSteps as waitSteps, waitAppDrawn,
 } from './harness.mjs';
 
 useBrowser(['index.html', 'pkg', 'data/fashion10k-images-idx3-ubyte.gz']);
@@ -78,7 +78,7 @@ test('the data select round-trips in the URL, and Fashion-MNIST trains', async (
 
 test('the shipped files round-trip through Load data; four 9,000/1,000 files are told apart', async () => {
   const base = await openPage('#seed=3', READY);
-  await base.page.waitForTimeout(300);
+  await waitAppDrawn(base.page);
   const builtin = await pixels(base.page, 'row-recon');
   const builtinInputs = await pixels(base.page, 'row-input');
 
@@ -90,7 +90,8 @@ test('the shipped files round-trip through Load data; four 9,000/1,000 files are
   assert.match(await base.page.textContent('#data-status'), /Your data: 9,000 training \+ 1,000 test images \(one set, split 9:1/);
   assert.equal(await base.page.inputValue('#data-select'), 'user');
   await base.page.waitForFunction(() => location.hash.includes('data=user'), null, { timeout: TIMEOUT });
-  await base.page.waitForTimeout(300);
+  // The rows of the model on the user's files, not the built-in model's still on screen at its `ready`.
+  await waitAppDrawn(base.page);
   assert.equal((await pixels(base.page, 'row-input')).hash, builtinInputs.hash, 'the same held-out digits');
   assert.equal((await pixels(base.page, 'row-recon')).hash, builtin.hash, 'the same initial model');
 

@@ -32,6 +32,28 @@ function trainingWorker(page, path = '/worker.js') {
   return w.at(-1);
 }
 
+/**
+ * Make the worker at `path` busy for two minutes (it reads no message and says nothing), and wait
+ * until it is: the worker says so on a BroadcastChannel just before its loop, so a message the page
+ * sends from then on is never read. A fixed sleep instead let a slow machine's page ask before the
+ * loop began, and get its answer.
+ */
+async function hang(page, path) {
+  const worker = trainingWorker(page, path);
+  await worker.evaluate(() => { self.__hangChannel = new BroadcastChannel('e2e-hang'); });
+  await page.evaluate(() => {
+    window.__hung = false;
+    const c = new BroadcastChannel('e2e-hang');
+    c.onmessage = () => { window.__hung = true; c.close(); };
+  });
+  worker.evaluate(() => {
+    self.__hangChannel.postMessage('busy');
+    const end = Date.now() + 120_000;
+    while (Date.now() < end);
+  }).catch(() => {});
+  await page.waitForFunction(() => window.__hung, null, { timeout: TIMEOUT });
+}
+
 /** Train some batches, pause, and wait until the paused model is kept; returns its batches and drawing. */
 async function trainAndKeep(page, min) {
   await page.click('#train');
@@ -86,8 +108,7 @@ test('without storage, a hung worker: the lab\'s question times out in its panel
     assert.equal(await page.evaluate(() => document.getElementById('keep').dataset.stored), undefined, 'nothing went to storage');
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
     // The worker busy for two minutes: it reads no message and says nothing.
-    trainingWorker(page).evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
-    await page.waitForTimeout(200);
+    await hang(page);
     // A lab's question (the corruption panel redraws for a new strength) gets no answer.
     await page.locator('#dn-strength').scrollIntoViewIfNeeded();
     await page.fill('#dn-strength', '0.3');
@@ -125,19 +146,18 @@ test('the 2-D lab: a hung worker is replaced after the time-out, its three model
     await page.click('#train');
     await page.waitForFunction(() => Number(document.getElementById('lab').dataset.steps) >= 300, null, { timeout: TIMEOUT });
     await page.click('#train');
+    // data-running is the drawn frame's own (manifold/figures.js): false once the pause's frame is on screen.
     await page.waitForFunction(() => document.getElementById('lab').dataset.running === 'false', null, { timeout: TIMEOUT });
     // The pause's copy of the models (the worker's `kept` report) has the paused step count.
     await page.waitForFunction(() => {
       const d = document.getElementById('lab').dataset;
       return d.keptSteps && d.keptSteps === d.steps;
     }, null, { timeout: TIMEOUT });
-    await page.waitForTimeout(300); // the pause's frame drawn
     const n = Number(await lab('steps'));
     const trained = (await canvasPrint(page, 'field-denoising')).hash;
     assert.notEqual(trained, seedField, 'training changed the field');
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
-    trainingWorker(page, '/manifold/worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
-    await page.waitForTimeout(200);
+    await hang(page, '/manifold/worker.js');
     await page.evaluate(() => { document.getElementById('lab').dataset.ready = 'false'; });
     await page.click('#train');
     await page.waitForSelector('#lab[data-ready="true"]', { timeout: TIMEOUT });
@@ -173,20 +193,19 @@ test('the comparison of the denoising lab: its hung worker is replaced and the t
     }, null, { timeout: TIMEOUT });
     await page.click('#dn-compare-pause');
     await page.waitForSelector('#dn-compare[data-running="false"]', { timeout: TIMEOUT });
-    // The pause's copy of the two models (the worker's `kept` report) has the paused batch count.
+    // The pause's copy of the two models (the worker's `kept` report) has the paused batch count,
+    // and the pause's own frame is drawn (data-running above is the page's, set on the click).
     await page.waitForFunction(() => {
       const d = document.getElementById('dn-compare').dataset;
-      return d.keptSteps && d.keptSteps === d.steps;
+      return d.keptSteps && d.keptSteps === d.steps && / — paused\.$/.test(document.querySelector('#dn-compare .status').textContent);
     }, null, { timeout: TIMEOUT });
-    await page.waitForTimeout(300); // the pause's frame drawn
     const n = { standard: Number(await box('standard-steps')), denoising: Number(await box('denoising-steps')) };
     const std = (await canvasPrint(page, 'dn-cmp-std')).hash;
     const dae = (await canvasPrint(page, 'dn-cmp-dae')).hash;
     const statusBefore = await page.textContent('#dn-compare .status');
     console.log(`one kept copy of both models (d = 30 and d = 500, F32): ${await box('keep-ms')} ms in the worker`);
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
-    trainingWorker(page, '/compare-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
-    await page.waitForTimeout(200);
+    await hang(page, '/compare-worker.js');
     // The energy pad asks the comparison's denoising AE: no answer, so the worker is replaced.
     await page.locator('#dn-pad-source').selectOption('denoising');
     await page.waitForSelector('#dn-compare[data-crashes="1"]', { timeout: TIMEOUT });
@@ -212,7 +231,7 @@ test('the comparison of the denoising lab: its hung worker is replaced and the t
     await page.click('#dn-compare-pause');
     await page.waitForFunction((k) => Number(document.getElementById('dn-compare').dataset.denoisingSteps) > k, n.denoising, { timeout: TIMEOUT });
     // Hung while training: no frame for the time-out, so it is replaced, and trains on from the copy.
-    trainingWorker(page, '/compare-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await hang(page, '/compare-worker.js');
     await page.waitForSelector('#dn-compare[data-crashes="2"]', { timeout: TIMEOUT });
     await page.evaluate(() => { window.__aeTimeoutMs = 0; });
     const again = await page.textContent('#dn-compare .error');
@@ -260,8 +279,7 @@ test('the latent map lesson: its hung worker is replaced and the model trained o
     const map = await printOf(page, '#panel-latent .lat-map');
     console.log(`one kept copy of the d = 2 map model (F32): ${await data('map-keep-ms')} ms in the worker`);
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
-    trainingWorker(page, '/map-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
-    await page.waitForTimeout(200);
+    await hang(page, '/map-worker.js');
     // Pointing between the dots asks the map's model to decode the point: no answer, replaced.
     const box = await page.locator('#panel-latent .lat-map').boundingBox();
     for (const [fx, fy] of [[0.02, 0.02], [0.98, 0.02], [0.02, 0.98], [0.5, 0.03]]) await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
@@ -283,7 +301,7 @@ test('the latent map lesson: its hung worker is replaced and the model trained o
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
     await page.click('#panel-latent [data-own="train"]');
     await page.waitForFunction((k) => Number(document.getElementById('panel-latent').dataset.mapSteps) > k, n, { timeout: TIMEOUT });
-    trainingWorker(page, '/map-worker.js').evaluate(() => { const end = Date.now() + 120_000; while (Date.now() < end); }).catch(() => {});
+    await hang(page, '/map-worker.js');
     await page.waitForFunction(() => /has sent nothing while training/.test(document.querySelector('#panel-latent .lat-map-notice').textContent), null, { timeout: TIMEOUT });
     await page.evaluate(() => { window.__aeTimeoutMs = 0; });
     const again = await notice.textContent();
