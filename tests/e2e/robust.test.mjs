@@ -54,7 +54,12 @@ test('a blow-up (Adam, lr 10) pauses training with the loss it rose from and to;
   try {
     await page.click('#train');
     await page.waitForFunction(() => document.querySelector('#app').dataset.diverged === 'warning', null, { timeout: TIMEOUT });
-    await page.waitForFunction(() => document.querySelector('#app').dataset.running === 'false', null, { timeout: TIMEOUT });
+    // data-diverged is set as the frame arrives, the rest when it is drawn: a drawing with batches
+    // in it (the fresh page drew 0 and "not running" before Train) is the paused frame's.
+    await page.waitForFunction(() => {
+      const d = document.querySelector('#app').dataset;
+      return d.running === 'false' && Number(d.steps) > 0;
+    }, null, { timeout: TIMEOUT });
     const alert = await page.textContent('#alert');
     assert.ok(await page.isVisible('#alert'));
     // The engine's sentence (src/guard.rs): start, now, the lr, the mean image's loss, advice.
