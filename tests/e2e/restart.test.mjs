@@ -278,6 +278,7 @@ test('the latent map lesson: its hung worker is replaced and the model trained o
     assert.match(readout, /\+ \d+ epochs here/, readout);
     const map = await printOf(page, '#panel-latent .lat-map');
     console.log(`one kept copy of the d = 2 map model (F32): ${await data('map-keep-ms')} ms in the worker`);
+    const drawsBefore = Number(await data('map')); // maps drawn so far (the hung worker draws no more)
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
     await hang(page, '/map-worker.js');
     // Pointing between the dots asks the map's model to decode the point: no answer, replaced.
@@ -291,7 +292,11 @@ test('the latent map lesson: its hung worker is replaced and the model trained o
     assert.ok(m, `notice: ${text}`);
     assert.equal(Number(m[2].replace(/,/g, '')), n, 'the kept model is the trained one');
     // The trained model's map and counts, not the pretrained model's.
-    await page.waitForFunction((s) => document.querySelectorAll('#panel-latent').length && Number(document.getElementById('panel-latent').dataset.mapSteps) === s, n, { timeout: TIMEOUT });
+    // A map drawn since the hang is the new worker's (data-map-steps alone already read n before it).
+    await page.waitForFunction(([s, k]) => {
+      const d = document.getElementById('panel-latent').dataset;
+      return Number(d.mapSteps) === s && Number(d.map) > k;
+    }, [n, drawsBefore], { timeout: TIMEOUT });
     await page.mouse.move(0, 0);
     await page.waitForFunction((r) => document.querySelector('.lat-map-readout').textContent === r, readout, { timeout: TIMEOUT }).catch(() => {});
     assert.equal(await page.textContent('.lat-map-readout'), readout, 'the same epochs on top of the pretrained ones');
