@@ -1,8 +1,9 @@
 //! The micro-kernels of `gemm`: one body (an MR×NR outer product per step, then the tile
 //! update) instantiated as the portable 4×8 kernel every target runs and, on x86-64, a 4×16
-//! AVX2 + FMA copy chosen at run time; in the wasm build with `+relaxed-simd`, a 4×8 kernel of
-//! explicit `f32x4.relaxed_madd` (fused where the CPU has FMA). Each comes in two forms, by
-//! `IN_PLACE`: A's panel packed (the usual), or A's MR rows read where they are (see `Kernel`).
+//! AVX2 + FMA copy chosen at run time (and an 8×32 AVX-512F kernel before it where the CPU has
+//! it); in the wasm build with `+relaxed-simd`, a 4×8 kernel of explicit `f32x4.relaxed_madd`
+//! (fused where the CPU has FMA). Each comes in two forms, by `IN_PLACE`: A's panel packed (the
+//! usual), or A's MR rows read where they are (see `Kernel`).
 
 use super::Tile;
 
@@ -118,6 +119,52 @@ pub(super) mod avx {
     #[target_feature(enable = "avx2,fma")]
     pub unsafe fn kernel<const IN_PLACE: bool>(kc: usize, a: &[f32], a_row: usize, b: &[f32], b_step: usize, t: Tile) {
         kernel_body::<MR, NR, true, IN_PLACE>(kc, a, a_row, b, b_step, t)
+    }
+}
+
+/// The x86-64 kernel for CPUs with AVX-512F (chosen at run time before the AVX2 one): 8×32,
+/// sixteen zmm accumulators (two per row) of the 32 registers, each step two loads of B, eight
+/// broadcasts of A and sixteen 16-lane FMAs. Each element of C is the same chain of fused
+/// multiply-adds in the same order as in the AVX2 kernel (and the same k-blocks), so C is bit
+/// for bit the AVX2 kernel's (tested). Written with intrinsics: the portable body at 8×32 (or
+/// 4×32) under `avx512f` ran at 2.5–25 GFLOP/s (accumulators on the stack).
+///
+/// Measured natively (`bench --seconds 2`, three rounds alternated with the AVX2-only build of
+/// c9310f3), on two AMD EPYC hosts. Where AVX-512 issues as two 256-bit halves (peak 112–115
+/// GFLOP/s either way; 2026-12-01): the step's products 88–97 GFLOP/s against 81–84, d = 30
+/// 260–276k samples/s against 225–252k, d = 500 20.4–21.0k against 18.1–19.7k; the gain is half
+/// the loads and a quarter of the instructions per FLOP. Where it is full width (peak 249–257
+/// against 122–125; 2026-12-02): products 179–193 against 90–99 GFLOP/s, d = 30 471–498k
+/// against 302–310k, d = 500 37.3–39.5k against 22.8–23.1k. 6×32 was about as fast as 8×32,
+/// 12×32 slower at d = 30.
+#[cfg(target_arch = "x86_64")]
+pub(super) mod avx512 {
+    use super::{a_step, store};
+    use crate::gemm::Tile;
+    use std::arch::x86_64::*;
+    pub const MR: usize = 8;
+    pub const NR: usize = 32;
+
+    /// # Safety
+    /// The CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn kernel<const IN_PLACE: bool>(kc: usize, a: &[f32], a_row: usize, b: &[f32], b_step: usize, t: Tile) {
+        let (a, b) = (a.as_ptr(), b.as_ptr());
+        // acc[i] = row i of the 8×32 tile as two 16-lane vectors (columns 0..16, 16..32).
+        let mut acc = [[_mm512_setzero_ps(); 2]; MR];
+        for p in 0..kc {
+            let b = b.add(p * b_step);
+            let (b0, b1) = (_mm512_loadu_ps(b), _mm512_loadu_ps(b.add(16)));
+            let ap = a_step::<MR, IN_PLACE>(a, a_row, p);
+            for (row, &a) in acc.iter_mut().zip(&ap) {
+                let ai = _mm512_set1_ps(a);
+                row[0] = _mm512_fmadd_ps(ai, b0, row[0]);
+                row[1] = _mm512_fmadd_ps(ai, b1, row[1]);
+            }
+        }
+        // [[__m512; 2]; 8] and [[f32; 32]; 8] are the same 1 KiB, lanes in order.
+        let tile: [[f32; NR]; MR] = core::mem::transmute(acc);
+        store(&tile, t);
     }
 }
 

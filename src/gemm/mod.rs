@@ -22,9 +22,10 @@
 //! The micro-kernel is plain Rust over fixed-size arrays `[[f32; NR]; MR]`, which LLVM keeps in
 //! vector registers: simd128 in the wasm build (`+simd128`, see `.cargo/config.toml`), SSE in a
 //! plain x86-64 build. On x86-64 a second copy of the whole kernel is compiled with AVX2 + FMA
-//! and chosen at run time when the CPU has them (the x86-64 baseline has neither). The wasm
-//! build made with `+relaxed-simd` (`pkg-relaxed/`) runs an explicit `f32x4.relaxed_madd`
-//! kernel instead of the portable one.
+//! and chosen at run time when the CPU has them (the x86-64 baseline has neither), and an 8×32
+//! AVX-512F kernel (intrinsics, the same bits) before it where the CPU has that. The wasm build
+//! made with `+relaxed-simd` (`pkg-relaxed/`) runs an explicit `f32x4.relaxed_madd` kernel
+//! instead of the portable one.
 
 use drive::drive;
 use ndarray::{ArrayView2, ArrayViewMut2};
@@ -39,7 +40,7 @@ pub use peak::peak;
 pub use step::{LayerShape, StepProducts};
 
 #[cfg(target_arch = "x86_64")]
-use kernel::avx;
+use kernel::{avx, avx512};
 /// The kernel of every call the AVX2 one does not take: the portable one, or in the wasm build
 /// with `+relaxed-simd` (a compile-time choice: the page loads that build only where
 /// `WebAssembly.validate` accepts relaxed SIMD, see www/kit/engine.js) the FMA one.
@@ -49,13 +50,14 @@ use kernel::portable as base;
 use kernel::relaxed as base;
 
 /// The micro-kernel this build runs (reports print it; the wasm numerics test checks that the
-/// relaxed-SIMD build really got its flag). Natively the AVX2 + FMA kernel is a run-time choice.
+/// relaxed-SIMD build really got its flag). Natively the AVX-512 or AVX2 + FMA kernel is a
+/// run-time choice.
 pub const KERNEL: &str = if cfg!(all(target_arch = "wasm32", target_feature = "relaxed-simd")) {
     "relaxed-simd (4×8, f32x4.relaxed_madd)"
 } else if cfg!(target_arch = "wasm32") {
     "simd128 (4×8)"
 } else {
-    "native (4×16 AVX2+FMA if the CPU has it, else 4×8)"
+    "native (8×32 AVX-512F, else 4×16 AVX2+FMA, else 4×8: the widest the CPU has)"
 };
 
 /// Depth of one packed block (the k-extent of the A and B panels). KC·NR floats of B and KC·MR
@@ -74,11 +76,25 @@ const NC: usize = 1024;
 ///
 /// Panics if the shapes do not agree.
 pub fn gemm(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mut ArrayViewMut2<f32>) {
-    product(alpha, a, b, beta, c, true)
+    product(alpha, a, b, beta, c, Isa::Avx512)
 }
 
-/// `gemm`, with the run-time choice of the AVX2 + FMA kernel left on or off (the tests run both).
-fn product(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mut ArrayViewMut2<f32>, allow_avx: bool) {
+/// The widest x86-64 kernel a product may take (it takes the widest of them the CPU has); the
+/// tests run each. Elsewhere only `Baseline` exists in effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Isa {
+    /// The portable kernel (what the wasm build runs; SSE2 on x86-64). Only the tests ask for it
+    /// by name: a product falls to it when the CPU has neither of the others.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Baseline,
+    /// 4×16, AVX2 + FMA.
+    Avx2,
+    /// 8×32, AVX-512F: the same bits as `Avx2`.
+    Avx512,
+}
+
+/// `gemm` with the widest kernel allowed `isa`.
+fn product(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mut ArrayViewMut2<f32>, isa: Isa) {
     let (m, k) = a.dim();
     let (k2, n) = b.dim();
     assert!(k == k2 && c.dim() == (m, n), "gemm: shapes {:?}·{:?} → {:?}", a.dim(), b.dim(), c.dim());
@@ -112,14 +128,18 @@ fn product(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: &mu
     };
     // SAFETY: the pointers and strides come from live ndarray views of the stated shapes, so
     // every (i, j) index in range addresses an element of its view; `c` is borrowed mutably, so
-    // it aliases neither `a` nor `b`. The AVX kernel runs only where the CPU has AVX2 and FMA.
+    // it aliases neither `a` nor `b`. Each x86 kernel runs only where the CPU has its features.
     #[cfg(target_arch = "x86_64")]
     {
-        if allow_avx && std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+        if isa >= Isa::Avx512 && std::is_x86_feature_detected!("avx512f") {
+            let k = [avx512::kernel::<false> as Kernel, avx512::kernel::<true>];
+            return unsafe { drive::<{ avx512::MR }, { avx512::NR }>(&p, k) };
+        }
+        if isa >= Isa::Avx2 && std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             return unsafe { drive::<{ avx::MR }, { avx::NR }>(&p, [avx::kernel::<false>, avx::kernel::<true>]) };
         }
     }
-    let _ = allow_avx;
+    let _ = isa;
     unsafe { drive::<{ base::MR }, { base::NR }>(&p, [base::kernel::<false>, base::kernel::<true>]) }
 }
 

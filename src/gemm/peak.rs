@@ -10,7 +10,7 @@ use std::hint::black_box;
 const CHAINS: usize = 12;
 
 /// Runs `iters` rounds of CHAINS independent vector multiply-adds in the arithmetic this build's
-/// GEMM kernel uses (x86-64 with AVX2 + FMA: 8-lane fused; the relaxed-SIMD wasm build: 4-lane
+/// GEMM kernel uses (x86-64 with AVX-512F: 16-lane fused; with AVX2 + FMA: 8-lane fused; the relaxed-SIMD wasm build: 4-lane
 /// `f32x4.relaxed_madd`; otherwise 4-lane multiply then add) and returns the FLOPs done (2 per
 /// lane per multiply-add) with the sum of every accumulator's lanes (v ← v·x + y from 0, x and
 /// y just around 1: about `iters` per lane), which shows the rounds ran. The caller times it.
@@ -23,6 +23,10 @@ pub fn peak(iters: u32) -> (f64, f32) {
 fn run(iters: u32) -> (f64, f32) {
     #[cfg(target_arch = "x86_64")]
     {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F, checked just above.
+            return (flops(iters, 16), unsafe { x86::fused512(iters) });
+        }
         if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
             // SAFETY: the CPU has AVX2 and FMA, checked just above.
             return (flops(iters, 8), unsafe { x86::fused(iters) });
@@ -48,8 +52,8 @@ fn flops(iters: u32, lanes: usize) -> f64 {
     iters as f64 * (CHAINS * lanes * 2) as f64
 }
 
-/// x86-64: 8-lane fused multiply-add (the AVX2 kernel's `vfmadd`), or 4-lane multiply then add
-/// (the SSE baseline's kernel).
+/// x86-64: 16-lane fused multiply-add (the AVX-512 kernel's), 8-lane (the AVX2 kernel's
+/// `vfmadd`), or 4-lane multiply then add (the SSE baseline's kernel).
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::{black_box, CHAINS};
@@ -70,6 +74,21 @@ mod x86 {
         let mut lanes = [0f32; 8];
         _mm256_storeu_ps(lanes.as_mut_ptr(), s);
         lanes.iter().sum()
+    }
+
+    /// # Safety
+    /// The CPU must support AVX-512F.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn fused512(iters: u32) -> f32 {
+        let (x, y) = (_mm512_set1_ps(black_box(1.000_000_1)), _mm512_set1_ps(black_box(0.999_999_9)));
+        let mut acc = [_mm512_setzero_ps(); CHAINS];
+        for _ in 0..iters {
+            for a in acc.iter_mut() {
+                *a = _mm512_fmadd_ps(*a, x, y);
+            }
+        }
+        let s = acc.iter().fold(_mm512_setzero_ps(), |s, &a| _mm512_add_ps(s, a));
+        _mm512_reduce_add_ps(s)
     }
 
     pub fn sse(iters: u32) -> f32 {
@@ -128,10 +147,19 @@ mod tests {
 
     #[test]
     fn runs_every_round_it_counts() {
-        // 8 lanes where the AVX2 + FMA path runs, else 4.
+        // 16 lanes where the AVX-512 path runs, 8 where the AVX2 + FMA one does, else 4.
         let lanes = peak(1).0 as usize / (CHAINS * 2);
         #[cfg(target_arch = "x86_64")]
-        assert_eq!(lanes, if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") { 8 } else { 4 });
+        assert_eq!(
+            lanes,
+            if std::is_x86_feature_detected!("avx512f") {
+                16
+            } else if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                8
+            } else {
+                4
+            }
+        );
         #[cfg(target_arch = "wasm32")]
         assert_eq!(lanes, 4);
         for n in [0u32, 1, 7, 1000] {

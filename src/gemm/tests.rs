@@ -1,8 +1,12 @@
-//! `gemm` against a naive f64 triple loop, for both kernels, every transpose and edge shape.
+//! `gemm` against a naive f64 triple loop, for every kernel, every transpose and edge shape.
 
 use super::*;
 use crate::rng::Rng;
 use ndarray::{s, Array2, ShapeBuilder};
+
+/// The kernels a product may be limited to; each test runs all (a CPU without AVX-512 or AVX2
+/// runs the widest it has for the wider ones).
+const ISAS: [Isa; 3] = [Isa::Avx512, Isa::Avx2, Isa::Baseline];
 
 /// The reference: a naive triple loop in f64.
 fn naive(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayView2<f32>) -> Array2<f64> {
@@ -33,17 +37,17 @@ fn check((m, k, n): (usize, usize, usize), (at, bt): (bool, bool), alpha: f32, b
         c.fill(f32::NAN);
     }
     let want = naive(alpha, a, b, beta, c.view());
-    // Both kernels: the run-time choice (AVX2 + FMA on most x86-64) and the portable one
-    // (the one the wasm build runs, here compiled for SSE2).
-    for allow_avx in [true, false] {
+    // Every kernel the CPU has: AVX-512, AVX2 + FMA and the portable one (the one the wasm
+    // build runs, here compiled for SSE2).
+    for isa in ISAS {
         let mut got = c.clone();
-        product(alpha, a, b, beta, &mut got.view_mut(), allow_avx);
+        product(alpha, a, b, beta, &mut got.view_mut(), isa);
         let tol = 1e-5 * (k as f64 + 1.0) * (alpha.abs() as f64 + beta.abs() as f64 + 1.0);
         for ((i, j), &w) in want.indexed_iter() {
             let g = got[[i, j]] as f64;
             assert!(
                 (g - w).abs() <= tol,
-                "{m}×{k}×{n} at={at} bt={bt} α={alpha} β={beta} avx={allow_avx}: C[{i},{j}] = {g}, want {w}"
+                "{m}×{k}×{n} at={at} bt={bt} α={alpha} β={beta} isa={isa:?}: C[{i},{j}] = {g}, want {w}"
             );
         }
     }
@@ -118,9 +122,9 @@ fn odd_strides_and_row_slices() {
     let b = b_store.slice(s![10..30, 1..;2]); // 20 × 25
     let big = random(&mut rng, (30, 25), false);
     let want = naive(1.0, a, b, 0.0, big.slice(s![5..25, ..]));
-    for allow_avx in [true, false] {
+    for isa in ISAS {
         let mut c = big.clone();
-        product(1.0, a, b, 0.0, &mut c.slice_mut(s![5..25, ..]), allow_avx);
+        product(1.0, a, b, 0.0, &mut c.slice_mut(s![5..25, ..]), isa);
         for ((i, j), &w) in want.indexed_iter() {
             assert!((c[[i + 5, j]] as f64 - w).abs() < 1e-4);
         }
@@ -129,7 +133,7 @@ fn odd_strides_and_row_slices() {
         assert_eq!(c.slice(s![25.., ..]), big.slice(s![25.., ..]));
         // C with a non-unit column stride takes the element-by-element store.
         let mut ct = Array2::<f32>::zeros((25, 20));
-        product(1.0, a, b, 0.0, &mut ct.view_mut().reversed_axes(), allow_avx);
+        product(1.0, a, b, 0.0, &mut ct.view_mut().reversed_axes(), isa);
         for ((i, j), &w) in want.indexed_iter() {
             assert!((ct[[j, i]] as f64 - w).abs() < 1e-4);
         }
@@ -174,20 +178,20 @@ fn reading_in_place_changes_no_bit() {
         };
         let (a_cols, b_cols) = (column_major(&a_rows), column_major(&b_rows));
         assert_eq!((a_cols.strides()[0], b_cols.strides()[0]), (1, 1), "the copies are column-major");
-        for allow_avx in [true, false] {
+        for isa in ISAS {
             let mut got = Array2::<f32>::zeros((m, n));
             let mut want = Array2::<f32>::zeros((m, n));
-            product(0.5, a_cols.view(), b_cols.view(), 0.0, &mut want.view_mut(), allow_avx); // both packed
+            product(0.5, a_cols.view(), b_cols.view(), 0.0, &mut want.view_mut(), isa); // both packed
             let bits = |c: &Array2<f32>| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
             for (a_in, b_in) in [(true, true), (true, false), (false, true)] {
                 let a = if a_in { a_rows.view() } else { a_cols.view() };
                 let b = if b_in { b_rows.view() } else { b_cols.view() };
-                product(0.5, a, b, 0.0, &mut got.view_mut(), allow_avx);
-                assert_eq!(bits(&got), bits(&want), "{m}×{k}×{n} A in place {a_in}, B in place {b_in}, avx {allow_avx}");
+                product(0.5, a, b, 0.0, &mut got.view_mut(), isa);
+                assert_eq!(bits(&got), bits(&want), "{m}×{k}×{n} A in place {a_in}, B in place {b_in}, isa {isa:?}");
             }
             // Reversed rows: unit column stride, negative row stride: packed.
             let (ar, br) = (a_rows.slice(s![..;-1, ..]), b_rows.slice(s![..;-1, ..]));
-            product(1.0, ar, br, 0.0, &mut got.view_mut(), allow_avx);
+            product(1.0, ar, br, 0.0, &mut got.view_mut(), isa);
             let want = naive(1.0, ar, br, 0.0, got.view());
             for ((i, j), &w) in want.indexed_iter() {
                 assert!((got[[i, j]] as f64 - w).abs() <= 1e-5 * (k as f64 + 1.0), "{m}×{k}×{n} reversed rows: C[{i},{j}]");
@@ -196,3 +200,52 @@ fn reading_in_place_changes_no_bit() {
     }
 }
 
+
+/// The AVX-512 kernel gives the AVX2 kernel's bits: one 8×32 tile called directly against the
+/// eight 4×16 tiles it covers, then whole products of a training step's shapes (edges included).
+/// Both sum each element as the same chain of fused multiply-adds, so the native engine's
+/// results do not depend on which of the two the CPU has.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn avx512_gives_the_avx2_bits() {
+    if !(std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma")) {
+        eprintln!("skipped: this CPU lacks AVX-512F or AVX2 + FMA");
+        return;
+    }
+    let mut rng = Rng::new(12);
+    let kc = 37;
+    // Packed panels: A's 8 rows as a[p·8 + i], B's 32 columns as b[p·32 + j].
+    let a: Vec<f32> = (0..8 * kc).map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let b: Vec<f32> = (0..32 * kc).map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let tile = |c: &mut [f32; 256], i0: usize, j0: usize, rows, cols| Tile {
+        c: c[i0 * 32 + j0..].as_mut_ptr(),
+        rsc: 32,
+        csc: 1,
+        rows,
+        cols,
+        alpha: 1.0,
+        beta: 0.0,
+    };
+    let (mut wide, mut narrow) = ([0f32; 256], [0f32; 256]);
+    // SAFETY: the CPU has the features (checked above); the panels hold kc steps, the tiles lie in C.
+    unsafe {
+        avx512::kernel::<false>(kc, &a, 0, &b, 32, tile(&mut wide, 0, 0, 8, 32));
+        for (i0, j0) in [(0, 0), (0, 16), (4, 0), (4, 16)] {
+            // The 4×16 kernel's panels: rows i0..i0+4 of A, columns j0..j0+16 of B.
+            let a4: Vec<f32> = (0..kc).flat_map(|p| a[p * 8 + i0..p * 8 + i0 + 4].to_vec()).collect();
+            let b16: Vec<f32> = (0..kc).flat_map(|p| b[p * 32 + j0..p * 32 + j0 + 16].to_vec()).collect();
+            avx::kernel::<false>(kc, &a4, 0, &b16, 16, tile(&mut narrow, i0, j0, 4, 16));
+        }
+    }
+    assert_eq!(wide.map(f32::to_bits), narrow.map(f32::to_bits), "one tile");
+    assert!(wide.iter().any(|&v| v != 0.0));
+    for &(m, k, n) in &[(256, 784, 500), (256, 500, 784), (500, 256, 784), (256, 784, 30), (30, 256, 784), (97, 300, 1025)] {
+        let a = random(&mut rng, (m, k), false);
+        let b = random(&mut rng, (n, k), false);
+        let (mut c512, mut c2) = (Array2::zeros((m, n)), Array2::zeros((m, n)));
+        product(1.0, a.view(), b.t(), 0.0, &mut c512.view_mut(), Isa::Avx512);
+        product(1.0, a.view(), b.t(), 0.0, &mut c2.view_mut(), Isa::Avx2);
+        let bits = |c: &Array2<f32>| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert!(bits(&c512) == bits(&c2), "{m}×{k}×{n}: the AVX-512 product differs from the AVX2 one");
+    }
+}
