@@ -5,7 +5,9 @@
 #                 browser end-to-end tests
 #   make dist     build the static site into dist/ (copy it to any static host)
 #   make bench    build, then time training steps in headless Chromium, the first frame, the page
-#                 while it trains (phone width) and TensorFlow.js on the same model (scripts/bench.mjs)
+#                 while it trains (phone width), TensorFlow.js on the same model, and the native
+#                 engine and PyTorch on one thread beside the page (scripts/bench.mjs; PyTorch where
+#                 $BENCH_PYTHON, default python3, imports torch)
 #   make soak     build, then train in the browser for SOAK_MINUTES (10) with Reset, presets and
 #                 lr changes, printing wasm memory, JS heap and workers per minute (not in `test`)
 #   make setup    only the idempotent installs (scripts/setup.sh)
@@ -63,6 +65,7 @@ test: dist
 	 else echo 'test: no tests/e2e/ yet, skipping browser tests'; fi
 
 bench: dist
+	cargo build --release --bin autoencoder-playground
 	node scripts/bench.mjs
 
 soak: dist

@@ -17,7 +17,8 @@
 // and at d = 2048 (scripts/bench-responsive.mjs: tasks over 50 ms, main-thread busy share,
 // samples/s in the page, who painted the kernels; --responsive-seconds 0 skips it), TensorFlow.js on the same model in the same browser with the
 // playground's rate over it (scripts/bench-peers.mjs; installed on first use; --peers false skips
-// it), and the JSON of it all. --first-only: the cold loads alone. Exits non-zero
+// it), the page side by side with the native engine and PyTorch on one thread (scripts/bench-marks.mjs;
+// PyTorch where $BENCH_PYTHON imports torch; --marks false skips both), and the JSON of it all. --first-only: the cold loads alone. Exits non-zero
 // on a page error, a failed request, a benchmark error or a timeout.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { startServer } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
 import { responsiveness, responsivenessReport } from './bench-responsive.mjs';
 import { tfjsPeers, peersReport } from './bench-peers.mjs';
+import { marks, marksReport } from './bench-marks.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -41,6 +43,8 @@ const { values: opts } = parseArgs({
     'responsive-seconds': { type: 'string', default: '15' },
     // TensorFlow.js side by side ('false': not run).
     peers: { type: 'string', default: 'true' },
+    // PyTorch on one thread and the native engine, side by side with the page ('false': not run).
+    marks: { type: 'string', default: 'true' },
     // Only the cold loads of index.html (no training benchmark): for A/B runs of the first frame.
     'first-only': { type: 'boolean', default: false },
   },
@@ -213,6 +217,12 @@ try {
       console.error(`bench: TensorFlow.js could not be run (${e.message}); --peers false skips it`);
     }
   }
+  let mark = null;
+  if (result?.results && opts.marks !== 'false') {
+    console.error('bench: the native engine and PyTorch on one thread (scripts/bench-marks.mjs)');
+    mark = marks({ seconds: Number(opts.seconds) });
+    result.marks = mark;
+  }
   if (result && loads.length) {
     result.first_reconstructions_ms = { median: median(loads.map((l) => l.ms)), loads: loads.map((l) => l.ms), stages: loads.map((l) => l.stages) };
   }
@@ -226,6 +236,7 @@ try {
   if (loads.length) console.log(firstFrameReport(loads));
   if (responsive.length) console.log(responsivenessReport(responsive));
   if (peers.length) console.log(peersReport(peers, result.results));
+  if (mark) console.log(marksReport(mark, result.results));
   if (result?.results) {
     console.log(`(${result.threads} threads, ${result.user_agent})`);
     console.log(JSON.stringify(result, null, 2));

@@ -1,0 +1,97 @@
+// The marks issue #11 sets the page, timed in the same `make bench` run on this machine: PyTorch
+// on one thread (scripts/bench_torch.py, the notebook's steps) and the native engine
+// (`autoencoder-playground bench`), then one table of samples/s side by side with the page's.
+//
+//   import { marks, marksReport } from './bench-marks.mjs';     (scripts/bench.mjs --marks)
+//   node scripts/bench-marks.mjs [--seconds 3]                  (the two marks alone)
+//
+// PyTorch runs where `$BENCH_PYTHON` (default python3) imports torch; make setup does not install
+// it (~3 GB), so elsewhere its column says how to get it. The native binary is built by `make bench`.
+import { parseArgs } from 'node:util';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '..');
+const NATIVE = join(REPO, 'target/release/autoencoder-playground');
+/** The notebook's two models, as every bench names them (the page's rows carry `d`). */
+const MODELS = [{ name: 'standard d=30', d: 30 }, { name: 'denoising d=500', d: 500 }];
+
+/** Rows {name, d, samples_per_s, samples_per_cpu_s} of `autoencoder-playground bench`'s table
+ *  (src/cli/bench.rs: model, d, batch, workers, samples/s, samples/cpu-s, …); throws when a model
+ *  is missing, so a changed table is an error here, not a blank column. */
+export function parseNative(text) {
+  return MODELS.map(({ name, d }) => {
+    const line = text.split('\n').find((l) => l.startsWith(name));
+    const cells = line?.slice(name.length).trim().split(/\s+/);
+    if (!cells || Number(cells[0]) !== d || !Number.isFinite(Number(cells[3]))) {
+      throw new Error(`native bench: no '${name}' row in its output:\n${text}`);
+    }
+    const cpu = Number(cells[4]);
+    return { name, d, samples_per_s: Number(cells[3]), samples_per_cpu_s: Number.isFinite(cpu) ? cpu : null };
+  });
+}
+
+/** The JSON on the last line of scripts/bench_torch.py's output; throws when there is none. */
+export function parseTorch(text) {
+  const last = text.trim().split('\n').pop();
+  const out = JSON.parse(last);
+  if (!Array.isArray(out.results) || out.results.length !== MODELS.length) throw new Error(`bench_torch.py: unexpected output:\n${text}`);
+  return out;
+}
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** {native, torch}: each its rows, or `error` (a sentence) where it could not run. */
+export function marks({ seconds = 3 } = {}) {
+  const out = {};
+  try {
+    if (!existsSync(NATIVE)) throw new Error(`${NATIVE} is missing (cargo build --release)`);
+    out.native = { rows: parseNative(run(NATIVE, ['bench', '--seconds', String(seconds)])) };
+  } catch (e) { out.native = { error: e.message }; }
+  const python = process.env.BENCH_PYTHON || 'python3';
+  const has = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (has.status !== 0) {
+    out.torch = { error: `no PyTorch: ${python} cannot import torch (pip install torch, then BENCH_PYTHON=that python make bench)` };
+  } else {
+    try {
+      const t = parseTorch(run(python, [join(HERE, 'bench_torch.py'), '--seconds', String(seconds)]));
+      out.torch = { version: t.torch, capability: t.cpu_capability, rows: t.results };
+    } catch (e) { out.torch = { error: e.message }; }
+  }
+  return out;
+}
+
+/** The side-by-side table: per model the page on 1 worker and on its best worker count (the
+ *  fastest build), native, PyTorch on one thread, and each of ours over PyTorch. */
+export function marksReport(m, page = []) {
+  const x = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+  const n = (v) => (v ? String(Math.round(v)) : '—');
+  const torch = m.torch.version ? `PyTorch ${m.torch.version} (${m.torch.capability}) on one thread` : 'PyTorch on one thread';
+  const lines = [`side by side on this machine in this run, samples/s; ${torch}:`];
+  lines.push(`  ${'model'.padEnd(16)} ${'page 1 w'.padStart(9)} ${'page best'.padStart(13)} ${'native'.padStart(8)} ${'PyTorch'.padStart(8)}   page÷PyTorch (1 w, best)  native÷PyTorch`);
+  for (const { name, d } of MODELS) {
+    const rows = page.filter((r) => r.d === d).sort((a, b) => b.samples_per_s - a.samples_per_s);
+    const one = rows.find((r) => r.workers === 1)?.samples_per_s;
+    const best = rows[0];
+    const native = m.native.rows?.find((r) => r.d === d)?.samples_per_s;
+    const torch = m.torch.rows?.find((r) => r.d === d)?.samples_per_s;
+    const bestCell = best ? `${n(best.samples_per_s)} (${best.workers} w)` : '—';
+    lines.push(`  ${name.padEnd(16)} ${n(one).padStart(9)} ${bestCell.padStart(13)} ${n(native).padStart(8)} ${n(torch).padStart(8)}   ` +
+      `${`${x(one, torch)}, ${x(best?.samples_per_s, torch)}`.padEnd(24)}  ${x(native, torch)}`);
+  }
+  for (const k of ['native', 'torch']) if (m[k].error) lines.push(`  (${k}: ${m[k].error.split('\n')[0]})`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values: opts } = parseArgs({ options: { seconds: { type: 'string', default: '3' } } });
+  console.log(marksReport(marks({ seconds: Number(opts.seconds) })));
+}

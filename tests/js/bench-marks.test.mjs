@@ -1,0 +1,53 @@
+// scripts/bench-marks.mjs: the parsers of the native bench's table and of bench_torch.py's JSON,
+// and the side-by-side table `make bench` prints (the page over PyTorch, native over PyTorch).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parseNative, parseTorch, marksReport } from '../../scripts/bench-marks.mjs';
+
+// The binary `cargo test --profile tests` builds for tests/cli.rs (make test runs it first).
+const BIN = ['target/tests/autoencoder-playground', 'target/release/autoencoder-playground'].find(existsSync);
+
+test('the native bench table as the binary prints it parses into both models\' rates', { skip: BIN ? false : 'no native binary built (cargo test --profile tests builds one)' }, () => {
+  const r = spawnSync(BIN, ['bench', '--seconds', '0.2', '--repeats', '1'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = parseNative(r.stdout);
+  assert.deepEqual(rows.map((x) => x.d), [30, 500]);
+  for (const x of rows) {
+    assert.ok(x.samples_per_s > 0, JSON.stringify(x));
+    // The printed cell, not a neighbour's: samples/s is the column after `workers` (1).
+    const line = r.stdout.split('\n').find((l) => l.startsWith(x.name));
+    assert.match(line, new RegExp(`\\s1\\s+${x.samples_per_s}\\s`));
+  }
+});
+
+test('a native table without a model, or with its row changed, is an error, not a blank', () => {
+  const row = (name, d) => `${name.padEnd(16)} ${d} 256 1 1000 990 1.0 2.0 235 50 % 40 %`;
+  assert.equal(parseNative([row('standard d=30', 30), row('denoising d=500', 500)].join('\n'))[1].samples_per_cpu_s, 990);
+  assert.throws(() => parseNative(row('standard d=30', 30)), /denoising d=500/);
+  assert.throws(() => parseNative([row('standard d=30', 31), row('denoising d=500', 500)].join('\n')), /standard d=30/);
+  assert.throws(() => parseTorch('Traceback\nImportError: torch'), SyntaxError);
+  assert.throws(() => parseTorch('{"results": []}'), /unexpected output/);
+});
+
+test('the side-by-side table divides each of ours by PyTorch at the same d', () => {
+  const page = [
+    { d: 30, workers: 1, samples_per_s: 300 }, { d: 30, workers: 2, samples_per_s: 450 },
+    { d: 500, workers: 1, samples_per_s: 50 }, { d: 500, workers: 2, samples_per_s: 80 },
+  ];
+  const m = {
+    native: { rows: [{ d: 30, samples_per_s: 400 }, { d: 500, samples_per_s: 60 }] },
+    torch: { version: 'x', capability: 'AVX2', rows: [{ d: 30, samples_per_s: 200 }, { d: 500, samples_per_s: 100 }] },
+  };
+  const lines = marksReport(m, page).split('\n');
+  const d30 = lines.find((l) => l.includes('standard d=30'));
+  const d500 = lines.find((l) => l.includes('denoising d=500'));
+  assert.match(d30, /450 \(2 w\)/);
+  assert.match(d30, /1\.50×, 2\.25×\s+2\.00×$/);
+  assert.match(d500, /0\.50×, 0\.80×\s+0\.60×$/);
+  // Without PyTorch the ratios are dashes and the reason is printed.
+  const none = marksReport({ native: m.native, torch: { error: 'no PyTorch: python3 cannot import torch' } }, page);
+  assert.match(none, /—, —\s+—/);
+  assert.match(none, /\(torch: no PyTorch/);
+});
