@@ -182,6 +182,36 @@ mod tests {
         }
     }
 
+    /// `gemm::wide` compiles these loops for AVX-512 or AVX2 where the CPU has them (16 or 8
+    /// lanes): each element must still be the scalar code's bits, one call per element behind
+    /// `black_box` (no vector loop), tails of every length included.
+    #[test]
+    fn wide_loops_give_the_scalar_bits() {
+        for cols in [1usize, 7, 16, 31, 33, 500] {
+            let rows = 3;
+            let z: Vec<f32> = (0..rows * cols).map(|i| (i as f32 * 0.37).sin() * 9.0).collect();
+            let b: Vec<f32> = (0..cols).map(|j| 0.1 * j as f32 - 0.3).collect();
+            let dy: Vec<f32> = (0..rows * cols).map(|i| (i as f32 * 0.71).cos()).collect();
+            for act in [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Identity] {
+                let mut y = z.clone();
+                act.apply_with_bias(&mut y, &b);
+                let (mut dz, mut gb) = (vec![0f32; rows * cols], vec![0f32; cols]);
+                act.backward_with_colsum(&y, &dy, &mut dz, &mut gb);
+                let mut sums = vec![0f32; cols];
+                for i in 0..rows * cols {
+                    let mut one = [std::hint::black_box(z[i] + b[i % cols])];
+                    act.apply(std::hint::black_box(&mut one));
+                    assert_eq!(y[i].to_bits(), one[0].to_bits(), "{act:?} forward, {cols} columns, element {i}");
+                    let d = std::hint::black_box(dy[i]) * act.slope(std::hint::black_box(y[i]));
+                    let d = if act == Activation::Relu { if y[i] > 0.0 { dy[i] } else { 0.0 } } else { d };
+                    assert_eq!(dz[i].to_bits(), d.to_bits(), "{act:?} backward, {cols} columns, element {i}");
+                    sums[i % cols] = std::hint::black_box(sums[i % cols] + d);
+                }
+                assert_eq!(gb, sums, "{act:?} column sums, {cols} columns");
+            }
+        }
+    }
+
     #[test]
     fn derivatives_match_central_differences() {
         for act in [Activation::Tanh, Activation::Sigmoid, Activation::Relu, Activation::Identity] {
