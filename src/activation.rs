@@ -183,8 +183,8 @@ mod tests {
     }
 
     /// `gemm::wide` compiles these loops for AVX-512 or AVX2 where the CPU has them (16 or 8
-    /// lanes): each element must still be the scalar code's bits, one call per element behind
-    /// `black_box` (no vector loop), tails of every length included.
+    /// lanes): each element must still be the bits of `apply` and `backward` (not `wide`) called
+    /// on that one element behind `black_box` (no vector loop), tails of every length included.
     #[test]
     fn wide_loops_give_the_scalar_bits() {
         for cols in [1usize, 7, 16, 31, 33, 500] {
@@ -202,10 +202,10 @@ mod tests {
                     let mut one = [std::hint::black_box(z[i] + b[i % cols])];
                     act.apply(std::hint::black_box(&mut one));
                     assert_eq!(y[i].to_bits(), one[0].to_bits(), "{act:?} forward, {cols} columns, element {i}");
-                    let d = std::hint::black_box(dy[i]) * act.slope(std::hint::black_box(y[i]));
-                    let d = if act == Activation::Relu { if y[i] > 0.0 { dy[i] } else { 0.0 } } else { d };
-                    assert_eq!(dz[i].to_bits(), d.to_bits(), "{act:?} backward, {cols} columns, element {i}");
-                    sums[i % cols] = std::hint::black_box(sums[i % cols] + d);
+                    let mut d = [0f32];
+                    act.backward(&[y[i]], &[dy[i]], std::hint::black_box(&mut d));
+                    assert_eq!(dz[i].to_bits(), d[0].to_bits(), "{act:?} backward, {cols} columns, element {i}");
+                    sums[i % cols] = std::hint::black_box(sums[i % cols] + d[0]);
                 }
                 assert_eq!(gb, sums, "{act:?} column sums, {cols} columns");
             }

@@ -10,10 +10,11 @@ use std::hint::black_box;
 const CHAINS: usize = 12;
 
 /// Runs `iters` rounds of CHAINS independent vector multiply-adds in the arithmetic this build's
-/// GEMM kernel uses (x86-64 with AVX-512F: 16-lane fused; with AVX2 + FMA: 8-lane fused; the relaxed-SIMD wasm build: 4-lane
-/// `f32x4.relaxed_madd`; otherwise 4-lane multiply then add) and returns the FLOPs done (2 per
-/// lane per multiply-add) with the sum of every accumulator's lanes (v ← v·x + y from 0, x and
-/// y just around 1: about `iters` per lane), which shows the rounds ran. The caller times it.
+/// GEMM kernel uses (x86-64 with AVX-512F: 16-lane fused; with AVX2 + FMA: 8-lane fused; the
+/// relaxed-SIMD wasm build: 4-lane `f32x4.relaxed_madd`; otherwise 4-lane multiply then add) and
+/// returns the FLOPs done (2 per lane per multiply-add) with the sum of every accumulator's lanes
+/// (v ← v·x + y from 0, x and y just around 1: about `iters` per lane), which shows the rounds
+/// ran. The caller times it.
 pub fn peak(iters: u32) -> (f64, f32) {
     black_box(run(iters))
 }

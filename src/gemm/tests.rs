@@ -8,6 +8,11 @@ use ndarray::{s, Array2, ShapeBuilder};
 /// runs the widest it has for the wider ones).
 const ISAS: [Isa; 3] = [Isa::Avx512, Isa::Avx2, Isa::Baseline];
 
+/// C's values as bits, for the tests that want the same result exactly.
+fn bits(c: &Array2<f32>) -> Vec<u32> {
+    c.iter().map(|v| v.to_bits()).collect()
+}
+
 /// The reference: a naive triple loop in f64.
 fn naive(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, c: ArrayView2<f32>) -> Array2<f64> {
     let (m, k) = a.dim();
@@ -182,8 +187,7 @@ fn reading_in_place_changes_no_bit() {
             let mut got = Array2::<f32>::zeros((m, n));
             let mut want = Array2::<f32>::zeros((m, n));
             product(0.5, a_cols.view(), b_cols.view(), 0.0, &mut want.view_mut(), isa); // both packed
-            let bits = |c: &Array2<f32>| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
-            for (a_in, b_in) in [(true, true), (true, false), (false, true)] {
+                for (a_in, b_in) in [(true, true), (true, false), (false, true)] {
                 let a = if a_in { a_rows.view() } else { a_cols.view() };
                 let b = if b_in { b_rows.view() } else { b_cols.view() };
                 product(0.5, a, b, 0.0, &mut got.view_mut(), isa);
@@ -199,7 +203,6 @@ fn reading_in_place_changes_no_bit() {
         }
     }
 }
-
 
 /// The AVX-512 kernel gives the AVX2 kernel's bits: one 8×32 tile called directly against the
 /// eight 4×16 tiles it covers, then whole products of a training step's shapes (edges included).
@@ -245,7 +248,6 @@ fn avx512_gives_the_avx2_bits() {
         let (mut c512, mut c2) = (Array2::zeros((m, n)), Array2::zeros((m, n)));
         product(1.0, a.view(), b.t(), 0.0, &mut c512.view_mut(), Isa::Avx512);
         product(1.0, a.view(), b.t(), 0.0, &mut c2.view_mut(), Isa::Avx2);
-        let bits = |c: &Array2<f32>| c.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert!(bits(&c512) == bits(&c2), "{m}×{k}×{n}: the AVX-512 product differs from the AVX2 one");
     }
 }
