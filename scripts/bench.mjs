@@ -2,7 +2,8 @@
 // page-open → first reconstructions of the playground (dist/index.html) on localhost.
 //
 //   node scripts/bench.mjs [--seconds 3] [--warmup 5] [--loads 3] [--root dist] [--isolate false]
-//                          [--workers 1,2] [--responsive-seconds 15] [--peers false] [--first-only]
+//                          [--workers 1,2] [--responsive-seconds 15] [--peers false] [--marks false]
+//                          [--first-only]
 //                                                                              (or `make bench`)
 //
 // Prints: a table per build (samples/s at d = 30 and d = 500, the step's GFLOP/s, its products'
@@ -15,11 +16,13 @@
 // frame drawn, labs mounted; the first reconstructions are the preview's where there is one), and the
 // page's responsiveness while it trains at phone width with every kernel shown, per worker count
 // and at d = 2048 (scripts/bench-responsive.mjs: tasks over 50 ms, main-thread busy share,
-// samples/s in the page, who painted the kernels; --responsive-seconds 0 skips it), TensorFlow.js on the same model in the same browser with the
-// playground's rate over it (scripts/bench-peers.mjs; installed on first use; --peers false skips
-// it), the page side by side with the native engine and PyTorch on one thread (scripts/bench-marks.mjs;
-// PyTorch where $BENCH_PYTHON imports torch; --marks false skips both), and the JSON of it all. --first-only: the cold loads alone. Exits non-zero
-// on a page error, a failed request, a benchmark error or a timeout.
+// samples/s in the page, who painted the kernels; --responsive-seconds 0 skips it), TensorFlow.js
+// on the same model in the same browser with the playground's rate over it
+// (scripts/bench-peers.mjs; installed on first use; --peers false skips it), the page side by
+// side with the native engine and PyTorch on one thread (scripts/bench-marks.mjs; PyTorch where
+// $BENCH_PYTHON imports torch; --marks false skips both), and the JSON of it all. --first-only:
+// the cold loads alone. Exits non-zero on a page error, a failed request, a benchmark error or a
+// timeout.
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
