@@ -77,11 +77,23 @@ impl Corruption {
             Corruption::Dropout { p } => {
                 // As torch: keep with probability 1 − p, scale kept entries by 1/(1 − p).
                 let scale = 1.0 / (1.0 - p);
-                for ((o, m), &v) in out.iter_mut().zip(mask.iter_mut()).zip(x) {
-                    // scale·1 or scale·0: the same values as `if dropped { 0.0 } else { scale }`
-                    // (scale > 0), without a branch that a coin flip mispredicts half the time.
-                    *m = scale * f32::from(u8::from(!rng.bernoulli(p)));
-                    *o = v * *m;
+                // Drawn `bits24() < cut` (= `bernoulli(p)`), a chunk of draws at a time: the
+                // generator's loop alone, then the masks from its bits in a loop that vectorises.
+                // In wasm, 128 rows filled and corrupted took 1.34 ms drawn and masked pixel by
+                // pixel (the draw converted to float), 0.43 ms so (Node 20, relaxed build).
+                let cut = Rng::bernoulli_cut(p);
+                let mut draws = [0u32; 256];
+                for ((o, m), x) in out.chunks_mut(256).zip(mask.chunks_mut(256)).zip(x.chunks(256)) {
+                    let draws = &mut draws[..o.len()];
+                    for k in draws.iter_mut() {
+                        *k = rng.bits24();
+                    }
+                    for (((o, m), &v), &k) in o.iter_mut().zip(m.iter_mut()).zip(x).zip(draws.iter()) {
+                        // scale·1 or scale·0: the same values as `if dropped { 0.0 } else { scale }`
+                        // (scale > 0), without a branch that a coin flip mispredicts half the time.
+                        *m = scale * f32::from(u8::from(k >= cut));
+                        *o = v * *m;
+                    }
                 }
             }
             Corruption::Gaussian { sigma } => {
@@ -114,6 +126,37 @@ impl Corruption {
                         mr[r * cols + left..r * cols + left + size].fill(0.0);
                     }
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Dropout as its definition reads, one `bernoulli(p)` per pixel: the reference for the
+    /// chunked loop above (its draws first, then the masks).
+    fn dropout_by_definition(x: &[f32], p: f32, rng: &mut Rng) -> (Vec<f32>, Vec<f32>) {
+        let scale = 1.0 / (1.0 - p);
+        let mask: Vec<f32> = x.iter().map(|_| if rng.bernoulli(p) { 0.0 } else { scale }).collect();
+        (x.iter().zip(&mask).map(|(v, m)| v * m).collect(), mask)
+    }
+
+    #[test]
+    fn dropout_draws_as_its_definition_across_chunk_edges() {
+        // Lengths beside the 256-draw chunks and whole images; p of the notebook and others.
+        for len in [1usize, 255, 256, 257, 784, 3 * 784] {
+            let x: Vec<f32> = (0..len).map(|i| (i % 29) as f32 / 14.0 - 1.0).collect();
+            for p in [0.5f32, 0.1, 0.9, 0.0] {
+                let (mut a, mut b) = (Rng::new(len as u64), Rng::new(len as u64));
+                let (mut out, mut mask) = (vec![f32::NAN; len], vec![f32::NAN; len]);
+                Corruption::Dropout { p }.apply(&x, 1, 1, -1.0, 1.0, &mut a, &mut out, &mut mask);
+                let (want_out, want_mask) = dropout_by_definition(&x, p, &mut b);
+                let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&mask), bits(&want_mask), "mask, len {len}, p {p}");
+                assert_eq!(bits(&out), bits(&want_out), "x̃, len {len}, p {p}");
+                assert_eq!(a, b, "the generator after {len} draws, p {p}");
             }
         }
     }

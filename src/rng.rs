@@ -28,7 +28,13 @@ impl Rng {
     /// Uniform in [0, 1) with 24 random bits (every f32 step in that range is equally likely).
     #[inline]
     pub fn uniform01(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 * (1.0 / (1u64 << 24) as f32)
+        self.bits24() as f32 * (1.0 / (1u64 << 24) as f32)
+    }
+
+    /// The 24 random bits behind `uniform01` (the top of the next 64).
+    #[inline]
+    pub fn bits24(&mut self) -> u32 {
+        (self.next_u64() >> 40) as u32
     }
 
     /// Uniform in [lo, hi).
@@ -47,6 +53,18 @@ impl Rng {
     #[inline]
     pub fn bernoulli(&mut self, p: f32) -> bool {
         self.uniform01() < p
+    }
+
+    /// The cut of `bernoulli(p)` on the draw's 24 bits: `bits24() < bernoulli_cut(p)` is
+    /// `bernoulli(p)`, draw for draw, without the draw's conversion to float. The bits k give
+    /// uniform01 = k·2⁻²⁴ exactly and p·2²⁴ is exact too, so k·2⁻²⁴ < p ⟺ k < ⌈p·2²⁴⌉ (k is
+    /// an integer). p ≤ 0 or NaN: 0 (never true, as `<` is then); p ≥ 1: 2²⁴ (always).
+    pub fn bernoulli_cut(p: f32) -> u32 {
+        let whole = (1u32 << 24) as f32;
+        if p.is_nan() || p <= 0.0 {
+            return 0;
+        }
+        (p * whole).ceil().min(whole) as u32
     }
 
     /// Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; the bias is below 2⁻³²).
@@ -98,6 +116,31 @@ mod tests {
         assert!((s2 / n - s * s / n / n - 1.0 / 12.0).abs() < 0.002);
         assert!((ns / n).abs() < 0.01, "normal mean {}", ns / n);
         assert!((ns2 / n - 1.0).abs() < 0.02, "normal var {}", ns2 / n);
+    }
+
+    #[test]
+    fn bits24_below_the_cut_is_bernoulli_draw_for_draw() {
+        // p at and beside multiples of 2⁻²⁴ (where the cut's ceiling matters), the notebook's
+        // 0.5, the ends and values that are not probabilities.
+        let step = 1.0 / (1u64 << 24) as f32;
+        let mut ps = vec![0.0, 0.5, 0.1, 0.25, 0.999_999, 1.0, 1.5, -0.5, f32::NAN, f32::INFINITY, step, 3.0 * step];
+        for k in [1u32, 2, 3, 1000, 1 << 23, (1 << 24) - 1] {
+            let at = k as f32 * step;
+            ps.extend([at, f32::from_bits(at.to_bits() + 1), f32::from_bits(at.to_bits() - 1)]);
+        }
+        for p in ps {
+            let (mut a, mut b) = (Rng::new(11), Rng::new(11));
+            let cut = Rng::bernoulli_cut(p);
+            for _ in 0..20_000 {
+                assert_eq!(a.bernoulli(p), b.bits24() < cut, "p = {p}");
+            }
+            // The draws near the cut are rare: every 24-bit k beside it, and a sweep, directly
+            // (uniform01 of the draw k is k·2⁻²⁴).
+            let near = cut.saturating_sub(3)..(cut + 3).min(1 << 24);
+            for k in near.chain((0..1u32 << 24).step_by(4099)) {
+                assert_eq!((k as f32 * step) < p, k < cut, "p = {p}, k = {k}");
+            }
+        }
     }
 
     #[test]
