@@ -337,7 +337,19 @@ fn a_batch_on_two_workers_matches_one_step() {
         assert_eq!(lead.prepare_next(2).unwrap(), 32);
         lead.exchange_view().copy_from(&grads);
         if k == 1 {
-            lead.apply_with_exchange().unwrap(); // the add in the optimiser's pass, as the page
+            lead.apply_with_exchange().unwrap(); // the add in the optimiser's pass
+        } else if k == 2 {
+            // Range by range, as the page's pipelined exchange: each range's new weights.
+            let b = lead.apply_ranges(4096).unwrap();
+            lead.apply_begin(true).unwrap();
+            let stamp = lead.params_stamp();
+            for w in b.windows(2) {
+                let new = lead.apply_range(w[0] as usize, w[1] as usize).unwrap();
+                assert_eq!(new.length(), if (w[0] as usize) < n - 3 { w[1] - w[0] } else { 0 });
+            }
+            assert_eq!(lead.params_stamp(), stamp, "not the model's weights before apply_end");
+            lead.apply_end().unwrap();
+            assert_ne!(lead.params_stamp(), stamp);
         } else {
             lead.add_exchange().unwrap();
             lead.apply_gradient().unwrap();

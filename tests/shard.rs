@@ -11,6 +11,8 @@ use autoencoder_playground::train::{slice_rows, Settings, StepStats, Trainer, Va
 
 #[path = "shard/ahead.rs"]
 mod ahead;
+#[path = "shard/ranged.rs"]
+mod ranged;
 
 /// 2,000 digits of the committed MNIST file: enough for 50 batches of 64 (one reshuffle at 32).
 fn digits() -> Dataset {
@@ -55,19 +57,22 @@ fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32
 /// How a sharded run is driven. `fused`: the last replica's gradient is added in the
 /// optimiser's pass (`apply_with_exchange`), else by `add_exchange` before `apply_gradient`.
 /// `ahead`: the next batch's replica rows are drawn after the leader's slice (`prepare_next`).
+/// `ranges`: with `fused`, the step is taken range by range (`apply_ranges(ranges)`), each
+/// range's gradients added and stepped in turn as the page does when they come in; 0: at once.
 #[derive(Clone, Copy)]
 struct Run {
     leader_at: Leader,
     fused: bool,
     ahead: bool,
+    ranges: usize,
 }
 
 impl Run {
-    /// The page's way (www/kit/parallel.js).
-    const PAGE: Run = Run { leader_at: Leader::Last, fused: true, ahead: true };
+    /// The page's way (www/kit/parallel.js; its ranges are longer, the bits the same).
+    const PAGE: Run = Run { leader_at: Leader::Last, fused: true, ahead: true, ranges: 777 };
 }
 
-fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { leader_at, fused, ahead }: Run) -> (Vec<f32>, Vec<StepStats>) {
+fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { leader_at, fused, ahead, ranges }: Run) -> (Vec<f32>, Vec<StepStats>) {
     // Replica i (0-based) computes slice i, the leader slice w − 1; or the leader slice 0 and replica i slice i + 1.
     let (first_replica, own) = if leader_at == Leader::Last { (0, w - 1) } else { (1, 0) };
     let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
@@ -87,6 +92,10 @@ fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { 
         leader.own_gradient(slice_rows(m, w, own)).unwrap();
         if ahead && w > 1 {
             leader.prepare_next(w).unwrap();
+        }
+        if fused && w > 1 && ranges > 0 {
+            stats.push(ranged::apply_in_ranges(&mut leader, &grads[1..], ranges));
+            continue;
         }
         for (k, g) in grads[1..].iter().enumerate() {
             leader.exchange().copy_from_slice(g);

@@ -3,12 +3,13 @@
 // leader (www/worker.js) sends. It keeps no optimiser state, only the training images (sent once
 // per data set) and the replica built for the current settings. Cross-origin isolated, batches
 // come on a shared line (www/kit/shard-sync.js): the worker computes them in a loop, blocked in
-// Atomics.wait between them, and goes back to its messages when the line is idle or stopped;
-// otherwise each batch is a `grad` message. Messages are handled one after another; a refusal or
+// Atomics.wait between them (writing each gradient range by range, and copying in the weights
+// the leader publishes range by range while it steps: kit/shard-exchange.js), and goes back to
+// its messages when the line is idle or stopped; otherwise each batch is a `grad` message. Messages are handled one after another; a refusal or
 // a trap is reported as `error`, and the leader then trains alone.
 
 import init, { wasm } from './kit/engine.js';
-import { SHARD, copyParams } from './kit/parallel.js';
+import { SHARD, RANGE_FLOATS, copyParams } from './kit/parallel.js';
 import { ShardLine } from './kit/shard-sync.js';
 import { messageOf, isCrash } from './kit/session.js';
 
@@ -16,6 +17,36 @@ let images = null; // {images: Uint8Array, rows, cols}
 let replica = null;
 let line = null; // the current model's ShardLine (shared memory), or null
 let queue = init();
+// The pipelined exchange (kit/shard-sync.js): the flat ranges (the leader's `apply_ranges`, the
+// last the loss parts), each parameter's flat offset, and the round of weights being copied in.
+let ranges = null;
+let offsets = null;
+let round = -1;
+let copied = 0; // ranges of `round` copied into the replica
+
+/** Copies weight ranges [from, to) of the line's `params` into the replica: one `set` each
+ *  into its parameter's view (a range lies within one parameter). */
+function copyRanges(from, to) {
+  if (from >= to) return;
+  const views = replica.param_views();
+  let j = 0;
+  for (let k = from; k < to; k++) {
+    const [a, b] = [ranges[k], ranges[k + 1]];
+    while (a >= offsets[j + 1]) j += 1;
+    views[j].set(line.params.subarray(a, b), a - offsets[j]);
+  }
+}
+
+/** Between batches: the weight ranges the leader has published since the last look. */
+function takePublished() {
+  const r = line.round; // the round first: its count is never an older round's (shard-sync.js)
+  const upTo = Math.min(line.published, ranges.length - 2);
+  if (r !== round) [round, copied] = [r, 0];
+  if (upTo > copied) {
+    copyRanges(copied, upTo);
+    copied = upTo;
+  }
+}
 
 /** With the leader's `params`, the gradient of training images `idx` (of a batch of m; `inputs`
  *  their corrupted rows or undefined) into `grads`. The replica's parameters and its gradient
@@ -25,10 +56,22 @@ function gradient(params, idx, inputs, m, grads) {
   grads.set(replica.gradient_view(idx, inputs, m));
 }
 
-/** The gradient of rows [start, end) of a batch of m on the shared line, into its `grads`. */
-function lineBatch(start, end, m, hasInputs) {
+/** The gradient of rows [start, end) of a batch of m on the shared line into its `grads`, range
+ *  by range, each counted as soon as it is written (the leader steps it meanwhile). `fresh`:
+ *  `params` holds the whole round of weights, of which the ranges not yet copied are taken;
+ *  otherwise all of them. */
+function lineBatch(start, end, m, hasInputs, fresh) {
   const dim = images.rows * images.cols;
-  gradient(line.params, line.idx.subarray(start, end), hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined, m, line.grads);
+  const params = ranges.length - 2; // weight ranges; the last range is the loss parts
+  if (fresh && line.round === round) copyRanges(copied, params);
+  else copyParams(replica, line.params, true);
+  [round, copied] = [-1, 0];
+  const inputs = hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined;
+  const g = replica.gradient_view(line.idx.subarray(start, end), inputs, m);
+  for (let k = 0; k + 1 < ranges.length; k++) {
+    line.grads.set(g.subarray(ranges[k], ranges[k + 1]), ranges[k]);
+    line.gradOut(k + 1);
+  }
 }
 
 function handle(msg) {
@@ -43,12 +86,16 @@ function handle(msg) {
       line = null;
       replica = wasm.Trainer.replica(msg.settings, images.images, images.rows, images.cols);
       line = msg.line ? new ShardLine(msg.line) : null;
+      ranges = replica.apply_ranges(RANGE_FLOATS);
+      offsets = [0];
+      for (const v of replica.param_views()) offsets.push(offsets[offsets.length - 1] + v.length);
+      [round, copied] = [-1, 0];
       self.postMessage({ type: SHARD.BUILT, generation: msg.generation, gradLen: replica.grad_len() });
       return;
     }
     case SHARD.WAKE:
       if (!replica || !line) throw new Error('no model yet');
-      line.serve(lineBatch);
+      line.serve(lineBatch, takePublished);
       return;
     case SHARD.GRAD: {
       if (!replica) throw new Error('no model yet');

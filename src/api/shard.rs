@@ -121,6 +121,46 @@ impl Trainer {
         object(&self.inner.apply_with_exchange().map_err(js)?, vec![])
     }
 
+    /// Flat offsets `[0, …, params, params + 3]` (a Uint32Array) cutting a flat gradient into
+    /// ranges of at most `most` floats, none across two parameters, the loss parts last: the
+    /// ranges of the leader's step taken range by range (`apply_begin`).
+    pub fn apply_ranges(&mut self, most: usize) -> Result<Vec<u32>, JsError> {
+        Ok(self.inner.apply_ranges(most).map_err(js)?.into_iter().map(|b| b as u32).collect())
+    }
+
+    /// Leader: opens the step range by range, once the replicas' gradients are in the sum but
+    /// the last one's, which comes range by range into the exchange buffer (`plus_exchange`):
+    /// then `apply_range` for every range in order, then `apply_end`. The bits of
+    /// `apply_with_exchange`.
+    pub fn apply_begin(&mut self, plus_exchange: bool) -> Result<(), JsError> {
+        self.inner.apply_begin(plus_exchange).map_err(js)
+    }
+
+    /// Leader: adds the exchange buffer's floats `[start, end)` to the sum (a replica's
+    /// gradient, not the last one's, range by range; before that range is stepped).
+    pub fn add_exchange_range(&mut self, start: usize, end: usize) -> Result<(), JsError> {
+        self.inner.add_exchange_range(start..end).map_err(js)
+    }
+
+    /// Leader: the step of flat range `[start, end)` (the next of `apply_ranges`): its new
+    /// weights as a view of wasm memory (empty for the loss parts; copy it out before the next
+    /// call), the model's once `apply_end` takes the step.
+    pub fn apply_range(&mut self, start: usize, end: usize) -> Result<Float32Array, JsError> {
+        self.inner.apply_range(start..end).map(view).map_err(js)
+    }
+
+    /// Leader: closes the step: what `step(1)` returns, or throws "training diverged: …" (and
+    /// a step ended before its last range) with the batch undone.
+    pub fn apply_end(&mut self) -> Result<JsValue, JsError> {
+        object(&self.inner.apply_end().map_err(js)?, vec![])
+    }
+
+    /// Changes whenever the parameters may have (a step, `param_views`, …): the leader's test
+    /// of whether the weights it sent on during its last step are still its own.
+    pub fn params_stamp(&self) -> f64 {
+        self.inner.params_stamp() as f64
+    }
+
     /// Leader: undoes an open batch (a replica was lost mid-batch); nothing when none is open.
     pub fn abort_batch(&mut self) {
         self.inner.abort_batch();

@@ -146,9 +146,17 @@ impl Optimizer {
 
     /// `update_into` with the gradient `g` read as it says (`Grad::Sum`: two slices added as read).
     pub fn update_into_from(&mut self, i: usize, p: &[f32], g: Grad<'_>, out: &mut [f32]) -> (bool, bool) {
+        self.update_range_into(i, p.len(), 0..p.len(), p, g, out)
+    }
+
+    /// `update_into_from` of the scalars `r` of parameter `i` (`len` scalars in all): `p`, `g`
+    /// and `out` are those scalars' (`[r.len()]`). Ranges that cover a parameter once give the
+    /// bits of one call over all of it (each scalar's update is its own).
+    pub fn update_range_into(&mut self, i: usize, len: usize, r: Range<usize>, p: &[f32], g: Grad<'_>, out: &mut [f32]) -> (bool, bool) {
         let n = p.len();
         assert!(n == out.len() && g.len() == n, "optimiser: a parameter, its gradient and its output differ in length");
-        let (start, len) = self.span(i, n);
+        assert!(r.len() == n && r.end <= len, "optimiser: scalars {r:?} of a parameter of {len}");
+        let (start, len) = (self.span(i, len).0 + r.start, n);
         let adam_step = self.adam_step();
         let (m, m2) = (&self.m[start..start + len], &mut self.m2[start..start + len]);
         let (v, v2) = (self.v.get(start..start + len).unwrap_or_default(), self.v2.get_mut(start..start + len).unwrap_or_default());

@@ -135,6 +135,7 @@ impl Trainer {
     /// `Error::Diverged` (see `guard`).
     pub fn step(&mut self, k: u32) -> Result<StepStats> {
         self.abort_batch(); // a data-parallel batch left open (`shard`) is undone first
+        self.moved_params();
         let (mean, warning) = guard::run_batches(self, k)?;
         Ok(StepStats { loss: mean.total, recon: mean.recon, penalty: mean.penalty, warning, ..self.position() })
     }

@@ -13,7 +13,9 @@
 //!          prepare_next(W)          -> the next batch's replica rows, while the replicas compute
 //!          add_gradient(replica i)  for each replica, in a fixed order
 //!          apply_gradient()         -> optimiser step, cursor advance, the guard's checks
-//!                                      (apply_with_exchange: the last add in the step's pass)
+//!                                      (apply_with_exchange: the last add in the step's pass;
+//!                                      apply_begin/apply_range/apply_end: the same step range by
+//!                                      range as the replicas' gradients come in, shard/ranged.rs)
 //! ```
 //!
 //! The leader fills and corrupts rows only when asked for them, always in row order from the
@@ -38,12 +40,11 @@
 
 mod ahead;
 mod flat;
+mod ranged;
 
 use super::{fill_rows, StepStats, Trainer};
 use crate::corruption::Corruption;
 use crate::error::{Error, Result};
-use crate::guard;
-use crate::optim::Grad;
 use crate::rng::Rng;
 use flat::check_len;
 use std::ops::Range;
@@ -79,6 +80,10 @@ pub struct ShardState {
     exchange: Vec<f32>,
     /// The next batch's replica rows, drawn while the leader waits (shard/ahead.rs).
     ahead: ahead::Ahead,
+    /// The optimiser's step under way, range by range (shard/ranged.rs).
+    applying: ranged::Applying,
+    /// Counts the changes of the parameters (`params_stamp`).
+    stamp: u64,
 }
 
 impl Trainer {
@@ -125,6 +130,7 @@ impl Trainer {
     /// Leader: puts the state back as before `begin_batch` when a batch is open (a replica was
     /// lost mid-batch, or the step was refused): only the generator moved; nothing otherwise.
     pub fn abort_batch(&mut self) {
+        self.drop_applying();
         if let (true, Some(before)) = (self.shard.drawn, &self.shard.rng_before) {
             self.rng.clone_from(before);
         }
@@ -184,35 +190,7 @@ impl Trainer {
     }
 
     fn apply(&mut self, plus_exchange: bool) -> Result<StepStats> {
-        if !self.shard.summed {
-            return Err(Error::Config("no batch is open: begin_batch and own_gradient come before apply_gradient".into()));
-        }
-        let np = self.shard.sum.len() - LOSS_SLOTS;
-        if plus_exchange {
-            self.exchange(); // allocated, grad_len() floats (read only then)
-        }
-        let (sum, ex) = (&self.shard.sum, &self.shard.exchange);
-        let part = |k: usize| if plus_exchange { sum[np + k] + ex[np + k] } else { sum[np + k] };
-        let parts = super::LossParts { total: part(0), recon: part(1), penalty: part(2) };
-        let grad = if plus_exchange { Grad::Sum(&sum[..np], &ex[..np]) } else { Grad::One(&sum[..np]) };
-        let (step, lr) = (self.opt.t + 1, self.opt.lr());
-        let bad = if parts.total.is_finite() {
-            self.guard.checked_step(&mut self.model, &mut self.opt, Some(grad))
-        } else {
-            Some("loss of the current weights")
-        };
-        if let Some(what) = bad {
-            self.abort_batch();
-            return Err(guard::diverged(what, step, lr));
-        }
-        // Rows no worker asked for are still drawn, so the generator moves as `step`'s does.
-        self.fill_batch_rows(self.shard.m..self.shard.m);
-        self.shard.drawn = false;
-        self.shard.summed = false;
-        self.cursor.advance(&mut self.rng);
-        self.guard.watch.record(parts.total);
-        let warning = self.guard.warning(lr);
-        Ok(StepStats { loss: parts.total, recon: parts.recon, penalty: parts.penalty, warning, ..self.position() })
+        self.apply_whole(plus_exchange)
     }
 
     fn check_rows(&self, rows: &Range<usize>) -> Result<()> {

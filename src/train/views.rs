@@ -28,6 +28,7 @@ impl Trainer {
     /// The model, for analyses that run it on their own inputs (inpainting, probes). They may
     /// overwrite its activation buffers, never its parameters.
     pub fn model_mut(&mut self) -> &mut Autoencoder {
+        self.moved_params(); // as far as a data-parallel leader knows (`params_stamp`)
         &mut self.model
     }
 

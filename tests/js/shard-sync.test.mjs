@@ -125,3 +125,94 @@ test('ShardLine: a stop sends the shard to its messages at once; a failed batch 
   assert.throws(() => next.send(0, 1, 16, false), /failed/);
   await shard.w.terminate();
 });
+
+// A shard of the pipelined exchange: its gradient in two ranges ([0, 4), [4, 8)), each counted as
+// it is written (the second after `hold` ms), failing after the first on m = 13; between batches
+// it copies each published range of `params` ([0, 2), [2, 5)) and reports it; a batch reports
+// whether it came `fresh` and the weights the shard holds then.
+const PIPE_SHARD = `
+  import { parentPort } from 'node:worker_threads';
+  import { ShardLine } from ${JSON.stringify(new URL('../../www/kit/shard-sync.js', import.meta.url).href)};
+  const bounds = [0, 2, 5];
+  let line = null, held = new Float32Array(5), round = -1, copied = 0;
+  const idle = () => {
+    const r = line.round, upTo = line.published;
+    if (r !== round) [round, copied] = [r, 0];
+    for (; copied < upTo; copied++) {
+      held.set(line.params.subarray(bounds[copied], bounds[copied + 1]), bounds[copied]);
+      parentPort.postMessage({ type: 'copied', round, k: copied + 1 });
+    }
+  };
+  parentPort.on('message', (msg) => {
+    if (msg.type === 'build') { line = new ShardLine(msg.line); parentPort.postMessage({ type: 'built' }); return; }
+    try {
+      line.serve((start, end, m, hasInputs, fresh) => {
+        if (!fresh) held.set(line.params);
+        parentPort.postMessage({ type: 'batch', fresh, held: [...held] });
+        for (let j = 0; j < 4; j++) line.grads[j] = held[j % 5] + start;
+        line.gradOut(1);
+        if (m === 13) throw new Error('unlucky range');
+        const until = Date.now() + 30;
+        while (Date.now() < until);
+        for (let j = 4; j < 8; j++) line.grads[j] = 100 + j;
+        line.gradOut(2);
+      }, idle);
+      parentPort.postMessage({ type: 'left' });
+    } catch (e) {
+      parentPort.postMessage({ type: 'error', message: e.message });
+    }
+  });`;
+
+test('ShardLine: the pipelined exchange — gradient ranges counted as written, weights copied in as published', async () => {
+  const { Worker: W } = await import('node:worker_threads');
+  const w = new W(new URL(`data:text/javascript,${encodeURIComponent(PIPE_SHARD)}`), { type: 'module' });
+  const messages = [];
+  let waiter = null;
+  w.on('message', (m) => { messages.push(m); waiter?.(); });
+  const next = async (type) => {
+    for (;;) {
+      const i = messages.findIndex((m) => m.type === type);
+      if (i >= 0) return messages.splice(i, 1)[0];
+      await new Promise((r) => { waiter = r; });
+    }
+  };
+  const line = newLine();
+  w.postMessage({ type: 'build', line: line.buffers });
+  await next('built');
+  // A full copy first: the batch is not fresh, the shard takes `params` whole.
+  line.params.set([1, 2, 3, 4, 5]);
+  if (line.send(2, 4, 16, false, false)) w.postMessage({ type: 'wake' });
+  assert.deepEqual(await next('batch'), { type: 'batch', fresh: false, held: [1, 2, 3, 4, 5] });
+  assert.equal(line.gradBlock(1, 2000), true);
+  assert.deepEqual([...line.grads.subarray(0, 4)], [3, 4, 5, 6], 'the first range, before the second is written');
+  assert.equal(line.gradRanges, 1, 'the second range is 30 ms away');
+  let n = 0;
+  while (!(await line.gradSettle(2, 2000))) n += 1;
+  assert.ok(n < 5);
+  assert.deepEqual([...line.grads.subarray(4, 8)], [104, 105, 106, 107]);
+  let state = line.block(1000);
+  while (state === LINE.BATCH) state = await line.settle(1000);
+  assert.equal(state, LINE.READY);
+  // A round of weights, range by range: the idle shard copies each as it is published.
+  line.beginRound();
+  line.params.set([10, 20], 0);
+  line.publish(1);
+  assert.deepEqual(await next('copied'), { type: 'copied', round: 1, k: 1 });
+  line.params.set([30, 40, 50], 2);
+  line.publish(2);
+  assert.deepEqual(await next('copied'), { type: 'copied', round: 1, k: 2 });
+  // The next batch is fresh: no full copy, the weights the shard holds are the round's.
+  line.params.fill(-1); // what a full copy would take (it must not)
+  assert.equal(line.send(0, 4, 16, false, true), false, 'the shard listens on the line');
+  assert.deepEqual(await next('batch'), { type: 'batch', fresh: true, held: [10, 20, 30, 40, 50] });
+  while (!line.gradBlock(2, 2000));
+  while (line.block(1000) === LINE.BATCH);
+  // A batch failing after its first range: the leader waiting for the second wakes at once.
+  if (line.send(0, 4, 13, false, false)) w.postMessage({ type: 'wake' });
+  const t0 = performance.now();
+  assert.equal(line.gradBlock(2, 5000), false);
+  assert.ok(performance.now() - t0 < 1000, `the failure took ${performance.now() - t0} ms to wake the leader`);
+  assert.equal((await next('error')).message, 'unlucky range');
+  assert.equal(line.state, LINE.FAILED);
+  await w.terminate();
+});

@@ -10,6 +10,7 @@
 // optimiser's pass that applies the sum (`apply_with_exchange`). The maths and why the order is
 // fixed: src/train/shard.rs. Replicas hold no optimiser state, so Reset, Load weights and a new
 // lr need nothing but the next batch's parameters.
+// Cross-origin isolated, that exchange is pipelined range by range (kit/shard-exchange.js).
 //
 // Buffers and signals. Cross-origin isolated, every buffer is a SharedArrayBuffer sent once per
 // model (kit/shard-sync.js: the parameters, the batch's indices and corrupted rows, each shard's
@@ -26,6 +27,9 @@
 //   pool.close();
 
 import { ShardLine, LINE } from './shard-sync.js';
+import { stepShared, copyParams, RANGE_FLOATS, SHARD_TIMEOUT_MS } from './shard-exchange.js';
+
+export { RANGE_FLOATS, SHARD_TIMEOUT_MS, BLOCK_MS, copyParams } from './shard-exchange.js';
 
 /** The messages between the leader and a shard worker. */
 export const SHARD = Object.freeze({
@@ -37,13 +41,6 @@ export const SHARD = Object.freeze({
   ERROR: 'error', // ← shard {message, crashed}
 });
 
-/** Longest a batch waits for a shard before it is given up (a stuck or starved worker). */
-export const SHARD_TIMEOUT_MS = 20000;
-
-/** Longest the leader blocks in Atomics.wait for a shard's slice (shared memory): about a d = 500
- *  step on a slow machine; a longer wait goes on without blocking the worker's messages. */
-export const BLOCK_MS = 250;
-
 /** True when buffers can be shared with workers (the page is cross-origin isolated). */
 export function canShare() {
   return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true;
@@ -53,18 +50,6 @@ export function canShare() {
 export function defaultWorkers(cores = globalThis.navigator?.hardwareConcurrency) {
   const n = Number.isInteger(cores) && cores > 0 ? cores : 1;
   return Math.max(1, Math.min(n - 1, 4));
-}
-
-/** Copies the trainer's parameters into `flat` (a Float32Array of every parameter in order):
- *  one `set` per parameter from a view of its storage in wasm memory. Also a shard's way in
- *  (shard-worker.js), with the copies the other way. */
-export function copyParams(trainer, flat, into = false) {
-  let at = 0;
-  for (const view of trainer.param_views()) {
-    if (into) view.set(flat.subarray(at, at + view.length));
-    else flat.set(view, at);
-    at += view.length;
-  }
 }
 
 /** Adds shard i's flat gradient to the leader's sum: copied into the trainer's exchange buffer
@@ -115,6 +100,8 @@ export class ShardPool {
       this.dataKey = dataKey;
     }
     const gradLen = trainer.grad_len();
+    this.ranges = trainer.apply_ranges(RANGE_FLOATS);
+    this.sent = null; // {trainer, stamp}: whose weights the shared `params` hold whole (stepShared)
     for (const line of this.lines) line?.stop(); // a shard waiting on the old model's line takes the build
     if (this.shared) {
       const params = new Float32Array(new SharedArrayBuffer(4 * (gradLen - 3)));
@@ -145,56 +132,12 @@ export class ShardPool {
     await this.built;
     const idx = trainer.begin_batch();
     try {
-      const stats = this.shared ? await this.stepShared(trainer, idx) : await this.stepTransfer(trainer, idx);
+      const stats = this.shared ? await stepShared(this, trainer, idx) : await this.stepTransfer(trainer, idx);
       return stats;
     } catch (e) {
       trainer.abort_batch(); // nothing of a half-done batch is kept
       throw e;
     }
-  }
-
-  /** A batch over the shards' lines: parameters, indices and inputs written in place, a signal
-   *  each; the last slice here meanwhile; then each shard's gradient read in place, in worker order. */
-  async stepShared(trainer, idx) {
-    const m = idx.length;
-    const lines = this.lines;
-    if (m > lines[1].idx.length) throw new Error(`a batch of ${m} rows does not fit the shards' buffers of ${lines[1].idx.length}`);
-    copyParams(trainer, lines[1].params);
-    lines[1].idx.set(idx);
-    for (let i = 1; i < this.count; i++) {
-      const [start, end] = this.rowsOf(m, i);
-      const inputs = trainer.batch_inputs(start, end); // corrupted now; a view too
-      if (inputs) lines[i].inputs.set(inputs, start * trainer.dim);
-      if (lines[i].send(start, end, m, !!inputs)) this.shards[i - 1].postMessage({ type: SHARD.WAKE });
-    }
-    const [start, end] = this.rowsOf(m, 0);
-    trainer.own_gradient(start, end);
-    trainer.prepare_next(this.count); // the next batch's shard rows, while the shards compute
-    let stats;
-    for (let i = 1; i < this.count; i++) {
-      await this.settled(i);
-      stats = addGradient(trainer, lines[i].grads, i === this.count - 1);
-    }
-    return stats;
-  }
-
-  /** Shard i's batch done: blocked up to BLOCK_MS, then without blocking until the time-out or
-   *  a failure; throws the failure. */
-  async settled(i) {
-    const line = this.lines[i];
-    let state = line.block(BLOCK_MS);
-    const deadline = performance.now() + SHARD_TIMEOUT_MS;
-    while (state === LINE.BATCH && !this.failure && performance.now() < deadline) {
-      state = await Promise.race([line.settle(deadline - performance.now()), this.failed]);
-    }
-    if (state === LINE.READY || state === LINE.ASLEEP) return; // done (and the shard since idle)
-    if (state === LINE.FAILED && !this.failure) {
-      // The shard's `error` message says why; it follows the state word by a message turn.
-      await Promise.race([this.failed, new Promise((r) => setTimeout(r, 2000))]);
-      this.fail(`shard worker ${i} failed`);
-    }
-    if (state === LINE.BATCH) this.fail(`shard worker ${i} did not answer within ${SHARD_TIMEOUT_MS / 1000} s`);
-    throw this.failure;
   }
 
   /** A batch by messages: each shard's parameters and gradient buffers go and come back. */
@@ -223,6 +166,11 @@ export class ShardPool {
       stats = addGradient(trainer, grads, i === this.count - 1);
     }
     return stats;
+  }
+
+  /** Shard i left its line for its messages: a `wake` brings it back to the batch waiting there. */
+  wake(i) {
+    this.shards[i - 1].postMessage({ type: SHARD.WAKE });
   }
 
   /** Send with `post` and wait for shard `i`'s answer (or its failure, or the time-out). */

@@ -46,6 +46,7 @@ impl Trainer {
     /// view of wasm memory each — one copy per parameter, not two through the exchange buffer.
     /// A replica's tied decoder weights follow at its next forward pass (`sync_tied`).
     pub fn for_each_param_storage(&mut self, mut f: impl FnMut(&mut [f32])) {
+        self.moved_params();
         self.model.for_each_param(|_, p, _| f(p));
     }
 

@@ -1,0 +1,177 @@
+//! The leader's optimiser step in flat ranges: the page steps each range of the flat gradient as
+//! soon as the last replica's part of it is in, and sends each range's new weights on to the
+//! replicas while it steps the next (www/kit/parallel.js), so the exchange's copies overlap
+//! instead of following one another. `apply_gradient` is the same step over one range per
+//! parameter: the same bits (each scalar's update is its own), the same refusal.
+//!
+//! ```text
+//! apply_begin(plus_exchange)        opens the step (Adam's t counted)
+//! apply_range(r) for r in order     r's new weights, beside the old ones (`Guard::checked_range`)
+//! apply_end()                       swapped in when the loss, every weight and moment are finite
+//! ```
+//!
+//! `params_stamp` changes whenever the parameters may have (a step, a mutable view of them), so
+//! the page knows whether the weights it sent on during the last step are still the model's.
+
+use super::{StepStats, Trainer, LOSS_SLOTS};
+use crate::error::{Error, Result};
+use crate::guard;
+use crate::optim::Grad;
+use std::ops::Range;
+
+/// The ranged step under way.
+#[derive(Debug, Default)]
+pub(super) struct Applying {
+    /// True from `apply_begin` until `apply_end` or `abort_batch`.
+    open: bool,
+    /// Flat scalars `[0, to)` are stepped.
+    to: usize,
+    /// The last replica's gradient (the exchange buffer) is added as it is read.
+    plus: bool,
+    /// Flat offsets of every parameter and the loss parts (`apply_ranges(usize::MAX)`), for
+    /// `apply_gradient`'s one range per parameter (computed once).
+    whole: Vec<usize>,
+}
+
+impl Trainer {
+    /// Changes whenever the parameters may have changed: a step, `model_mut`, a view of their
+    /// storage (`for_each_param_storage`). Equal stamps mean the same weights.
+    pub fn params_stamp(&self) -> u64 {
+        self.shard.stamp
+    }
+
+    pub(in crate::train) fn moved_params(&mut self) {
+        self.shard.stamp += 1;
+    }
+
+    /// Flat offsets `[0, …, params, params + LOSS_SLOTS]` cutting a flat gradient into ranges of
+    /// at most `most` scalars, none across two parameters, the loss parts a range of their own.
+    pub fn apply_ranges(&mut self, most: usize) -> Result<Vec<usize>> {
+        if most == 0 {
+            return Err(Error::Config("ranges of at most 0 scalars".into()));
+        }
+        let mut bounds = vec![0];
+        self.model.for_each_param(|_, p, _| {
+            let start = *bounds.last().unwrap();
+            bounds.extend((1..=p.len().div_ceil(most)).map(|k| start + (k * most).min(p.len())));
+        });
+        bounds.push(bounds.last().unwrap() + LOSS_SLOTS);
+        Ok(bounds)
+    }
+
+    /// Leader, once every replica's gradient is in the sum but the last one's, which is in the
+    /// exchange buffer when `plus_exchange`: opens the step (`apply_range`, then `apply_end`).
+    pub fn apply_begin(&mut self, plus_exchange: bool) -> Result<()> {
+        if !self.shard.summed {
+            return Err(Error::Config("no batch is open: begin_batch and own_gradient come before the step".into()));
+        }
+        if self.shard.applying.open {
+            return Err(Error::Config("a step is already under way: apply_end closes it".into()));
+        }
+        self.exchange(); // allocated before the ranges borrow it
+        self.guard.begin_checked(&mut self.opt);
+        let applying = &mut self.shard.applying;
+        (applying.open, applying.to, applying.plus) = (true, 0, plus_exchange);
+        Ok(())
+    }
+
+    /// Leader: the step of the flat scalars `r`, the range after the last one stepped, within
+    /// one parameter or the loss parts: their new weights (none for the loss parts), which are
+    /// the model's once `apply_end` takes the step.
+    pub fn apply_range(&mut self, r: Range<usize>) -> Result<&[f32]> {
+        let (len, to) = (self.grad_len(), self.shard.applying.to);
+        if !self.shard.applying.open {
+            return Err(Error::Config("no step is under way: apply_begin opens one".into()));
+        }
+        if r.start != to || r.end <= r.start || r.end > len {
+            return Err(Error::Shape(format!("scalars {}..{} of a flat gradient of {len}, where the step is at {to}", r.start, r.end)));
+        }
+        let np = len - LOSS_SLOTS;
+        if r.start >= np {
+            self.shard.applying.to = r.end; // the loss parts: read by apply_end
+            return Ok(&[]);
+        }
+        let (sum, ex) = (&self.shard.sum[r.clone()], &self.shard.exchange[r.clone()]);
+        let g = if self.shard.applying.plus { Grad::Sum(sum, ex) } else { Grad::One(sum) };
+        match self.guard.checked_range(&mut self.model, &mut self.opt, r.clone(), g) {
+            Some(new) => {
+                self.shard.applying.to = r.end;
+                Ok(new)
+            }
+            None => Err(Error::Shape(format!("scalars {}..{} lie across two parameters (apply_ranges cuts them)", r.start, r.end))),
+        }
+    }
+
+    /// Leader: closes the step. Taken when every range was stepped and the batch's loss, every
+    /// new weight and moment are finite, with the cursor's advance and the loss watch: what
+    /// `step(1)` returns. Otherwise the batch is undone: `Error::Diverged` as `step` gives it.
+    pub fn apply_end(&mut self) -> Result<StepStats> {
+        let (len, a) = (self.grad_len(), &self.shard.applying);
+        if !a.open || a.to != len {
+            let at = a.to;
+            self.abort_batch();
+            return Err(Error::Config(format!("the step ended at scalar {at} of {len}: every range comes first")));
+        }
+        let np = len - LOSS_SLOTS;
+        let (sum, ex, plus) = (&self.shard.sum, &self.shard.exchange, a.plus);
+        let part = |k: usize| if plus { sum[np + k] + ex[np + k] } else { sum[np + k] };
+        let parts = super::super::LossParts { total: part(0), recon: part(1), penalty: part(2) };
+        let (step, lr) = (self.opt.t, self.opt.lr()); // begin_checked counted this step
+        let refuse = (!parts.total.is_finite()).then_some("loss of the current weights");
+        self.shard.applying.open = false;
+        if let Some(what) = self.guard.end_checked(&mut self.model, &mut self.opt, refuse) {
+            self.abort_batch();
+            return Err(guard::diverged(what, step, lr));
+        }
+        self.moved_params();
+        // Rows no worker asked for are still drawn, so the generator moves as `step`'s does.
+        self.fill_batch_rows(self.shard.m..self.shard.m);
+        self.shard.drawn = false;
+        self.shard.summed = false;
+        self.cursor.advance(&mut self.rng);
+        self.guard.watch.record(parts.total);
+        let warning = self.guard.warning(lr);
+        Ok(StepStats { loss: parts.total, recon: parts.recon, penalty: parts.penalty, warning, ..self.position() })
+    }
+
+    /// `apply_begin`, one `apply_range` per parameter and the loss parts, `apply_end`.
+    pub(super) fn apply_whole(&mut self, plus_exchange: bool) -> Result<StepStats> {
+        let len = self.grad_len();
+        if self.shard.applying.whole.last() != Some(&len) {
+            self.shard.applying.whole = self.apply_ranges(usize::MAX)?;
+        }
+        self.apply_begin(plus_exchange)?;
+        for k in 1..self.shard.applying.whole.len() {
+            let w = &self.shard.applying.whole;
+            self.apply_range(w[k - 1]..w[k])?;
+        }
+        self.apply_end()
+    }
+
+    /// Leader: adds the exchange buffer's flat scalars `r` to the sum (a replica's gradient,
+    /// not the last one's, range by range as it comes in; during a ranged step, before `r`'s).
+    pub fn add_exchange_range(&mut self, r: Range<usize>) -> Result<()> {
+        let len = self.grad_len();
+        if !self.shard.summed {
+            return Err(Error::Config("no batch is open: begin_batch and own_gradient come before add_exchange_range".into()));
+        }
+        if self.shard.applying.open && r.start < self.shard.applying.to {
+            return Err(Error::Config(format!("scalars from {} are stepped already: a range is added before its step", r.start)));
+        }
+        if r.start > r.end || r.end > len {
+            return Err(Error::Shape(format!("scalars {}..{} of a flat gradient of {len}", r.start, r.end)));
+        }
+        self.exchange();
+        for (s, &g) in self.shard.sum[r.clone()].iter_mut().zip(&self.shard.exchange[r]) {
+            *s += g;
+        }
+        Ok(())
+    }
+
+    /// Closes a ranged step left open (`abort_batch`): nothing of it is kept.
+    pub(super) fn drop_applying(&mut self) {
+        if std::mem::take(&mut self.shard.applying.open) {
+            self.opt.discard();
+        }
+    }
+}
