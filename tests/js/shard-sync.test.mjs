@@ -28,8 +28,9 @@ const SHARD = `
     }
   });`;
 
-function startShard() {
-  const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(SHARD)}`), { type: 'module' });
+/** A shard thread running `source`: its worker and `next(type)`, the next message of a type. */
+function startShard(source = SHARD) {
+  const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(source)}`), { type: 'module' });
   const messages = [];
   let waiter = null;
   w.on('message', (m) => { messages.push(m); waiter?.(); });
@@ -164,18 +165,7 @@ const PIPE_SHARD = `
   });`;
 
 test('ShardLine: the pipelined exchange — gradient ranges counted as written, weights copied in as published', async () => {
-  const { Worker: W } = await import('node:worker_threads');
-  const w = new W(new URL(`data:text/javascript,${encodeURIComponent(PIPE_SHARD)}`), { type: 'module' });
-  const messages = [];
-  let waiter = null;
-  w.on('message', (m) => { messages.push(m); waiter?.(); });
-  const next = async (type) => {
-    for (;;) {
-      const i = messages.findIndex((m) => m.type === type);
-      if (i >= 0) return messages.splice(i, 1)[0];
-      await new Promise((r) => { waiter = r; });
-    }
-  };
+  const { w, next } = startShard(PIPE_SHARD);
   const line = newLine();
   w.postMessage({ type: 'build', line: line.buffers });
   await next('built');
