@@ -5,8 +5,9 @@
 // come on a shared line (www/kit/shard-sync.js): the worker computes them in a loop, blocked in
 // Atomics.wait between them (writing each gradient range by range, and copying in the weights
 // the leader publishes range by range while it steps: kit/shard-exchange.js), and goes back to
-// its messages when the line is idle or stopped; otherwise each batch is a `grad` message. Messages are handled one after another; a refusal or
-// a trap is reported as `error`, and the leader then trains alone.
+// its messages when the line is idle or stopped; otherwise each batch is a `grad` message.
+// Messages are handled one after another; a refusal or a trap is reported as `error`, and the
+// leader then trains alone.
 
 import init, { wasm } from './kit/engine.js';
 import { SHARD, RANGE_FLOATS, copyParams } from './kit/parallel.js';

@@ -89,7 +89,8 @@ pub struct ShardState {
 impl Trainer {
     /// Leader: `add_gradient` of the flat gradient in the exchange buffer.
     pub fn add_exchange(&mut self) -> Result<()> {
-        self.with_exchange(|t, buf| t.add_gradient(buf))
+        let len = self.grad_len();
+        self.add_exchange_range(0..len)
     }
 
     /// Leader: opens the next batch (a batch still open is first undone) and returns its indices

@@ -62,6 +62,17 @@ export const IDLE_MS = 250;
 // slower in 3 of 4 runs on a busy machine (load 9-14 on 2 cores: the polls spend the workers'
 // CPU share), and a quiet machine's wake-up (tens of µs) leaves little to win.
 
+/** Resolves when ctrl[slot] is no longer `value`, is notified, or `ms` passed, without blocking;
+ *  where Atomics.waitAsync is missing (Firefox before 145), after a 5 ms timer instead. */
+async function waitAsync(ctrl, slot, value, ms) {
+  if (typeof Atomics.waitAsync !== 'function') {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5)));
+    return;
+  }
+  const r = Atomics.waitAsync(ctrl, slot, value, ms);
+  if (r.async) await r.value;
+}
+
 export class ShardLine {
   /** `buffers`: {ctrl: Int32Array, params, grads, inputs: Float32Array, idx: Uint32Array}, all on
    *  SharedArrayBuffers (`create`, or what a shard received). */
@@ -136,12 +147,7 @@ export class ShardLine {
   async gradSettle(k, ms) {
     const seen = this.gradRanges;
     if (seen >= k || this.state === LINE.FAILED) return seen >= k;
-    if (typeof Atomics.waitAsync !== 'function') {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5)));
-    } else {
-      const r = Atomics.waitAsync(this.ctrl, GRAD, seen, ms);
-      if (r.async) await r.value;
-    }
+    await waitAsync(this.ctrl, GRAD, seen, ms);
     return this.gradRanges >= k;
   }
 
@@ -181,12 +187,7 @@ export class ShardLine {
   /** Leader: waits without blocking (the worker's messages keep flowing) at most `ms`; where
    *  Atomics.waitAsync is missing (Firefox before 145), a 5 ms timer instead. */
   async settle(ms) {
-    if (typeof Atomics.waitAsync !== 'function') {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5)));
-      return this.state;
-    }
-    const r = Atomics.waitAsync(this.ctrl, STATE, LINE.BATCH, ms);
-    if (r.async) await r.value;
+    await waitAsync(this.ctrl, STATE, LINE.BATCH, ms);
     return this.state;
   }
 
