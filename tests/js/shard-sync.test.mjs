@@ -164,8 +164,9 @@ const PIPE_SHARD = `
     }
   });`;
 
-test('ShardLine: the pipelined exchange — gradient ranges counted as written, weights copied in as published', async () => {
+test('ShardLine: the pipelined exchange — gradient ranges counted as written, weights copied in as published', async (t) => {
   const { w, next } = startShard(PIPE_SHARD);
+  t.after(() => w.terminate()); // also when an assertion fails: a live worker keeps the run open
   const line = newLine();
   w.postMessage({ type: 'build', line: line.buffers });
   await next('built');
@@ -189,8 +190,11 @@ test('ShardLine: the pipelined exchange — gradient ranges counted as written, 
   line.publish(1);
   assert.deepEqual(await next('copied'), { type: 'copied', round: 1, k: 1 });
   line.params.set([30, 40, 50], 2);
-  line.publish(2);
-  assert.deepEqual(await next('copied'), { type: 'copied', round: 1, k: 2 });
+  line.publish(2, false); // counted, but the doorbell stays quiet: the shard sleeps on
+  const quiet = await Promise.race([next('copied'), new Promise((r) => setTimeout(() => r('quiet'), 60))]);
+  assert.equal(quiet, 'quiet', 'a publish without a ring must not wake the shard');
+  line.ring();
+  assert.deepEqual(await next('copied'), { type: 'copied', round: 1, k: 2 }, 'the next ring brings the range published quietly');
   // The next batch is fresh: no full copy, the weights the shard holds are the round's.
   line.params.fill(-1); // what a full copy would take (it must not)
   assert.equal(line.send(0, 4, 16, false, true), false, 'the shard listens on the line');

@@ -31,7 +31,7 @@
 //   shard.postMessage({ ..., line: line.buffers });               // once, with the build
 //   if (line.send(start, end, m, hasInputs)) shard.postMessage({ type: 'wake' });
 //   line.gradBlock(k, ms) / await line.gradSettle(k, ms);           // k gradient ranges are in
-//   line.beginRound(); line.publish(k);                              // weights of k ranges out
+//   line.beginRound(); line.publish(k, ring);                        // weights of k ranges out
 //   new ShardLine(msg.line).serve((start, end, m, hasInputs, fresh) => { ... line.gradOut(k) ... },
 //     () => { /* idle: copy the ranges published so far (line.round, line.published) */ });
 
@@ -163,10 +163,11 @@ export class ShardLine {
     Atomics.add(this.ctrl, ROUND, 1);
   }
 
-  /** Leader: `k` ranges of this round's weights are in `params`. */
-  publish(k) {
+  /** Leader: `k` ranges of this round's weights are in `params`; `ring` (the default) wakes an
+   *  idle shard to copy them in, otherwise it finds them at its next wake-up. */
+  publish(k, ring = true) {
     Atomics.store(this.ctrl, PUB, k);
-    this.ring();
+    if (ring) this.ring();
   }
 
   /** The round of weights under way, and its ranges published so far (read the round first). */
