@@ -10,7 +10,9 @@
 //
 // Measured (Chromium 156, 2-core AMD EPYC, denoising d = 500, 2 workers): the exchange took
 // 3.7–4.1 ms per batch where the copies and the step one after another took ~4.6 ms, and the
-// shard's copy of the weights at the start of a batch fell from ~0.6 to ~0.02 ms.
+// shard's copy of the weights at the start of a batch fell from ~0.6 to ~0.02 ms. On a 2-core
+// AVX-512 EPYC the exchange took 1.45 ms, 0.21 of it ringing the doorbell at every range; rung
+// every RING_RANGES ranges, 1.31–1.37 ms (docs/ARCHITECTURE.md).
 
 import { LINE } from './shard-sync.js';
 
