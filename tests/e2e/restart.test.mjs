@@ -54,6 +54,36 @@ async function hang(page, path) {
   await page.waitForFunction(() => window.__hung, null, { timeout: TIMEOUT });
 }
 
+/**
+ * Make the worker at `path` hang (as `hang`) just after it reports training past `steps` batches,
+ * its clock running `speed` times fast from now on, so that even a short run reports while it
+ * trains (a frame comes every FRAME_MS of the worker's clock). With the real clock, the latent
+ * map's ten epochs took ~0.7 s on a fast machine: the run ended before its first frame in between,
+ * and a hang after it hung an idle worker, which nobody was waiting for.
+ */
+async function hangWhileTraining(page, path, steps, speed = 20) {
+  const worker = trainingWorker(page, path);
+  await page.evaluate(() => {
+    window.__hung = false;
+    const c = new BroadcastChannel('e2e-hang');
+    c.onmessage = () => { window.__hung = true; c.close(); };
+  });
+  await worker.evaluate(([k, fast]) => {
+    const channel = new BroadcastChannel('e2e-hang');
+    const now = performance.now.bind(performance);
+    const t0 = now();
+    performance.now = () => t0 + (now() - t0) * fast;
+    const send = self.postMessage.bind(self);
+    self.postMessage = (msg, ...rest) => {
+      send(msg, ...rest);
+      if (msg?.type !== 'frame' || !msg.running || !(msg.steps > k)) return;
+      channel.postMessage('busy');
+      const end = Date.now() + 120_000;
+      while (Date.now() < end);
+    };
+  }, [steps, speed]);
+}
+
 /** Train some batches, pause, and wait until the paused model is kept; returns its batches and drawing. */
 async function trainAndKeep(page, min) {
   await page.click('#train');
@@ -304,9 +334,9 @@ test('the latent map lesson: its hung worker is replaced and the model trained o
     // Hung while training on: a second of silence per frame is expected; the time-out replaces it and
     // it trains on from the same copy (the batches since are lost, and said to be).
     await page.evaluate((ms) => { window.__aeTimeoutMs = ms; }, SHORT_MS);
+    await hangWhileTraining(page, '/map-worker.js', n);
     await page.click('#panel-latent [data-own="train"]');
-    await page.waitForFunction((k) => Number(document.getElementById('panel-latent').dataset.mapSteps) > k, n, { timeout: TIMEOUT });
-    await hang(page, '/map-worker.js');
+    await page.waitForFunction(() => window.__hung, null, { timeout: TIMEOUT });
     await page.waitForFunction(() => /has sent nothing while training/.test(document.querySelector('#panel-latent .lat-map-notice').textContent), null, { timeout: TIMEOUT });
     await page.evaluate(() => { window.__aeTimeoutMs = 0; });
     const again = await notice.textContent();
