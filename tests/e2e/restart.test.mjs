@@ -41,17 +41,22 @@ function trainingWorker(page, path = '/worker.js') {
 async function hang(page, path) {
   const worker = trainingWorker(page, path);
   await worker.evaluate(() => { self.__hangChannel = new BroadcastChannel('e2e-hang'); });
-  await page.evaluate(() => {
-    window.__hung = false;
-    const c = new BroadcastChannel('e2e-hang');
-    c.onmessage = () => { window.__hung = true; c.close(); };
-  });
+  await listenForHang(page);
   worker.evaluate(() => {
     self.__hangChannel.postMessage('busy');
     const end = Date.now() + 120_000;
     while (Date.now() < end);
   }).catch(() => {});
   await page.waitForFunction(() => window.__hung, null, { timeout: TIMEOUT });
+}
+
+/** The page sets `window.__hung` when a worker says on the 'e2e-hang' channel that it hangs now. */
+function listenForHang(page) {
+  return page.evaluate(() => {
+    window.__hung = false;
+    const c = new BroadcastChannel('e2e-hang');
+    c.onmessage = () => { window.__hung = true; c.close(); };
+  });
 }
 
 /**
@@ -63,11 +68,7 @@ async function hang(page, path) {
  */
 async function hangWhileTraining(page, path, steps, speed = 20) {
   const worker = trainingWorker(page, path);
-  await page.evaluate(() => {
-    window.__hung = false;
-    const c = new BroadcastChannel('e2e-hang');
-    c.onmessage = () => { window.__hung = true; c.close(); };
-  });
+  await listenForHang(page);
   await worker.evaluate(([k, fast]) => {
     const channel = new BroadcastChannel('e2e-hang');
     const now = performance.now.bind(performance);
