@@ -13,6 +13,10 @@ use wasm_bindgen_test::*;
 mod manifold;
 #[path = "facade/kernels.rs"]
 mod kernels;
+#[path = "facade/files.rs"]
+mod files;
+#[path = "facade/shard.rs"]
+mod shard;
 
 const IMAGES: &[u8] = include_bytes!("../data/mnist10k-images-idx3-ubyte.gz");
 const LABELS: &[u8] = include_bytes!("../data/mnist10k-labels-idx1-ubyte.gz");
@@ -232,143 +236,6 @@ fn the_manifold_lab() {
     assert!(ManifoldLab::new(obj(r#"{"shape": "blob"}"#), None).is_err(), "unknown keys are refused");
     assert!(ManifoldLab::new(obj(r#"{"curve": "drawn"}"#), None).is_err(), "a drawn curve needs a stroke");
     assert!(ManifoldLab::new(obj(r#"{"curve": "drawn"}"#), Some(vec![0.0, 0.0, 0.5, 0.5])).is_ok());
-}
-
-// ---- Weights files (src/api/weights.rs): what Save, Load and the pretrained models call. ----
-
-const PYTORCH_AE: &[u8] = include_bytes!("fixtures/weights/notebook-ae-d30.safetensors");
-
-#[wasm_bindgen_test]
-fn saved_weights_load_back_into_the_same_model() {
-    let mut t = Trainer::new(obj(r#"{"d": 12, "batch": 64, "seed": 5}"#), IMAGES, Some(LABELS.to_vec())).unwrap();
-    t.step(3).unwrap();
-    let bytes = t.save_weights("f32", 20).unwrap();
-    let info = weights_info(&bytes).unwrap();
-    assert_eq!(JSON::stringify(&Reflect::get(&info, &"sizes".into()).unwrap()).unwrap(), "[784,12]");
-    let prov = Reflect::get(&info, &"provenance".into()).unwrap();
-    assert_eq!(field(&prov, "epochs"), 20.0, "20 epochs before, none completed here");
-    let mut back = Trainer::from_weights(&bytes, IMAGES, Some(LABELS.to_vec())).unwrap();
-    assert_eq!(back.d(), 12);
-    assert_eq!(back.reconstruct(&[0, 1]).unwrap(), t.reconstruct(&[0, 1]).unwrap(), "F32: the same model");
-    assert_eq!(field(&back.position().unwrap(), "steps"), 0.0, "a fresh optimiser");
-    assert!(t.save_weights("f8", 0).is_err(), "unknown dtype refused");
-}
-
-#[wasm_bindgen_test]
-fn a_pytorch_file_loads_and_bad_files_throw() {
-    let info = weights_info(PYTORCH_AE).unwrap();
-    assert_eq!(Reflect::get(&info, &"from_metadata".into()).unwrap(), JsValue::FALSE);
-    // 784·30 + 30 + 30·784 + 784 parameters: the notebook's Linear(784, 30) and Linear(30, 784).
-    assert_eq!(field(&info, "params"), (784 * 30 + 30 + 30 * 784 + 784) as f64);
-    assert!(Trainer::from_weights(PYTORCH_AE, IMAGES, None).is_ok());
-    assert!(weights_info(&PYTORCH_AE[..1000]).is_err(), "truncated");
-    assert!(Trainer::from_weights(&PYTORCH_AE[..PYTORCH_AE.len() - 4], IMAGES, None).is_err(), "truncated tensors");
-    assert!(weights_info(b"not a safetensors file").is_err());
-}
-
-// ---- The page's data (src/api/datasets.rs): a training set and a held-out set. ----
-
-#[wasm_bindgen_test]
-fn datasets_split_the_builtin_digits_and_trainers_query_the_held_out_part() {
-    use autoencoder_playground::api::DataSets;
-    let data = DataSets::builtin(IMAGES.to_vec(), LABELS).unwrap();
-    // data::split's rule: every tenth image of each class held out, 10,000 → 9,000 + 1,000.
-    assert_eq!((data.train_len(), data.test_len(), data.split()), (9000, 1000, true));
-    let mut t = Trainer::on(obj(r#"{"d": 8, "batch": 64, "seed": 2}"#), &data).unwrap();
-    assert_eq!((t.len(), t.test_len()), (9000, 1000));
-    assert!(t.labels(&[999]).is_ok() && t.labels(&[1000]).is_err(), "row queries index the 1,000 held-out images");
-    t.step(2).unwrap();
-    let e = t.evaluate().unwrap();
-    assert_eq!((field(&e, "train_len"), field(&e, "test_len")), (9000.0, 1000.0));
-    assert!(field(&e, "test_mse_clean") > 0.0 && field(&e, "mse_clean") > 0.0);
-    // A saved model comes back on the same split, with the same outputs on held-out digits.
-    let bytes = t.save_weights("f32", 0).unwrap();
-    let mut back = Trainer::from_weights_on(&bytes, &data).unwrap();
-    assert_eq!((back.len(), back.test_len()), (9000, 1000));
-    assert_eq!(back.reconstruct(&[0, 999]).unwrap(), t.reconstruct(&[0, 999]).unwrap());
-    assert!(Trainer::from_weights_on(&bytes[..100], &data).is_err(), "a truncated file is refused");
-    // Files are told apart by their headers (so the order does not matter); two image files are refused.
-    assert_eq!(DataSets::builtin(LABELS.to_vec(), IMAGES).unwrap().train_len(), 9000);
-    assert!(DataSets::builtin(IMAGES.to_vec(), IMAGES).is_err(), "no labels file");
-    // The other built-in set against this model's held-out digits: two populations and an AUC in [0, 1].
-    let v = t.latent_versus(&data, 50).unwrap();
-    assert_eq!(f32_len(&v, "own"), 50);
-    let auc = field(&v, "auc");
-    assert!((0.0..=1.0).contains(&auc));
-}
-
-// ---- Data-parallel training (src/api/shard.rs): what www/kit/parallel.js and shard-worker.js call. ----
-
-#[wasm_bindgen_test]
-fn a_batch_on_two_workers_matches_one_step() {
-    use autoencoder_playground::api::shard_rows;
-    let settings = r#"{"d": 8, "batch": 64, "seed": 3, "variant": "denoising"}"#;
-    let mut one = Trainer::new(obj(settings), IMAGES, Some(LABELS.to_vec())).unwrap();
-    let mut lead = Trainer::new(obj(settings), IMAGES, Some(LABELS.to_vec())).unwrap();
-    let (rows, cols) = (lead.image_rows(), lead.image_cols());
-    assert_eq!((rows, cols), (28, 28));
-    let mut rep = Trainer::replica(obj(settings), lead.train_images(), rows, cols).unwrap();
-    let n = lead.grad_len();
-    let mut grads = vec![0f32; n];
-    for k in 0..3 {
-        let idx = lead.begin_batch().unwrap();
-        let m = idx.len();
-        // As the page: the replica computes the first slice, the leader the last.
-        let (a, b) = (shard_rows(m, 2, 0).unwrap(), shard_rows(m, 2, 1).unwrap());
-        assert_eq!((a[0], a[1], b[1]), (0, b[0], m as u32), "two slices cover the batch");
-        // The parameters cross as views of each parameter's storage, the gradient as views of
-        // the trainers' exchange buffers, each copied by one `set`.
-        let (from, to) = (lead.param_views(), rep.param_views());
-        assert_eq!(from.length(), to.length());
-        let mut floats = 0;
-        for k in 0..from.length() {
-            let (a, b) = (js_sys::Float32Array::from(from.get(k)), js_sys::Float32Array::from(to.get(k)));
-            b.set(&a, 0);
-            floats += a.length() as usize;
-        }
-        assert_eq!(floats, n - 3, "the views cover every parameter");
-        let inputs = lead.batch_inputs(a[0] as usize, a[1] as usize).unwrap();
-        assert!(inputs.is_some(), "the denoising variant ships its corrupted rows");
-        let grad = rep.gradient_view(&idx[..a[1] as usize], inputs.map(|v| v.to_vec()), m).unwrap();
-        assert_eq!(grad.length() as usize, n);
-        grad.copy_to(&mut grads); // before the next call into the module (a view)
-        lead.own_gradient(b[0] as usize, b[1] as usize).unwrap();
-        // The next batch's replica rows, drawn while the replica would still compute (as the page).
-        assert_eq!(lead.prepare_next(2).unwrap(), 32);
-        lead.exchange_view().copy_from(&grads);
-        if k == 1 {
-            lead.apply_with_exchange().unwrap(); // the add in the optimiser's pass
-        } else if k == 2 {
-            // Range by range, as the page's pipelined exchange: each range's new weights.
-            let b = lead.apply_ranges(4096).unwrap();
-            lead.apply_begin(true).unwrap();
-            let stamp = lead.params_stamp();
-            for w in b.windows(2) {
-                let new = lead.apply_range(w[0] as usize, w[1] as usize).unwrap();
-                assert_eq!(new.length(), if (w[0] as usize) < n - 3 { w[1] - w[0] } else { 0 });
-            }
-            assert_eq!(lead.params_stamp(), stamp, "not the model's weights before apply_end");
-            lead.apply_end().unwrap();
-            assert_ne!(lead.params_stamp(), stamp);
-        } else {
-            lead.add_exchange().unwrap();
-            lead.apply_gradient().unwrap();
-        }
-        one.step(1).unwrap();
-    }
-    // The sum of two scaled slices is the batch-mean gradient up to rounding (tests/shard.rs
-    // bounds the drift natively; here, the same outputs to 1e-5).
-    let (x, y) = (lead.reconstruct(&[0, 1, 2]).unwrap(), one.reconstruct(&[0, 1, 2]).unwrap());
-    let worst = x.iter().zip(&y).map(|(p, q)| (p - q).abs()).fold(0f32, f32::max);
-    assert!(worst < 1e-5, "two workers vs one after 3 batches: {worst}");
-    // Refusals: no such worker, buffers of the wrong length; an aborted batch leaves no trace.
-    assert!(shard_rows(64, 0, 0).is_err() && shard_rows(64, 2, 2).is_err());
-    assert!(lead.add_exchange().is_err(), "no batch is open");
-    assert!(lead.prepare_next(2).is_err(), "no batch is open to draw after");
-    assert!(rep.gradient_view(&[0], None, 64).is_err(), "the denoising variant needs its corrupted rows");
-    lead.begin_batch().unwrap();
-    lead.abort_batch();
-    assert_eq!(lead.reconstruct(&[0, 1, 2]).unwrap(), x, "abort_batch undoes the open batch");
 }
 
 // ---- Images that are not 28×28: refused with a sentence, as the CLI refuses them. ----
