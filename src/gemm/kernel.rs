@@ -173,6 +173,11 @@ pub(super) mod avx512 {
 /// `vfmadd` on CPUs with FMA (and to mul + add elsewhere: "relaxed" lets the result be either
 /// rounding, both within the fixtures' tolerance). Written with intrinsics because `mul_add`
 /// on wasm is a libm call, not an instruction.
+///
+/// A fused multiply-add needs no register for the product, so wider shapes might now fit V8's
+/// xmm registers; they do not. In Chromium 156 on a 2-core AVX-512 EPYC (2026-12-02, the step's
+/// d = 500 products, medians of 7 × 0.4 s): 4×8 50.9–54.6 GFLOP/s, 5×8 22, 6×8 24–26, 3×8 41,
+/// and 4×8 with k unrolled by 2 28 (each splat is already one `v128.load32_splat`).
 #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
 pub(super) mod relaxed {
     use super::{a_step, store};
