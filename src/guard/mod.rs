@@ -19,7 +19,7 @@ use crate::cursor::Cursor;
 use crate::error::{Error, Result};
 use crate::optim::Optimizer;
 use crate::rng::Rng;
-use crate::train::{optimizer_step, LossParts};
+use crate::train::pass::{optimizer_step, LossParts};
 use std::cell::OnceCell;
 
 mod checked;

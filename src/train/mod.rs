@@ -18,7 +18,7 @@ use std::ops::Range;
 
 mod floor;
 mod load;
-mod pass;
+pub(crate) mod pass; // the guard steps through it (guard/mod.rs), without a cycle back to this module
 mod settings;
 mod shard;
 mod views;

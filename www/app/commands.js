@@ -5,7 +5,8 @@
 import { TO_WORKER, TO_PAGE } from '../protocol.js';
 import { WorkerLink } from '../kit/worker-link.js';
 import { early } from './boot.js';
-import { invalidate, say, setRunning, setHover, showAlert, hideAlert, STATUS_EVERY_MS } from './render.js';
+import { invalidate } from './run.js';
+import { say, setRunning, setHover, showAlert, hideAlert, STATUS_EVERY_MS } from './render.js';
 import { KERNEL_PAGE, onKernelGrid } from './kernels.js';
 
 const LOADING_TEXT = {
@@ -58,11 +59,6 @@ function restartWorker(app, text) {
 
 export function send(app, type, extra = {}) {
   app.link?.send(type, extra);
-}
-
-/** True when the model has trained every epoch the settings ask for. */
-export function finished(app) {
-  return !!app.run.frame && app.run.frame.stats.epoch >= app.state.values.epochs;
 }
 
 /** The `config` message of the valid settings (its JSON is what `run.sent` remembers). */

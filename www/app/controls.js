@@ -6,8 +6,9 @@ import { KEYS, FIELDS, hasSettings } from '../state.js';
 import { showHash } from '../kit/fields.js';
 import { hashNotice } from '../kit/alerts.js';
 import { TO_WORKER } from '../protocol.js';
-import { send, sendConfig, finished } from './commands.js';
-import { invalidate, say, setRunning } from './render.js';
+import { send, sendConfig } from './commands.js';
+import { finished, invalidate } from './run.js';
+import { say, setRunning } from './render.js';
 
 /** The text inputs, by setting key (the preset is a select, the view settings are elsewhere). */
 const INPUT_KEYS = ['d', 'lr', 'batch', 'epochs', 'p', 'seed', 'workers'];

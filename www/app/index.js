@@ -4,7 +4,7 @@
 //
 //   app.state   the one State: settings ⇄ controls ⇄ URL hash        (app/controls.js)
 //   app.link    the worker and its reports                            (app/commands.js)
-//   app.run     what the page knows of the model, and what is drawn   (app/render.js, app/kernels.js)
+//   app.run     what the page knows of the model, and what is drawn   (app/run.js; app/render.js, app/kernels.js)
 //   app.model   the labs' handle on the model and its verbs           (model.js)
 //   app.keep    pretrained models, Save/Load weights, the kept model    (app/keep.js)
 //   app.ui      the page's elements, found once
@@ -18,13 +18,13 @@
 
 import { State } from '../state.js';
 import { ModelClient } from '../model.js';
-import { LossSeries } from '../draw/chart.js';
 import { buildTextFields } from '../kit/text-fields.js';
 import { Alerts, hashNotice } from '../kit/alerts.js';
 import { loadModelTable, pretrainedFor, fetchModel, pretrainedSource } from '../kit/models.js';
 import { wireControls, showControls, writeHash, configure, play, pause } from './controls.js';
 import { startWorker, sendConfig } from './commands.js';
-import { wireRender, invalidate } from './render.js';
+import { newRun, invalidate } from './run.js';
+import { wireRender } from './render.js';
 import { wireKernels } from './kernels.js';
 import { mountKeep } from './keep.js';
 import { send as sendWeights } from './keep-last.js';
@@ -66,31 +66,6 @@ function findUi() {
     kernelReadout: $('kernel-readout'),
     legendLo: $('legend-lo'),
     legendHi: $('legend-hi'),
-  };
-}
-
-/** What the page knows of the worker's model and of its own drawing. The settings live in `state`. */
-function newRun() {
-  return {
-    sent: '', // the last config sent, as JSON
-    generation: 0,
-    info: null, // from `ready`: len, d, dim, lo, hi, variant, batch
-    display: null, // from `ready`: indices, labels, inputs, masks?, corrupted?
-    frame: null, // the latest frame
-    preview: null, // before the first `ready`: {inputs, recon, labels, lo, hi} (worker-preview.js)
-    running: false,
-    series: new LossSeries(),
-    kernelGrid: null, // the last grid the worker painted: {start, count, width, max, maxima, view, …} (app/kernels.js)
-    kernelGrids: 0, // grids painted so far (#app data-kernels)
-    viewSent: '', // the kernels asked of the worker (JSON), the worker asked, and whether it has the canvas
-    viewWorker: null,
-    canvasGiven: false,
-    kernelPage: 0,
-    showAll: false,
-    hover: -1,
-    dirty: new Set(),
-    queued: false,
-    lastStatusAt: 0,
   };
 }
 

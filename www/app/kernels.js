@@ -7,7 +7,7 @@
 
 import { SIDE, TO_WORKER } from '../protocol.js';
 import { gridSize, tileAt, legendGradient } from '../draw/kernels.js';
-import { invalidate } from './render.js';
+import { invalidate } from './run.js';
 
 /** Kernels per page when not showing all. */
 export const KERNEL_PAGE = 64;

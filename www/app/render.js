@@ -6,7 +6,7 @@
 import { SIDE } from '../protocol.js';
 import { drawDigitRow } from '../draw/digits.js';
 import { drawLossChart, indexAt } from '../draw/chart.js';
-import { finished } from './commands.js';
+import { finished, invalidate } from './run.js';
 import { drawKernelPanel } from './kernels.js';
 import { grouped } from '../kit/grouped.js';
 
@@ -24,6 +24,7 @@ function chartColors() {
 
 export function wireRender(app) {
   const { ui, run } = app;
+  run.paint = () => render(app);
   app.colors = chartColors();
   ui.chart.addEventListener('pointermove', (e) => setHover(app, indexAt(run.series, e.offsetX, chartDims(app))));
   ui.chart.addEventListener('pointerleave', () => setHover(app, -1));
@@ -53,16 +54,6 @@ export function setRunning(app, running) {
   const name = running ? 'Pause' : 'Train';
   if (ui.train.textContent !== name) ui.train.textContent = name;
   ui.train.classList.toggle('running', running);
-}
-
-/** Mark `parts` for redrawing in the next animation frame. */
-export function invalidate(app, ...parts) {
-  const { run } = app;
-  for (const p of parts) run.dirty.add(p);
-  if (!run.queued) {
-    run.queued = true;
-    requestAnimationFrame(() => render(app));
-  }
 }
 
 export function say(app, text) {

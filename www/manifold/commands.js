@@ -6,7 +6,7 @@ import { VARIANTS } from './state.js';
 import { TO_WORKER, TO_PAGE } from './protocol.js';
 import { WorkerLink } from '../kit/worker-link.js';
 import { keptAgo } from '../kit/kept.js';
-import { page, $ } from './page.js';
+import { page, $, send, setRunning } from './page.js';
 import { maybeRebuild } from './controls.js';
 import { grouped } from '../kit/grouped.js';
 
@@ -46,18 +46,6 @@ function restart(text) {
   page.link.restart();
   page.builtKey = '';
   maybeRebuild(kept);
-}
-
-export function send(type, extra = {}) {
-  return page.link.send(type, extra);
-}
-
-export function setRunning(running, done) {
-  page.running = running;
-  const b = $('train');
-  b.textContent = running ? 'Pause' : 'Train';
-  b.setAttribute('aria-pressed', String(running));
-  b.disabled = !running && done;
 }
 
 function onMessage(msg) {

@@ -5,9 +5,8 @@ import { hashNotice } from '../kit/alerts.js';
 import { KEYS } from './state.js';
 import { TO_WORKER } from './protocol.js';
 import { showHash } from '../kit/fields.js';
-import { page, $ } from './page.js';
+import { page, $, send, setRunning } from './page.js';
 import { layoutFigures } from './figures.js';
-import { send, setRunning } from './commands.js';
 
 const TEXT_KEYS = ['points', 'noise', 'sigma', 'lambda', 'width', 'depth', 'code', 'lr', 'seed'];
 

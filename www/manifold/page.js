@@ -1,5 +1,6 @@
 // The 2-D lab's one mutable state: the settings (LabState, read from the URL hash) and what the
-// worker last sent; every module of the lab reads and writes it through `page`.
+// worker last sent; every module of the lab reads and writes it through `page` (and sends the
+// worker its commands through `send`, sets Train's state through `setRunning`).
 
 import { LabState } from './state.js';
 import { HEAT, ARROWS } from './protocol.js';
@@ -30,6 +31,20 @@ export const page = {
   heatGrid: gridPoints(HEAT),
   arrowGrid: gridPoints(ARROWS),
 };
+
+/** A command to the worker (protocol.js's TO_WORKER). */
+export function send(type, extra = {}) {
+  return page.link.send(type, extra);
+}
+
+/** Train's label and state: Pause while training; disabled when the run is done and paused. */
+export function setRunning(running, done) {
+  page.running = running;
+  const b = $('train');
+  b.textContent = running ? 'Pause' : 'Train';
+  b.setAttribute('aria-pressed', String(running));
+  b.disabled = !running && done;
+}
 
 /** The engine's grid (manifold::grid_points), rebuilt here so the page needs no wasm. */
 function gridPoints(g) {
