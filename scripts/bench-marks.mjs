@@ -9,7 +9,7 @@
 // it (~3 GB), so elsewhere its column says how to get it. The native binary is built by `make bench`.
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,6 +42,21 @@ export function parseTorch(text) {
   return out;
 }
 
+/** The machine's CPU from /proc/cpuinfo's text (its first processor): "AMD EPYC, family 25 model 1,
+ *  AVX2 + FMA, no AVX-512F", so runs on different hosts read apart (the same name hid a Zen 3 and
+ *  a Zen 4 host whose GEMM reached 50 % and 83 % of the wasm peak); null when it names no CPU. */
+export function cpuOf(text) {
+  const first = text.split(/\n\s*\n/)[0];
+  const field = (k) => first.match(new RegExp(`^${k}\\s*:\\s*(.*)$`, 'm'))?.[1]?.trim();
+  const name = field('model name');
+  if (!name) return null;
+  const flags = new Set((field('flags') ?? '').split(/\s+/));
+  const isa = [flags.has('avx2') && 'AVX2', flags.has('fma') && 'FMA'].filter(Boolean).join(' + ') || 'no AVX2';
+  const family = field('cpu family');
+  const at = family ? `, family ${family} model ${field('model')}` : '';
+  return `${name}${at}, ${isa}, ${flags.has('avx512f') ? 'AVX-512F' : 'no AVX-512F'}`;
+}
+
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.error) throw r.error;
@@ -51,7 +66,7 @@ function run(cmd, args) {
 
 /** {native, torch}: each its rows, or `error` (a sentence) where it could not run. */
 export function marks({ seconds = 3 } = {}) {
-  const out = {};
+  const out = { cpu: existsSync('/proc/cpuinfo') ? cpuOf(readFileSync('/proc/cpuinfo', 'utf8')) : null };
   try {
     if (!existsSync(NATIVE)) throw new Error(`${NATIVE} is missing (cargo build --release)`);
     out.native = { rows: parseNative(run(NATIVE, ['bench', '--seconds', String(seconds)])) };
@@ -75,7 +90,7 @@ export function marksReport(m, page = []) {
   const x = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
   const n = (v) => (v ? String(Math.round(v)) : '—');
   const torch = m.torch.version ? `PyTorch ${m.torch.version} (${m.torch.capability}) on one thread` : 'PyTorch on one thread';
-  const lines = [`side by side on this machine in this run, samples/s; ${torch}:`];
+  const lines = [`side by side on this machine${m.cpu ? ` (${m.cpu})` : ''} in this run, samples/s; ${torch}:`];
   lines.push(`  ${'model'.padEnd(16)} ${'page 1 w'.padStart(9)} ${'page best'.padStart(13)} ${'native'.padStart(8)} ${'PyTorch'.padStart(8)}   page÷PyTorch (1 w, best)  native÷PyTorch`);
   for (const { name, d } of MODELS) {
     const rows = page.filter((r) => r.d === d).sort((a, b) => b.samples_per_s - a.samples_per_s);

@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { parseNative, parseTorch, marksReport } from '../../scripts/bench-marks.mjs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseNative, parseTorch, marksReport, cpuOf } from '../../scripts/bench-marks.mjs';
 
 // The binary `cargo test --profile tests` builds for tests/cli.rs (make test runs it first).
 const BIN = ['target/tests/autoencoder-playground', 'target/release/autoencoder-playground'].find(existsSync);
@@ -50,4 +50,19 @@ test('the side-by-side table divides each of ours by PyTorch at the same d', () 
   const none = marksReport({ native: m.native, torch: { error: 'no PyTorch: python3 cannot import torch' } }, page);
   assert.match(none, /—, —\s+—/);
   assert.match(none, /\(torch: no PyTorch/);
+});
+
+test('the CPU line names the first processor, its family and model, and which vector ISAs it has', () => {
+  // Two processors of /proc/cpuinfo's layout: only the first is read.
+  const proc = (n, flags) => `processor\t: ${n}\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\nmodel name\t: AMD EPYC 9R14\nflags\t\t: fpu sse2 ${flags}\n`;
+  assert.equal(cpuOf(`${proc(0, 'avx2 fma avx512f')}\n${proc(1, 'sse4_2')}`), 'AMD EPYC 9R14, family 25 model 17, AVX2 + FMA, AVX-512F');
+  assert.equal(cpuOf(proc(0, 'sse4_2')), 'AMD EPYC 9R14, family 25 model 17, no AVX2, no AVX-512F');
+  assert.equal(cpuOf('processor\t: 0\nflags\t: avx2\n'), null); // no model name: no line
+  // This machine's own, where it names one (x86 Linux does): the report's first line carries it.
+  const cpu = existsSync('/proc/cpuinfo') ? cpuOf(readFileSync('/proc/cpuinfo', 'utf8')) : null;
+  if (cpu) {
+    assert.match(cpu, /, (no )?AVX-512F$/);
+    const m = { cpu, native: { rows: [] }, torch: { rows: [] } };
+    assert.ok(marksReport(m).split('\n')[0].includes(`(${cpu})`));
+  }
 });
