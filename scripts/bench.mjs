@@ -88,10 +88,13 @@ function speedups(rows) {
 }
 
 /** 'build model: at one core's peak N samples/s' for each model timed on one worker: the most
- *  one worker of that build can train here (GemmBench.peak: its multiply-adds with no memory). */
+ *  one worker of that build can train here (GemmBench.peak: its multiply-adds with no memory),
+ *  and the micro-kernel alone on operands in L1 (GemmBench.kernel_alone) as a share of that peak:
+ *  what the products' kernel gets of this core, memory aside, which a busy host lowers (src/gemm/alone.rs). */
 function ceilings(rows) {
   return rows.filter((r) => r.workers === 1 && r.peak_gflops)
-    .map((r) => `${r.build} ${r.name}: one core's peak ${r.peak_gflops.toFixed(1)} GFLOP/s = at most ${Math.round((r.peak_gflops * 1e9) / r.flops_per_sample)} samples/s per worker`)
+    .map((r) => `${r.build} ${r.name}: one core's peak ${r.peak_gflops.toFixed(1)} GFLOP/s = at most ${Math.round((r.peak_gflops * 1e9) / r.flops_per_sample)} samples/s per worker` +
+      (r.kernel_gflops ? `; the micro-kernel alone (operands in L1) ${r.kernel_gflops.toFixed(1)} GFLOP/s, ${Math.round((100 * r.kernel_gflops) / r.peak_gflops)} % of it` : ''))
     .join('\n');
 }
 

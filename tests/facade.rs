@@ -243,13 +243,14 @@ fn the_manifold_lab() {
 /// A raw IDX image file (magic 0x00000803) of `n` images of `side`×`side` pixels, all 0.
 /// The benchmark's handle: one step's products (their FLOPs: the encoder's and decoder's
 /// forward, both weight gradients and the hidden layer's input gradient, 2·m·k·n each) and
-/// one core's peak.
+/// one core's peak and its micro-kernel alone.
 #[wasm_bindgen_test]
 fn the_benchmark_handle() {
     let mut g = GemmBench::new(obj(r#"{"d":12,"batch":8}"#), 784).unwrap();
     assert_eq!(g.flops(), 5.0 * 2.0 * 8.0 * 784.0 * 12.0);
     g.run(2);
     assert_eq!(g.peak(1000), 1000.0 * 96.0, "12 chains × 4 lanes × 2 FLOPs a round");
+    assert_eq!(g.kernel_alone(10), 10.0 * 8192.0, "a 4×8 tile 128 steps deep a call");
     assert!(g.kernel().contains("4×8"), "{}", g.kernel());
     assert!(GemmBench::new(obj(r#"{"d":0}"#), 784).is_err(), "a bad model is refused");
 }

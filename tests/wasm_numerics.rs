@@ -8,7 +8,7 @@
 use autoencoder_playground::activation::Activation;
 use autoencoder_playground::autoencoder::AeConfig;
 use autoencoder_playground::fixture::check_fixture;
-use autoencoder_playground::gemm::{peak, KERNEL};
+use autoencoder_playground::gemm::{kernel_alone, peak, KERNEL};
 use autoencoder_playground::objective::Loss;
 use autoencoder_playground::rng::Rng;
 use autoencoder_playground::train::Objective;
@@ -42,6 +42,17 @@ fn the_peak_runs_every_round_it_counts() {
         assert_eq!(flops, n as f64 * 96.0);
         let v = (0..n).fold(0f64, |v, _| v * 1.000_000_1f32 as f64 + 0.999_999_9f32 as f64);
         assert!((sum as f64 - 48.0 * v).abs() <= 1e-5 * (48.0 * v).max(1.0), "{n} rounds: {sum} vs {}", 48.0 * v);
+    }
+}
+
+/// The micro-kernel alone (`gemm::kernel_alone`) in this build: a 4×8 tile 128 steps deep per
+/// call (2·32·128 FLOPs), each call adding 128·2⁻⁸·2⁻⁹ = 2⁻¹⁰ to every element, exactly.
+#[wasm_bindgen_test]
+fn the_kernel_alone_runs_every_call_it_counts() {
+    for calls in [0u32, 1, 1000] {
+        let (flops, sum) = kernel_alone(calls);
+        assert_eq!(flops, calls as f64 * 8192.0);
+        assert_eq!(sum, calls as f32 * 32.0 / 1024.0, "{calls} calls");
     }
 }
 

@@ -1,6 +1,8 @@
 // Benchmark worker: loads one engine build, trains each configuration for a while and times the
-// same step's matrix products alone (GemmBench) and one core's arithmetic peak (GemmBench.peak),
-// reporting samples/s and the step's fraction of the GEMM's rate and of the peak. Runs in a
+// same step's matrix products alone (GemmBench), one core's arithmetic peak (GemmBench.peak) and
+// the products' micro-kernel alone on operands in L1 (GemmBench.kernel_alone: what this core
+// gives the kernel itself, which a busy host lowers), reporting samples/s and the step's fraction
+// of the GEMM's rate and of the peak. Runs in a
 // module Worker, like the page's trainer, so the numbers are what the page gets. One worker per
 // build: a worker holds one wasm instance.
 //
@@ -22,6 +24,8 @@ import { messageOf } from './kit/session.js';
 const REPEATS = 5;
 /** Rounds of GemmBench.peak per call: about 1 ms of multiply-adds. */
 const PEAK_ROUNDS = 100_000;
+/** Calls of GemmBench.kernel_alone per call: about 1 ms of the micro-kernel (8192 FLOPs a call). */
+const KERNEL_CALLS = 3_000;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -77,6 +81,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       gemm.run(1);
       const gemmRates = [];
       const peakRates = [];
+      const kernelRates = [];
       const ratios = new Map(counts.map((w) => [w, []])); // W → this round's rate over 1 worker's
       for (let round = 0; round < REPEATS; round++) {
         for (const r of runners) {
@@ -92,9 +97,13 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         let peakFlops = 0;
         const p = await time(() => { peakFlops += gemm.peak(PEAK_ROUNDS); }, 0.1, 1);
         peakRates.push(peakFlops / p.seconds);
+        let kernelFlops = 0;
+        const k = await time(() => { kernelFlops += gemm.kernel_alone(KERNEL_CALLS); }, 0.1, 1);
+        kernelRates.push(kernelFlops / k.seconds);
       }
       const gemmFlops = median(gemmRates) * gemm.flops;
       const peakFlops = median(peakRates);
+      const kernelFlops = median(kernelRates);
       for (const r of runners) {
         if (!Number.isFinite(r.loss)) throw new Error(`${name}: loss is ${r.loss}`);
         const perS = median(r.rates);
@@ -126,6 +135,8 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           // One core's arithmetic peak in this build's instructions, and the step's share of W of them.
           peak_gflops: peakFlops / 1e9,
           peak_fraction: (samplesPerS * flopsPerSample) / (r.workers * peakFlops),
+          // The micro-kernel alone, operands in L1, on this core: the products' own ceiling.
+          kernel_gflops: kernelFlops / 1e9,
           loss: r.loss,
         };
         results.push(result);

@@ -37,6 +37,13 @@ impl GemmBench {
         gemm::peak(rounds).0
     }
 
+    /// Runs `calls` calls of this build's micro-kernel on operands that stay in L1
+    /// (`gemm::kernel_alone`) and returns the FLOPs done; timed by the caller. Between the peak
+    /// and the products: what this core gives the kernel itself, memory aside.
+    pub fn kernel_alone(&self, calls: u32) -> f64 {
+        gemm::kernel_alone(calls).0
+    }
+
     /// Floating-point operations of one round of products (one training step's GEMM work).
     #[wasm_bindgen(getter)]
     pub fn flops(&self) -> f64 {

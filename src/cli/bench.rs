@@ -6,7 +6,7 @@
 //! One thread; the `workers` column is there for data-parallel rates to slot in.
 
 use super::{files::default_data, opts, CliResult};
-use autoencoder_playground::gemm::{peak, StepProducts, KERNEL};
+use autoencoder_playground::gemm::{kernel_alone, peak, StepProducts, KERNEL};
 use autoencoder_playground::train::{Settings, Trainer};
 use std::time::Instant;
 
@@ -68,12 +68,11 @@ fn median(v: &[Rate]) -> Rate {
     Rate { wall: mid(v.iter().map(|r| r.wall).collect()), cpu: cpu.map(mid) }
 }
 
-/// One core's arithmetic peak in FLOP/s (`gemm::peak`: the ceiling of any step here), the
-/// median of `repeats` runs of 0.1 s.
-fn peak_rate(repeats: usize) -> CliResult<Rate> {
-    const ROUNDS: u32 = 200_000; // about 1 ms of multiply-adds
-    let per = peak(ROUNDS).0;
-    let runs: CliResult<Vec<Rate>> = (0..repeats).map(|_| timed(0.1, per, &mut || { peak(ROUNDS); Ok(()) })).collect();
+/// FLOP/s of `f` (it does `per` FLOPs a call, about 1 ms' worth): the median of `repeats` runs
+/// of 0.1 s. For one core's arithmetic peak (`gemm::peak`: the ceiling of any step here) and the
+/// micro-kernel alone (`gemm::kernel_alone`: what this core gives the kernel, memory aside).
+fn flop_rate(repeats: usize, per: f64, f: fn()) -> CliResult<Rate> {
+    let runs: CliResult<Vec<Rate>> = (0..repeats).map(|_| timed(0.1, per, &mut || { f(); Ok(()) })).collect();
     Ok(median(&runs?))
 }
 
@@ -95,9 +94,14 @@ pub fn run(args: &[String]) -> CliResult<()> {
     let data = default_data()?;
     println!("native, kernel: {KERNEL}; medians of {repeats} runs in turns, {seconds} s for the steps and {seconds} s for their products alone");
     println!("rates per second of wall time, and per second of this thread's CPU time (cpu-s: what a quiet machine would show; the fraction uses it)");
-    let peak = peak_rate(repeats)?;
-    let peak_best = peak.cpu.unwrap_or(peak.wall);
+    const ROUNDS: u32 = 200_000; // about 1 ms of multiply-adds
+    const CALLS: u32 = 10_000; // about 1 ms of the micro-kernel
+    let peak_best = flop_rate(repeats, peak(ROUNDS).0, || { peak(ROUNDS); })?;
+    let peak_best = peak_best.cpu.unwrap_or(peak_best.wall);
     println!("one core's arithmetic peak (gemm::peak: independent multiply-adds, the kernel's instructions): {:.1} GFLOP/s; no step can beat it", peak_best / 1e9);
+    let alone = flop_rate(repeats, kernel_alone(CALLS).0, || { kernel_alone(CALLS); })?;
+    let alone = alone.cpu.unwrap_or(alone.wall);
+    println!("the micro-kernel alone (gemm::kernel_alone: its operands in L1): {:.1} GFLOP/s, {:.0} % of the peak", alone / 1e9, 100.0 * alone / peak_best);
     println!(
         "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>13} {:>12} {:>12} {:>10} {:>8}",
         "model", "d", "batch", "workers", "samples/s", "samples/cpu-s", "step GFLOP/s", "GEMM GFLOP/s", "kFLOP/sample", "fraction", "of peak"

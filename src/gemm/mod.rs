@@ -31,11 +31,13 @@ use drive::drive;
 use ndarray::{ArrayView2, ArrayViewMut2};
 use std::cell::RefCell;
 
+mod alone;
 mod drive;
 mod kernel;
 mod peak;
 mod step;
 
+pub use alone::kernel_alone;
 pub use peak::peak;
 pub use step::{LayerShape, StepProducts};
 

@@ -14,6 +14,11 @@ test('the native bench table as the binary prints it parses into both models\' r
   assert.equal(r.status, 0, r.stderr);
   const rows = parseNative(r.stdout);
   assert.deepEqual(rows.map((x) => x.d), [30, 500]);
+  // Above the table: the peak and the micro-kernel alone, each a rate (src/gemm/alone.rs).
+  const rate = (what) => Number(r.stdout.match(new RegExp(`^${what} \\(.*?\\): ([0-9.]+) GFLOP/s`, 'm'))?.[1]);
+  assert.ok(rate('one core\'s arithmetic peak') > 0, r.stdout);
+  assert.ok(rate('the micro-kernel alone') > 0, r.stdout);
+  assert.match(r.stdout, /^the micro-kernel alone .* GFLOP\/s, \d+ % of the peak$/m);
   for (const x of rows) {
     assert.ok(x.samples_per_s > 0, JSON.stringify(x));
     // The printed cell, not a neighbour's: samples/s is the column after `workers` (1).
