@@ -43,6 +43,13 @@ async function time(round, seconds, minRounds) {
   return { rounds, seconds: elapsed / 1000 };
 }
 
+/** FLOP/s of `f` (which returns the FLOPs it did, about 1 ms' worth), called for 0.1 s. */
+async function flopRate(f) {
+  let flops = 0;
+  const t = await time(() => { flops += f(); }, 0.1, 1);
+  return flops / t.seconds;
+}
+
 /** One model on `workers` data-parallel workers (1: trainer.step alone): its trainer, its shard
  *  pool and its step; `free()` ends it. */
 function runner(settings, workers, images, labels) {
@@ -94,12 +101,8 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         if (one) for (const r of runners) ratios.get(r.workers).push(r.rates[round] / one.rates[round]);
         const g = await time(() => gemm.run(1), seconds / REPEATS, 1);
         gemmRates.push(g.rounds / g.seconds);
-        let peakFlops = 0;
-        const p = await time(() => { peakFlops += gemm.peak(PEAK_ROUNDS); }, 0.1, 1);
-        peakRates.push(peakFlops / p.seconds);
-        let kernelFlops = 0;
-        const k = await time(() => { kernelFlops += gemm.kernel_alone(KERNEL_CALLS); }, 0.1, 1);
-        kernelRates.push(kernelFlops / k.seconds);
+        peakRates.push(await flopRate(() => gemm.peak(PEAK_ROUNDS)));
+        kernelRates.push(await flopRate(() => gemm.kernel_alone(KERNEL_CALLS)));
       }
       const gemmFlops = median(gemmRates) * gemm.flops;
       const peakFlops = median(peakRates);
@@ -135,7 +138,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           // One core's arithmetic peak in this build's instructions, and the step's share of W of them.
           peak_gflops: peakFlops / 1e9,
           peak_fraction: (samplesPerS * flopsPerSample) / (r.workers * peakFlops),
-          // The micro-kernel alone, operands in L1, on this core: the products' own ceiling.
+          // The micro-kernel alone, operands in L1, on this core: what it gives the products' kernel.
           kernel_gflops: kernelFlops / 1e9,
           loss: r.loss,
         };

@@ -26,6 +26,13 @@ struct Rate {
     cpu: Option<f64>,
 }
 
+impl Rate {
+    /// The rate per CPU-second where the OS tells (what a quiet machine shows), else per wall second.
+    fn best(self) -> f64 {
+        self.cpu.unwrap_or(self.wall)
+    }
+}
+
 /// Rates of `a` and of `b` (what one call does: `per_a`, `per_b`), timed in turns for
 /// `seconds / repeats` each so both see the same load on a shared machine; the medians.
 fn median_rates(
@@ -96,11 +103,9 @@ pub fn run(args: &[String]) -> CliResult<()> {
     println!("rates per second of wall time, and per second of this thread's CPU time (cpu-s: what a quiet machine would show; the fraction uses it)");
     const ROUNDS: u32 = 200_000; // about 1 ms of multiply-adds
     const CALLS: u32 = 10_000; // about 1 ms of the micro-kernel
-    let peak_best = flop_rate(repeats, peak(ROUNDS).0, || { peak(ROUNDS); })?;
-    let peak_best = peak_best.cpu.unwrap_or(peak_best.wall);
+    let peak_best = flop_rate(repeats, peak(ROUNDS).0, || { peak(ROUNDS); })?.best();
     println!("one core's arithmetic peak (gemm::peak: independent multiply-adds, the kernel's instructions): {:.1} GFLOP/s; no step can beat it", peak_best / 1e9);
-    let alone = flop_rate(repeats, kernel_alone(CALLS).0, || { kernel_alone(CALLS); })?;
-    let alone = alone.cpu.unwrap_or(alone.wall);
+    let alone = flop_rate(repeats, kernel_alone(CALLS).0, || { kernel_alone(CALLS); })?.best();
     println!("the micro-kernel alone (gemm::kernel_alone: its operands in L1): {:.1} GFLOP/s, {:.0} % of the peak", alone / 1e9, 100.0 * alone / peak_best);
     println!(
         "{:<16} {:>4} {:>5} {:>7} {:>11} {:>13} {:>13} {:>12} {:>12} {:>10} {:>8}",
@@ -123,7 +128,7 @@ pub fn run(args: &[String]) -> CliResult<()> {
         )?;
         let per_sample = flops_per_step / s.batch as f64;
         // GFLOP/s and the fraction per CPU-second where known (wall time elsewhere).
-        let (samples_best, gemm_best) = (samples.cpu.unwrap_or(samples.wall), gemm.cpu.unwrap_or(gemm.wall));
+        let (samples_best, gemm_best) = (samples.best(), gemm.best());
         let step = samples_best * per_sample;
         let per_cpu = samples.cpu.map_or("—".to_string(), |r| format!("{r:.0}"));
         println!(

@@ -2,7 +2,7 @@
 //! and over on one packed A panel and one B panel that stay in L1, so neither packing, blocking
 //! nor the caches below L1 count. Between `peak` (multiply-adds on registers) and the products
 //! (`StepProducts`), it tells a slow kernel from slow memory: on a 2-core AMD EPYC (family 25)
-//! the relaxed-SIMD kernel ran here at 35–41 GFLOP/s in some minutes and at 20–28 in others, on
+//! the relaxed-SIMD kernel ran here at 35–41 GFLOP/s in some minutes and at 22–28 in others, on
 //! either core, while `peak` stayed at 43–49 (2026-12-02, Node 20): what the host's other
 //! tenants leave of a core, not the code, which is why the benchmarks print it beside the rates.
 
