@@ -8,9 +8,9 @@ import { State, MAX_WORKERS } from '../../www/state.js';
 import { defaultWorkers } from '../../www/kit/parallel.js';
 import { Workers } from '../../www/kit/workers.js';
 
-test('defaultWorkers: one core left for the page, at least 1, at most 4', () => {
-  // [cores, expected]: cores − 1 clamped to 1..4; an unknown count means one worker.
-  for (const [cores, w] of [[1, 1], [2, 1], [3, 2], [4, 3], [5, 4], [16, 4], [undefined, 1], [0, 1], [NaN, 1]]) {
+test('defaultWorkers: every core on 1 or 2, one left for the page from 3, at most 4', () => {
+  // [cores, expected]: an unknown count means one worker.
+  for (const [cores, w] of [[1, 1], [2, 2], [3, 2], [4, 3], [5, 4], [16, 4], [undefined, 1], [0, 1], [NaN, 1], [2.5, 1]]) {
     assert.equal(defaultWorkers(cores), w, `${cores} cores`);
   }
 });

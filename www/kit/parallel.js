@@ -46,10 +46,13 @@ export function canShare() {
   return typeof SharedArrayBuffer === 'function' && globalThis.crossOriginIsolated === true;
 }
 
-/** The worker count the page uses unless the user sets one: one core left for the page, at most 4. */
+/** The worker count the page uses unless the user sets one: every core on 1 or 2 cores, one core
+ *  left for the page from 3 on, at most 4. On 2 cores the page's own share is small: 2 workers
+ *  trained 1.55× faster in the page than 1, with its main thread 5.8 % busy and no task over 50 ms
+ *  (make bench, docs/ARCHITECTURE.md); from 3 cores a spare core costs at most a third. */
 export function defaultWorkers(cores = globalThis.navigator?.hardwareConcurrency) {
   const n = Number.isInteger(cores) && cores > 0 ? cores : 1;
-  return Math.max(1, Math.min(n - 1, 4));
+  return n <= 2 ? n : Math.min(n - 1, 4);
 }
 
 /** Adds shard i's flat gradient to the leader's sum: copied into the trainer's exchange buffer
