@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultWorkers } from '../www/kit/parallel.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -84,23 +85,25 @@ export function marks({ seconds = 3 } = {}) {
   return out;
 }
 
-/** The side-by-side table: per model the page on 1 worker and on its best worker count (the
- *  fastest build), native, PyTorch on one thread, and each of ours over PyTorch. */
-export function marksReport(m, page = []) {
+/** The side-by-side table: per model the page on 1 worker and on the worker count it picks by
+ *  default for the browser's `threads` (defaultWorkers; the fastest build at each), native,
+ *  PyTorch on one thread, and each of ours over PyTorch. */
+export function marksReport(m, page = [], threads = undefined) {
   const x = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
   const n = (v) => (v ? String(Math.round(v)) : '—');
+  const w = defaultWorkers(threads);
   const torch = m.torch.version ? `PyTorch ${m.torch.version} (${m.torch.capability}) on one thread` : 'PyTorch on one thread';
   const lines = [`side by side on this machine${m.cpu ? ` (${m.cpu})` : ''} in this run, samples/s; ${torch}:`];
-  lines.push(`  ${'model'.padEnd(16)} ${'page 1 w'.padStart(9)} ${'page best'.padStart(13)} ${'native'.padStart(8)} ${'PyTorch'.padStart(8)}   page÷PyTorch (1 w, best)  native÷PyTorch`);
+  lines.push(`  ${'model'.padEnd(16)} ${'page 1 w'.padStart(9)} ${'page default'.padStart(13)} ${'native'.padStart(8)} ${'PyTorch'.padStart(8)}   page÷PyTorch (1 w, default)  native÷PyTorch`);
   for (const { name, d } of MODELS) {
-    const rows = page.filter((r) => r.d === d).sort((a, b) => b.samples_per_s - a.samples_per_s);
-    const one = rows.find((r) => r.workers === 1)?.samples_per_s;
-    const best = rows[0];
+    const rate = (workers) => Math.max(0, ...page.filter((r) => r.d === d && r.workers === workers).map((r) => r.samples_per_s)) || undefined;
+    const one = rate(1);
+    const byDefault = rate(w);
     const native = m.native.rows?.find((r) => r.d === d)?.samples_per_s;
     const torch = m.torch.rows?.find((r) => r.d === d)?.samples_per_s;
-    const bestCell = best ? `${n(best.samples_per_s)} (${best.workers} w)` : '—';
-    lines.push(`  ${name.padEnd(16)} ${n(one).padStart(9)} ${bestCell.padStart(13)} ${n(native).padStart(8)} ${n(torch).padStart(8)}   ` +
-      `${`${x(one, torch)}, ${x(best?.samples_per_s, torch)}`.padEnd(24)}  ${x(native, torch)}`);
+    const defaultCell = byDefault ? `${n(byDefault)} (${w} w)` : '—';
+    lines.push(`  ${name.padEnd(16)} ${n(one).padStart(9)} ${defaultCell.padStart(13)} ${n(native).padStart(8)} ${n(torch).padStart(8)}   ` +
+      `${`${x(one, torch)}, ${x(byDefault, torch)}`.padEnd(27)}  ${x(native, torch)}`);
   }
   for (const k of ['native', 'torch']) if (m[k].error) lines.push(`  (${k}: ${m[k].error.split('\n')[0]})`);
   return lines.join('\n');

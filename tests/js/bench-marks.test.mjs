@@ -45,12 +45,20 @@ test('the side-by-side table divides each of ours by PyTorch at the same d', () 
     native: { rows: [{ d: 30, samples_per_s: 400 }, { d: 500, samples_per_s: 60 }] },
     torch: { version: 'x', capability: 'AVX2', rows: [{ d: 30, samples_per_s: 200 }, { d: 500, samples_per_s: 100 }] },
   };
-  const lines = marksReport(m, page).split('\n');
+  // A 2-thread browser trains on 2 workers by default (defaultWorkers): that column is theirs.
+  const lines = marksReport(m, page, 2).split('\n');
   const d30 = lines.find((l) => l.includes('standard d=30'));
   const d500 = lines.find((l) => l.includes('denoising d=500'));
   assert.match(d30, /450 \(2 w\)/);
   assert.match(d30, /1\.50×, 2\.25×\s+2\.00×$/);
   assert.match(d500, /0\.50×, 0\.80×\s+0\.60×$/);
+  // Two builds at one count: the faster is the page's (the engine picks the best build it runs).
+  const twoBuilds = marksReport(m, [...page, { d: 500, workers: 2, samples_per_s: 90 }], 2);
+  assert.match(twoBuilds.split('\n').find((l) => l.includes('denoising d=500')), /90 \(2 w\).*0\.50×, 0\.90×/);
+  // A 4-thread browser's default is 3 workers, not timed here: a dash, not another count's rate.
+  const four = marksReport(m, page, 4).split('\n').find((l) => l.includes('standard d=30'));
+  assert.match(four, /1\.50×, —\s+2\.00×$/);
+  assert.doesNotMatch(four, /450/);
   // Without PyTorch the ratios are dashes and the reason is printed.
   const none = marksReport({ native: m.native, torch: { error: 'no PyTorch: python3 cannot import torch' } }, page);
   assert.match(none, /—, —\s+—/);
