@@ -85,6 +85,13 @@ export function marks({ seconds = 3 } = {}) {
   return out;
 }
 
+/** The page's rate for the model of size `d` on `workers` workers in `rows` (scripts/bench.mjs's
+ *  results): the faster build's samples/s where two builds were timed at that count (the engine
+ *  runs the best build the browser has), undefined where that count was not timed. */
+export function pageRate(rows, d, workers) {
+  return Math.max(0, ...rows.filter((r) => r.d === d && r.workers === workers).map((r) => r.samples_per_s)) || undefined;
+}
+
 /** The side-by-side table: per model the page on 1 worker and on the worker count it picks by
  *  default for the browser's `threads` (defaultWorkers; the fastest build at each), native,
  *  PyTorch on one thread, and each of ours over PyTorch. */
@@ -96,9 +103,8 @@ export function marksReport(m, page = [], threads = undefined) {
   const lines = [`side by side on this machine${m.cpu ? ` (${m.cpu})` : ''} in this run, samples/s; ${torch}:`];
   lines.push(`  ${'model'.padEnd(16)} ${'page 1 w'.padStart(9)} ${'page default'.padStart(13)} ${'native'.padStart(8)} ${'PyTorch'.padStart(8)}   page÷PyTorch (1 w, default)  native÷PyTorch`);
   for (const { name, d } of MODELS) {
-    const rate = (workers) => Math.max(0, ...page.filter((r) => r.d === d && r.workers === workers).map((r) => r.samples_per_s)) || undefined;
-    const one = rate(1);
-    const byDefault = rate(w);
+    const one = pageRate(page, d, 1);
+    const byDefault = pageRate(page, d, w);
     const native = m.native.rows?.find((r) => r.d === d)?.samples_per_s;
     const torch = m.torch.rows?.find((r) => r.d === d)?.samples_per_s;
     const defaultCell = byDefault ? `${n(byDefault)} (${w} w)` : '—';

@@ -14,6 +14,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
+import { pageRate } from './bench-marks.mjs';
+import { defaultWorkers } from '../www/kit/parallel.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '..');
@@ -61,15 +63,17 @@ export async function tfjsPeers(browser, { root = 'dist', seconds = 3 } = {}) {
   return rows;
 }
 
-/** Lines: each peer row, and with `ours` (scripts/bench.mjs's rows) the playground's rate over it. */
-export function peersReport(rows, ours = []) {
+/** Lines: each peer row, and with `ours` (scripts/bench.mjs's rows) the playground's rate over it
+ *  on 1 worker and on the count the page picks by default for the browser's `threads`
+ *  (defaultWorkers), as in the side-by-side table (scripts/bench-marks.mjs). */
+export function peersReport(rows, ours = [], threads = undefined) {
   const lines = [`TensorFlow.js ${TFJS_VERSION} (wasm backend), the same model, data and batch, in this browser:`];
+  const w = defaultWorkers(threads);
   for (const r of rows) {
     const mode = `${r.simd ? 'SIMD' : 'no SIMD'}${r.isolated && r.threads ? ' + threads' : ', one thread'}`;
-    const best = ours.filter((o) => o.d === r.d).sort((a, b) => b.samples_per_s - a.samples_per_s)[0];
-    const one = ours.filter((o) => o.d === r.d && o.workers === 1).sort((a, b) => b.samples_per_s - a.samples_per_s)[0];
-    const vs = one ? `; the playground ${(one.samples_per_s / r.samples_per_s).toFixed(1)}× on 1 worker` +
-      (best && best.workers > 1 ? `, ${(best.samples_per_s / r.samples_per_s).toFixed(1)}× on ${best.workers}` : '') : '';
+    const [one, byDefault] = [pageRate(ours, r.d, 1), w > 1 ? pageRate(ours, r.d, w) : undefined];
+    const vs = one ? `; the playground ${(one / r.samples_per_s).toFixed(1)}× on 1 worker` +
+      (byDefault ? `, ${(byDefault / r.samples_per_s).toFixed(1)}× on ${w} workers, its default` : '') : '';
     lines.push(`  ${r.name.padEnd(16)} ${mode.padEnd(18)} ${String(Math.round(r.samples_per_s)).padStart(7)} samples/s (loss ${r.loss.toFixed(4)})${vs}`);
   }
   return lines.join('\n');

@@ -241,7 +241,7 @@ try {
   }
   if (loads.length) console.log(firstFrameReport(loads));
   if (responsive.length) console.log(responsivenessReport(responsive));
-  if (peers.length) console.log(peersReport(peers, result.results));
+  if (peers.length) console.log(peersReport(peers, result.results, result.threads));
   if (mark) console.log(marksReport(mark, result?.results, result?.threads));
   if (result?.results) {
     console.log(`(${result.threads} threads, ${result.user_agent})`);

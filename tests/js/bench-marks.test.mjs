@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { parseNative, parseTorch, marksReport, cpuOf } from '../../scripts/bench-marks.mjs';
+import { parseNative, parseTorch, marksReport, cpuOf, pageRate } from '../../scripts/bench-marks.mjs';
+import { peersReport } from '../../scripts/bench-peers.mjs';
 
 // The binary `cargo test --profile tests` builds for tests/cli.rs (make test runs it first).
 const BIN = ['target/tests/autoencoder-playground', 'target/release/autoencoder-playground'].find(existsSync);
@@ -63,6 +64,25 @@ test('the side-by-side table divides each of ours by PyTorch at the same d', () 
   const none = marksReport({ native: m.native, torch: { error: 'no PyTorch: python3 cannot import torch' } }, page);
   assert.match(none, /—, —\s+—/);
   assert.match(none, /\(torch: no PyTorch/);
+});
+
+test('the TensorFlow.js lines set the page on 1 worker and at its default count over the peer, as the table does', () => {
+  const ours = [
+    { d: 500, workers: 1, samples_per_s: 800 }, { d: 500, workers: 2, samples_per_s: 1200 },
+    { d: 500, workers: 2, samples_per_s: 1300 }, { d: 500, workers: 3, samples_per_s: 1900 },
+  ];
+  assert.equal(pageRate(ours, 500, 2), 1300); // two builds at one count: the faster
+  assert.equal(pageRate(ours, 500, 4), undefined);
+  assert.equal(pageRate(ours, 30, 1), undefined);
+  const peer = [{ name: 'denoising d=500', d: 500, simd: true, threads: false, isolated: false, samples_per_s: 100, loss: 0.25 }];
+  const line = (threads) => peersReport(peer, ours, threads).split('\n')[1];
+  // 2 threads: the default is 2 workers (defaultWorkers), not the fastest count timed (3).
+  assert.match(line(2), /100 samples\/s \(loss 0\.2500\); the playground 8\.0× on 1 worker, 13\.0× on 2 workers, its default$/);
+  // 1 thread: the default is 1 worker, said once; 5 threads: 4 workers, not timed here: left out.
+  assert.match(line(1), /8\.0× on 1 worker$/);
+  assert.match(line(5), /8\.0× on 1 worker$/);
+  // Nothing of ours at this d: the peer's rate alone.
+  assert.match(peersReport(peer, [], 2).split('\n')[1], /samples\/s \(loss 0\.2500\)$/);
 });
 
 test('the CPU line names the first processor, its family and model, and which vector ISAs it has', () => {
