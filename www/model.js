@@ -76,6 +76,12 @@ export class ModelClient {
    * with a sentence when no answer came within CALL_TIMEOUT_MS or the worker died.
    */
   call(op, ...args) {
+    return this.callWith({}, op, ...args);
+  }
+
+  /** `call` with `options` in the question: `{blob: true}` asks for bytes as {bytes, blob}, the
+   *  Blob made by the worker (worker-queries.js: a Blob made here copies the bytes on this thread). */
+  callWith(options, op, ...args) {
     const qid = this.nextId++;
     const ms = shortenedFor(CALL_TIMEOUT_MS); // a test may shorten it (kit/worker-link.js)
     return new Promise((resolve, reject) => {
@@ -85,7 +91,7 @@ export class ModelClient {
       }, ms);
       const done = (fn) => (v) => { clearTimeout(timer); fn(v); };
       this.pending.set(qid, { resolve: done(resolve), reject: done(reject) });
-      this.worker.postMessage({ type: TO_WORKER.QUERY, qid, op, args });
+      this.worker.postMessage({ ...options, type: TO_WORKER.QUERY, qid, op, args });
     });
   }
 

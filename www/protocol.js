@@ -66,8 +66,9 @@
 //                              the answer to the `data` command (a refusal's sentence when !ok)
 //
 // Panels (www/model.js) ask the model questions between training slices:
-//   query {qid, op, args}      → worker: run `trainer[op](...args)` (any Trainer method but the
-//                                training and lifetime ones: step, free)
+//   query {qid, op, args, blob?} → worker: run `trainer[op](...args)` (any Trainer method but the
+//                                training and lifetime ones: step, free); `blob`: bytes answered
+//                                as {bytes, blob}, a Blob of them made in the worker
 //   answer {qid, generation, result?, error?}
 //                              → page: the result (typed arrays transferred) or the Error message
 //

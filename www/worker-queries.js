@@ -13,14 +13,18 @@ import { loadFashion } from './kit/data.js';
 const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'param_views', 'begin_batch', 'own_gradient', 'add_exchange',
   'apply_gradient', 'apply_with_exchange', 'abort_batch', 'prepare_next', 'gradient_view', 'exchange_view', 'batch_inputs']);
 
-/** A panel's question: `trainer[op](...args)`, answered with `answer`. */
-export function answerQuery(session, { qid, op, args = [] }) {
+/** A panel's question: `trainer[op](...args)`, answered with `answer`. With `blob`, bytes come as
+ *  {bytes, blob}: the bytes transferred and a Blob of them made here, which the page stores in
+ *  IndexedDB as it is (app/keep-last.js). A Blob made on the page copies the bytes on its thread:
+ *  at d = 2048 (12.9 MB) tasks of 20–66 ms at every epoch's keep (docs/ARCHITECTURE.md). */
+export function answerQuery(session, { qid, op, args = [], blob = false }) {
   const generation = session.generation;
   try {
     if (!session.trainer) throw new Error('The model is not ready yet.');
     if (QUERY_DENIED.has(op) || typeof session.trainer[op] !== 'function') throw new Error(`unknown model query ${op}`);
-    const result = session.trainer[op](...args);
-    post({ type: TO_PAGE.ANSWER, qid, generation, result }, ArrayBuffer.isView(result) ? [result.buffer] : []);
+    const out = session.trainer[op](...args);
+    const result = blob && out instanceof Uint8Array ? { bytes: out, blob: new Blob([out]) } : out;
+    post({ type: TO_PAGE.ANSWER, qid, generation, result }, ArrayBuffer.isView(out) ? [out.buffer] : []);
   } catch (e) {
     if (session.crashed(e)) return;
     post({ type: TO_PAGE.ANSWER, qid, generation, error: messageOf(e) });

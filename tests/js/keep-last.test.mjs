@@ -7,17 +7,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { onFrame, keepNow, keptForRestart, KEEP_EVERY_MS, KEEP_EPOCH_MS } from '../../www/app/keep-last.js';
 
-/** A keep object as keep.js makes it, over a fake app whose model answers save_weights with `steps` bytes. */
+/** A keep object as keep.js makes it, over a fake app whose model answers save_weights with `steps`
+ *  bytes and, asked for one (`blob`), a Blob of them as the worker makes it (worker-queries.js). */
 function fakeKeep({ store = null } = {}) {
   const calls = [];
+  const blobs = [];
   const app = {
     run: { generation: 1, frame: null, info: { d: 4 } },
     state: { toHash: () => '#d=4', values: { epochs: 20 } },
     model: {
       generation: 1,
-      async call(op, dtype, prior) {
+      async callWith(options, op, dtype, prior) {
         calls.push([op, dtype, prior]);
-        return Uint8Array.of(app.run.frame.stats.steps);
+        const bytes = Uint8Array.of(app.run.frame.stats.steps);
+        if (!options.blob) return bytes;
+        blobs.push(new Blob([bytes]));
+        return { bytes, blob: blobs.at(-1) };
+      },
+      async call(op, ...args) {
+        return this.callWith({}, op, ...args);
       },
     },
   };
@@ -25,7 +33,7 @@ function fakeKeep({ store = null } = {}) {
     app, store, prior: 0, origin: null, saving: false, again: false, last: null,
     lastKept: { generation: -1, steps: -1, epoch: -1, at: 0 }, ui: { box: { dataset: {} } },
   };
-  return { keep, app, calls };
+  return { keep, app, calls, blobs };
 }
 
 /** Show frame `stats` to the keep, as commands.js does, and let its keeping finish. */
@@ -67,7 +75,8 @@ test('keep-last: kept at a pause and at a new epoch, not on every frame; in memo
 });
 
 test('keep-last: a keep asked for while one is on its way runs after it; a replaced worker gets its own model only', async () => {
-  const { keep, app } = fakeKeep({ store: { available: true, put: async () => true } });
+  const puts = [];
+  const { keep, app, blobs } = fakeKeep({ store: { available: true, put: async (r) => puts.push(r) > 0 } });
   app.run.frame = { generation: 1, running: true, stats: { steps: 3, epoch: 0 } };
   const first = keepNow(keep);
   app.run.frame = { generation: 1, running: false, stats: { steps: 4, epoch: 0 } };
@@ -76,6 +85,12 @@ test('keep-last: a keep asked for while one is on its way runs after it; a repla
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual([...keep.last.bytes], [4], 'the pause was kept after the running frame');
   assert.equal(keep.ui.box.dataset.stored, '4');
+  // IndexedDB gets the worker's Blob itself, not one made on the page (a copy on its thread);
+  // memory keeps the bytes, for a replaced worker.
+  assert.equal(puts.length, 2);
+  assert.equal(puts[1].bytes, blobs[1]);
+  assert.ok(keep.last.bytes instanceof Uint8Array);
+  assert.deepEqual([...new Uint8Array(await puts[1].bytes.arrayBuffer())], [4]);
   const rec = keptForRestart(keep);
   assert.equal(rec.steps, 4);
   assert.equal(keep.last, null, 'handed over once');

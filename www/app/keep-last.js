@@ -3,8 +3,8 @@
 // KEEP_EVERY_MS while it trains. The copy lives in memory on the main thread — so a worker that
 // crashes or hangs (commands.js replaces it) gives its model back at once — and in IndexedDB
 // (kit/store.js) where the browser allows, so that reopening the page offers to resume it.
-// The worker makes the bytes between two training slices (`save_weights`); here they are only
-// stored, never parsed, so keeping costs the main thread a structured clone.
+// The worker makes the bytes between two training slices (`save_weights`), and a Blob of them for
+// IndexedDB; here they are only stored, never parsed or copied: the bytes come transferred.
 //
 // keep.js mounts the Model panel and calls these with its `keep` object.
 
@@ -58,7 +58,7 @@ export async function keepNow(keep) {
   const generation = app.run.generation;
   const stats = app.run.frame?.stats ?? { steps: 0, epoch: 0 };
   try {
-    const bytes = await app.model.call('save_weights', 'f32', keep.prior);
+    const { bytes, blob } = await app.model.callWith({ blob: true }, 'save_weights', 'f32', keep.prior);
     if (app.model.generation !== generation || app.run.generation !== generation) return;
     const src = keep.origin?.source ?? {};
     const record = {
@@ -68,7 +68,7 @@ export async function keepNow(keep) {
     keep.last = { ...record, generation, at: performance.now() };
     keep.lastKept = { generation, steps: stats.steps, epoch: stats.epoch, at: performance.now() };
     keep.ui.box.dataset.keptSteps = String(stats.steps);
-    if (keep.store?.available && await keep.store.put(record)) {
+    if (keep.store?.available && await keep.store.put({ ...record, bytes: blob })) {
       keep.stored = { generation, steps: stats.steps };
       keep.ui.box.dataset.stored = String(stats.steps);
     }

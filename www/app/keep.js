@@ -159,10 +159,11 @@ async function save(keep) {
   const { app, ui } = keep;
   if (!app.run.info) return tell(keep, 'There is no model to save yet.', true);
   try {
-    const bytes = await app.model.call('save_weights', 'f32', keep.prior);
+    // The worker's Blob (worker-queries.js): one made here copies the bytes on the page's thread.
+    const { bytes, blob } = await app.model.callWith({ blob: true }, 'save_weights', 'f32', keep.prior);
     const epochs = keep.prior + (app.run.frame?.stats.epoch ?? 0);
     const name = saveName(app.run.info.d, epochs);
-    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const url = URL.createObjectURL(blob.slice(0, blob.size, 'application/octet-stream'));
     const a = Object.assign(document.createElement('a'), { href: url, download: name });
     document.body.append(a);
     a.click();
