@@ -24,9 +24,6 @@ function fakeKeep({ store = null } = {}) {
         blobs.push(new Blob([bytes]));
         return { bytes, blob: blobs.at(-1) };
       },
-      async call(op, ...args) {
-        return this.callWith({}, op, ...args);
-      },
     },
   };
   const keep = {

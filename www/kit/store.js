@@ -5,7 +5,7 @@
 // `reason`; no call here ever throws at its caller.
 //
 //   const store = await openStore();   // store.available, store.reason ('' when available)
-//   await store.put({ bytes, hash, title, epochs });   // bytes a Blob or Uint8Array; true when kept
+//   await store.put({ bytes, hash, title, epochs });   // bytes a Blob; true when kept
 //   await store.get();                 // the record (bytes a Uint8Array, savedAt ms since 1970) or null
 //   await store.forget();              // true when nothing is kept any more
 
@@ -74,15 +74,13 @@ class Store {
   }
 
   /**
-   * Keep `record` (its `bytes` a Blob, or a Uint8Array made into one here) as the last model; true
-   * when it was kept. The bytes go in as a Blob: the browser stores it apart from the record,
-   * whereas a typed array is serialised on the page's thread (a 3 MB model: a 60 ms task, every
-   * time the model is kept). Making the Blob copies the bytes too, so the page's keep asks the
-   * worker for one (worker-queries.js).
+   * Keep `record` (its `bytes` a Blob) as the last model; true when it was kept. A Blob is stored
+   * apart from the record, whereas a typed array is serialised on the page's thread (a 3 MB model:
+   * a 60 ms task, every time the model is kept); and making the Blob copies the bytes, so the
+   * page's keep asks the worker for one (worker-queries.js).
    */
   async put(record) {
-    const bytes = record.bytes instanceof Blob ? record.bytes : new Blob([record.bytes]);
-    const value = { ...record, bytes, savedAt: Date.now() };
+    const value = { ...record, savedAt: Date.now() };
     const r = await this.run('readwrite', (s) => s.put(value, KEY), undefined);
     return r !== undefined;
   }
