@@ -3,8 +3,10 @@
 //! nor the caches below L1 count. Between `peak` (multiply-adds on registers) and the products
 //! (`StepProducts`), it tells a slow kernel from slow memory: on a 2-core AMD EPYC (family 25)
 //! the relaxed-SIMD kernel ran here at 35–41 GFLOP/s in some minutes and at 22–28 in others, on
-//! either core, while `peak` stayed at 43–49 (2026-12-02, Node 20): what the host's other
-//! tenants leave of a core, not the code, which is why the benchmarks print it beside the rates.
+//! either core, while `peak` stayed at 43–49 (2026-12-02, Node 20). Part of it is the host, part
+//! the loop V8 makes of the kernel: replayed natively (scripts/kernel-loop-shapes.py, Zen 4), V8's
+//! loop ran at 39–42 GFLOP/s (medians) and swung further than gcc's loop of the same kernel at
+//! 47–50 (docs/ARCHITECTURE.md). The benchmarks print it beside the rates.
 
 use super::{Kernel, Tile};
 use std::hint::black_box;

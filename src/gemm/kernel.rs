@@ -177,7 +177,11 @@ pub(super) mod avx512 {
 /// A fused multiply-add needs no register for the product, so wider shapes might now fit V8's
 /// xmm registers; they do not. In Chromium 156 on a 2-core AVX-512 EPYC (2026-12-02, the step's
 /// d = 500 products, medians of 7 × 0.4 s): 4×8 50.9–54.6 GFLOP/s, 5×8 22, 6×8 24–26, 3×8 41,
-/// and 4×8 with k unrolled by 2 28 (each splat is already one `v128.load32_splat`).
+/// and 4×8 with k unrolled by 2 28 (each splat is already one `v128.load32_splat`). V8 hoists
+/// every load of an unrolled body ahead of its FMAs and spills; on Zen 4 (2026-12-03, Node 20,
+/// paired in one process) the unrolled kernel and one with its load offsets folded
+/// (`-C llvm-args=-disable-lsr`: 22 instructions per step instead of 27) ran at 0.96–1.02× this
+/// one (docs/ARCHITECTURE.md, "V8's loop").
 #[cfg(all(target_arch = "wasm32", target_feature = "relaxed-simd"))]
 pub(super) mod relaxed {
     use super::{a_step, store};
