@@ -17,7 +17,8 @@ Shapes (every one the same 8 FMA chains on the same 4×8 tile, KC = 128, operand
   pointers + check    the same with V8's per-iteration stack check
   index + check       V8's addressing, [membase + index + offset], no copies
   index, no check     the same without the stack check
-  V8's loop           the stack check, the index copies and one lea per load, as V8 emits it
+  V8's loop           the stack check, the index copies and a lea per load at an offset, as V8
+                      emits it
   V8's loop, unrolled the same two k steps per iteration (one check, two copies per two steps)
 """
 import os
@@ -27,13 +28,15 @@ import tempfile
 
 ZERO = "vxorps %%xmm0,%%xmm0,%%xmm0\\n" + "".join(f"vmovaps %%xmm0,%%xmm{i}\\n" for i in range(1, 8))
 CHECK = "cmpq (%[lim]), %%rsp\\n jbe 3f\\n"
+# Per row of A: the register of its broadcast and the two accumulators (B's halves) it feeds.
+ROWS = [(8, 1, 2), (12, 3, 4), (12, 5, 6), (10, 7, 0)]
 
 
 def step(a, b):
     """One k step: B's two halves, then per row a broadcast of A and its two FMAs.
     a(i), b(h): the memory operands of A's row i and B's half h."""
     s = f"vmovdqu {b(0)}, %%xmm9\\n vmovdqu {b(1)}, %%xmm11\\n"
-    for i, (tmp, lo, hi) in enumerate([(8, 1, 2), (12, 3, 4), (12, 5, 6), (10, 7, 0)]):
+    for i, (tmp, lo, hi) in enumerate(ROWS):
         s += f"vbroadcastss {a(i)}, %%xmm{tmp}\\n"
         s += f"vfmadd231ps %%xmm{tmp},%%xmm9,%%xmm{lo}\\n vfmadd231ps %%xmm{tmp},%%xmm11,%%xmm{hi}\\n"
     return s
@@ -51,7 +54,7 @@ def v8_step(first):
     for h, xmm in ((0, 9), (1, 11)):
         lea, op = operand("rdi", 16 * h + 32 * base)
         s += f"{lea}vmovdqu {op}, %%xmm{xmm}\\n "
-    for i, (tmp, lo, hi) in enumerate([(8, 1, 2), (12, 3, 4), (12, 5, 6), (10, 7, 0)]):
+    for i, (tmp, lo, hi) in enumerate(ROWS):
         lea, op = operand("rsi", 4 * i + 16 * base)
         s += f"{lea}vbroadcastss {op}, %%xmm{tmp}\\n "
         s += f"vfmadd231ps %%xmm{tmp},%%xmm9,%%xmm{lo}\\n vfmadd231ps %%xmm{tmp},%%xmm11,%%xmm{hi}\\n "
