@@ -96,7 +96,7 @@ fn data_parallel_batches_allocate_nothing_after_warm_up() {
             replica.set_params(&grads[..np]).unwrap();
             grads.copy_from_slice(replica.gradient_out(&idx[rows], corrupted.map(|n| &inputs[..n]), m).unwrap());
             leader.own_gradient(slice_rows(m, 2, 1)).unwrap();
-            leader.prepare_next(2).unwrap(); // the next batch's replica rows, as the page draws them
+            leader.prepare_next().unwrap(); // the next batch's rows, as the page draws them
             leader.exchange().copy_from_slice(&grads);
             leader.apply_with_exchange().unwrap();
         };

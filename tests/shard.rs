@@ -56,7 +56,7 @@ fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32
 
 /// How a sharded run is driven. `fused`: the last replica's gradient is added in the
 /// optimiser's pass (`apply_with_exchange`), else by `add_exchange` before `apply_gradient`.
-/// `ahead`: the next batch's replica rows are drawn after the leader's slice (`prepare_next`).
+/// `ahead`: the next batch's rows are drawn after the leader's slice (`prepare_next`).
 /// `ranges`: with `fused`, the step is taken range by range (`apply_ranges(ranges)`), each
 /// range's gradients added and stepped in turn as the page does when they come in; 0: at once.
 #[derive(Clone, Copy)]
@@ -91,7 +91,7 @@ fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { 
         }
         leader.own_gradient(slice_rows(m, w, own)).unwrap();
         if ahead && w > 1 {
-            leader.prepare_next(w).unwrap();
+            leader.prepare_next().unwrap();
         }
         if fused && w > 1 && ranges > 0 {
             stats.push(ranged::apply_in_ranges(&mut leader, &grads[1..], ranges));

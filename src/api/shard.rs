@@ -95,12 +95,12 @@ impl Trainer {
         self.inner.own_gradient(start..end).map_err(js)
     }
 
-    /// Leader, after `own_gradient`: fills and corrupts the rows the replicas of a `w`-worker
-    /// run compute in the next batch, while they still compute this one; the next
+    /// Leader, after `own_gradient`: fills and corrupts every row of the next batch (the
+    /// replicas' and its own) while the replicas still compute this one; the next
     /// `begin_batch` takes them when nothing else moved the trainer (the same bits as drawing
     /// them then). Returns the rows drawn (0 for a clean variant).
-    pub fn prepare_next(&mut self, w: usize) -> Result<usize, JsError> {
-        self.inner.prepare_next(w).map_err(js)
+    pub fn prepare_next(&mut self) -> Result<usize, JsError> {
+        self.inner.prepare_next().map_err(js)
     }
 
     /// Leader: adds the flat gradient in the exchange buffer (a replica's, copied in through

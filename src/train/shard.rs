@@ -10,7 +10,7 @@
 //!          batch_inputs(rows i)     -> replica i's corrupted rows (corrupting variants)
 //! replica  set_params(leader's);    gradient_of(its indices, its corrupted rows or none, m)
 //! leader   own_gradient(its rows)   -> the sum starts with the leader's slice
-//!          prepare_next(W)          -> the next batch's replica rows, while the replicas compute
+//!          prepare_next()           -> the next batch's rows, while the replicas compute
 //!          add_gradient(replica i)  for each replica, in a fixed order
 //!          apply_gradient()         -> optimiser step, cursor advance, the guard's checks
 //!                                      (apply_with_exchange: the last add in the step's pass;

@@ -36,8 +36,8 @@ fn a_batch_on_two_workers_matches_one_step() {
         assert_eq!(grad.length() as usize, n);
         grad.copy_to(&mut grads); // before the next call into the module (a view)
         lead.own_gradient(b[0] as usize, b[1] as usize).unwrap();
-        // The next batch's replica rows, drawn while the replica would still compute (as the page).
-        assert_eq!(lead.prepare_next(2).unwrap(), 32);
+        // The next batch's rows, drawn while the replica would still compute (as the page).
+        assert_eq!(lead.prepare_next().unwrap(), 64);
         lead.exchange_view().copy_from(&grads);
         if k == 1 {
             lead.apply_with_exchange().unwrap(); // the add in the optimiser's pass
@@ -67,7 +67,7 @@ fn a_batch_on_two_workers_matches_one_step() {
     // Refusals: no such worker, buffers of the wrong length; an aborted batch leaves no trace.
     assert!(shard_rows(64, 0, 0).is_err() && shard_rows(64, 2, 2).is_err());
     assert!(lead.add_exchange().is_err(), "no batch is open");
-    assert!(lead.prepare_next(2).is_err(), "no batch is open to draw after");
+    assert!(lead.prepare_next().is_err(), "no batch is open to draw after");
     assert!(rep.gradient_view(&[0], None, 64).is_err(), "the denoising variant needs its corrupted rows");
     lead.begin_batch().unwrap();
     lead.abort_batch();

@@ -1,4 +1,4 @@
-//! The next batch's replica rows drawn ahead (`prepare_next`, src/train/shard/ahead.rs): taken
+//! The next batch's rows drawn ahead (`prepare_next`, src/train/shard/ahead.rs): taken
 //! by the next batch only when the trainer is where they were drawn from, so a run with them is
 //! bit for bit a run without them, whatever happened in between.
 
@@ -11,13 +11,13 @@ fn rows_drawn_ahead_train_the_same_bits() {
     runs_agree_bit_for_bit(&[2, 3], 40, Run { ahead: false, ..Run::PAGE }, "rows drawn ahead and not");
 }
 
-/// A denoising trainer after 3 steps with a batch open and summed, its rows for W = 2 drawn ahead.
+/// A denoising trainer after 3 steps with a batch open and summed, the next batch's rows drawn ahead.
 fn drawn_ahead(s: &Settings, data: &Dataset) -> Trainer {
     let mut t = Trainer::new(s.clone(), data.clone()).unwrap();
     t.step(3).unwrap();
     let m = t.begin_batch().unwrap().len();
     t.own_gradient(0..m).unwrap();
-    assert_eq!(t.prepare_next(2).unwrap(), 32, "the replica's half of the next batch of 64");
+    assert_eq!(t.prepare_next().unwrap(), 64, "every row of the next batch of 64, the leader's too");
     t
 }
 
@@ -32,11 +32,18 @@ fn rows_drawn_ahead_of_a_batch_that_did_not_happen_are_dropped() {
         let stats = u.step(2).unwrap();
         (params(&mut u), vec![stats])
     };
-    // The batch applied: the next batch opens with the replica's rows ready.
+    // The batch applied: the next batch opens with every row ready, and trained on them it is
+    // `step`'s fifth batch (tests/shard.rs: the same bits over whole runs of 2 and 3 workers).
     let mut t = drawn_ahead(&s, &data);
     t.apply_gradient().unwrap();
-    t.begin_batch().unwrap();
-    assert_eq!(t.rows_ready(), 32, "the rows drawn ahead are the next batch's");
+    let m = t.begin_batch().unwrap().len();
+    assert_eq!(t.rows_ready(), 64, "the rows drawn ahead are the next batch's, the leader's too");
+    t.own_gradient(0..m).unwrap();
+    let stats = t.apply_gradient().unwrap();
+    let mut u = Trainer::new(s.clone(), data.clone()).unwrap();
+    u.step(4).unwrap();
+    assert_eq!(stats, u.step(1).unwrap(), "the fifth batch, as step trains it");
+    assert_eq!(params(&mut t), params(&mut u));
     // The batch undone (a replica lost): the next batch is the undone one again, drawn anew.
     let mut t = drawn_ahead(&s, &data);
     t.abort_batch();
@@ -63,13 +70,11 @@ fn rows_drawn_ahead_of_a_batch_that_did_not_happen_are_dropped() {
 fn drawing_ahead_is_refused_out_of_turn() {
     let data = digits();
     let mut t = Trainer::new(settings(Variant::Denoising), data.clone()).unwrap();
-    assert!(matches!(t.prepare_next(2), Err(Error::Config(_))), "no batch open");
-    let m = t.begin_batch().unwrap().len();
-    assert!(matches!(t.prepare_next(2), Err(Error::Config(_))), "before own_gradient");
-    t.own_gradient(0..m).unwrap();
-    assert!(matches!(t.prepare_next(1), Err(Error::Config(_))), "one worker has no replica");
+    assert!(matches!(t.prepare_next(), Err(Error::Config(_))), "no batch open");
+    t.begin_batch().unwrap();
+    assert!(matches!(t.prepare_next(), Err(Error::Config(_))), "before own_gradient");
     let mut clean = Trainer::new(settings(Variant::Standard), data).unwrap();
     let m = clean.begin_batch().unwrap().len();
     clean.own_gradient(0..m).unwrap();
-    assert_eq!(clean.prepare_next(2).unwrap(), 0, "a clean variant's replicas fill their own rows");
+    assert_eq!(clean.prepare_next().unwrap(), 0, "a clean variant's workers fill their own rows");
 }

@@ -144,7 +144,7 @@ fn the_stamp_moves_with_the_parameters_only() {
     let m = t.begin_batch().unwrap().len();
     t.batch_inputs(0..m / 2).unwrap();
     t.own_gradient(m / 2..m).unwrap();
-    t.prepare_next(2).unwrap();
+    t.prepare_next().unwrap();
     t.add_exchange_range(0..100).unwrap();
     t.apply_begin(false).unwrap();
     t.apply_range(0..100).unwrap();

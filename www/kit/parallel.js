@@ -4,7 +4,7 @@
 // (`begin_batch`), sends each shard its parameters, its fixed slice of the indices (shard i the
 // slice i − 1 of `shardRows(m, W, ·)`) and, for a corrupting variant, the corrupted rows the
 // leader draws for it; computes the last slice itself, so every shard's rows are corrupted and
-// sent before its own are; draws the next batch's shard rows while the shards compute
+// sent before its own are; draws the next batch's rows while the shards compute
 // (`prepare_next`: the next `begin_batch` takes them when nothing else moved the trainer, the
 // same bits); adds the shards' gradients in worker order 1..W−1, the last in the
 // optimiser's pass that applies the sum (`apply_with_exchange`). The maths and why the order is
@@ -160,7 +160,7 @@ export class ShardPool {
     }
     const [start, end] = this.rowsOf(m, 0);
     trainer.own_gradient(start, end);
-    trainer.prepare_next(this.count);
+    trainer.prepare_next();
     const answers = await Promise.all(replies);
     let stats;
     for (let i = 1; i < this.count; i++) {

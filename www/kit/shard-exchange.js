@@ -63,7 +63,7 @@ export async function stepShared(pool, trainer, idx) {
   }
   const [start, end] = pool.rowsOf(m, 0);
   trainer.own_gradient(start, end);
-  trainer.prepare_next(pool.count); // the next batch's shard rows, while the shards compute
+  trainer.prepare_next(); // the next batch's rows, while the shards compute
   for (let i = 1; i < pool.count; i++) await rangesIn(pool, i, 1); // each shard's slice computed
   const stats = exchange(pool, trainer);
   for (let i = 1; i < pool.count; i++) await settled(pool, i); // READY: the next batch may go
