@@ -1,9 +1,11 @@
 // Node tests of the worker-count setting (www/state.js `workers`, www/kit/parallel.js): its
 // default from the machine's cores, its hash round trip and its refusals; and the pool's
-// fall-back bookkeeping without workers. No browser. Run: node --test tests/js/
+// fall-back bookkeeping without workers; that no lab query reaches the data-parallel batch's
+// trainer methods. No browser. Run: node --test tests/js/
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { State, MAX_WORKERS } from '../../www/state.js';
 import { defaultWorkers } from '../../www/kit/parallel.js';
 import { Workers } from '../../www/kit/workers.js';
@@ -53,4 +55,21 @@ test('Workers: one worker needs no pool; a failed pool falls back with a sentenc
   // A step without a pool is the trainer's own step(1).
   const trainer = { step: (k) => ({ loss: k }) };
   return w.step(trainer).then((s) => assert.deepEqual(s, { loss: 1 }));
+});
+
+test('a lab query may call no trainer method of the data-parallel batch', async () => {
+  // Every `trainer.X(` / `replica.X(` the leader's and the shards' code calls drives a batch
+  // (or hands out a view of wasm memory): a lab's query of one mid-training would break it.
+  const { QUERY_DENIED } = await import('../../www/worker-queries.js');
+  const files = ['kit/parallel.js', 'kit/shard-exchange.js', 'shard-worker.js'];
+  const called = new Set();
+  for (const f of files) {
+    const src = readFileSync(new URL(`../../www/${f}`, import.meta.url), 'utf8');
+    for (const [, name] of src.matchAll(/\b(?:trainer|replica)\.([a-z_]+)\(/g)) called.add(name);
+  }
+  // What a lab may ask of the leader too: the sizes and the images a shard is built from.
+  const harmless = new Set(['grad_len', 'apply_ranges', 'train_images', 'params_stamp', 'free']);
+  const batch = [...called].filter((name) => !harmless.has(name));
+  assert.ok(batch.includes('apply_begin') && batch.includes('own_gradient'), `the scan found the batch's calls: ${batch}`);
+  for (const name of batch) assert.ok(QUERY_DENIED.has(name), `a lab query could call ${name}`);
 });
