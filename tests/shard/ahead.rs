@@ -36,14 +36,7 @@ fn rows_drawn_ahead_of_a_batch_that_did_not_happen_are_dropped() {
     // `step`'s fifth batch (tests/shard.rs: the same bits over whole runs of 2 and 3 workers).
     let mut t = drawn_ahead(&s, &data);
     t.apply_gradient().unwrap();
-    let m = t.begin_batch().unwrap().len();
-    assert_eq!(t.rows_ready(), 64, "the rows drawn ahead are the next batch's, the leader's too");
-    t.own_gradient(0..m).unwrap();
-    let stats = t.apply_gradient().unwrap();
-    let mut u = Trainer::new(s.clone(), data.clone()).unwrap();
-    u.step(4).unwrap();
-    assert_eq!(stats, u.step(1).unwrap(), "the fifth batch, as step trains it");
-    assert_eq!(params(&mut t), params(&mut u));
+    next_batch_is_steps(&mut t, &s, &data, 64, 4, "the rows drawn ahead, the leader's too");
     // The batch undone (a replica lost): the next batch is the undone one again, drawn anew.
     let mut t = drawn_ahead(&s, &data);
     t.abort_batch();
@@ -56,14 +49,20 @@ fn rows_drawn_ahead_of_a_batch_that_did_not_happen_are_dropped() {
     let mut t = drawn_ahead(&s, &data);
     t.apply_gradient().unwrap();
     t.step(1).unwrap();
+    next_batch_is_steps(&mut t, &s, &data, 0, 5, "rows drawn for a batch step trained are dropped");
+}
+
+/// Opens the next batch of `t`, with `ready` of its rows drawn ahead, and trains it on the
+/// leader alone: it must be `step`'s batch after `done`, bit for bit.
+fn next_batch_is_steps(t: &mut Trainer, s: &Settings, data: &Dataset, ready: usize, done: u32, what: &str) {
     let m = t.begin_batch().unwrap().len();
-    assert_eq!(t.rows_ready(), 0, "rows drawn for a batch step trained are dropped");
+    assert_eq!(t.rows_ready(), ready, "{what}: rows ready");
     t.own_gradient(0..m).unwrap();
     let stats = t.apply_gradient().unwrap();
     let mut u = Trainer::new(s.clone(), data.clone()).unwrap();
-    u.step(5).unwrap();
-    assert_eq!(stats, u.step(1).unwrap(), "the sixth batch, as step trains it");
-    assert_eq!(params(&mut t), params(&mut u));
+    u.step(done).unwrap();
+    assert_eq!(stats, u.step(1).unwrap(), "{what}: the batch as step trains it");
+    assert_eq!(params(t), params(&mut u), "{what}");
 }
 
 #[test]
