@@ -73,7 +73,8 @@ function table(rows) {
 }
 
 /** 'build model: W workers ×s of 1 worker's rate' for each model timed on more than one worker:
- *  the median over the rounds that timed both in turns (bench-worker.js), and its range. */
+ *  the median over the rounds that timed both in turns (bench-worker.js), and its range; then
+ *  the same rounds' products alone on W workers side by side over one worker's (the host's limit). */
 function speedups(rows) {
   const lines = [];
   for (const r of rows) {
@@ -81,7 +82,10 @@ function speedups(rows) {
       const [lo, hi] = r.speedup_range;
       lines.push(`${r.build} ${r.name}: ${r.workers} workers ${r.speedup.toFixed(2)}× the rate of 1 (rounds ${lo.toFixed(2)}–${hi.toFixed(2)})` +
         (r.gemm_fraction == null ? '' : `, ${Math.round(100 * r.gemm_fraction)} % of ${r.workers} cores' GEMM`) +
-        (r.shared ? ' (shared memory)' : ' (transferred buffers)'));
+        (r.shared ? ' (shared memory)' : ' (transferred buffers)') +
+        (r.products_speedup == null ? '' : `; the step's products alone, each worker's slice on ${r.workers} workers side by side, ` +
+          `${r.products_speedup.toFixed(2)}× one worker's whole batch (rounds ${r.products_speedup_range.map((x) => x.toFixed(2)).join('–')}): ` +
+          `the most ${r.workers} workers reach on this machine in this run with nothing but the products`));
     }
   }
   return lines.join('\n');

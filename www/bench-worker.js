@@ -2,16 +2,20 @@
 // same step's matrix products alone (GemmBench), one core's arithmetic peak (GemmBench.peak) and
 // the products' micro-kernel alone on operands in L1 (GemmBench.kernel_alone: what this core
 // gives the kernel itself, which a busy host lowers), reporting samples/s and the step's fraction
-// of the GEMM's rate and of the peak. Runs in a
-// module Worker, like the page's trainer, so the numbers are what the page gets. One worker per
-// build: a worker holds one wasm instance.
+// of the GEMM's rate and of the peak. For W > 1 workers it also times the products of each
+// worker's slice of the batch on W workers side by side (bench-products-worker.js): the speed-up
+// W workers could reach here with nothing but the products, the host's own limit in that run.
+// Runs in a module Worker, like the page's trainer, so the numbers are what the page gets. One
+// worker per build: a worker holds one wasm instance.
 //
 //   in:  { type: 'run', build, configs: [{ name, workers, ...settings }], seconds, warmup }
 //        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone. The
 //        products are timed alone on this worker, one core: for W workers the fraction is of W
 //        times that rate, the limit W cores could reach. The shard workers load the best build
 //        this browser runs, whatever `build` is. One model's worker counts are timed in turns:
-//        each result's `speedup` is the median over the turns of its rate over one worker's.)
+//        each result's `speedup` is the median over the turns of its rate over one worker's,
+//        and `products_speedup` the same turns' products on one worker over the slowest of W
+//        workers' slices side by side.)
 //   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
 //        | { type: 'error', message }
 import init, { wasm } from './kit/engine.js';
@@ -60,6 +64,31 @@ function runner(settings, workers, images, labels) {
   return { workers, trainer, pool, step, rates: [], steps: 0, seconds: 0, loss: NaN, free: () => { pool?.close(); trainer.free(); } };
 }
 
+/** W helper workers (bench-products-worker.js), helper i holding the products of worker i's rows
+ *  of a batch (`shardRows`); `time(seconds)` runs them all at once and resolves to each one's
+ *  seconds per run of its products. `close()` ends them. */
+async function productsSideBySide(build, settings, workers) {
+  const helpers = [];
+  const ask = (w, msg) => new Promise((resolve, reject) => {
+    w.onmessage = ({ data }) => (data.type === 'error' ? reject(new Error(`products worker: ${data.message}`)) : resolve(data));
+    w.onerror = (e) => reject(new Error(e.message || 'products worker failed to load'));
+    w.postMessage(msg);
+  });
+  const close = () => helpers.forEach((w) => w.terminate());
+  try {
+    for (let i = 0; i < workers; i++) helpers.push(new Worker(new URL('./bench-products-worker.js', import.meta.url), { type: 'module' }));
+    await Promise.all(helpers.map((w, i) => {
+      const [start, end] = wasm.shardRows(settings.batch, workers, i);
+      return ask(w, { type: 'build', build, settings, rows: end - start });
+    }));
+  } catch (e) {
+    close();
+    throw e;
+  }
+  const time = async (seconds) => (await Promise.all(helpers.map((w) => ask(w, { type: 'go', seconds })))).map((t) => t.seconds / t.runs);
+  return { workers, time, close };
+}
+
 async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
   const post = (text) => self.postMessage({ type: 'progress', text: `${build}: ${text}` });
   post('loading wasm');
@@ -77,8 +106,10 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
     post(`${name} on ${counts.join(', ')} worker(s): building trainers`);
     const gemm = new wasm.GemmBench(settings, 784);
     const runners = [];
+    const sides = []; // per W > 1: its helpers timing the products side by side
     try {
       for (const w of counts) runners.push(runner(settings, w, images, labels));
+      for (const w of counts.filter((w) => w > 1)) sides.push(await productsSideBySide(build, settings, w));
       post(`${name}: warm-up (${warmup} steps each)`);
       for (const r of runners) for (let i = 0; i < warmup; i++) await r.step();
       // Each worker count's steps, then the products alone and the peak, in turns (REPEATS short
@@ -90,6 +121,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       const peakRates = [];
       const kernelRates = [];
       const ratios = new Map(counts.map((w) => [w, []])); // W → this round's rate over 1 worker's
+      const sideRatios = new Map(counts.map((w) => [w, []])); // W → the products': 1 worker's time over W's slowest
       for (let round = 0; round < REPEATS; round++) {
         for (const r of runners) {
           const t = await time(async () => { r.loss = (await r.step()).loss; }, seconds / REPEATS, Math.ceil(minSteps / REPEATS));
@@ -101,6 +133,10 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         if (one) for (const r of runners) ratios.get(r.workers).push(r.rates[round] / one.rates[round]);
         const g = await time(() => gemm.run(1), seconds / REPEATS, 1);
         gemmRates.push(g.rounds / g.seconds);
+        for (const side of sides) {
+          const perRun = await side.time(seconds / REPEATS);
+          sideRatios.get(side.workers).push(g.seconds / g.rounds / Math.max(...perRun));
+        }
         peakRates.push(await flopRate(() => gemm.peak(PEAK_ROUNDS)));
         kernelRates.push(await flopRate(() => gemm.kernel_alone(KERNEL_CALLS)));
       }
@@ -114,6 +150,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         const samplesPerS = perS * batch;
         const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
         const ratio = ratios.get(r.workers);
+        const side = sideRatios.get(r.workers);
         const result = {
           build,
           kernel: gemm.kernel,
@@ -126,6 +163,10 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           // Of one worker's rate in the same rounds: the median, and the lowest and highest round.
           speedup: ratio.length ? median(ratio) : null,
           speedup_range: ratio.length ? [Math.min(...ratio), Math.max(...ratio)] : null,
+          // The step's products alone, one worker's on the whole batch over the slowest of W
+          // workers' on their slices side by side: what W workers could reach with nothing else.
+          products_speedup: side.length ? median(side) : null,
+          products_speedup_range: side.length ? [Math.min(...side), Math.max(...side)] : null,
           round_samples_per_s: r.rates.map((x) => x * batch), // each turn's, in order
           steps: r.steps,
           seconds: r.seconds,
@@ -147,6 +188,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       }
     } finally {
       for (const r of runners) r.free();
+      for (const side of sides) side.close();
       gemm.free();
     }
   }

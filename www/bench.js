@@ -36,9 +36,11 @@ function addRow(r) {
   const tr = document.createElement('tr');
   const fixed = (v) => (v == null ? '—' : v.toFixed(1));
   const percent = (f) => (f == null ? '—' : `${Math.round(100 * f)} %`);
+  const times = (x) => (x == null ? '—' : `${x.toFixed(2)}×`);
   const cells = [r.build, r.name, r.d, r.batch, r.workers, grouped(r.samples_per_s),
     r.ms_per_step.toFixed(2), fixed(r.step_gflops), fixed(r.gemm_gflops),
-    percent(r.gemm_fraction), fixed(r.peak_gflops), percent(r.peak_fraction), r.loss.toFixed(4)];
+    percent(r.gemm_fraction), fixed(r.peak_gflops), percent(r.peak_fraction), times(r.speedup), times(r.products_speedup),
+    r.loss.toFixed(4)];
   for (const value of cells) {
     const td = document.createElement('td');
     td.textContent = value;

@@ -1,0 +1,47 @@
+// Benchmark helper: one worker of W that time a data-parallel step's matrix products side by side
+// (bench-worker.js starts W of them). Each holds GemmBench for its own slice of the batch (the
+// rows `shardRows` gives worker i of W) and times it when told to, while the others time theirs.
+// One worker's products on the whole batch over the slowest of the W: how far W workers could
+// speed the step up on this machine if nothing but the products ran (no exchange, no wait, no
+// element-wise work). Two cores of a shared host run side by side slower than one alone; that
+// ratio says by how much in the same run, so a speed-up short of a goal can be read against it.
+//
+//   in:  { type: 'build', build, settings, rows }  → out: { type: 'ready' }
+//        { type: 'go', seconds }                   → out: { type: 'timed', runs, seconds }
+//   out: { type: 'error', message } on any failure
+import init, { wasm } from './kit/engine.js';
+import { messageOf } from './kit/session.js';
+
+let gemm = null;
+
+/** `GemmBench.run(1)` until `seconds` have passed and once: how many runs, in how many seconds. */
+function timeProducts(seconds) {
+  const t0 = performance.now();
+  let runs = 0;
+  let elapsed = 0;
+  while (runs === 0 || elapsed < seconds * 1000) {
+    gemm.run(1);
+    runs += 1;
+    elapsed = performance.now() - t0;
+  }
+  return { runs, seconds: elapsed / 1000 };
+}
+
+async function handle(msg) {
+  if (msg.type === 'build') {
+    await init(msg.build);
+    gemm?.free();
+    gemm = new wasm.GemmBench({ ...msg.settings, batch: msg.rows }, 784);
+    gemm.run(1); // warm-up: buffers touched, caches filled
+    return { type: 'ready' };
+  }
+  if (msg.type === 'go') {
+    if (!gemm) throw new Error('go before build');
+    return { type: 'timed', ...timeProducts(msg.seconds) };
+  }
+  throw new Error(`unknown message ${msg.type}`);
+}
+
+self.onmessage = ({ data }) => {
+  handle(data).then((out) => self.postMessage(out), (e) => self.postMessage({ type: 'error', message: messageOf(e) }));
+};
