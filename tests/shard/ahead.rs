@@ -25,10 +25,10 @@ fn drawn_ahead(s: &Settings, data: &Dataset) -> Trainer {
 fn rows_drawn_ahead_of_a_batch_that_did_not_happen_are_dropped() {
     let data = digits();
     let s = settings(Variant::Denoising);
-    let reference = |after: &dyn Fn(&mut Trainer)| {
+    // What the undone batch must leave: five batches trained by `step`, three then two.
+    let reference = || {
         let mut u = Trainer::new(s.clone(), data.clone()).unwrap();
         u.step(3).unwrap();
-        after(&mut u);
         let stats = u.step(2).unwrap();
         (params(&mut u), vec![stats])
     };
@@ -43,7 +43,7 @@ fn rows_drawn_ahead_of_a_batch_that_did_not_happen_are_dropped() {
     t.begin_batch().unwrap();
     assert_eq!(t.rows_ready(), 0, "the undone batch's successor's rows are dropped");
     let stats = t.step(2).unwrap();
-    assert_same_bits((params(&mut t), vec![stats]), reference(&|_| {}), "undone, then step(2)");
+    assert_same_bits((params(&mut t), vec![stats]), reference(), "undone, then step(2)");
     // The batch applied, then trained by `step` instead of the next sharded batch: the rows
     // drawn ahead belong to a batch `step` already trained, and a later batch must not take them.
     let mut t = drawn_ahead(&s, &data);
