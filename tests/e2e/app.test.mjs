@@ -95,6 +95,24 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 0);
   assert.match(await page.textContent('#status'), /^epoch \d+\/20 · batch \d+\/36 · loss \d+\.\d{4}/);
   assert.match(await page.textContent('#epoch-label'), /^epoch \d+\/20$/);
+  // The status line a sighted student reads follows the counters above it frame by frame (each
+  // look reads both in one task, so from one frame); only its live region, read out, waits a few
+  // seconds between updates while training (app/render.js, STATUS_EVERY_MS).
+  for (let look = 0; look < 3; look++) {
+    const seen = await page.evaluate(() => ({
+      status: document.getElementById('status').textContent,
+      label: document.getElementById('epoch-label').textContent,
+      batch: document.getElementById('epoch-progress').value,
+      of: document.getElementById('epoch-progress').max,
+    }));
+    const line = seen.status.match(/^epoch (\d+)\/20 · batch (\d+)\/(\d+) · /);
+    assert.ok(line, `status line "${seen.status}"`);
+    assert.deepEqual(line.slice(1).map(Number), [Number(seen.label.match(/\d+/)[0]), seen.batch, seen.of],
+      `look ${look}: "${seen.status}" beside "${seen.label}", progress ${seen.batch}/${seen.of}`);
+    await page.waitForTimeout(60); // a few frames: training here ends within seconds
+  }
+  assert.deepEqual(await page.evaluate(() => [document.getElementById('status').getAttribute('role'), document.getElementById('status-said').getAttribute('role')]),
+    [null, 'status'], 'the live region is the hidden twin, not the line redrawn every frame');
 
   assert.equal(await page.getByRole('button', { name: 'Pause' }).getAttribute('id'), 'train');
   await pauseApp(page);
@@ -105,6 +123,7 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   assert.equal((await pixels(page, 'row-recon')).hash, paused.hash, 'no redraw after Pause');
   assert.equal(await page.getByRole('button', { name: 'Train' }).count(), 1);
   assert.match(await page.textContent('#status'), /paused$/);
+  assert.equal(await page.textContent('#status-said'), await page.textContent('#status'), 'paused: read out as shown');
 
   const loss = Number(await attr(page, 'loss'));
   assert.ok(loss < 0.6 * firstLoss, `loss fell from ${firstLoss} to ${loss}`);

@@ -49,6 +49,7 @@ function findUi() {
     rate: $('rate'),
     elapsed: $('elapsed'),
     status: $('status'),
+    said: $('status-said'),
     alert: $('alert'),
     chart: $('chart'),
     chartReadout: $('chart-readout'),

@@ -10,7 +10,8 @@ import { finished, invalidate } from './run.js';
 import { drawKernelPanel } from './kernels.js';
 import { grouped } from '../kit/grouped.js';
 
-/** The live region speaks at most this often while training (ms). */
+/** The live region (#status-said) speaks at most this often while training (ms); the status
+ *  line a sighted reader sees follows every frame, as the counters above it do. */
 export const STATUS_EVERY_MS = 3000;
 const DIGIT_GAP = 2; // pixels between digits, at native resolution
 const GAP_COLOR = [255, 255, 255]; // between digits: the panel's white
@@ -56,8 +57,10 @@ export function setRunning(app, running) {
   ui.train.classList.toggle('running', running);
 }
 
+/** `text` in the status line and, to be read out, in its live region. */
 export function say(app, text) {
   app.ui.status.textContent = text;
+  app.ui.said.textContent = text;
   app.run.lastStatusAt = performance.now();
 }
 
@@ -111,6 +114,7 @@ function render(app) {
     setText(ui.rate, f.rate > 0 ? `${grouped(f.rate)} on ${w} worker${w > 1 ? 's' : ''}` : '—');
     setText(ui.elapsed, fmtTime(f.elapsed));
     if (dirty.has('status')) say(app, statusText(app, f, pos, epochs));
+    else if (run.running) setText(ui.status, statusText(app, f, pos, epochs)); // not read out: see STATUS_EVERY_MS
   }
   if (!run.display && run.preview && dirty.has('preview')) drawPreview(app);
   if (run.display && dirty.has('display')) drawDisplay(app);
