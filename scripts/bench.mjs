@@ -85,7 +85,7 @@ function speedups(rows) {
         (r.shared ? ' (shared memory)' : ' (transferred buffers)') +
         (r.products_speedup == null ? '' : `; the step's products alone, each worker's slice on ${r.workers} workers side by side, ` +
           `${r.products_speedup.toFixed(2)}× one worker's whole batch (rounds ${r.products_speedup_range.map((x) => x.toFixed(2)).join('–')}): ` +
-          `the most ${r.workers} workers reach on this machine in this run with nothing but the products`));
+          `what ${r.workers} workers give the step's products on this machine in this run, the rest of the step aside`));
     }
   }
   return lines.join('\n');

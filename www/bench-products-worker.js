@@ -7,25 +7,13 @@
 // ratio says by how much in the same run, so a speed-up short of a goal can be read against it.
 //
 //   in:  { type: 'build', build, settings, rows }  → out: { type: 'ready' }
-//        { type: 'go', seconds }                   → out: { type: 'timed', runs, seconds }
+//        { type: 'go', seconds }                   → out: { type: 'timed', runs: [s, …] } (each run's)
 //   out: { type: 'error', message } on any failure
 import init, { wasm } from './kit/engine.js';
 import { messageOf } from './kit/session.js';
+import { timeRuns } from './bench-timing.js';
 
 let gemm = null;
-
-/** `GemmBench.run(1)` until `seconds` have passed and once: how many runs, in how many seconds. */
-function timeProducts(seconds) {
-  const t0 = performance.now();
-  let runs = 0;
-  let elapsed = 0;
-  while (runs === 0 || elapsed < seconds * 1000) {
-    gemm.run(1);
-    runs += 1;
-    elapsed = performance.now() - t0;
-  }
-  return { runs, seconds: elapsed / 1000 };
-}
 
 async function handle(msg) {
   if (msg.type === 'build') {
@@ -37,7 +25,7 @@ async function handle(msg) {
   }
   if (msg.type === 'go') {
     if (!gemm) throw new Error('go before build');
-    return { type: 'timed', ...timeProducts(msg.seconds) };
+    return { type: 'timed', runs: timeRuns(gemm, msg.seconds) };
   }
   throw new Error(`unknown message ${msg.type}`);
 }

@@ -22,6 +22,7 @@ import init, { wasm } from './kit/engine.js';
 import { ShardPool } from './kit/parallel.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
+import { median, timeRuns } from './bench-timing.js';
 
 /** Short runs of steps (on each worker count), of products alone and of the peak, alternated; the
  *  median of each is reported. */
@@ -30,8 +31,6 @@ const REPEATS = 5;
 const PEAK_ROUNDS = 100_000;
 /** Calls of GemmBench.kernel_alone per call: about 1 ms of the micro-kernel (8192 FLOPs a call). */
 const KERNEL_CALLS = 3_000;
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Call `round()` (awaited: a data-parallel step waits for its shards) until `seconds` have
  *  passed and at least `minRounds` ran. */
@@ -66,7 +65,8 @@ function runner(settings, workers, images, labels) {
 
 /** W helper workers (bench-products-worker.js), helper i holding the products of worker i's rows
  *  of a batch (`shardRows`); `time(seconds)` runs them all at once and resolves to each one's
- *  seconds per run of its products. `close()` ends them. */
+ *  median seconds per run of its products (a median: a shared host's pauses, which land on one
+ *  run or another, do not move it). `close()` ends them. */
 async function productsSideBySide(build, settings, workers) {
   const helpers = [];
   const ask = (w, msg) => new Promise((resolve, reject) => {
@@ -85,7 +85,7 @@ async function productsSideBySide(build, settings, workers) {
     close();
     throw e;
   }
-  const time = async (seconds) => (await Promise.all(helpers.map((w) => ask(w, { type: 'go', seconds })))).map((t) => t.seconds / t.runs);
+  const time = async (seconds) => (await Promise.all(helpers.map((w) => ask(w, { type: 'go', seconds })))).map((t) => median(t.runs));
   return { workers, time, close };
 }
 
@@ -131,11 +131,11 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         }
         const one = runners.find((r) => r.workers === 1);
         if (one) for (const r of runners) ratios.get(r.workers).push(r.rates[round] / one.rates[round]);
-        const g = await time(() => gemm.run(1), seconds / REPEATS, 1);
-        gemmRates.push(g.rounds / g.seconds);
+        const g = timeRuns(gemm, seconds / REPEATS);
+        gemmRates.push(g.length / g.reduce((a, b) => a + b, 0));
         for (const side of sides) {
           const perRun = await side.time(seconds / REPEATS);
-          sideRatios.get(side.workers).push(g.seconds / g.rounds / Math.max(...perRun));
+          sideRatios.get(side.workers).push(median(g) / Math.max(...perRun));
         }
         peakRates.push(await flopRate(() => gemm.peak(PEAK_ROUNDS)));
         kernelRates.push(await flopRate(() => gemm.kernel_alone(KERNEL_CALLS)));
@@ -150,7 +150,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         const samplesPerS = perS * batch;
         const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
         const ratio = ratios.get(r.workers);
-        const side = sideRatios.get(r.workers);
+        const side = sideRatios.get(r.workers); // medians of runs: the host's pauses left out
         const result = {
           build,
           kernel: gemm.kernel,
@@ -164,7 +164,8 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           speedup: ratio.length ? median(ratio) : null,
           speedup_range: ratio.length ? [Math.min(...ratio), Math.max(...ratio)] : null,
           // The step's products alone, one worker's on the whole batch over the slowest of W
-          // workers' on their slices side by side: what W workers could reach with nothing else.
+          // workers' on their slices side by side (each a median run): what W workers give
+          // the products on this machine, the rest of the step aside.
           products_speedup: side.length ? median(side) : null,
           products_speedup_range: side.length ? [Math.min(...side), Math.max(...side)] : null,
           round_samples_per_s: r.rates.map((x) => x * batch), // each turn's, in order
