@@ -1,10 +1,10 @@
-// Benchmark helper: one worker of W that time a data-parallel step's matrix products side by side
-// (bench-worker.js starts W of them). Each holds GemmBench for its own slice of the batch (the
-// rows `shardRows` gives worker i of W) and times it when told to, while the others time theirs.
-// One worker's products on the whole batch over the slowest of the W: how far W workers could
-// speed the step up on this machine if nothing but the products ran (no exchange, no wait, no
-// element-wise work). Two cores of a shared host run side by side slower than one alone; that
-// ratio says by how much in the same run, so a speed-up short of a goal can be read against it.
+// Benchmark helper: one of W workers that time a data-parallel step's matrix products side by
+// side (bench-worker.js starts W of them). Each holds GemmBench for its own slice of the batch
+// (the rows `shardRows` gives worker i of W) and times it when told to, while the others time
+// theirs. One worker's products on the whole batch over the slowest of the W is what W workers
+// give the products on this machine, the exchange, the wait and the element-wise work aside. Two
+// cores of a shared host run slower side by side than one alone; that ratio says by how much in
+// the same run, so a speed-up short of a goal can be read against it.
 //
 //   in:  { type: 'build', build, settings, rows }  → out: { type: 'ready' }
 //        { type: 'go', seconds }                   → out: { type: 'timed', runs: [s, …] } (each run's)

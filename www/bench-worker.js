@@ -3,8 +3,8 @@
 // the products' micro-kernel alone on operands in L1 (GemmBench.kernel_alone: what this core
 // gives the kernel itself, which a busy host lowers), reporting samples/s and the step's fraction
 // of the GEMM's rate and of the peak. For W > 1 workers it also times the products of each
-// worker's slice of the batch on W workers side by side (bench-products-worker.js): the speed-up
-// W workers could reach here with nothing but the products, the host's own limit in that run.
+// worker's slice of the batch on W workers side by side (bench-products-worker.js): what W
+// workers give the products on this host in that run, the rest of the step aside.
 // Runs in a module Worker, like the page's trainer, so the numbers are what the page gets. One
 // worker per build: a worker holds one wasm instance.
 //
