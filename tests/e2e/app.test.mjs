@@ -97,7 +97,7 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   assert.match(await page.textContent('#epoch-label'), /^epoch \d+\/20$/);
   // The status line a sighted student reads follows the counters above it frame by frame (each
   // look reads both in one task, so from one frame); only its live region, read out, waits a few
-  // seconds between updates while training (app/render.js, STATUS_EVERY_MS).
+  // seconds between updates while training (kit/status-line.js, EVERY_MS).
   for (let look = 0; look < 3; look++) {
     const seen = await page.evaluate(() => ({
       status: document.getElementById('status').textContent,

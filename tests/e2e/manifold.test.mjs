@@ -60,9 +60,27 @@ test('the lab loads, trains all three autoencoders, and the field changes; Pause
   // The page shows the loss of every variant.
   assert.match(await page.textContent('#loss-legend'), /Standard AE: \d.*Denoising AE: \d.*Contractive AE: \d/s);
 
+  // The status line follows the frames; its live region (read out) changes at most every few
+  // seconds while training (kit/status-line.js), not with each frame of 80 ms.
+  const seen = await page.evaluate(() => new Promise((resolve) => {
+    const looks = [];
+    const id = setInterval(() => {
+      looks.push([document.getElementById('status').textContent, document.getElementById('status-said').textContent]);
+      if (looks.length === 12) { clearInterval(id); resolve(looks); }
+    }, 100);
+  }));
+  const distinct = (i) => new Set(seen.map((l) => l[i])).size;
+  assert.ok(seen.every(([line]) => /^Training · step [\d,]+ · epoch \d+$/.test(line)), `status lines: ${seen.map((l) => l[0]).join(' | ')}`);
+  assert.ok(distinct(0) >= 6, `the line follows the frames: ${distinct(0)} texts in 1.2 s`);
+  assert.ok(distinct(1) <= 2, `the live region speaks every few seconds: ${distinct(1)} texts in 1.2 s`);
+  assert.deepEqual(await page.evaluate(() => [document.getElementById('status').getAttribute('role'), document.getElementById('status-said').getAttribute('role')]),
+    [null, 'status'], 'the live region is the hidden twin');
+
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.waitForSelector('#lab[data-running="false"]', { timeout: TIMEOUT });
   await page.waitForTimeout(300);
+  assert.match(await page.textContent('#status-said'), /^Paused · step /, 'a stop is read out at once');
+  assert.equal(await page.textContent('#status-said'), await page.textContent('#status'));
   const paused = Number(await attr(page, 'steps'));
   await page.waitForTimeout(500);
   assert.equal(Number(await attr(page, 'steps')), paused, 'no training while paused');

@@ -6,7 +6,7 @@ import { TO_WORKER, TO_PAGE } from '../protocol.js';
 import { WorkerLink } from '../kit/worker-link.js';
 import { early } from './boot.js';
 import { invalidate } from './run.js';
-import { say, setRunning, setHover, showAlert, hideAlert, STATUS_EVERY_MS } from './render.js';
+import { say, setRunning, setHover, showAlert, hideAlert } from './render.js';
 import { KERNEL_PAGE, onKernelGrid } from './kernels.js';
 
 const LOADING_TEXT = {
@@ -157,9 +157,9 @@ function onFrame(app, msg) {
   if (app.link.current(msg)) setRunning(app, msg.running);
   showDivergence(app, msg.stats.warning, msg.running);
   if (msg.kernelGrid) onKernelGrid(app, msg.kernelGrid);
-  // The live region speaks after each command and when training ends, but while training only
-  // every few seconds: an epoch can take a third of a second, too fast to be read out.
-  if (!msg.running || performance.now() - run.lastStatusAt > STATUS_EVERY_MS) run.dirty.add('status');
+  // The status line is read out after each command and when training ends; while training the
+  // render shows it every frame and reads it out every few seconds (kit/status-line.js).
+  if (!msg.running) run.dirty.add('status');
   if (run.hover >= 0) setHover(app, run.hover);
   invalidate(app, 'digits', 'chart', 'progress');
 }

@@ -20,6 +20,7 @@ import { State } from '../state.js';
 import { ModelClient } from '../model.js';
 import { buildTextFields } from '../kit/text-fields.js';
 import { Alerts, hashNotice } from '../kit/alerts.js';
+import { StatusLine } from '../kit/status-line.js';
 import { loadModelTable, pretrainedFor, fetchModel, pretrainedSource } from '../kit/models.js';
 import { wireControls, showControls, writeHash, configure, play, pause } from './controls.js';
 import { startWorker, sendConfig } from './commands.js';
@@ -165,6 +166,7 @@ const hashRefusals = state.readHash(location.hash);
 const app = { state, ui: findUi(), run: newRun(), link: null, model: null };
 const opening = openingModel(app); // beside the worker's wasm and data fetches
 app.alerts = new Alerts(app.ui.alert);
+app.status = new StatusLine(app.ui.status, app.ui.said); // the line, and what is read out of it
 app.alerts.set('hash', hashNotice(hashRefusals));
 app.ui.app.setAttribute('aria-busy', 'true');
 wireRender(app);

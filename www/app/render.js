@@ -10,9 +10,6 @@ import { finished, invalidate } from './run.js';
 import { drawKernelPanel } from './kernels.js';
 import { grouped } from '../kit/grouped.js';
 
-/** The live region (#status-said) speaks at most this often while training (ms); the status
- *  line a sighted reader sees follows every frame, as the counters above it do. */
-export const STATUS_EVERY_MS = 3000;
 const DIGIT_GAP = 2; // pixels between digits, at native resolution
 const GAP_COLOR = [255, 255, 255]; // between digits: the panel's white
 
@@ -57,11 +54,9 @@ export function setRunning(app, running) {
   ui.train.classList.toggle('running', running);
 }
 
-/** `text` in the status line and, to be read out, in its live region. */
+/** `text` in the status line, read out now (kit/status-line.js). */
 export function say(app, text) {
-  app.ui.status.textContent = text;
-  app.ui.said.textContent = text;
-  app.run.lastStatusAt = performance.now();
+  app.status.say(text);
 }
 
 /** Source `key`'s sentence in the page's alert region (kit/alerts.js): the engine's by default. */
@@ -113,8 +108,9 @@ function render(app) {
     const w = f.workers?.active ?? 1;
     setText(ui.rate, f.rate > 0 ? `${grouped(f.rate)} on ${w} worker${w > 1 ? 's' : ''}` : '—');
     setText(ui.elapsed, fmtTime(f.elapsed));
+    // The line follows every frame while training; it is read out every few seconds then.
     if (dirty.has('status')) say(app, statusText(app, f, pos, epochs));
-    else if (run.running) setText(ui.status, statusText(app, f, pos, epochs)); // not read out: see STATUS_EVERY_MS
+    else if (run.running) app.status.show(statusText(app, f, pos, epochs));
   }
   if (!run.display && run.preview && dirty.has('preview')) drawPreview(app);
   if (run.display && dirty.has('display')) drawDisplay(app);

@@ -27,7 +27,6 @@ export function newRun() {
     dirty: new Set(),
     queued: false,
     paint: () => {}, // draws the dirty parts (app/render.js's wireRender sets it)
-    lastStatusAt: 0,
   };
 }
 

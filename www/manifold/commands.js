@@ -92,10 +92,12 @@ function onMessage(msg) {
     else if (msg.running) page.alerts.clear('diverged');
     const here = msg.total !== msg.steps ? ` (${grouped(msg.steps)} here)` : '';
     // The epoch counter is this tab's (a loaded model's earlier steps are in `total`, not in it).
-    $('status').textContent = `${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${grouped(msg.total)}${here} · epoch ${msg.epoch}${here ? ' here' : ''}`
+    // Shown every frame (one every FRAME_MS while training); read out every few seconds then,
+    // and at once when training stops.
+    page.status.show(`${msg.running ? 'Training' : msg.done ? 'Done' : 'Paused'} · step ${grouped(msg.total)}${here} · epoch ${msg.epoch}${here ? ' here' : ''}`
       + (!msg.done ? '' : here
         ? ` (stopped after ${grouped(msg.steps)} more steps; Reset to start again from the seed)`
-        : ` (stopped after ${grouped(msg.steps)} steps, where the lesson's numbers were measured; Reset to start again)`);
+        : ` (stopped after ${grouped(msg.steps)} steps, where the lesson's numbers were measured; Reset to start again)`), !msg.running);
     page.dirty = true;
   } else if (msg.type === TO_PAGE.KEPT) {
     if (msg.generation !== page.generation) return;
@@ -105,7 +107,7 @@ function onMessage(msg) {
     const diverged = /training diverged/i.test(msg.message);
     page.alerts.set(diverged ? 'diverged' : 'engine', diverged ? `Training paused: ${msg.message}` : msg.message);
     if (!diverged) page.builtKey = ''; // let the next valid change rebuild (a diverged run keeps its labs)
-    if (msg.fatal) $('status').textContent = 'The lab could not start.';
+    if (msg.fatal) page.status.say('The lab could not start.');
     else setRunning(false, false);
   }
 }

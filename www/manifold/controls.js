@@ -49,7 +49,7 @@ export function maybeRebuild(kept = null) {
   const s = page.state;
   const labs = s.shown().map((v) => ({ variant: v.key, settings: s.labSettings(v.key), weights: kept?.labs.find((l) => l.variant === v.key)?.bytes }));
   send(TO_WORKER.CONFIG, { labs, drawn: s.strokePoints() });
-  $('status').textContent = 'Building the models…';
+  page.status.say('Building the models…');
 }
 
 function onControl(key, text) {

@@ -4,6 +4,7 @@
 
 import { buildTextFields } from '../kit/text-fields.js';
 import { Alerts, hashNotice } from '../kit/alerts.js';
+import { StatusLine } from '../kit/status-line.js';
 import { page, $ } from './page.js';
 import { syncControls, wireControls, writeHash, maybeRebuild } from './controls.js';
 import { startWorker } from './commands.js';
@@ -14,6 +15,7 @@ import { warnOnLeave } from '../kit/leave.js';
 
 buildTextFields();
 page.alerts = new Alerts($('alert'));
+page.status = new StatusLine($('status'), $('status-said'));
 page.alerts.set('hash', hashNotice(page.hashRefusals));
 syncControls();
 wireControls();
@@ -21,7 +23,7 @@ wirePad();
 startWorker();
 writeHash();
 if (page.state.valid) maybeRebuild();
-else $('status').textContent = 'Fix the highlighted settings to start.';
+else page.status.say('Fix the highlighted settings to start.');
 requestAnimationFrame(draw);
 // The three models live in this tab only: leaving after training them asks first (kit/leave.js).
 warnOnLeave(() => (page.frame?.generation === page.generation && page.frame.steps > 0 ? 'the 2-D lab’s three models trained here' : null));

@@ -15,6 +15,7 @@ export const page = {
   state,
   hashRefusals,
   alerts: null, // the alert region (kit/alerts.js), from index.js
+  status: null, // the status line and its live region (kit/status-line.js), from index.js
   link: null, // the worker (kit/worker-link.js)
   builtKey: '', // modelKey() of the labs the worker holds (or is building)
   generation: 0,
