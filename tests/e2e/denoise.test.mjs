@@ -164,6 +164,10 @@ test('denoising panel: the notebook comparison trains both models; phone width',
     // Pause and resume are one button.
     await page.locator('#dn-compare-pause').click();
     await page.waitForSelector('#dn-compare[data-running="false"]');
+    // Its status line is read out through a hidden twin (kit/status-line.js): a hold at once.
+    await page.waitForFunction(() => / — paused\.$/.test(document.querySelector('#dn-compare [role="status"]').textContent), null, { timeout: TIMEOUT });
+    assert.equal(await page.textContent('#dn-compare [role="status"]'), await page.textContent('#dn-compare .status'));
+    assert.equal(await page.getAttribute('#dn-compare .status', 'aria-live'), null, 'the line redrawn per frame is not itself live');
     // The face-off asks the comparison's denoising AE.
     await page.getByLabel('Test digits (100–1000)', { exact: true }).fill('100');
     await page.getByRole('button', { name: 'Run the face-off' }).click();

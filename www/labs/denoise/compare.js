@@ -14,6 +14,7 @@ import { KeptCopy, keptAgo, countText } from '../../kit/kept.js';
 import { warnOnLeave } from '../../kit/leave.js';
 import { ROW_DIGITS, SIDE, GAP } from './corruptions.js';
 import { grouped } from '../../kit/grouped.js';
+import { StatusLine } from '../../kit/status-line.js';
 
 /** Kernel pages shown for each model: the standard AE's 30, the first 100 of the DAE's 500. */
 const SHOW_KERNELS = { standard: 30, denoising: 100 };
@@ -31,7 +32,10 @@ export function mount(container) {
     el('option', { value: 'seed' }, 'their seed (untrained)'));
   const epochs = el('input', { id: 'dn-compare-epochs', type: 'number', min: '1', max: '200', step: '1', value: '20', inputmode: 'numeric' });
   const error = el('p', { class: 'error', 'aria-live': 'assertive' });
-  const status = el('p', { class: 'status', 'aria-live': 'polite' }, 'Not started. Standard AE: d = 30; denoising AE: d = 500, dropout p = 0.5; both Adam, lr 10⁻³, batch 256, seed 0.');
+  const notStarted = 'Not started. Standard AE: d = 30; denoising AE: d = 500, dropout p = 0.5; both Adam, lr 10⁻³, batch 256, seed 0.';
+  const status = el('p', { class: 'status' }, notStarted);
+  const said = el('p', { class: 'visually-hidden', role: 'status' }, notStarted); // status's live twin
+  const statusLine = new StatusLine(status, said); // a frame per batch: read out every few seconds
   // Sized as their final grids (10 columns: 3 rows of 30, 10 rows of 100) before the first frame.
   const grid = (count) => gridSize(count, 10, SIDE, GAP);
   const kstd = el('canvas', { class: 'dn-kernels', id: 'dn-kernels-standard', 'aria-label': 'Encoder kernels of the standard autoencoder', role: 'img', width: String(grid(30).width), height: String(grid(30).height) });
@@ -54,7 +58,7 @@ export function mount(container) {
       el('div', { class: 'field' }, el('label', { for: 'dn-compare-epochs' }, 'Epochs each'), epochs),
       el('div', { class: 'buttons' }, run, pause),
     ),
-    error, status,
+    error, status, said,
     el('div', { class: 'dn-kernel-pair' },
       el('figure', {}, el('figcaption', {}, 'Standard AE (d = 30): all 30 kernels'), kstd),
       el('figure', {}, el('figcaption', {}, 'Denoising AE (d = 500): kernels 1–100'), kdae)),
@@ -192,7 +196,7 @@ export function mount(container) {
     }
     const origin = (m) => (m.from ? `pretrained ${m.from.epochs} epochs (${scoreText(m.from)}) + ` : '');
     const parts = msg.models.map((m) => `${m.name} (d = ${m.d}): ${origin(m)}epoch ${Math.min(m.stats.epoch, msg.epochs)}/${msg.epochs}, ${m.stats.steps} batches, loss ${m.stats.steps ? m.stats.loss.toFixed(4) : '–'}`);
-    status.textContent = `${parts.join(' · ')}${msg.done ? ' — done.' : msg.running ? '' : ' — paused.'}`;
+    statusLine.show(`${parts.join(' · ')}${msg.done ? ' — done.' : msg.running ? '' : ' — paused.'}`, msg.done || !msg.running);
     box.dataset.from = msg.models.every((m) => m.from) ? 'pretrained' : 'seed';
     box.dataset.steps = String(msg.models.reduce((a, m) => a + m.stats.steps, 0));
     box.dataset.standardSteps = String(msg.models[0].stats.steps);
@@ -218,7 +222,7 @@ export function mount(container) {
       return;
     }
     error.textContent = '';
-    status.textContent = 'Loading the two models…';
+    statusLine.say('Loading the two models…');
     generation += 1;
     kept.clear();
     for (const k of ['steps', 'keptSteps', 'kept']) delete box.dataset[k];
