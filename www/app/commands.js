@@ -160,7 +160,7 @@ function onFrame(app, msg) {
   // The status line is read out after each command and when training ends; while training the
   // render shows it every frame and reads it out every few seconds (kit/status-line.js).
   if (!msg.running) run.dirty.add('status');
-  if (run.hover >= 0) setHover(app, run.hover);
+  if (run.hover >= 0) setHover(app, run.hover, false);
   invalidate(app, 'digits', 'chart', 'progress');
 }
 

@@ -54,6 +54,7 @@ function findUi() {
     alert: $('alert'),
     chart: $('chart'),
     chartReadout: $('chart-readout'),
+    chartReadoutSaid: $('chart-readout-said'),
     rows: {
       input: $('row-input'), mask: $('row-mask'), corrupted: $('row-corrupted'),
       recon: $('row-recon'), reconClean: $('row-recon-clean'),
@@ -167,6 +168,7 @@ const app = { state, ui: findUi(), run: newRun(), link: null, model: null };
 const opening = openingModel(app); // beside the worker's wasm and data fetches
 app.alerts = new Alerts(app.ui.alert);
 app.status = new StatusLine(app.ui.status, app.ui.said); // the line, and what is read out of it
+app.chartReadout = new StatusLine(app.ui.chartReadout, app.ui.chartReadoutSaid); // the chart's cursor, likewise
 app.alerts.set('hash', hashNotice(hashRefusals));
 app.ui.app.setAttribute('aria-busy', 'true');
 wireRender(app);

@@ -76,18 +76,21 @@ function chartDims(app) {
   return { width, height, dpr: window.devicePixelRatio || 1, total: state.values.epochs * run.series.perEpoch };
 }
 
-/** The chart's cursor on batch `i` (-1: none), and its readout. */
-export function setHover(app, i) {
-  const { ui, run } = app;
+/** The chart's cursor on batch `i` (-1: none), and its readout: read out at once when the user
+ *  moved it, but only every few seconds when a training frame refreshed it (`byUser` false: the
+ *  epoch's mean under a cursor can change with every batch). */
+export function setHover(app, i, byUser = true) {
+  const { run } = app;
   run.hover = i;
   const s = run.series;
-  if (i < 0 || i >= s.length) {
-    ui.chartReadout.textContent = 'Point at the chart, or focus it and use ← →, to read a batch’s loss.';
-  } else {
+  let text = 'Point at the chart, or focus it and use ← →, to read a batch’s loss.';
+  if (i >= 0 && i < s.length) {
     const e = s.epochOf(i);
     const { mean } = s.epochMean(e);
-    ui.chartReadout.textContent = `batch ${i + 1} (epoch ${e + 1}, batch ${i - e * s.perEpoch + 1}/${s.perEpoch}) · loss ${fmtLoss(s.values[i])} · epoch ${e + 1} mean ${fmtLoss(mean)}`;
+    text = `batch ${i + 1} (epoch ${e + 1}, batch ${i - e * s.perEpoch + 1}/${s.perEpoch}) · loss ${fmtLoss(s.values[i])} · epoch ${e + 1} mean ${fmtLoss(mean)}`;
   }
+  if (byUser) app.chartReadout.say(text);
+  else app.chartReadout.show(text);
   invalidate(app, 'chart');
 }
 
