@@ -145,22 +145,28 @@ test('Train lowers the loss and changes the reconstructions; Pause stops; no lon
   await context.close();
 });
 
-test('the chart readout under the keyboard cursor is read out when moved, not with every training frame', async () => {
+test('the chart readout under the keyboard cursor is read out when moved, not with every training frame, nor is the kernel range', async () => {
   const { context, page, errors } = await openPage('#epochs=200', READY);
   await page.getByRole('button', { name: 'Train' }).click();
   await waitSteps(page, 50);
   await page.focus('#chart');
   await page.keyboard.press('End'); // the cursor on the last batch: its epoch's mean moves with each batch
   await page.waitForFunction(() => /^batch \d+ /.test(document.getElementById('chart-readout-said').textContent), null, { timeout: TIMEOUT });
-  // For 1.2 s of frames (each refreshes the readout): how often the live twin was written.
+  // For 1.2 s of frames (each refreshes the readout and the kernels): how often the live twin
+  // and the kernels' live range line ("kernels 1–30 of 30", unchanged) were written.
   const seen = await page.evaluate(() => new Promise((resolve) => {
-    let writes = 0;
-    const watch = new MutationObserver((records) => { writes += records.length; });
-    watch.observe(document.getElementById('chart-readout-said'), { childList: true, characterData: true, subtree: true });
-    setTimeout(() => { watch.disconnect(); resolve({ writes }); }, 1200);
+    const writes = { readout: 0, kernels: 0 };
+    const watch = (id, key) => {
+      const o = new MutationObserver((records) => { writes[key] += records.length; });
+      o.observe(document.getElementById(id), { childList: true, characterData: true, subtree: true });
+      return o;
+    };
+    const watching = [watch('chart-readout-said', 'readout'), watch('kernels-range', 'kernels')];
+    setTimeout(() => { watching.forEach((o) => o.disconnect()); resolve(writes); }, 1200);
   }));
   assert.equal(await attr(page, 'running'), 'true', 'still training');
-  assert.ok(seen.writes <= 2, `the live region was written ${seen.writes} times in 1.2 s of frames`);
+  assert.ok(seen.readout <= 2, `the readout's live region was written ${seen.readout} times in 1.2 s of frames`);
+  assert.equal(seen.kernels, 0, 'the unchanged kernel range was rewritten');
   await page.keyboard.press('ArrowLeft');
   assert.equal(await page.textContent('#chart-readout-said'), await page.textContent('#chart-readout'), 'a move is read out at once');
   assert.equal(await page.getAttribute('#chart-readout', 'aria-live'), null, 'the visible line is not itself live');

@@ -69,8 +69,10 @@ export function drawKernelPanel(app) {
   const pages = Math.max(1, Math.ceil(v.d / KERNEL_PAGE));
   ui.kernelsPrev.disabled = run.showAll || run.kernelPage === 0;
   ui.kernelsNext.disabled = run.showAll || run.kernelPage >= pages - 1;
-  ui.kernelsRange.textContent = !v.d ? 'kernels –'
+  const range = !v.d ? 'kernels –'
     : run.showAll || pages === 1 ? `all ${v.d} kernels` : `kernels ${v.start + 1}–${v.start + v.count} of ${v.d}`;
+  // A live region: written only when it changes, not with every grid that training sends.
+  if (ui.kernelsRange.textContent !== range) ui.kernelsRange.textContent = range;
   const g = run.kernelGrid;
   const global = state.values.kscale === 'global';
   ui.legendLo.textContent = global && g ? `−${g.max.toPrecision(2)}` : '−max';
