@@ -35,6 +35,7 @@ test('a page opened from disk says how to serve its folder (both pages)', async 
     const text = await page.textContent('#status');
     assert.match(text, /cannot run from a file on disk/, `${file}: ${text}`);
     assert.match(text, /python3 -m http\.server/, `${file}: ${text}`);
+    assert.equal(await page.textContent('[role="status"]#status-said'), text, `${file}: read out too`);
   }
   await context.close();
 });

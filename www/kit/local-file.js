@@ -9,4 +9,6 @@
     + 'serve its folder instead, e.g. run “python3 -m http.server” in it and open http://localhost:8000/.';
   status.dataset.fileUrl = 'true';
   status.classList.add('file-url');
+  const said = document.getElementById('status-said'); // its live twin (kit/status-line.js)
+  if (said) said.textContent = status.textContent;
 }());
