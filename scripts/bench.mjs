@@ -76,6 +76,7 @@ function table(rows) {
  *  the median over the rounds that timed both in turns (bench-worker.js), and its range; then
  *  the same rounds' products alone on W workers side by side over one worker's (the host's limit). */
 function speedups(rows) {
+  const ms = (x) => x.toFixed(2);
   const lines = [];
   for (const r of rows) {
     if (r.workers > 1 && r.speedup != null) {
@@ -85,7 +86,10 @@ function speedups(rows) {
         (r.shared ? ' (shared memory)' : ' (transferred buffers)') +
         (r.products_speedup == null ? '' : `; the step's products alone, each worker's slice on ${r.workers} workers side by side, ` +
           `${r.products_speedup.toFixed(2)}× one worker's whole batch (rounds ${r.products_speedup_range.map((x) => x.toFixed(2)).join('–')}): ` +
-          `what ${r.workers} workers give the step's products on this machine in this run, the rest of the step aside`));
+          `what ${r.workers} workers give the step's products on this machine in this run, the rest of the step aside`) +
+        (r.batch_ms == null ? '' : `\n  its batch on the leader (means, ms): its own rows ${ms(r.batch_ms.own)} (the next batch's drawn ahead included), ` +
+          `waiting for the shards' gradients ${ms(r.batch_ms.wait)}, the exchange (the sum, Adam, the weights out) ${ms(r.batch_ms.exchange)}, ` +
+          `the shards taking the last weights ${ms(r.batch_ms.settle)}, sending their rows ${ms(r.batch_ms.send)}; of ${ms(r.ms_per_step)} a step`));
     }
   }
   return lines.join('\n');

@@ -19,7 +19,7 @@
 //   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
 //        | { type: 'error', message }
 import init, { wasm } from './kit/engine.js';
-import { ShardPool } from './kit/parallel.js';
+import { ShardPool, batchTiming } from './kit/parallel.js';
 import { loadMnist } from './kit/data.js';
 import { messageOf } from './kit/session.js';
 import { median, timeRuns } from './bench-timing.js';
@@ -89,6 +89,13 @@ async function productsSideBySide(build, settings, workers) {
   return { workers, time, close };
 }
 
+/** The mean ms per batch of each part of `pool.timing` (shared memory), or null. */
+function batchParts(pool) {
+  const t = pool?.shared ? pool.timing : null;
+  if (!t?.batches) return null;
+  return Object.fromEntries(['send', 'own', 'wait', 'exchange', 'settle'].map((k) => [k, t[k] / t.batches]));
+}
+
 async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
   const post = (text) => self.postMessage({ type: 'progress', text: `${build}: ${text}` });
   post('loading wasm');
@@ -112,6 +119,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       for (const w of counts.filter((w) => w > 1)) sides.push(await productsSideBySide(build, settings, w));
       post(`${name}: warm-up (${warmup} steps each)`);
       for (const r of runners) for (let i = 0; i < warmup; i++) await r.step();
+      for (const r of runners) if (r.pool) r.pool.timing = batchTiming(); // the timed batches' alone
       // Each worker count's steps, then the products alone and the peak, in turns (REPEATS short
       // runs each, medians): every rate sees the same load on a shared machine, so the ratios of
       // the step to the products and of W workers to one stay meaningful.
@@ -168,6 +176,8 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           // the products on this machine, the rest of the step aside.
           products_speedup: side.length ? median(side) : null,
           products_speedup_range: side.length ? [Math.min(...side), Math.max(...side)] : null,
+          // Shared memory: the leader's mean batch by part (ms; kit/shard-exchange.js batchTiming).
+          batch_ms: batchParts(r.pool),
           round_samples_per_s: r.rates.map((x) => x * batch), // each turn's, in order
           steps: r.steps,
           seconds: r.seconds,

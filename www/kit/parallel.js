@@ -27,9 +27,9 @@
 //   pool.close();
 
 import { ShardLine, LINE } from './shard-sync.js';
-import { stepShared, copyParams, RANGE_FLOATS, SHARD_TIMEOUT_MS } from './shard-exchange.js';
+import { stepShared, copyParams, batchTiming, RANGE_FLOATS, SHARD_TIMEOUT_MS } from './shard-exchange.js';
 
-export { RANGE_FLOATS, SHARD_TIMEOUT_MS, BLOCK_MS, copyParams } from './shard-exchange.js';
+export { RANGE_FLOATS, SHARD_TIMEOUT_MS, BLOCK_MS, copyParams, batchTiming } from './shard-exchange.js';
 
 /** The messages between the leader and a shard worker. */
 export const SHARD = Object.freeze({
@@ -79,6 +79,7 @@ export class ShardPool {
     this.failure = null; // the first failure: every later call rejects with it
     this.failed = new Promise((resolve) => { this.onFailed = resolve; }); // resolves at `fail`
     this.shards = [];
+    this.timing = batchTiming(); // shared memory: where the batches' time went on the leader
     for (let i = 1; i < count; i++) this.shards.push(this.start(url, i));
   }
 

@@ -32,6 +32,14 @@ export const SHARD_TIMEOUT_MS = 20000;
  *  step on a slow machine; a longer wait goes on without blocking the worker's messages. */
 export const BLOCK_MS = 250;
 
+/** Where a shared-memory batch's time goes on the leader, summed in ms over `batches` (the
+ *  pool's `timing`; make bench prints the means): sending the shards their rows, its own rows
+ *  (the next batch's drawn ahead included), waiting for the shards' gradients, the exchange, and
+ *  waiting for the shards to take the last weights. */
+export function batchTiming() {
+  return { batches: 0, send: 0, own: 0, wait: 0, exchange: 0, settle: 0 };
+}
+
 /** Copies the trainer's parameters into `flat` (a Float32Array of every parameter in order):
  *  one `set` per parameter from a view of its storage in wasm memory. Also a shard's way in
  *  (shard-worker.js), with the copies the other way. */
@@ -51,6 +59,7 @@ export async function stepShared(pool, trainer, idx) {
   const m = idx.length;
   const lines = pool.lines;
   if (m > lines[1].idx.length) throw new Error(`a batch of ${m} rows does not fit the shards' buffers of ${lines[1].idx.length}`);
+  const t0 = performance.now();
   const fresh = pool.sent?.trainer === trainer && pool.sent.stamp === trainer.params_stamp();
   pool.sent = null;
   if (!fresh) copyParams(trainer, lines[1].params);
@@ -62,12 +71,19 @@ export async function stepShared(pool, trainer, idx) {
     if (lines[i].send(start, end, m, !!inputs, fresh)) pool.wake(i);
   }
   const [start, end] = pool.rowsOf(m, 0);
+  const t1 = performance.now();
   trainer.own_gradient(start, end);
   trainer.prepare_next(); // the next batch's rows, while the shards compute
+  const t2 = performance.now();
   for (let i = 1; i < pool.count; i++) await rangesIn(pool, i, 1); // each shard's slice computed
+  const t3 = performance.now();
   const stats = exchange(pool, trainer);
+  const t4 = performance.now();
   for (let i = 1; i < pool.count; i++) await settled(pool, i); // READY: the next batch may go
   pool.sent = { trainer, stamp: trainer.params_stamp() };
+  const t = pool.timing;
+  t.batches += 1;
+  [t.send, t.own, t.wait, t.exchange, t.settle] = [t.send + t1 - t0, t.own + t2 - t1, t.wait + t3 - t2, t.exchange + t4 - t3, t.settle + performance.now() - t4];
   return stats;
 }
 
