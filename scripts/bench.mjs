@@ -89,7 +89,8 @@ function speedups(rows) {
           `what ${r.workers} workers give the step's products on this machine in this run, the rest of the step aside`) +
         (r.batch_ms == null ? '' : `\n  its batch on the leader (means, ms): its own rows ${ms(r.batch_ms.own)} (the next batch's drawn ahead included), ` +
           `waiting for the shards' gradients ${ms(r.batch_ms.wait)}, the exchange (the sum, Adam, the weights out) ${ms(r.batch_ms.exchange)}, ` +
-          `the shards taking the last weights ${ms(r.batch_ms.settle)}, sending their rows ${ms(r.batch_ms.send)}; of ${ms(r.ms_per_step)} a step`));
+          `the shards taking the last weights ${ms(r.batch_ms.settle)}, sending their rows ${ms(r.batch_ms.send)}; of ${ms(r.ms_per_step)} a step; ` +
+          `the shard's own rows, as it timed them, ${ms(r.batch_ms.shard)}`));
     }
   }
   return lines.join('\n');

@@ -93,7 +93,7 @@ async function productsSideBySide(build, settings, workers) {
 function batchParts(pool) {
   const t = pool?.shared ? pool.timing : null;
   if (!t?.batches) return null;
-  return Object.fromEntries(['send', 'own', 'wait', 'exchange', 'settle'].map((k) => [k, t[k] / t.batches]));
+  return Object.fromEntries(['send', 'own', 'wait', 'exchange', 'settle', 'shard'].map((k) => [k, t[k] / t.batches]));
 }
 
 async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {

@@ -36,10 +36,10 @@ test('bench: both models on 1 and 2 workers, with the products side by side on 2
       // Where the 2-worker batch went on the leader (shared memory).
       assert.equal(one.batch_ms, null, `${name}: no parts on 1 worker`);
       assert.ok(two.shared, `${name}: shared memory`);
-      const parts = ['send', 'own', 'wait', 'exchange', 'settle'];
+      const parts = ['send', 'own', 'wait', 'exchange', 'settle', 'shard'];
       assert.deepEqual(Object.keys(two.batch_ms ?? {}).sort(), [...parts].sort(), `${name}: the batch's parts`);
       for (const k of parts) assert.ok(Number.isFinite(two.batch_ms[k]) && two.batch_ms[k] >= 0, `${name}: ${k} ${two.batch_ms[k]} ms`);
-      assert.ok(two.batch_ms.own > 0 && two.batch_ms.exchange > 0, `${name}: the leader's rows and the exchange take time`);
+      assert.ok(two.batch_ms.own > 0 && two.batch_ms.exchange > 0 && two.batch_ms.shard > 0, `${name}: both workers' rows and the exchange take time`);
     }
     // The table says the same: '—' on 1 worker, 'N.NN×' on 2, under headers that name them.
     const headers = await page.$$eval('#results thead th', (ths) => ths.map((th) => th.textContent));

@@ -35,9 +35,10 @@ export const BLOCK_MS = 250;
 /** Where a shared-memory batch's time goes on the leader, summed in ms over `batches` (the
  *  pool's `timing`; make bench prints the means): sending the shards their rows, its own rows
  *  (the next batch's drawn ahead included), waiting for the shards' gradients, the exchange, and
- *  waiting for the shards to take the last weights. */
+ *  waiting for the shards to take the last weights; and `shard`, the slowest shard's own rows
+ *  (from taking the batch to its first gradient range, as it timed them). */
 export function batchTiming() {
-  return { batches: 0, send: 0, own: 0, wait: 0, exchange: 0, settle: 0 };
+  return { batches: 0, send: 0, own: 0, wait: 0, exchange: 0, settle: 0, shard: 0 };
 }
 
 /** Copies the trainer's parameters into `flat` (a Float32Array of every parameter in order):
@@ -77,12 +78,15 @@ export async function stepShared(pool, trainer, idx) {
   const t2 = performance.now();
   for (let i = 1; i < pool.count; i++) await rangesIn(pool, i, 1); // each shard's slice computed
   const t3 = performance.now();
+  let shard = 0;
+  for (let i = 1; i < pool.count; i++) shard = Math.max(shard, lines[i].rowsMs);
   const stats = exchange(pool, trainer);
   const t4 = performance.now();
   for (let i = 1; i < pool.count; i++) await settled(pool, i); // READY: the next batch may go
   pool.sent = { trainer, stamp: trainer.params_stamp() };
   const t = pool.timing;
   t.batches += 1;
+  t.shard += shard;
   [t.send, t.own, t.wait, t.exchange, t.settle] = [t.send + t1 - t0, t.own + t2 - t1, t.wait + t3 - t2, t.exchange + t4 - t3, t.settle + performance.now() - t4];
   return stats;
 }

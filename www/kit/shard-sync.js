@@ -53,6 +53,7 @@ const PUB = 7;
 const ROUND = 8;
 const FRESH = 9;
 const BELL = 10;
+const ROWS_US = 11; // µs from the shard taking its batch to its first gradient range (make bench)
 const CTRL_LEN = 16;
 
 /** Longest a shard waits, blocked, for the next batch before it goes back to its messages. */
@@ -79,6 +80,7 @@ export class ShardLine {
   constructor(buffers) {
     this.buffers = buffers;
     Object.assign(this, buffers);
+    this.batchAt = NaN; // shard: when it took the batch it computes (`serve`), for ROWS_US
   }
 
   /** Leader: a line for one shard, with its own control word and gradient `[gradLen]`; the
@@ -128,6 +130,12 @@ export class ShardLine {
     Atomics.notify(this.ctrl, BELL);
   }
 
+  /** Leader, once a batch's first gradient range is in: ms the shard took to compute it (its rows
+   *  of the batch, from taking the batch to that range). */
+  get rowsMs() {
+    return Atomics.load(this.ctrl, ROWS_US) / 1000;
+  }
+
   /** Gradient ranges the shard has written in this batch. */
   get gradRanges() {
     return Atomics.load(this.ctrl, GRAD);
@@ -153,6 +161,7 @@ export class ShardLine {
 
   /** Shard: `k` ranges of this batch's gradient are written. */
   gradOut(k) {
+    if (k === 1) Atomics.store(this.ctrl, ROWS_US, Math.round(1000 * (performance.now() - this.batchAt)));
     Atomics.store(this.ctrl, GRAD, k);
     Atomics.notify(this.ctrl, GRAD);
   }
@@ -214,6 +223,7 @@ export class ShardLine {
       const s = Atomics.load(c, STATE);
       if (s === LINE.BATCH) {
         try {
+          this.batchAt = performance.now();
           compute(c[START], c[END], c[M], c[INPUTS] === 1, c[FRESH] === 1);
         } catch (e) {
           Atomics.store(c, STATE, LINE.FAILED);
