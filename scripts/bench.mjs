@@ -74,7 +74,8 @@ function table(rows) {
 
 /** 'build model: W workers ×s of 1 worker's rate' for each model timed on more than one worker:
  *  the median over the rounds that timed both in turns (bench-worker.js), and its range; then
- *  the same rounds' products alone on W workers side by side over one worker's (the host's limit). */
+ *  the same rounds' products alone on W workers side by side over one worker's (what the host
+ *  gives the products in that run), and where the leader's batch went (shared memory). */
 function speedups(rows) {
   const ms = (x) => x.toFixed(2);
   const lines = [];

@@ -86,8 +86,12 @@ export async function stepShared(pool, trainer, idx) {
   pool.sent = { trainer, stamp: trainer.params_stamp() };
   const t = pool.timing;
   t.batches += 1;
+  t.send += t1 - t0;
+  t.own += t2 - t1;
+  t.wait += t3 - t2;
+  t.exchange += t4 - t3;
+  t.settle += performance.now() - t4;
   t.shard += shard;
-  [t.send, t.own, t.wait, t.exchange, t.settle] = [t.send + t1 - t0, t.own + t2 - t1, t.wait + t3 - t2, t.exchange + t4 - t3, t.settle + performance.now() - t4];
   return stats;
 }
 
