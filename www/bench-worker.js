@@ -60,7 +60,7 @@ function runner(settings, workers, images, labels) {
   const pool = workers > 1 ? new ShardPool(new URL('./shard-worker.js', import.meta.url), workers, wasm.shardRows) : null;
   pool?.prepare(trainer, settings, 'mnist');
   const step = pool ? () => pool.step(trainer) : () => trainer.step(1);
-  return { workers, trainer, pool, step, rates: [], steps: 0, seconds: 0, loss: NaN, free: () => { pool?.close(); trainer.free(); } };
+  return { workers, trainer, pool, step, rates: [], steps: 0, seconds: 0, seen: 0, loss: NaN, free: () => { pool?.close(); trainer.free(); } };
 }
 
 /** W helper workers (bench-products-worker.js), helper i holding the products of worker i's rows
@@ -118,7 +118,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       for (const w of counts) runners.push(runner(settings, w, images, labels));
       for (const w of counts.filter((w) => w > 1)) sides.push(await productsSideBySide(build, settings, w));
       post(`${name}: warm-up (${warmup} steps each)`);
-      for (const r of runners) for (let i = 0; i < warmup; i++) await r.step();
+      for (const r of runners) for (let i = 0; i < warmup; i++) r.seen = (await r.step()).samples_seen;
       for (const r of runners) if (r.pool) r.pool.timing = batchTiming(); // the timed batches' alone
       // Each worker count's steps, then the products alone and the peak, in turns (REPEATS short
       // runs each, medians): every rate sees the same load on a shared machine, so the ratios of
@@ -132,8 +132,15 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       const sideRatios = new Map(counts.map((w) => [w, []])); // W → the products': 1 worker's time over W's slowest
       for (let round = 0; round < REPEATS; round++) {
         for (const r of runners) {
-          const t = await time(async () => { r.loss = (await r.step()).loss; }, seconds / REPEATS, Math.ceil(minSteps / REPEATS));
-          r.rates.push(t.rounds / t.seconds);
+          // The images trained, not steps × batch: an epoch of the bench's 10,000 digits ends in a
+          // batch of 16 (39 × 256 + 16), which counted as 256 overstated every rate by ~2.4 %
+          // (PyTorch's bench trains full batches only, scripts/bench_torch.py).
+          const before = r.seen;
+          const t = await time(async () => {
+            const stats = await r.step();
+            [r.loss, r.seen] = [stats.loss, stats.samples_seen];
+          }, seconds / REPEATS, Math.ceil(minSteps / REPEATS));
+          r.rates.push((r.seen - before) / t.seconds);
           r.steps += t.rounds;
           r.seconds += t.seconds;
         }
@@ -153,9 +160,8 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       const kernelFlops = median(kernelRates);
       for (const r of runners) {
         if (!Number.isFinite(r.loss)) throw new Error(`${name}: loss is ${r.loss}`);
-        const perS = median(r.rates);
         const batch = settings.batch;
-        const samplesPerS = perS * batch;
+        const samplesPerS = median(r.rates);
         const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
         const ratio = ratios.get(r.workers);
         const side = sideRatios.get(r.workers); // medians of runs: the host's pauses left out
@@ -178,10 +184,10 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           products_speedup_range: side.length ? [Math.min(...side), Math.max(...side)] : null,
           // Shared memory: the leader's mean batch by part (ms; kit/shard-exchange.js batchTiming).
           batch_ms: batchParts(r.pool),
-          round_samples_per_s: r.rates.map((x) => x * batch), // each turn's, in order
+          round_samples_per_s: r.rates, // each turn's, in order
           steps: r.steps,
           seconds: r.seconds,
-          ms_per_step: 1000 / perS,
+          ms_per_step: (1000 * r.seconds) / r.steps, // the mean over every turn
           flops_per_sample: flopsPerSample,
           step_gflops: (samplesPerS * flopsPerSample) / 1e9,
           gemm_gflops: gemmFlops / 1e9, // one core's
