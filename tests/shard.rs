@@ -11,6 +11,8 @@ use autoencoder_playground::train::{slice_rows, Settings, StepStats, Trainer, Va
 
 #[path = "shard/ahead.rs"]
 mod ahead;
+#[path = "shard/head.rs"]
+mod head;
 #[path = "shard/ranged.rs"]
 mod ranged;
 

@@ -18,9 +18,12 @@ let images = null; // {images: Uint8Array, rows, cols}
 let replica = null;
 let line = null; // the current model's ShardLine (shared memory), or null
 let queue = init();
-// The pipelined exchange (kit/shard-sync.js): the flat ranges (the leader's `apply_ranges`, the
-// last the loss parts), each parameter's flat offset, and the round of weights being copied in.
+// The pipelined exchange (kit/shard-sync.js): the flat ranges as [start, end) pairs in the
+// leader's order (its `apply_ranges`: the decoder's, the encoder's, the loss parts last), how
+// many of them are the decoder's (written after the gradient's first part), each parameter's
+// flat offset, and the round of weights being copied in.
 let ranges = null;
+let heads = 0;
 let offsets = null;
 let round = -1;
 let copied = 0; // ranges of `round` copied into the replica
@@ -30,9 +33,9 @@ let copied = 0; // ranges of `round` copied into the replica
 function copyRanges(from, to) {
   if (from >= to) return;
   const views = replica.param_views();
-  let j = 0;
   for (let k = from; k < to; k++) {
-    const [a, b] = [ranges[k], ranges[k + 1]];
+    const [a, b] = [ranges[2 * k], ranges[2 * k + 1]];
+    let j = 0;
     while (a >= offsets[j + 1]) j += 1;
     views[j].set(line.params.subarray(a, b), a - offsets[j]);
   }
@@ -41,7 +44,7 @@ function copyRanges(from, to) {
 /** Between batches: the weight ranges the leader has published since the last look. */
 function takePublished() {
   const r = line.round; // the round first: its count is never an older round's (shard-sync.js)
-  const upTo = Math.min(line.published, ranges.length - 2);
+  const upTo = Math.min(line.published, ranges.length / 2 - 1);
   if (r !== round) [round, copied] = [r, 0];
   if (upTo > copied) {
     copyRanges(copied, upTo);
@@ -58,20 +61,22 @@ function gradient(params, idx, inputs, m, grads) {
 }
 
 /** The gradient of rows [start, end) of a batch of m on the shared line into its `grads`, range
- *  by range, each counted as soon as it is written (the leader steps it meanwhile). `fresh`:
- *  `params` holds the whole round of weights, of which the ranges not yet copied are taken;
- *  otherwise all of them. */
+ *  by range, each counted as soon as it is written (the leader steps it meanwhile): the
+ *  decoder's ranges once the gradient's first part is computed, the rest after the second.
+ *  `fresh`: `params` holds the whole round of weights, of which the ranges not yet copied are
+ *  taken; otherwise all of them. */
 function lineBatch(start, end, m, hasInputs, fresh) {
   const dim = images.rows * images.cols;
-  const params = ranges.length - 2; // weight ranges; the last range is the loss parts
-  if (fresh && line.round === round) copyRanges(copied, params);
+  const count = ranges.length / 2;
+  if (fresh && line.round === round) copyRanges(copied, count - 1); // the last range is the loss parts
   else copyParams(replica, line.params, true);
   [round, copied] = [-1, 0];
   const inputs = hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined;
-  const g = replica.gradient_view(line.idx.subarray(start, end), inputs, m);
-  for (let k = 0; k + 1 < ranges.length; k++) {
-    line.grads.set(g.subarray(ranges[k], ranges[k + 1]), ranges[k]);
-    line.gradOut(k + 1);
+  let g = replica.gradient_head_view(line.idx.subarray(start, end), inputs, m);
+  for (let k = 0; k < count; k++) {
+    if (k === heads) g = replica.gradient_tail_view(); // the encoder's, and the loss parts
+    line.grads.set(g.subarray(ranges[2 * k], ranges[2 * k + 1]), ranges[2 * k]);
+    line.gradOut(k + 1, k === heads);
   }
 }
 
@@ -88,6 +93,9 @@ function handle(msg) {
       replica = wasm.Trainer.replica(msg.settings, images.images, images.rows, images.cols);
       line = msg.line ? new ShardLine(msg.line) : null;
       ranges = replica.apply_ranges(RANGE_FLOATS);
+      const [decoder, params] = [replica.decoder_at(), replica.grad_len() - 3];
+      heads = 0;
+      while (ranges[2 * heads] >= decoder && ranges[2 * heads] < params) heads += 1;
       offsets = [0];
       for (const v of replica.param_views()) offsets.push(offsets[offsets.length - 1] + v.length);
       [round, copied] = [-1, 0];

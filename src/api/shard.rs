@@ -121,11 +121,11 @@ impl Trainer {
         object(&self.inner.apply_with_exchange().map_err(js)?, vec![])
     }
 
-    /// Flat offsets `[0, …, params, params + 3]` (a Uint32Array) cutting a flat gradient into
-    /// ranges of at most `most` floats, none across two parameters, the loss parts last: the
-    /// ranges of the leader's step taken range by range (`apply_begin`).
+    /// The flat gradient cut into ranges of at most `most` floats, none across two parameters,
+    /// as a Uint32Array of `[start, end)` pairs in the order of the leader's step taken range by
+    /// range (`apply_begin`): the decoder's parameters, the encoder's, the loss parts last.
     pub fn apply_ranges(&mut self, most: usize) -> Result<Vec<u32>, JsError> {
-        Ok(self.inner.apply_ranges(most).map_err(js)?.into_iter().map(|b| b as u32).collect())
+        Ok(self.inner.apply_ranges(most).map_err(js)?.into_iter().flat_map(|r| [r.start as u32, r.end as u32]).collect())
     }
 
     /// Leader: opens the step range by range, once the replicas' gradients are in the sum but
@@ -142,7 +142,7 @@ impl Trainer {
         self.inner.add_exchange_range(start..end).map_err(js)
     }
 
-    /// Leader: the step of flat range `[start, end)` (the next of `apply_ranges`): its new
+    /// Leader: the step of flat range `[start, end)` (the next pair of `apply_ranges`): its new
     /// weights as a view of wasm memory (empty for the loss parts; copy it out before the next
     /// call), the model's once `apply_end` takes the step.
     pub fn apply_range(&mut self, start: usize, end: usize) -> Result<Float32Array, JsError> {
@@ -172,6 +172,26 @@ impl Trainer {
     /// inputs.
     pub fn gradient_view(&mut self, idx: &[u32], inputs: Option<Vec<f32>>, m: usize) -> Result<Float32Array, JsError> {
         self.inner.gradient_out(idx, inputs.as_deref(), m).map(view).map_err(js)
+    }
+
+    /// Replica: `gradient_view`'s first part — the forward pass and the decoder's backward —
+    /// as a view of the whole flat gradient of which the decoder's `[decoder_at(), params)` is
+    /// written; `gradient_tail_view` writes the rest. The page sends the decoder's ranges on
+    /// while the encoder's are computed (the leader steps them meanwhile).
+    pub fn gradient_head_view(&mut self, idx: &[u32], inputs: Option<Vec<f32>>, m: usize) -> Result<Float32Array, JsError> {
+        self.inner.gradient_head(idx, inputs.as_deref(), m).map(view).map_err(js)
+    }
+
+    /// Replica, after `gradient_head_view`: the encoder's gradient and the loss parts; the whole
+    /// flat gradient as a view (copy it out before the next call).
+    pub fn gradient_tail_view(&mut self) -> Result<Float32Array, JsError> {
+        self.inner.gradient_tail().map(view).map_err(js)
+    }
+
+    /// Flat offset of the decoder's first parameter: the ranges of `apply_ranges` from it to the
+    /// parameters' end are the decoder's (the first ones), which `gradient_head_view` writes.
+    pub fn decoder_at(&self) -> usize {
+        self.inner.decoder_at()
     }
 }
 

@@ -87,6 +87,13 @@ impl Optimizer {
         self.t += 1;
     }
 
+    /// Places parameter `i` of `len` scalars (as its first update would): called for every
+    /// parameter in order before a step whose ranges come in another order (the data-parallel
+    /// step takes the decoder's first, train/shard/ranged.rs), so no later visit moves a span.
+    pub fn place(&mut self, i: usize, len: usize) {
+        self.span(i, len);
+    }
+
     /// The span of parameter `i` with `len` scalars, placed (zero moments) on its first visit.
     /// Parameters are visited in a fixed order, so this allocates on the first step only. A
     /// parameter whose size changed (another model) restarts its own and every later moment.

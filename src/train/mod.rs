@@ -25,7 +25,7 @@ mod views;
 mod heldout;
 
 pub use floor::constant_output_loss;
-pub use pass::{forward_backward, loss_only, optimizer_step, LossParts, Objective, Workspace};
+pub use pass::{backward_tail, forward_backward, forward_backward_head, loss_only, optimizer_step, LossParts, Objective, Workspace};
 pub use settings::{Settings, Variant};
 pub use shard::{slice_rows, LOSS_SLOTS};
 

@@ -49,26 +49,43 @@ pub struct LossParts {
 
 /// One forward + backward: loss of `model(x_in)` against `target` (both `[m, n]`), gradients
 /// left in the model's layers. The one code path used by training, the fixture checker and the
-/// gradient checks.
+/// gradient checks: `forward_backward_head` then `backward_tail`.
 pub fn forward_backward(model: &mut Autoencoder, ws: &mut Workspace, x_in: ArrayView2<f32>, target: ArrayView2<f32>, obj: Objective) -> LossParts {
+    let parts = forward_backward_head(model, ws, x_in, target, obj);
+    backward_tail(model, ws, x_in, obj);
+    parts
+}
+
+/// `forward_backward`'s first part: the forward pass, the loss (and the contractive penalty's
+/// value), and the decoder's backward, whose parameters' gradients are then final (the
+/// encoder's, and with tied weights the shared weight's, come with `backward_tail`). A
+/// replica sends them on while it computes the rest (train/shard/flat.rs).
+pub fn forward_backward_head(model: &mut Autoencoder, ws: &mut Workspace, x_in: ArrayView2<f32>, target: ArrayView2<f32>, obj: Objective) -> LossParts {
     let m = x_in.nrows();
     model.forward(x_in);
     let recon = obj.loss.value_and_grad(model.output(m), target, ws.dxhat.slice_mut(s![..m, ..]));
-    if obj.contractive_lambda == 0.0 {
-        model.backward(x_in, ws.dxhat.slice(s![..m, ..]));
-        return LossParts { total: recon, recon, penalty: 0.0 };
-    }
-    // Contractive: dL/dh = decoder's + penalty's; the penalty also adds a direct dW_h term.
     let lambda = obj.contractive_lambda;
-    let penalty = objective::contractive_penalty(model.code(m), model.enc[0].w.view(), lambda, ws.s.view_mut());
+    let penalty = if lambda == 0.0 { 0.0 } else { objective::contractive_penalty(model.code(m), model.enc[0].w.view(), lambda, ws.s.view_mut()) };
     model.backward_decoder(ws.dxhat.slice(s![..m, ..]));
+    LossParts { total: recon + penalty, recon, penalty }
+}
+
+/// `forward_backward`'s second part, after `forward_backward_head` on the same `x_in` `[m, n]`:
+/// the encoder's backward. Contractive: dL/dh = the decoder's + the penalty's, and the penalty
+/// adds a direct dW_h term.
+pub fn backward_tail(model: &mut Autoencoder, ws: &mut Workspace, x_in: ArrayView2<f32>, obj: Objective) {
+    let m = x_in.nrows();
+    let lambda = obj.contractive_lambda;
+    if lambda == 0.0 {
+        model.backward_encoder(x_in, None);
+        return;
+    }
     let mut dh = ws.dh.slice_mut(s![..m, ..]);
     dh.assign(&model.code_grad_from_decoder(m));
     objective::contractive_add_dh(model.code(m), ws.s.view(), lambda, dh.view_mut());
     model.backward_encoder(x_in, Some(ws.dh.slice(s![..m, ..])));
     let (h, w, gw) = model.enc[0].output_weight_grad(m);
     objective::contractive_add_dw(h, w, lambda, ws.colsum.view_mut(), gw);
-    LossParts { total: recon + penalty, recon, penalty }
 }
 
 /// The loss alone (a forward pass; gradients untouched).

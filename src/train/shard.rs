@@ -9,13 +9,16 @@
 //! leader   begin_batch()            -> the batch's indices
 //!          batch_inputs(rows i)     -> replica i's corrupted rows (corrupting variants)
 //! replica  set_params(leader's);    gradient_of(its indices, its corrupted rows or none, m)
+//!                                   (the page's shards: gradient_head, the decoder's part sent on
+//!                                   at once, then gradient_tail; shard/flat.rs)
 //! leader   own_gradient(its rows)   -> the sum starts with the leader's slice
 //!          prepare_next()           -> the next batch's rows, while the replicas compute
 //!          add_gradient(replica i)  for each replica, in a fixed order
 //!          apply_gradient()         -> optimiser step, cursor advance, the guard's checks
 //!                                      (apply_with_exchange: the last add in the step's pass;
 //!                                      apply_begin/apply_range/apply_end: the same step range by
-//!                                      range as the replicas' gradients come in, shard/ranged.rs)
+//!                                      range as the replicas' gradients come in, the decoder's
+//!                                      first, shard/ranged.rs)
 //! ```
 //!
 //! The leader fills and corrupts rows only when asked for them, always in row order from the
@@ -82,6 +85,8 @@ pub struct ShardState {
     ahead: ahead::Ahead,
     /// The optimiser's step under way, range by range (shard/ranged.rs).
     applying: ranged::Applying,
+    /// A replica's gradient half done (`gradient_head`, shard/flat.rs).
+    head: Option<flat::Head>,
     /// Counts the changes of the parameters (`params_stamp`).
     stamp: u64,
 }

@@ -32,9 +32,20 @@ fn a_batch_on_two_workers_matches_one_step() {
         assert_eq!(floats, n - 3, "the views cover every parameter");
         let inputs = lead.batch_inputs(a[0] as usize, a[1] as usize).unwrap();
         assert!(inputs.is_some(), "the denoising variant ships its corrupted rows");
-        let grad = rep.gradient_view(&idx[..a[1] as usize], inputs.map(|v| v.to_vec()), m).unwrap();
-        assert_eq!(grad.length() as usize, n);
-        grad.copy_to(&mut grads); // before the next call into the module (a view)
+        let (slice, inputs) = (&idx[..a[1] as usize], inputs.map(|v| v.to_vec()));
+        if k == 2 {
+            // In two parts, as the page's shards: the decoder's gradient first, then the rest.
+            let dec = rep.decoder_at();
+            let head = rep.gradient_head_view(slice, inputs, m).unwrap();
+            head.subarray(dec as u32, (n - 3) as u32).copy_to(&mut grads[dec..n - 3]);
+            let tail = rep.gradient_tail_view().unwrap();
+            assert!(tail.subarray(dec as u32, (n - 3) as u32).to_vec().iter().zip(&grads[dec..n - 3]).all(|(x, y)| x.to_bits() == y.to_bits()), "the tail left the decoder's gradient as the head wrote it");
+            tail.copy_to(&mut grads);
+        } else {
+            let grad = rep.gradient_view(slice, inputs, m).unwrap();
+            assert_eq!(grad.length() as usize, n);
+            grad.copy_to(&mut grads); // before the next call into the module (a view)
+        }
         lead.own_gradient(b[0] as usize, b[1] as usize).unwrap();
         // The next batch's rows, drawn while the replica would still compute (as the page).
         assert_eq!(lead.prepare_next().unwrap(), 64);
@@ -46,7 +57,7 @@ fn a_batch_on_two_workers_matches_one_step() {
             let b = lead.apply_ranges(4096).unwrap();
             lead.apply_begin(true).unwrap();
             let stamp = lead.params_stamp();
-            for w in b.windows(2) {
+            for w in b.chunks(2) {
                 let new = lead.apply_range(w[0] as usize, w[1] as usize).unwrap();
                 assert_eq!(new.length(), if (w[0] as usize) < n - 3 { w[1] - w[0] } else { 0 });
             }
@@ -69,6 +80,7 @@ fn a_batch_on_two_workers_matches_one_step() {
     assert!(lead.add_exchange().is_err(), "no batch is open");
     assert!(lead.prepare_next().is_err(), "no batch is open to draw after");
     assert!(rep.gradient_view(&[0], None, 64).is_err(), "the denoising variant needs its corrupted rows");
+    assert!(rep.gradient_tail_view().is_err(), "no gradient is half done");
     lead.begin_batch().unwrap();
     lead.abort_batch();
     assert_eq!(lead.reconstruct(&[0, 1, 2]).unwrap(), x, "abort_batch undoes the open batch");

@@ -1,7 +1,7 @@
 //! The leader's step range by range (`apply_begin`, `apply_range`, `apply_end`,
 //! src/train/shard/ranged.rs), as the page takes it while the replicas' gradients come in: the
 //! bits of the step at once, the weights it sends on are the model's, and a step refused, cut
-//! short or driven out of order changes nothing.
+//! short or driven out of order changes nothing; the decoder's ranges come first.
 
 use super::*;
 
@@ -9,11 +9,10 @@ use super::*;
 /// buffer in worker order, all but the last added, the last's stepped; checks that the new
 /// weights handed out per range are the model's after the step.
 pub fn apply_in_ranges(leader: &mut Trainer, grads: &[Vec<f32>], most: usize) -> StepStats {
-    let bounds = leader.apply_ranges(most).unwrap();
+    let ranges = leader.apply_ranges(most).unwrap();
     let mut sent = vec![f32::NAN; leader.grad_len() - autoencoder_playground::train::LOSS_SLOTS];
     leader.apply_begin(true).unwrap();
-    for k in 1..bounds.len() {
-        let r = bounds[k - 1]..bounds[k];
+    for r in ranges {
         for (i, g) in grads.iter().enumerate() {
             leader.exchange()[r.clone()].copy_from_slice(&g[r.clone()]);
             if i + 1 < grads.len() {
@@ -41,19 +40,26 @@ fn a_step_in_ranges_trains_the_bits_of_one_step() {
 }
 
 #[test]
-fn ranges_cut_within_parameters_and_cover_the_flat_gradient() {
+fn ranges_cut_within_parameters_and_cover_the_flat_gradient_decoder_first() {
     let mut t = Trainer::new(settings(Variant::Standard), digits()).unwrap();
     let n = t.grad_len();
     // d = 30: W1 [30·784], b1 [30], W2 [784·30], b2 [784], then the 3 loss parts.
     let edges = [0, 23520, 23550, 47070, 47854, n];
+    assert_eq!(t.decoder_at(), 23550);
     for most in [1000, 30, 23520, usize::MAX] {
         let b = t.apply_ranges(most).unwrap();
-        assert_eq!((b[0], *b.last().unwrap()), (0, n));
-        assert!(b.windows(2).all(|w| w[0] < w[1] && w[1] - w[0] <= most), "most {most}: {b:?}");
-        assert!(edges.iter().all(|e| b.contains(e)), "most {most}: a range crosses a parameter");
-        assert!(b.windows(2).all(|w| !edges.iter().any(|&e| w[0] < e && e < w[1])), "most {most}");
+        assert!(b.iter().all(|r| r.start < r.end && r.len() <= most), "most {most}: {b:?}");
+        assert!(b.iter().all(|r| !edges.iter().any(|&e| r.start < e && e < r.end)), "most {most}: a range crosses a parameter");
+        // The decoder's ranges (from 23550), the encoder's, the loss parts; each in flat order.
+        let (dec, enc) = (b.iter().take_while(|r| r.start >= 23550).count(), b.iter().filter(|r| r.end <= 23550).count());
+        assert_eq!(dec + enc + 1, b.len(), "most {most}: {b:?}");
+        assert_eq!(b[dec].start, 0, "most {most}: the encoder follows the decoder");
+        let mut sorted = b.clone();
+        sorted.sort_by_key(|r| r.start);
+        assert!(sorted.windows(2).all(|w| w[0].end == w[1].start) && sorted[0].start == 0 && b[b.len() - 1] == (47854..n));
+        assert!(b[..dec].windows(2).chain(b[dec..dec + enc].windows(2)).all(|w| w[0].end == w[1].start), "most {most}");
     }
-    assert_eq!(t.apply_ranges(usize::MAX).unwrap(), edges);
+    assert_eq!(t.apply_ranges(usize::MAX).unwrap(), [23550..47070, 47070..47854, 0..23520, 23520..23550, 47854..n]);
     assert!(t.apply_ranges(0).is_err());
 }
 
@@ -85,10 +91,14 @@ fn a_step_cut_short_or_out_of_order_is_refused_and_undone() {
     assert!(msg(t.apply_range(0..10).unwrap_err()).contains("no step is under way"));
     t.apply_begin(false).unwrap();
     assert!(msg(t.apply_begin(false).unwrap_err()).contains("already under way"));
-    assert!(msg(t.apply_range(b[1]..b[2]).unwrap_err()).contains("where the step is at 0"));
-    assert!(msg(t.apply_range(23000..24000).unwrap_err()).contains("where the step is at 0"));
-    t.apply_range(b[0]..b[1]).unwrap();
-    assert!(msg(t.add_exchange_range(0..10).unwrap_err()).contains("stepped already"));
+    // The decoder's first range (W2 from 23550) comes first: not the next one, not the encoder's.
+    assert!(msg(t.apply_range(b[1].clone()).unwrap_err()).contains("where the step is at 23550"));
+    assert!(msg(t.apply_range(0..1000).unwrap_err()).contains("where the step is at 23550"));
+    assert!(msg(t.apply_range(23000..24000).unwrap_err()).contains("where the step is at 23550"));
+    t.apply_range(b[0].clone()).unwrap();
+    assert!(msg(t.add_exchange_range(23600..23610).unwrap_err()).contains("stepped already"));
+    assert!(msg(t.add_exchange_range(0..24000).unwrap_err()).contains("from 23550 are stepped already"));
+    t.add_exchange_range(0..10).unwrap(); // the encoder's: not stepped yet
     let stamp = t.params_stamp();
     assert!(msg(t.apply_end().unwrap_err()).contains("every range comes first"));
     assert_eq!(t.params_stamp(), stamp, "nothing was taken");
@@ -98,8 +108,15 @@ fn a_step_cut_short_or_out_of_order_is_refused_and_undone() {
     // A range across two parameters, reached in order.
     let mut t = summed();
     t.apply_begin(false).unwrap();
-    t.apply_range(0..23000).unwrap();
-    assert!(msg(t.apply_range(23000..23600).unwrap_err()).contains("across two parameters"));
+    t.apply_range(23550..47000).unwrap();
+    assert!(msg(t.apply_range(47000..47100).unwrap_err()).contains("across two parameters"));
+    // The decoder stepped, the encoder's ranges follow from 0; a range running on from the
+    // encoder into the decoder (stepped) is not the next one.
+    t.apply_range(47000..47070).unwrap();
+    t.apply_range(47070..47854).unwrap();
+    assert!(msg(t.apply_range(47854..47857).unwrap_err()).contains("where the step is at 0"));
+    t.apply_range(0..23500).unwrap();
+    assert!(msg(t.apply_range(23500..23600).unwrap_err()).contains("where the step is at 23500"));
     // abort_batch mid-step (a shard lost): undone as well.
     t.abort_batch();
     assert_eq!(t.step(1).unwrap(), want_stats);
@@ -115,10 +132,9 @@ fn a_diverged_step_in_ranges_is_undone() {
         let before = (params(&mut t), t.params_stamp());
         let m = t.begin_batch().unwrap().len();
         t.own_gradient(0..m).unwrap();
-        let b = t.apply_ranges(4096).unwrap();
         t.apply_begin(false).unwrap();
-        for w in b.windows(2) {
-            t.apply_range(w[0]..w[1]).unwrap();
+        for r in t.apply_ranges(4096).unwrap() {
+            t.apply_range(r).unwrap();
         }
         match t.apply_end() {
             Ok(_) => assert_ne!(t.params_stamp(), before.1, "a step taken moves the stamp"),
@@ -145,9 +161,9 @@ fn the_stamp_moves_with_the_parameters_only() {
     t.batch_inputs(0..m / 2).unwrap();
     t.own_gradient(m / 2..m).unwrap();
     t.prepare_next().unwrap();
-    t.add_exchange_range(0..100).unwrap();
+    t.add_exchange_range(23550..23650).unwrap();
     t.apply_begin(false).unwrap();
-    t.apply_range(0..100).unwrap();
+    t.apply_range(23550..23650).unwrap();
     assert_eq!(t.params_stamp(), s1, "nothing was taken yet");
     t.abort_batch();
     assert_eq!(t.params_stamp(), s1, "an undone batch");

@@ -5,8 +5,10 @@
 // RANGE_FLOATS (`exchange`): each shard writes its gradient range by range, the leader steps
 // each range as soon as every shard's part of it is in (`apply_range`, the same bits as one
 // step) and writes its new weights into the shared parameters, which the idle shards copy in
-// while the next ranges are stepped (woken every RING_RANGES ranges). The next batch sends no
-// weights when the leader's are still the ones sent (`params_stamp`).
+// while the next ranges are stepped (woken every RING_RANGES ranges). The decoder's ranges come
+// first: a shard writes them before it computes the encoder's backward (`gradient_head_view`),
+// so the leader steps them while the shards finish. The next batch sends no weights when the
+// leader's are still the ones sent (`params_stamp`).
 //
 // Measured (Chromium 156, 2-core AMD EPYC, denoising d = 500, 2 workers): the exchange took
 // 3.7–4.1 ms per batch where the copies and the step one after another took ~4.6 ms, and the
@@ -34,9 +36,10 @@ export const BLOCK_MS = 250;
 
 /** Where a shared-memory batch's time goes on the leader, summed in ms over `batches` (the
  *  pool's `timing`; make bench prints the means): sending the shards their rows, its own rows
- *  (the next batch's drawn ahead included), waiting for the shards' gradients, the exchange, and
- *  waiting for the shards to take the last weights; and `shard`, the slowest shard's own rows
- *  (from taking the batch to its first gradient range, as it timed them). */
+ *  (the next batch's drawn ahead included), waiting for the shards' gradients (for the first
+ *  range, and blocked mid-exchange for the encoder's), the rest of the exchange, and waiting for
+ *  the shards to take the last weights; and `shard`, the slowest shard's own rows (from taking
+ *  the batch to its whole gradient computed, as it timed them). */
 export function batchTiming() {
   return { batches: 0, send: 0, own: 0, wait: 0, exchange: 0, settle: 0, shard: 0 };
 }
@@ -80,7 +83,7 @@ export async function stepShared(pool, trainer, idx) {
   const t3 = performance.now();
   let shard = 0;
   for (let i = 1; i < pool.count; i++) shard = Math.max(shard, lines[i].rowsMs);
-  const stats = exchange(pool, trainer);
+  const [stats, blocked] = exchange(pool, trainer);
   const t4 = performance.now();
   for (let i = 1; i < pool.count; i++) await settled(pool, i); // READY: the next batch may go
   pool.sent = { trainer, stamp: trainer.params_stamp() };
@@ -88,26 +91,34 @@ export async function stepShared(pool, trainer, idx) {
   t.batches += 1;
   t.send += t1 - t0;
   t.own += t2 - t1;
-  t.wait += t3 - t2;
-  t.exchange += t4 - t3;
+  t.wait += t3 - t2 + blocked;
+  t.exchange += t4 - t3 - blocked;
   t.settle += performance.now() - t4;
   t.shard += shard;
   return stats;
 }
 
-/** The step range by range (the trainer's `apply_range`): each shard's part of a range copied
- *  into the exchange buffer in worker order, added, the last one's stepped, and the range's
- *  new weights written into `params` and published to the shards, which copy them in while
- *  the next range is stepped. Synchronous: nothing else reaches the trainer mid-step. */
+/** The step range by range (the trainer's `apply_range`, in `pool.ranges`' order: the
+ *  decoder's, the encoder's, the loss parts): each shard's part of a range copied into the
+ *  exchange buffer in worker order, added, the last one's stepped, and the range's new weights
+ *  written into `params` and published to the shards, which copy them in while the next range
+ *  is stepped. Synchronous: nothing else reaches the trainer mid-step. Returns the step's
+ *  stats and the ms spent blocked for the shards' ranges. */
 function exchange(pool, trainer) {
   const { lines, ranges } = pool;
-  const weights = ranges.length - 2; // the last range is the loss parts
+  const count = ranges.length / 2;
+  const weights = count - 1; // the last range is the loss parts
   for (let i = 1; i < pool.count; i++) lines[i].beginRound();
   trainer.apply_begin(true);
-  for (let k = 0; k + 1 < ranges.length; k++) {
-    const [a, b] = [ranges[k], ranges[k + 1]];
+  let blocked = 0;
+  for (let k = 0; k < count; k++) {
+    const [a, b] = [ranges[2 * k], ranges[2 * k + 1]];
     for (let i = 1; i < pool.count; i++) {
-      if (lines[i].gradRanges <= k) rangeInBlocking(pool, i, k + 1);
+      if (lines[i].gradRanges <= k) {
+        const t = performance.now();
+        rangeInBlocking(pool, i, k + 1);
+        blocked += performance.now() - t;
+      }
       trainer.exchange_view().set(lines[i].grads.subarray(a, b), a);
       if (i < pool.count - 1) trainer.add_exchange_range(a, b);
     }
@@ -118,11 +129,12 @@ function exchange(pool, trainer) {
       for (let i = 1; i < pool.count; i++) lines[i].publish(k + 1, ring);
     }
   }
-  return trainer.apply_end();
+  return [trainer.apply_end(), blocked];
 }
 
-/** Shard i's first k gradient ranges, waited for blocked (mid-step: a range follows the
- *  last within microseconds) until the time-out or a failure; throws the failure. */
+/** Shard i's first k gradient ranges, waited for blocked (mid-step: the encoder's ranges follow
+ *  the decoder's by the shard's encoder backward, ~1/5 of its products at one hidden layer; the
+ *  rest within microseconds) until the time-out or a failure; throws the failure. */
 function rangeInBlocking(pool, i, k) {
   const line = pool.lines[i];
   const deadline = performance.now() + SHARD_TIMEOUT_MS;

@@ -18,13 +18,13 @@
 // Atomics store are seen by the thread that reads that store with Atomics (the JS memory model's
 // synchronises-with), so the buffers need no atomics of their own.
 //
-// The exchange is pipelined in flat ranges (the trainer's `apply_ranges`): the shard writes its
-// gradient range by range, counting them in ctrl[GRAD]; the leader steps each range as it comes
-// in and writes its new weights into `params`, counting them in ctrl[PUB] for the round in
-// ctrl[ROUND] (one per step); an idle shard copies each range in as it is published. The batch
-// then says (ctrl[FRESH]) whether `params` holds the whole round, or a full copy the shard takes
-// whole. A shard waits on the doorbell ctrl[BELL], rung for every batch, range and stop, so no
-// signal is lost between its look at the words and its wait.
+// The exchange is pipelined in flat ranges (the trainer's `apply_ranges`, the decoder's first):
+// the shard writes its gradient range by range, counting them in ctrl[GRAD]; the leader steps
+// each range as it comes in and writes its new weights into `params`, counting them in ctrl[PUB]
+// for the round in ctrl[ROUND] (one per step); an idle shard copies each range in as it is
+// published. The batch then says (ctrl[FRESH]) whether `params` holds the whole round, or a
+// full copy the shard takes whole. A shard waits on the doorbell ctrl[BELL], rung for every
+// batch, range and stop, so no signal is lost between its look at the words and its wait.
 //
 //   const batch = ShardLine.batchBuffers(rows, dim);              // leader, per model
 //   const line = ShardLine.create(params, gradLen, batch);        // per model and shard
@@ -53,7 +53,7 @@ const PUB = 7;
 const ROUND = 8;
 const FRESH = 9;
 const BELL = 10;
-const ROWS_US = 11; // µs from the shard taking its batch to its first gradient range (make bench)
+const ROWS_US = 11; // µs from the shard taking its batch to its whole gradient computed (make bench)
 const CTRL_LEN = 16;
 
 /** Longest a shard waits, blocked, for the next batch before it goes back to its messages. */
@@ -130,8 +130,8 @@ export class ShardLine {
     Atomics.notify(this.ctrl, BELL);
   }
 
-  /** Leader, once a batch's first gradient range is in: ms the shard took to compute it (its rows
-   *  of the batch, from taking the batch to that range). */
+  /** Leader, once a batch's gradient is in: ms the shard took to compute it (its rows of the
+   *  batch, from taking the batch to its whole gradient computed). */
   get rowsMs() {
     return Atomics.load(this.ctrl, ROWS_US) / 1000;
   }
@@ -159,9 +159,10 @@ export class ShardLine {
     return this.gradRanges >= k;
   }
 
-  /** Shard: `k` ranges of this batch's gradient are written. */
-  gradOut(k) {
-    if (k === 1) Atomics.store(this.ctrl, ROWS_US, Math.round(1000 * (performance.now() - this.batchAt)));
+  /** Shard: `k` ranges of this batch's gradient are written; `whole`: the whole gradient is
+   *  computed by now (its time is kept for make bench). */
+  gradOut(k, whole = false) {
+    if (whole) Atomics.store(this.ctrl, ROWS_US, Math.round(1000 * (performance.now() - this.batchAt)));
     Atomics.store(this.ctrl, GRAD, k);
     Atomics.notify(this.ctrl, GRAD);
   }

@@ -3,11 +3,11 @@
 //! how they are read, written and crossed between workers (the parameters' own storage, the
 //! exchange buffer) — and a replica's gradient of its slice of a batch.
 
-use super::super::{forward_backward, Trainer};
+use super::super::{backward_tail, forward_backward_head, LossParts, Trainer};
 use super::LOSS_SLOTS;
 use crate::corruption::Corruption;
 use crate::error::{Error, Result};
-use ndarray::s;
+use ndarray::{s, Array2, ArrayView2};
 use std::ops::Range;
 
 impl Trainer {
@@ -72,9 +72,34 @@ impl Trainer {
         r
     }
 
+    /// Flat offset of the decoder's first parameter: the encoder's parameters are `[0, this)`,
+    /// the decoder's `[this, params)`. A replica's gradient has the decoder's first
+    /// (`gradient_head`), and the leader steps them first (`apply_ranges`).
+    pub fn decoder_at(&self) -> usize {
+        self.model.enc.iter().map(|l| l.w.len() + l.b.len()).sum()
+    }
+
     /// Replica: `gradient_of` into the exchange buffer, which it returns (`grad_len()` floats).
     pub fn gradient_out(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize) -> Result<&[f32]> {
         self.with_exchange(|t, buf| t.gradient_of(idx, inputs, m, buf))?;
+        Ok(&self.shard.exchange)
+    }
+
+    /// Replica: `gradient_of`'s first part into the exchange buffer, which it returns
+    /// (`grad_len()` floats): the forward pass and the decoder's backward, with the decoder's
+    /// gradient `[decoder_at(), params)` written. The page sends it on while `gradient_tail`
+    /// computes the rest (the encoder's backward is ~1/5 of the products at one hidden layer),
+    /// so the leader steps the decoder's ranges meanwhile. Nothing else may use the replica
+    /// between the two.
+    pub fn gradient_head(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize) -> Result<&[f32]> {
+        self.with_exchange(|t, buf| t.head_of(idx, inputs, m, buf))?;
+        Ok(&self.shard.exchange)
+    }
+
+    /// Replica, after `gradient_head`: the rest of the gradient — the encoder's `[0,
+    /// decoder_at())` and the loss parts — into the exchange buffer, which it returns whole.
+    pub fn gradient_tail(&mut self) -> Result<&[f32]> {
+        self.with_exchange(|t, buf| t.tail_of(buf))?;
         Ok(&self.shard.exchange)
     }
 
@@ -82,6 +107,11 @@ impl Trainer {
     /// scaled by idx.len()/m, into `out` (`grad_len()` floats). `inputs`: the corrupted rows
     /// `[idx.len(), n]` the leader drew (`batch_inputs`), or `None` for clean inputs.
     pub fn gradient_of(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize, out: &mut [f32]) -> Result<()> {
+        self.head_of(idx, inputs, m, out)?;
+        self.tail_of(out)
+    }
+
+    fn head_of(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize, out: &mut [f32]) -> Result<()> {
         let (r, n) = (idx.len(), self.data.dim());
         if r == 0 || r > m || m > self.xb.nrows() {
             return Err(Error::Shape(format!("a slice of {r} rows of a batch of {m} (at most {} rows)", self.xb.nrows())));
@@ -95,26 +125,74 @@ impl Trainer {
         } else if self.corruption != Corruption::None {
             return Err(Error::Config("this variant corrupts its inputs: the leader's corrupted rows are needed".into()));
         }
-        self.slice_gradient(0..r, m, out);
+        self.slice_head(0..r, m, out);
+        Ok(())
+    }
+
+    fn tail_of(&mut self, out: &mut [f32]) -> Result<()> {
+        let Some(head) = self.shard.head.take() else {
+            return Err(Error::Config("no gradient is half done: gradient_head comes before gradient_tail".into()));
+        };
+        check_len("gradient", out.len(), self.grad_len())?;
+        self.slice_tail(head, out);
         Ok(())
     }
 
     /// Forward and backward over `rows` of xb (and xc when corrupting); the layers' gradients
     /// and the loss parts scaled by rows/m into `out`.
     pub(super) fn slice_gradient(&mut self, rows: Range<usize>, m: usize, out: &mut [f32]) {
+        self.slice_head(rows, m, out);
+        let head = self.shard.head.take().expect("slice_head leaves its part");
+        self.slice_tail(head, out);
+    }
+
+    /// `slice_gradient`'s first part: the decoder's gradient into `out`; the rest is pending.
+    fn slice_head(&mut self, rows: Range<usize>, m: usize, out: &mut [f32]) {
         let scale = rows.len() as f32 / m as f32;
-        let target = self.xb.slice(s![rows.clone(), ..]);
-        let x_in = if self.corruption == Corruption::None { target } else { self.xc.slice(s![rows, ..]) };
-        let parts = forward_backward(&mut self.model, &mut self.ws, x_in, target, self.objective);
+        let (x_in, target) = slice_inputs(&self.xb, &self.xc, self.corruption, rows.clone());
+        let parts = forward_backward_head(&mut self.model, &mut self.ws, x_in, target, self.objective);
+        let np = out.len() - LOSS_SLOTS;
+        self.write_scaled(self.decoder_at()..np, scale, out);
+        self.shard.head = Some(Head { rows, scale, parts });
+    }
+
+    /// `slice_gradient`'s second part: the encoder's gradient and the loss parts into `out`.
+    fn slice_tail(&mut self, head: Head, out: &mut [f32]) {
+        let (x_in, _) = slice_inputs(&self.xb, &self.xc, self.corruption, head.rows);
+        backward_tail(&mut self.model, &mut self.ws, x_in, self.objective);
+        self.write_scaled(0..self.decoder_at(), head.scale, out);
+        let (p, s, at) = (head.parts, head.scale, out.len() - LOSS_SLOTS);
+        out[at..].copy_from_slice(&[p.total * s, p.recon * s, p.penalty * s]);
+    }
+
+    /// The gradients of the parameters within flat `span` (whole parameters), times `scale`.
+    fn write_scaled(&mut self, span: Range<usize>, scale: f32, out: &mut [f32]) {
         let mut at = 0;
         self.model.for_each_param(|_, _, g| {
-            for (o, &v) in out[at..at + g.len()].iter_mut().zip(g) {
-                *o = v * scale;
+            if span.contains(&at) {
+                for (o, &v) in out[at..at + g.len()].iter_mut().zip(g) {
+                    *o = v * scale;
+                }
             }
             at += g.len();
         });
-        out[at..at + LOSS_SLOTS].copy_from_slice(&[parts.total * scale, parts.recon * scale, parts.penalty * scale]);
     }
+}
+
+/// The model's input and target `rows` of the clean rows `xb` and corrupted `xc` (`[B, n]`):
+/// the corrupted and the clean, or the clean twice.
+fn slice_inputs<'a>(xb: &'a Array2<f32>, xc: &'a Array2<f32>, c: Corruption, rows: Range<usize>) -> (ArrayView2<'a, f32>, ArrayView2<'a, f32>) {
+    let target = xb.slice(s![rows.clone(), ..]);
+    let x_in = if c == Corruption::None { target } else { xc.slice(s![rows, ..]) };
+    (x_in, target)
+}
+
+/// A gradient half done (`gradient_head`): its rows, scale and loss parts.
+#[derive(Debug)]
+pub(super) struct Head {
+    rows: Range<usize>,
+    scale: f32,
+    parts: LossParts,
 }
 
 pub(super) fn check_len(what: &str, got: usize, want: usize) -> Result<()> {

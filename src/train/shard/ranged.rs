@@ -10,6 +10,10 @@
 //! apply_end()                       swapped in when the loss, every weight and moment are finite
 //! ```
 //!
+//! The order (`apply_ranges`) is the decoder's parameters, the encoder's, then the loss parts:
+//! the order in which a replica's gradient is done (`gradient_head`, then `gradient_tail`), so the
+//! leader steps the decoder's ranges while the replicas still compute the encoder's.
+//!
 //! `params_stamp` changes whenever the parameters may have (a step, a mutable view of them), so
 //! the page knows whether the weights it sent on during the last step are still the model's.
 
@@ -24,13 +28,37 @@ use std::ops::Range;
 pub(super) struct Applying {
     /// True from `apply_begin` until `apply_end` or `abort_batch`.
     open: bool,
-    /// Flat scalars `[0, to)` are stepped.
-    to: usize,
+    /// Scalars stepped: the first `done` of the step's order (`step_order`).
+    done: usize,
     /// The last replica's gradient (the exchange buffer) is added as it is read.
     plus: bool,
-    /// Flat offsets of every parameter and the loss parts (`apply_ranges(usize::MAX)`), for
-    /// `apply_gradient`'s one range per parameter (computed once).
-    whole: Vec<usize>,
+    /// One range per parameter and the loss parts (`apply_ranges(usize::MAX)`), for
+    /// `apply_gradient` (computed once).
+    whole: Vec<Range<usize>>,
+}
+
+/// The position of flat scalar `at` in the step's order (`order`: its three flat spans); the
+/// order's length for the end of the flat gradient.
+fn position(order: &[Range<usize>; 3], at: usize) -> usize {
+    let mut before = 0;
+    for span in order {
+        if span.contains(&at) {
+            return before + at - span.start;
+        }
+        before += span.len();
+    }
+    before
+}
+
+/// The flat scalar at position `pos` of the step's order (the flat gradient's length past it).
+fn flat_at(order: &[Range<usize>; 3], mut pos: usize) -> usize {
+    for span in order {
+        if pos < span.len() {
+            return span.start + pos;
+        }
+        pos -= span.len();
+    }
+    order[2].end
 }
 
 impl Trainer {
@@ -42,21 +70,36 @@ impl Trainer {
 
     pub(in crate::train) fn moved_params(&mut self) {
         self.shard.stamp += 1;
+        self.shard.head = None; // a replica's half-done gradient is no longer of these weights
     }
 
-    /// Flat offsets `[0, …, params, params + LOSS_SLOTS]` cutting a flat gradient into ranges of
-    /// at most `most` scalars, none across two parameters, the loss parts a range of their own.
-    pub fn apply_ranges(&mut self, most: usize) -> Result<Vec<usize>> {
+    /// The step's order as three flat spans: the decoder's parameters, the encoder's, the loss
+    /// parts.
+    fn step_order(&mut self) -> [Range<usize>; 3] {
+        let (dec, len) = (self.decoder_at(), self.grad_len());
+        let np = len - LOSS_SLOTS;
+        [dec..np, 0..dec, np..len]
+    }
+
+    /// The flat gradient cut into ranges of at most `most` scalars, none across two parameters,
+    /// the loss parts a range of their own, in the step's order: the decoder's parameters, then
+    /// the encoder's (each parameter's ranges in flat order), then the loss parts.
+    pub fn apply_ranges(&mut self, most: usize) -> Result<Vec<Range<usize>>> {
         if most == 0 {
             return Err(Error::Config("ranges of at most 0 scalars".into()));
         }
-        let mut bounds = vec![0];
+        let [dec, enc, loss] = self.step_order();
+        let (mut ranges, mut at) = (Vec::new(), 0);
         self.model.for_each_param(|_, p, _| {
-            let start = *bounds.last().unwrap();
-            bounds.extend((1..=p.len().div_ceil(most)).map(|k| start + (k * most).min(p.len())));
+            let cut = |k: usize| at + k.saturating_mul(most).min(p.len());
+            ranges.extend((0..p.len().div_ceil(most)).map(|k| cut(k)..cut(k + 1)));
+            at += p.len();
         });
-        bounds.push(bounds.last().unwrap() + LOSS_SLOTS);
-        Ok(bounds)
+        let (mut order, encoder): (Vec<_>, Vec<_>) = ranges.into_iter().partition(|r| dec.contains(&r.start));
+        debug_assert!(encoder.iter().all(|r| r.end <= enc.end));
+        order.extend(encoder);
+        order.push(loss);
+        Ok(order)
     }
 
     /// Leader, once every replica's gradient is in the sum but the last one's, which is in the
@@ -69,33 +112,37 @@ impl Trainer {
             return Err(Error::Config("a step is already under way: apply_end closes it".into()));
         }
         self.exchange(); // allocated before the ranges borrow it
+        let opt = &mut self.opt;
+        self.model.for_each_param(|i, p, _| opt.place(i, p.len())); // in flat order, whatever the ranges'
         self.guard.begin_checked(&mut self.opt);
         let applying = &mut self.shard.applying;
-        (applying.open, applying.to, applying.plus) = (true, 0, plus_exchange);
+        (applying.open, applying.done, applying.plus) = (true, 0, plus_exchange);
         Ok(())
     }
 
-    /// Leader: the step of the flat scalars `r`, the range after the last one stepped, within
-    /// one parameter or the loss parts: their new weights (none for the loss parts), which are
-    /// the model's once `apply_end` takes the step.
+    /// Leader: the step of the flat scalars `r`, the range after the last one stepped in the
+    /// step's order (`apply_ranges`), within one parameter or the loss parts: their new weights
+    /// (none for the loss parts), which are the model's once `apply_end` takes the step.
     pub fn apply_range(&mut self, r: Range<usize>) -> Result<&[f32]> {
-        let (len, to) = (self.grad_len(), self.shard.applying.to);
+        let (len, order, done) = (self.grad_len(), self.step_order(), self.shard.applying.done);
         if !self.shard.applying.open {
             return Err(Error::Config("no step is under way: apply_begin opens one".into()));
         }
-        if r.start != to || r.end <= r.start || r.end > len {
-            return Err(Error::Shape(format!("scalars {}..{} of a flat gradient of {len}, where the step is at {to}", r.start, r.end)));
+        let next = r.start < r.end && r.end <= len && position(&order, r.start) == done;
+        if !next || position(&order, r.end - 1) != done + r.len() - 1 {
+            let at = flat_at(&order, done);
+            return Err(Error::Shape(format!("scalars {}..{} of a flat gradient of {len}, where the step is at {at}", r.start, r.end)));
         }
         let np = len - LOSS_SLOTS;
         if r.start >= np {
-            self.shard.applying.to = r.end; // the loss parts: read by apply_end
+            self.shard.applying.done += r.len(); // the loss parts: read by apply_end
             return Ok(&[]);
         }
         let (sum, ex) = (&self.shard.sum[r.clone()], &self.shard.exchange[r.clone()]);
         let g = if self.shard.applying.plus { Grad::Sum(sum, ex) } else { Grad::One(sum) };
         match self.guard.checked_range(&mut self.model, &mut self.opt, r.clone(), g) {
             Some(new) => {
-                self.shard.applying.to = r.end;
+                self.shard.applying.done += r.len();
                 Ok(new)
             }
             None => Err(Error::Shape(format!("scalars {}..{} lie across two parameters (apply_ranges cuts them)", r.start, r.end))),
@@ -107,10 +154,10 @@ impl Trainer {
     /// `step(1)` returns. Otherwise the batch is undone: `Error::Diverged` as `step` gives it.
     pub fn apply_end(&mut self) -> Result<StepStats> {
         let (len, a) = (self.grad_len(), &self.shard.applying);
-        if !a.open || a.to != len {
-            let at = a.to;
+        if !a.open || a.done != len {
+            let done = a.done;
             self.abort_batch();
-            return Err(Error::Config(format!("the step ended at scalar {at} of {len}: every range comes first")));
+            return Err(Error::Config(format!("the step ended after {done} scalars of {len}: every range comes first")));
         }
         let np = len - LOSS_SLOTS;
         let (sum, ex, plus) = (&self.shard.sum, &self.shard.exchange, a.plus);
@@ -137,13 +184,13 @@ impl Trainer {
     /// `apply_begin`, one `apply_range` per parameter and the loss parts, `apply_end`.
     pub(super) fn apply_whole(&mut self, plus_exchange: bool) -> Result<StepStats> {
         let len = self.grad_len();
-        if self.shard.applying.whole.last() != Some(&len) {
+        if self.shard.applying.whole.last().map(|r| r.end) != Some(len) {
             self.shard.applying.whole = self.apply_ranges(usize::MAX)?;
         }
         self.apply_begin(plus_exchange)?;
-        for k in 1..self.shard.applying.whole.len() {
-            let w = &self.shard.applying.whole;
-            self.apply_range(w[k - 1]..w[k])?;
+        for k in 0..self.shard.applying.whole.len() {
+            let r = self.shard.applying.whole[k].clone();
+            self.apply_range(r)?;
         }
         self.apply_end()
     }
@@ -155,11 +202,18 @@ impl Trainer {
         if !self.shard.summed {
             return Err(Error::Config("no batch is open: begin_batch and own_gradient come before add_exchange_range".into()));
         }
-        if self.shard.applying.open && r.start < self.shard.applying.to {
-            return Err(Error::Config(format!("scalars from {} are stepped already: a range is added before its step", r.start)));
-        }
         if r.start > r.end || r.end > len {
             return Err(Error::Shape(format!("scalars {}..{} of a flat gradient of {len}", r.start, r.end)));
+        }
+        if self.shard.applying.open {
+            let (order, done) = (self.step_order(), self.shard.applying.done);
+            // r's part in each span of the step's order: stepped when it starts before `done`.
+            for span in &order {
+                let (a, b) = (r.start.max(span.start), r.end.min(span.end));
+                if a < b && position(&order, a) < done {
+                    return Err(Error::Config(format!("scalars from {a} are stepped already: a range is added before its step")));
+                }
+            }
         }
         self.exchange();
         for (s, &g) in self.shard.sum[r.clone()].iter_mut().zip(&self.shard.exchange[r]) {
