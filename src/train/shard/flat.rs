@@ -125,7 +125,7 @@ impl Trainer {
         } else if self.corruption != Corruption::None {
             return Err(Error::Config("this variant corrupts its inputs: the leader's corrupted rows are needed".into()));
         }
-        self.slice_head(0..r, m, out);
+        self.shard.head = Some(self.slice_head(0..r, m, out));
         Ok(())
     }
 
@@ -141,19 +141,19 @@ impl Trainer {
     /// Forward and backward over `rows` of xb (and xc when corrupting); the layers' gradients
     /// and the loss parts scaled by rows/m into `out`.
     pub(super) fn slice_gradient(&mut self, rows: Range<usize>, m: usize, out: &mut [f32]) {
-        self.slice_head(rows, m, out);
-        let head = self.shard.head.take().expect("slice_head leaves its part");
+        let head = self.slice_head(rows, m, out);
         self.slice_tail(head, out);
     }
 
-    /// `slice_gradient`'s first part: the decoder's gradient into `out`; the rest is pending.
-    fn slice_head(&mut self, rows: Range<usize>, m: usize, out: &mut [f32]) {
+    /// `slice_gradient`'s first part: the decoder's gradient into `out`; returns what the second
+    /// part needs.
+    fn slice_head(&mut self, rows: Range<usize>, m: usize, out: &mut [f32]) -> Head {
         let scale = rows.len() as f32 / m as f32;
         let (x_in, target) = slice_inputs(&self.xb, &self.xc, self.corruption, rows.clone());
         let parts = forward_backward_head(&mut self.model, &mut self.ws, x_in, target, self.objective);
         let np = out.len() - LOSS_SLOTS;
         self.write_scaled(self.decoder_at()..np, scale, out);
-        self.shard.head = Some(Head { rows, scale, parts });
+        Head { rows, scale, parts }
     }
 
     /// `slice_gradient`'s second part: the encoder's gradient and the loss parts into `out`.

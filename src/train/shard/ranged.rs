@@ -124,7 +124,8 @@ impl Trainer {
     /// step's order (`apply_ranges`), within one parameter or the loss parts: their new weights
     /// (none for the loss parts), which are the model's once `apply_end` takes the step.
     pub fn apply_range(&mut self, r: Range<usize>) -> Result<&[f32]> {
-        let (len, order, done) = (self.grad_len(), self.step_order(), self.shard.applying.done);
+        let (order, done) = (self.step_order(), self.shard.applying.done);
+        let len = order[2].end; // the flat gradient's
         if !self.shard.applying.open {
             return Err(Error::Config("no step is under way: apply_begin opens one".into()));
         }
