@@ -8,7 +8,8 @@
 // PyTorch runs where `$BENCH_PYTHON` (default python3) imports torch; make setup does not install
 // it (~3 GB), so elsewhere its column says how to get it. The native binary is built by `make bench`.
 import { parseArgs } from 'node:util';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +86,47 @@ export function marks({ seconds = 3 } = {}) {
   return out;
 }
 
+/** PyTorch timed in turns with the page (scripts/bench.mjs exposes `round` to bench.html, whose
+ *  worker asks for one PyTorch round after each round of its own: bench-worker.js): a
+ *  `bench_torch.py --serve` process, warmed up. Resolves to {about, round(d, seconds) → its
+ *  {samples_per_s, samples_per_cpu_s}, close()}, or to {error} (a sentence) where $BENCH_PYTHON
+ *  cannot import torch or the process does not start. One request at a time. */
+export async function torchRounds({ python = process.env.BENCH_PYTHON || 'python3', timeoutMs = 120_000 } = {}) {
+  const has = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (has.status !== 0) return { error: `no PyTorch: ${python} cannot import torch` };
+  const child = spawn(python, [join(HERE, 'bench_torch.py'), '--serve'], { cwd: REPO, stdio: ['pipe', 'pipe', 'ignore'] });
+  const lines = createInterface({ input: child.stdout });
+  const waiting = []; // resolvers of the lines asked for, in order
+  let ended = null;
+  lines.on('line', (l) => waiting.shift()?.resolve(l));
+  child.on('close', (code) => {
+    ended = new Error(`bench_torch.py --serve ended (exit ${code})`);
+    for (const w of waiting.splice(0)) w.reject(ended);
+  });
+  child.on('error', (e) => { ended = e; for (const w of waiting.splice(0)) w.reject(e); });
+  const next = () => new Promise((resolve, reject) => {
+    if (ended) return reject(ended);
+    const timer = setTimeout(() => reject(new Error(`bench_torch.py --serve did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    waiting.push({ resolve: (l) => { clearTimeout(timer); resolve(l); }, reject: (e) => { clearTimeout(timer); reject(e); } });
+  });
+  const close = () => { child.stdin.end(); child.kill(); };
+  try {
+    const about = JSON.parse(await next());
+    if (!about.ready) throw new Error(`bench_torch.py --serve: unexpected first line ${JSON.stringify(about)}`);
+    const round = async (d, seconds) => {
+      const answer = next();
+      child.stdin.write(`${JSON.stringify({ d, seconds })}\n`);
+      const r = JSON.parse(await answer);
+      if (r.error || !(r.samples_per_s > 0)) throw new Error(`bench_torch.py --serve: ${r.error ?? JSON.stringify(r)}`);
+      return r;
+    };
+    return { about, round, close };
+  } catch (e) {
+    close();
+    return { error: e.message };
+  }
+}
+
 /** The page's rate for the model of size `d` on `workers` workers in `rows` (scripts/bench.mjs's
  *  results): the faster build's samples/s where two builds were timed at that count (the engine
  *  runs the best build the browser has), undefined where that count was not timed. */
@@ -112,7 +154,28 @@ export function marksReport(m, page = [], threads = undefined) {
       `${`${x(one, torch)}, ${x(byDefault, torch)}`.padEnd(27)}  ${x(native, torch)}`);
   }
   for (const k of ['native', 'torch']) if (m[k].error) lines.push(`  (${k}: ${m[k].error.split('\n')[0]})`);
+  lines.push(...inTurns(page, w));
   return lines.join('\n');
+}
+
+/** The lines of the page over PyTorch timed in turns (bench-worker.js `torch_ratio`: PyTorch
+ *  trained for as long right after each of the page's turns), per model on 1 worker and at the
+ *  default count `w`: the median over the turns and the lowest and highest; none when PyTorch
+ *  was not timed in turns. */
+export function inTurns(page, w) {
+  const timed = page.filter((r) => r.torch_ratio != null);
+  const errors = [...new Set(page.map((r) => r.torch_error).filter(Boolean))];
+  if (!timed.length) return errors.map((e) => `  (PyTorch in turns with the page: ${e})`);
+  const cell = (d, workers) => {
+    const r = timed.find((x) => x.d === d && x.workers === workers);
+    if (!r) return '—';
+    const [lo, hi] = r.torch_ratio_range;
+    return `${r.torch_ratio.toFixed(2)}× (turns ${lo.toFixed(2)}–${hi.toFixed(2)})`;
+  };
+  const lines = ['  in turns in the same minute (PyTorch trained for as long right after each of the page\'s turns), page ÷ PyTorch, median of the turns:'];
+  for (const { name, d } of MODELS) lines.push(`  ${name.padEnd(16)} on 1 worker ${cell(d, 1)}; at its default (${w} w) ${cell(d, w)}`);
+  for (const e of errors) lines.push(`  (PyTorch in turns: ${e})`);
+  return lines;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -30,7 +30,7 @@ import { startServer } from './serve.mjs';
 import { launchChromium } from './chromium.mjs';
 import { responsiveness, responsivenessReport } from './bench-responsive.mjs';
 import { tfjsPeers, peersReport } from './bench-peers.mjs';
-import { marks, marksReport } from './bench-marks.mjs';
+import { marks, marksReport, torchRounds } from './bench-marks.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -116,9 +116,13 @@ function watch(page, problems) {
   page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 }
 
-async function benchPage(browser, server, problems) {
+/** bench.html's results. With `torch` (bench-marks.mjs `torchRounds`), the page may ask for a
+ *  PyTorch round between its own (`window.__torchRound(d, seconds)`: bench-worker.js times the
+ *  two in turns). */
+async function benchPage(browser, server, problems, torch) {
   const page = await browser.newPage();
   watch(page, problems);
+  if (torch?.round) await page.exposeFunction('__torchRound', (d, seconds) => torch.round(d, seconds));
   const counts = opts.workers ? `&workers=${encodeURIComponent(opts.workers)}` : '';
   const url = `${server.url}bench.html?seconds=${encodeURIComponent(opts.seconds)}&warmup=${encodeURIComponent(opts.warmup)}${counts}`;
   console.error(`bench: ${url}`);
@@ -211,7 +215,15 @@ const browser = await launchChromium();
 const problems = [];
 let exitCode = 0;
 try {
-  const result = opts['first-only'] ? {} : await benchPage(browser, server, problems);
+  // PyTorch in turns with the page's rounds (the marks below time it again on its own).
+  const torch = opts['first-only'] || opts.marks === 'false' ? null : await torchRounds();
+  if (torch?.error) console.error(`bench: PyTorch will not be timed in turns with the page (${torch.error})`);
+  let result;
+  try {
+    result = opts['first-only'] ? {} : await benchPage(browser, server, problems, torch);
+  } finally {
+    torch?.close?.();
+  }
   const loads = [];
   for (let i = 0; i < Number(opts.loads); i++) {
     console.error(`bench: first reconstructions, cold load ${i + 1}/${opts.loads}`);

@@ -2,6 +2,8 @@
 
     python3 scripts/bench_torch.py [--seconds 3] [--repeats 5]     (make bench runs it where
                                                                   `import torch` works)
+    python3 scripts/bench_torch.py --serve     (rounds on request: one line of JSON in,
+                                                {"d": 500, "seconds": 0.6}, one out)
 
 The step is 10-autoencoder.ipynb's: Linear(784, d) + Tanh, Linear(d, 784) + Tanh, MSELoss, Adam
 lr 1e-3, batch 256; d = 30 on the image, d = 500 on the image times a Dropout(p=0.5) mask of ones
@@ -11,11 +13,16 @@ engine has none). Timed like `autoencoder-playground bench`: one warm-up step, t
 runs of seconds/repeats per model in turns, the median; samples per wall second and per second
 of this thread's CPU time. Prints a line of text per model and, last, one line of JSON.
 
+--serve times rounds between the page's (scripts/bench-marks.mjs `torchRounds`): after the
+warm-up it prints {"ready": true, ...} and then, for each request line, that model's rate over
+that many seconds, so the page and PyTorch are timed in turns in the same minute.
+
 torch is not installed by make setup (its wheel is ~3 GB): install it yourself to compare.
 """
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import torch
@@ -60,6 +67,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--serve", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
@@ -67,12 +75,15 @@ def main():
     steps = [step_fn(d, denoise, data) for _, d, denoise in MODELS]
     for s in steps:
         s()  # warm-up
+    about = {"torch": torch.__version__, "threads": torch.get_num_threads(),
+             "cpu_capability": torch.backends.cpu.get_cpu_capability()}
+    if a.serve:
+        return serve(dict(zip((d for _, d, _ in MODELS), steps)), about)
     runs = [[] for _ in MODELS]
     for _ in range(a.repeats):
         for i, s in enumerate(steps):
             runs[i].append(timed(a.seconds / a.repeats, s))
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(),
-           "cpu_capability": torch.backends.cpu.get_cpu_capability(), "results": []}
+    out = {**about, "results": []}
     for (name, d, _), r in zip(MODELS, runs):
         wall = statistics.median(x[0] for x in r)
         cpu = statistics.median(x[1] for x in r) if all(x[1] for x in r) else None
@@ -80,6 +91,22 @@ def main():
         print(f"PyTorch {torch.__version__} ({out['cpu_capability']}), 1 thread, {name}: {wall:.0f} samples/s"
               + (f", {cpu:.0f} per CPU-second" if cpu else ""))
     print(json.dumps(out))
+
+
+def serve(steps, about):
+    """Rounds on request: {"ready": true, ...about} once warm, then per line of stdin
+    ({"d": 500, "seconds": 0.6}) one line {"d", "samples_per_s", "samples_per_cpu_s"}, or
+    {"error": ...} for a request it cannot read; ends at the end of stdin."""
+    print(json.dumps({"ready": True, **about}), flush=True)
+    for line in sys.stdin:
+        try:
+            ask = json.loads(line)
+            step, seconds = steps[ask["d"]], float(ask["seconds"])
+        except (ValueError, KeyError, TypeError) as e:
+            print(json.dumps({"error": f"bad request {line.strip()!r}: {e}"}), flush=True)
+            continue
+        wall, cpu = timed(seconds, step)
+        print(json.dumps({"d": ask["d"], "samples_per_s": wall, "samples_per_cpu_s": cpu}), flush=True)
 
 
 if __name__ == "__main__":

@@ -8,16 +8,20 @@
 // Runs in a module Worker, like the page's trainer, so the numbers are what the page gets. One
 // worker per build: a worker holds one wasm instance.
 //
-//   in:  { type: 'run', build, configs: [{ name, workers, ...settings }], seconds, warmup }
+//   in:  { type: 'run', build, configs: [{ name, workers, ...settings }], seconds, warmup, torch }
 //        (workers: W of data-parallel training, kit/parallel.js; 1 = trainer.step alone. The
 //        products are timed alone on this worker, one core: for W workers the fraction is of W
 //        times that rate, the limit W cores could reach. The shard workers load the best build
 //        this browser runs, whatever `build` is. One model's worker counts are timed in turns:
 //        each result's `speedup` is the median over the turns of its rate over one worker's,
 //        and `products_speedup` the same turns' products on one worker over the slowest of W
-//        workers' slices side by side.)
+//        workers' slices side by side. With `torch`, PyTorch trains the same model for as long
+//        after each turn of the steps (asked of the page: bench.js, scripts/bench.mjs), and
+//        `torch_ratio` is the median over the turns of the rate over PyTorch's: the page and
+//        PyTorch side by side in the same minute, as the issue judges them.)
 //   out: { type: 'progress', text } | { type: 'result', result } | { type: 'done', results, build, load_ms }
-//        | { type: 'error', message }
+//        | { type: 'error', message } | { type: 'torch', d, seconds } (answered { type: 'torch', rate } or
+//        { type: 'torch', error })
 import init, { wasm } from './kit/engine.js';
 import { ShardPool, batchTiming } from './kit/parallel.js';
 import { loadMnist } from './kit/data.js';
@@ -89,6 +93,24 @@ async function productsSideBySide(build, settings, workers) {
   return { workers, time, close };
 }
 
+/** The page's answer to the PyTorch round asked for (one at a time). */
+let torchReply = null;
+
+/** PyTorch's samples/s training the model of size `d` for `seconds`, timed by scripts/bench.mjs
+ *  (bench_torch.py --serve) while this worker waits. */
+function torchRound(d, seconds) {
+  return new Promise((resolve, reject) => {
+    torchReply = (data) => (data.error ? reject(new Error(data.error)) : resolve(data.rate));
+    self.postMessage({ type: 'torch', d, seconds });
+  });
+}
+
+/** The median, lowest and highest of rate[k] / torch[k] over the turns PyTorch was timed in. */
+function overTorch(rates, torch) {
+  const ratios = rates.map((r, k) => r / torch[k]).filter(Number.isFinite);
+  return ratios.length ? { median: median(ratios), range: [Math.min(...ratios), Math.max(...ratios)] } : null;
+}
+
 /** The mean ms per batch of each part of `pool.timing` (shared memory), or null. */
 function batchParts(pool) {
   const t = pool?.shared ? pool.timing : null;
@@ -96,7 +118,7 @@ function batchParts(pool) {
   return Object.fromEntries(['send', 'own', 'wait', 'exchange', 'settle', 'shard'].map((k) => [k, t[k] / t.batches]));
 }
 
-async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
+async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10, torch = false }) {
   const post = (text) => self.postMessage({ type: 'progress', text: `${build}: ${text}` });
   post('loading wasm');
   const t0 = performance.now();
@@ -105,6 +127,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
   post('fetching MNIST');
   const { images, labels } = await loadMnist();
   const results = [];
+  let torchError = null; // the first PyTorch round that failed: no more are asked for
   // One model's worker counts are timed in turns (below), so they share the machine's load.
   const models = [...new Set(configs.map((c) => c.name))].map((name) => configs.filter((c) => c.name === name));
   for (const group of models) {
@@ -130,6 +153,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
       const kernelRates = [];
       const ratios = new Map(counts.map((w) => [w, []])); // W → this round's rate over 1 worker's
       const sideRatios = new Map(counts.map((w) => [w, []])); // W → the products': 1 worker's time over W's slowest
+      const torchRates = []; // per turn: PyTorch's samples/s right after the page's steps, or NaN
       for (let round = 0; round < REPEATS; round++) {
         for (const r of runners) {
           // The images trained, not steps × batch: an epoch of the bench's 10,000 digits ends in a
@@ -144,6 +168,15 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           r.steps += t.rounds;
           r.seconds += t.seconds;
         }
+        if (torch && !torchError) {
+          try {
+            torchRates.push(await torchRound(settings.d, seconds / REPEATS));
+          } catch (e) {
+            torchError = `PyTorch round: ${messageOf(e)}`;
+            post(torchError);
+          }
+        }
+        if (torchRates.length <= round) torchRates.push(NaN);
         const one = runners.find((r) => r.workers === 1);
         if (one) for (const r of runners) ratios.get(r.workers).push(r.rates[round] / one.rates[round]);
         const g = timeRuns(gemm, seconds / REPEATS);
@@ -165,6 +198,7 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
         const flopsPerSample = gemm.flops / batch; // the step's GEMM work per sample
         const ratio = ratios.get(r.workers);
         const side = sideRatios.get(r.workers); // medians of runs: the host's pauses left out
+        const vsTorch = overTorch(r.rates, torchRates);
         const result = {
           build,
           kernel: gemm.kernel,
@@ -182,6 +216,12 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
           // the products on this machine, the rest of the step aside.
           products_speedup: side.length ? median(side) : null,
           products_speedup_range: side.length ? [Math.min(...side), Math.max(...side)] : null,
+          // Of PyTorch's rate timed right after each turn (one thread, bench_torch.py --serve): the
+          // median over the turns, the lowest and highest; null where PyTorch was not timed.
+          torch_ratio: vsTorch?.median ?? null,
+          torch_ratio_range: vsTorch?.range ?? null,
+          torch_round_samples_per_s: torch ? torchRates : null,
+          torch_error: torch ? torchError : null,
           // Shared memory: the leader's mean batch by part (ms; kit/shard-exchange.js batchTiming).
           batch_ms: batchParts(r.pool),
           round_samples_per_s: r.rates, // each turn's, in order
@@ -213,6 +253,12 @@ async function run({ build, configs, seconds = 3, warmup = 5, minSteps = 10 }) {
 }
 
 self.onmessage = (event) => {
+  if (event.data?.type === 'torch') {
+    const reply = torchReply;
+    torchReply = null;
+    reply?.(event.data);
+    return;
+  }
   if (event.data?.type !== 'run') return;
   run(event.data).catch((e) => self.postMessage({ type: 'error', message: messageOf(e) }));
 };

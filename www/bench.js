@@ -4,7 +4,9 @@
 // Query: ?seconds=3 (timed seconds per model and per GEMM), ?warmup=5 (steps),
 // ?builds=simd128,relaxed-simd (which builds; default: every build this browser runs),
 // ?workers=1,2 (worker counts of the best build; default 1 to the cores, 2 to 4).
-// For scripts (scripts/bench.mjs): window.__benchResult = { results: [...], builds: [...] } when
+// For scripts (scripts/bench.mjs): where the script exposes window.__torchRound(d, seconds), the
+// best build's worker times a PyTorch round after each of its own rounds (bench-worker.js).
+// window.__benchResult = { results: [...], builds: [...] } when
 // done, window.__benchError = 'message' on failure.
 import { BUILDS, hasRelaxedSimd } from './kit/engine.js';
 import { grouped } from './kit/grouped.js';
@@ -64,10 +66,16 @@ function runBuild(build) {
     worker.onmessage = ({ data }) => {
       if (data.type === 'progress') status.textContent = data.text;
       else if (data.type === 'result') addRow(data.result);
+      else if (data.type === 'torch') {
+        window.__torchRound(data.d, data.seconds).then((r) => worker.postMessage({ type: 'torch', rate: r.samples_per_s }),
+          (e) => worker.postMessage({ type: 'torch', error: e.message ?? String(e) }));
+      }
       else if (data.type === 'error') stop(reject, new Error(data.message));
       else if (data.type === 'done') stop(resolve, data);
     };
-    worker.postMessage({ type: 'run', build, configs: configsFor(build === builds.at(-1)), seconds, warmup });
+    const best = build === builds.at(-1);
+    const torch = best && typeof window.__torchRound === 'function';
+    worker.postMessage({ type: 'run', build, configs: configsFor(best), seconds, warmup, torch });
   });
 }
 

@@ -3,8 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { parseNative, parseTorch, marksReport, cpuOf, pageRate } from '../../scripts/bench-marks.mjs';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseNative, parseTorch, marksReport, cpuOf, pageRate, torchRounds } from '../../scripts/bench-marks.mjs';
 import { peersReport } from '../../scripts/bench-peers.mjs';
 
 // The binary `cargo test --profile tests` builds for tests/cli.rs (make test runs it first).
@@ -98,4 +100,61 @@ test('the CPU line names the first processor, its family and model, and which ve
     const m = { cpu, native: { rows: [] }, torch: { rows: [] } };
     assert.ok(marksReport(m).split('\n')[0].includes(`(${cpu})`));
   }
+});
+
+test('the turns with PyTorch print the median and range of each model on 1 worker and at the default count', () => {
+  const m = { native: { rows: [] }, torch: { rows: [] } };
+  const page = [
+    { d: 30, workers: 1, samples_per_s: 1, torch_ratio: 1.234, torch_ratio_range: [1.1, 1.3] },
+    { d: 30, workers: 2, samples_per_s: 1, torch_ratio: 2.046, torch_ratio_range: [1.9, 2.2] },
+    { d: 500, workers: 1, samples_per_s: 1, torch_ratio: 0.7, torch_ratio_range: [0.65, 0.8] },
+    { d: 500, workers: 2, samples_per_s: 1, torch_ratio: 1.104, torch_ratio_range: [0.951, 1.2] },
+    { d: 500, workers: 2, samples_per_s: 1, torch_ratio: null }, // another build, not in turns
+  ];
+  const lines = marksReport(m, page, 2).split('\n');
+  assert.ok(lines.some((l) => /in turns in the same minute/.test(l)), lines.join('\n'));
+  assert.match(lines.find((l) => l.includes('standard d=30') && l.includes('turns')), /on 1 worker 1\.23× \(turns 1\.10–1\.30\); at its default \(2 w\) 2\.05× \(turns 1\.90–2\.20\)$/);
+  assert.match(lines.find((l) => l.includes('denoising d=500') && l.includes('turns')), /1 worker 0\.70× .*at its default \(2 w\) 1\.10× \(turns 0\.95–1\.20\)$/);
+  // 4 threads default to 3 workers, not timed: a dash. No turns at all: no such lines; a failure said.
+  assert.match(marksReport(m, page, 4), /at its default \(3 w\) —/);
+  assert.doesNotMatch(marksReport(m, page.map((r) => ({ ...r, torch_ratio: null })), 2), /in turns/);
+  const failed = marksReport(m, [{ d: 30, workers: 1, torch_ratio: null, torch_error: 'PyTorch round: gone' }], 2);
+  assert.match(failed, /\(PyTorch in turns with the page: PyTorch round: gone\)/);
+});
+
+/** A stand-in for $BENCH_PYTHON: `-c ...` succeeds (torch imports); otherwise it serves rounds as
+ *  bench_torch.py --serve does (a ready line, then one answer per request, d = 7 refused). */
+function fakePython(ready = '{"ready": true, "torch": "fake", "cpu_capability": "X"}') {
+  const dir = mkdtempSync(join(tmpdir(), 'fake-torch-'));
+  const file = join(dir, 'python');
+  writeFileSync(file, `#!/bin/sh
+[ "$1" = "-c" ] && exit 0
+echo '${ready}'
+while read -r line; do
+  case "$line" in
+    *'"d":7'*) echo '{"error": "bad request"}' ;;
+    *'"d":500'*) echo '{"d": 500, "samples_per_s": 1234.5, "samples_per_cpu_s": 1200}' ;;
+    *) echo '{"d": 30, "samples_per_s": 9876, "samples_per_cpu_s": null}' ;;
+  esac
+done
+`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+test('PyTorch rounds on request: one answer per request in order, a refusal an error, a missing torch a sentence', async () => {
+  const t = await torchRounds({ python: fakePython() });
+  assert.equal(t.error, undefined);
+  assert.equal(t.about.torch, 'fake');
+  try {
+    assert.equal((await t.round(500, 0.1)).samples_per_s, 1234.5);
+    assert.equal((await t.round(30, 0.1)).samples_per_s, 9876);
+    await assert.rejects(t.round(7, 0.1), /bad request/);
+    assert.equal((await t.round(500, 0.1)).samples_per_s, 1234.5); // still in step after a refusal
+  } finally {
+    t.close();
+  }
+  assert.match((await torchRounds({ python: '/nonexistent/python' })).error, /cannot import torch/);
+  // A process whose first line is not the ready line: an error, and the process ended.
+  assert.match((await torchRounds({ python: fakePython('{"hello": 1}') })).error, /unexpected first line/);
 });
