@@ -61,20 +61,38 @@ fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32
 /// `ahead`: the next batch's rows are drawn after the leader's slice (`prepare_next`).
 /// `ranges`: with `fused`, the step is taken range by range (`apply_ranges(ranges)`), each
 /// range's gradients added and stepped in turn as the page does when they come in; 0: at once.
+/// `raw`: a replica's gradient crosses as its layers hold it (`gradient_head_raw`,
+/// `gradient_tail_raw`, `for_each_grad`) and the leader scales it (`exchange_rows`), as the
+/// page's shared-memory shards send it; else scaled by the replica (`gradient_out`).
 #[derive(Clone, Copy)]
 struct Run {
     leader_at: Leader,
     fused: bool,
     ahead: bool,
     ranges: usize,
+    raw: bool,
 }
 
 impl Run {
     /// The page's way (www/kit/parallel.js; its ranges are longer, the bits the same).
-    const PAGE: Run = Run { leader_at: Leader::Last, fused: true, ahead: true, ranges: 777 };
+    const PAGE: Run = Run { leader_at: Leader::Last, fused: true, ahead: true, ranges: 777, raw: true };
 }
 
-fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { leader_at, fused, ahead, ranges }: Run) -> (Vec<f32>, Vec<StepStats>) {
+/// Replica `r`'s gradient of `idx` (a slice of a batch of `m`) into the flat `out` as the page's
+/// shared-memory shards send it: every parameter's gradient and the loss parts as the replica's
+/// layers hold them, not scaled by its share of the batch.
+pub fn raw_gradient(r: &mut Trainer, idx: &[u32], inputs: Option<&[f32]>, m: usize, out: &mut [f32]) {
+    r.gradient_head_raw(idx, inputs, m).unwrap();
+    let parts = r.gradient_tail_raw().unwrap();
+    let mut at = 0;
+    r.for_each_grad(|g| {
+        out[at..at + g.len()].copy_from_slice(g);
+        at += g.len();
+    });
+    out[at..].copy_from_slice(&[parts.total, parts.recon, parts.penalty]);
+}
+
+fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { leader_at, fused, ahead, ranges, raw }: Run) -> (Vec<f32>, Vec<StepStats>) {
     // Replica i (0-based) computes slice i, the leader slice w − 1; or the leader slice 0 and replica i slice i + 1.
     let (first_replica, own) = if leader_at == Leader::Last { (0, w - 1) } else { (1, 0) };
     let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
@@ -85,21 +103,31 @@ fn run_sharded_with(s: &Settings, data: &Dataset, w: usize, steps: usize, Run { 
         let idx = leader.begin_batch().unwrap().to_vec();
         let m = idx.len();
         let p = params(&mut leader); // the leader's parameters, out into the shared buffer
+        // Each replica's rows when its gradient crosses unscaled (the leader scales it), else none.
+        let mut rows_of = vec![];
         for (i, r) in replicas.iter_mut().enumerate() {
             let rows = slice_rows(m, w, i + first_replica);
             let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
             r.set_params(&p).unwrap();
-            grads[i + 1].copy_from_slice(r.gradient_out(&idx[rows], inputs.as_deref(), m).unwrap());
+            if raw {
+                rows_of.push(rows.len());
+                raw_gradient(r, &idx[rows], inputs.as_deref(), m, &mut grads[i + 1]);
+            } else {
+                grads[i + 1].copy_from_slice(r.gradient_out(&idx[rows], inputs.as_deref(), m).unwrap());
+            }
         }
         leader.own_gradient(slice_rows(m, w, own)).unwrap();
         if ahead && w > 1 {
             leader.prepare_next().unwrap();
         }
         if fused && w > 1 && ranges > 0 {
-            stats.push(ranged::apply_in_ranges(&mut leader, &grads[1..], ranges));
+            stats.push(ranged::apply_in_ranges(&mut leader, &grads[1..], &rows_of, ranges));
             continue;
         }
         for (k, g) in grads[1..].iter().enumerate() {
+            if raw {
+                leader.exchange_rows(rows_of[k]).unwrap();
+            }
             leader.exchange().copy_from_slice(g);
             if !(fused && k == w - 2) {
                 leader.add_exchange().unwrap();
@@ -216,6 +244,17 @@ fn the_last_add_in_the_optimisers_pass_is_the_same_bits() {
 }
 
 #[test]
+fn gradients_scaled_by_the_leader_train_the_bits_of_gradients_scaled_by_the_replicas() {
+    // The page's shards send their layers' gradients as they are (`gradient_head_raw`) and the
+    // leader scales them as it reads them (`exchange_rows`); scaled by each replica
+    // (`gradient_out`), the same bits: in ranges, at once, and added apart; W = 2 and 3 (with
+    // 3, slices of unequal rows: 64 rows as 22, 21 and 21).
+    runs_agree_bit_for_bit(&[2, 3], 30, Run { raw: false, ..Run::PAGE }, "unscaled and scaled replicas' gradients");
+    runs_agree_bit_for_bit(&[3], 10, Run { raw: false, ranges: 0, ..Run::PAGE }, "unscaled and scaled, at once");
+    runs_agree_bit_for_bit(&[3], 10, Run { raw: false, fused: false, ..Run::PAGE }, "unscaled and scaled, added apart");
+}
+
+#[test]
 fn an_aborted_batch_leaves_no_trace() {
     // A replica lost mid-batch: the leader undoes the open batch (the generator drew its
     // corruption), and the run goes on as if it had never begun.
@@ -269,8 +308,11 @@ fn misuse_is_refused_with_a_sentence() {
     assert!(msg(t.gradient_of(&[5000], Some(&[0.0; 784]), 1, &mut out).unwrap_err()).contains("out of range"));
     assert!(msg(t.gradient_of(&[0, 1], Some(&[0.0; 784]), 2, &mut out).unwrap_err()).contains("input buffer"));
     assert!(msg(t.gradient_of(&[0, 1], Some(&[0.0; 2 * 784]), 2, &mut out[1..]).unwrap_err()).contains("gradient buffer"));
+    assert!(msg(t.exchange_rows(1).unwrap_err()).contains("no batch is open"));
     let m = t.begin_batch().unwrap().len();
     assert!(msg(t.batch_inputs(0..m + 1).unwrap_err()).contains("rows"));
+    assert!(msg(t.exchange_rows(0).unwrap_err()).contains("0 rows of a batch of 64"));
+    assert!(msg(t.exchange_rows(m + 1).unwrap_err()).contains("65 rows of a batch of 64"));
     assert!(msg(t.add_gradient(&[0.0; 3]).unwrap_err()).contains("no batch is open"), "the guard's save comes with own_gradient");
     t.own_gradient(0..m).unwrap();
     assert!(msg(t.add_gradient(&[0.0; 3]).unwrap_err()).contains("gradient buffer"));

@@ -63,8 +63,10 @@ function gradient(params, idx, inputs, m, grads) {
 /** The gradient of rows [start, end) of a batch of m on the shared line into its `grads`, range
  *  by range, each counted as soon as it is written (the leader steps it meanwhile): the
  *  decoder's ranges once the gradient's first part is computed, the rest after the second.
- *  `fresh`: `params` holds the whole round of weights, of which the ranges not yet copied are
- *  taken; otherwise all of them. */
+ *  Each range is copied straight from its parameter's gradient in wasm memory (`grad_views`),
+ *  unscaled: the leader scales it as it reads it (`exchange_rows`), which spares the shard a
+ *  pass over the gradient. `fresh`: `params` holds the whole round of weights, of which the
+ *  ranges not yet copied are taken; otherwise all of them. */
 function lineBatch(start, end, m, hasInputs, fresh) {
   const dim = images.rows * images.cols;
   const count = ranges.length / 2;
@@ -72,12 +74,19 @@ function lineBatch(start, end, m, hasInputs, fresh) {
   else copyParams(replica, line.params, true);
   [round, copied] = [-1, 0];
   const inputs = hasInputs ? line.inputs.subarray(start * dim, end * dim) : undefined;
-  let g = replica.gradient_head_view(line.idx.subarray(start, end), inputs, m);
-  for (let k = 0; k < count; k++) {
-    if (k === heads) g = replica.gradient_tail_view(); // the encoder's, and the loss parts
-    line.grads.set(g.subarray(ranges[2 * k], ranges[2 * k + 1]), ranges[2 * k]);
+  replica.gradient_head(line.idx.subarray(start, end), inputs, m);
+  let views = replica.grad_views(); // views of wasm memory: taken again after every call into it
+  let parts = null; // the slice's loss parts, once the second part is computed
+  for (let k = 0; k < count - 1; k++) {
+    if (k === heads) [parts, views] = [replica.gradient_tail(), replica.grad_views()]; // the encoder's
+    const [a, b] = [ranges[2 * k], ranges[2 * k + 1]];
+    let j = 0;
+    while (a >= offsets[j + 1]) j += 1;
+    line.grads.set(views[j].subarray(a - offsets[j], b - offsets[j]), a);
     line.gradOut(k + 1, k === heads);
   }
+  line.grads.set(parts, ranges[2 * count - 2]); // the loss parts' range, last
+  line.gradOut(count);
 }
 
 function handle(msg) {
@@ -96,6 +105,7 @@ function handle(msg) {
       const [decoder, params] = [replica.decoder_at(), replica.grad_len() - 3];
       heads = 0;
       while (ranges[2 * heads] >= decoder && ranges[2 * heads] < params) heads += 1;
+      if (heads >= ranges.length / 2 - 1) throw new Error('this model has no encoder parameters to send after the decoder\'s');
       offsets = [0];
       for (const v of replica.param_views()) offsets.push(offsets[offsets.length - 1] + v.length);
       [round, copied] = [-1, 0];

@@ -12,7 +12,8 @@ import { loadFashion } from './kit/data.js';
  *  views of wasm memory would post a clone of all of it. */
 export const QUERY_DENIED = new Set(['step', 'free', 'constructor', 'param_views', 'begin_batch', 'own_gradient', 'add_exchange',
   'apply_gradient', 'apply_with_exchange', 'abort_batch', 'prepare_next', 'gradient_view', 'exchange_view', 'batch_inputs',
-  'add_exchange_range', 'apply_begin', 'apply_range', 'apply_end', 'gradient_head_view', 'gradient_tail_view']);
+  'add_exchange_range', 'apply_begin', 'apply_range', 'apply_end', 'gradient_head', 'gradient_tail',
+  'grad_views', 'exchange_rows']);
 
 /** A panel's question: `trainer[op](...args)`, answered with `answer`. With `blob`, bytes come as
  *  {bytes, blob}: the bytes transferred and a Blob of them made here, which the page stores in

@@ -175,21 +175,40 @@ impl Trainer {
     }
 
     /// Replica: `gradient_view`'s first part — the forward pass and the decoder's backward —
-    /// as a view of the whole flat gradient of which the decoder's `[decoder_at(), params)` is
-    /// written; `gradient_tail_view` writes the rest. The page sends the decoder's ranges on
-    /// while the encoder's are computed (the leader steps them meanwhile).
-    pub fn gradient_head_view(&mut self, idx: &[u32], inputs: Option<Vec<f32>>, m: usize) -> Result<Float32Array, JsError> {
-        self.inner.gradient_head(idx, inputs.as_deref(), m).map(view).map_err(js)
+    /// with the decoder's gradient left in its layers, not scaled by idx.length/m: the page
+    /// copies its ranges out of `grad_views()` (the leader scales them as it reads them,
+    /// `exchange_rows`) while `gradient_tail` computes the rest.
+    pub fn gradient_head(&mut self, idx: &[u32], inputs: Option<Vec<f32>>, m: usize) -> Result<(), JsError> {
+        self.inner.gradient_head_raw(idx, inputs.as_deref(), m).map_err(js)
     }
 
-    /// Replica, after `gradient_head_view`: the encoder's gradient and the loss parts; the whole
-    /// flat gradient as a view (copy it out before the next call).
-    pub fn gradient_tail_view(&mut self) -> Result<Float32Array, JsError> {
-        self.inner.gradient_tail().map(view).map_err(js)
+    /// Replica, after `gradient_head`: the encoder's backward, its gradient left in its layers
+    /// too (`grad_views()`); the slice's loss parts `[total, recon, penalty]`, unscaled.
+    pub fn gradient_tail(&mut self) -> Result<Vec<f32>, JsError> {
+        let p = self.inner.gradient_tail_raw().map_err(js)?;
+        Ok(vec![p.total, p.recon, p.penalty])
+    }
+
+    /// Every parameter's gradient as the last backward left it, a view of its storage in wasm
+    /// memory each, in flat order (`param_views`' layout); each copied out at once, before the
+    /// next call into this module (which may move memory).
+    pub fn grad_views(&mut self) -> js_sys::Array {
+        let views = js_sys::Array::new();
+        self.inner.for_each_grad(|g| {
+            views.push(&view(g));
+        });
+        views
+    }
+
+    /// Leader: the exchange buffer holds a replica's gradient of `rows` rows of the open batch
+    /// as `gradient_head` and `gradient_tail` left it (unscaled): the adds and steps that read it
+    /// scale it by rows/m, the bits the replica's own scaling gives. Until the batch closes.
+    pub fn exchange_rows(&mut self, rows: usize) -> Result<(), JsError> {
+        self.inner.exchange_rows(rows).map_err(js)
     }
 
     /// Flat offset of the decoder's first parameter: the ranges of `apply_ranges` from it to the
-    /// parameters' end are the decoder's (the first ones), which `gradient_head_view` writes.
+    /// parameters' end are the decoder's (the first ones), which `gradient_head` computes.
     pub fn decoder_at(&self) -> usize {
         self.inner.decoder_at()
     }

@@ -10,18 +10,21 @@ use update::{adam_in_place, sgd, step_into, AdamStep};
 
 /// A parameter's gradient as a checked step reads it: one slice, or two summed as they are read
 /// (`a[j] + b[j]`: the bits of adding them first), so a data-parallel leader adds its last
-/// replica's gradient within the optimiser's pass instead of in a pass of its own.
+/// replica's gradient within the optimiser's pass instead of in a pass of its own; or the
+/// second scaled as it is read (`a[j] + b[j] * s`: the bits of scaling `b` first, one rounded
+/// product each), for a replica's gradient sent unscaled (train/shard/flat.rs, `exchange_rows`).
 #[derive(Clone, Copy, Debug)]
 pub enum Grad<'a> {
     One(&'a [f32]),
     Sum(&'a [f32], &'a [f32]),
+    Scaled(&'a [f32], &'a [f32], f32),
 }
 
 impl<'a> Grad<'a> {
     pub fn len(&self) -> usize {
         match self {
             Grad::One(g) => g.len(),
-            Grad::Sum(a, b) => a.len().min(b.len()),
+            Grad::Sum(a, b) | Grad::Scaled(a, b, _) => a.len().min(b.len()),
         }
     }
 
@@ -34,6 +37,7 @@ impl<'a> Grad<'a> {
         match self {
             Grad::One(g) => Grad::One(&g[r]),
             Grad::Sum(a, b) => Grad::Sum(&a[r.clone()], &b[r]),
+            Grad::Scaled(a, b, s) => Grad::Scaled(&a[r.clone()], &b[r], s),
         }
     }
 }
@@ -177,6 +181,10 @@ impl Optimizer {
             Grad::Sum(a, b) => {
                 let (a, b) = (&a[..n], &b[..n]);
                 step_into(self.config, self.t, adam_step, (p, m, v), (out, m2, v2), |j| a[j] + b[j])
+            }
+            Grad::Scaled(a, b, s) => {
+                let (a, b) = (&a[..n], &b[..n]);
+                step_into(self.config, self.t, adam_step, (p, m, v), (out, m2, v2), |j| a[j] + b[j] * s)
             }
         }
     }

@@ -87,6 +87,9 @@ pub struct ShardState {
     applying: ranged::Applying,
     /// A replica's gradient half done (`gradient_head`, shard/flat.rs).
     head: Option<flat::Head>,
+    /// The exchange buffer holds a replica's unscaled gradient of this many rows of the open
+    /// batch (`exchange_rows`), scaled as it is read; None: a scaled one.
+    ex_rows: Option<usize>,
     /// Counts the changes of the parameters (`params_stamp`).
     stamp: u64,
 }
@@ -111,6 +114,7 @@ impl Trainer {
             none => *none = Some(self.rng.clone()), // once per trainer: a generator is 32 bytes
         }
         self.shard.drawn = true;
+        self.shard.ex_rows = None;
         self.shard.m = self.cursor.next_batch().len();
         self.shard.corrupted = self.take_ahead(); // rows drawn ahead, if they are this batch's
         Ok(self.cursor.next_batch())

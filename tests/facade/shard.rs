@@ -33,14 +33,33 @@ fn a_batch_on_two_workers_matches_one_step() {
         let inputs = lead.batch_inputs(a[0] as usize, a[1] as usize).unwrap();
         assert!(inputs.is_some(), "the denoising variant ships its corrupted rows");
         let (slice, inputs) = (&idx[..a[1] as usize], inputs.map(|v| v.to_vec()));
+        let mut raw_rows = None;
         if k == 2 {
-            // In two parts, as the page's shards: the decoder's gradient first, then the rest.
+            // In two parts, as the page's shards: the decoder's gradient first, then the rest,
+            // each copied unscaled from the views of the layers' gradients (`grad_views`); the
+            // leader scales them (`exchange_rows`). The scaled gradient, for comparison.
+            let want = rep.gradient_view(slice, inputs.clone(), m).unwrap().to_vec();
+            let copy = |views: js_sys::Array, grads: &mut [f32], from: usize, to: usize| {
+                let mut at = 0;
+                for j in 0..views.length() {
+                    let v = js_sys::Float32Array::from(views.get(j));
+                    let len = v.length() as usize;
+                    if at >= from && at + len <= to {
+                        v.copy_to(&mut grads[at..at + len]);
+                    }
+                    at += len;
+                }
+                at
+            };
             let dec = rep.decoder_at();
-            let head = rep.gradient_head_view(slice, inputs, m).unwrap();
-            head.subarray(dec as u32, (n - 3) as u32).copy_to(&mut grads[dec..n - 3]);
-            let tail = rep.gradient_tail_view().unwrap();
-            assert!(tail.subarray(dec as u32, (n - 3) as u32).to_vec().iter().zip(&grads[dec..n - 3]).all(|(x, y)| x.to_bits() == y.to_bits()), "the tail left the decoder's gradient as the head wrote it");
-            tail.copy_to(&mut grads);
+            rep.gradient_head(slice, inputs, m).unwrap();
+            assert_eq!(copy(rep.grad_views(), &mut grads, dec, n - 3), n - 3, "the views cover every parameter");
+            let parts = rep.gradient_tail().unwrap();
+            copy(rep.grad_views(), &mut grads, 0, dec);
+            grads[n - 3..].copy_from_slice(&parts);
+            let scale = a[1] as f32 / m as f32;
+            assert!(grads.iter().zip(&want).all(|(g, w)| (g * scale).to_bits() == w.to_bits()), "unscaled times rows/m is the scaled gradient");
+            raw_rows = Some(a[1] as usize);
         } else {
             let grad = rep.gradient_view(slice, inputs, m).unwrap();
             assert_eq!(grad.length() as usize, n);
@@ -49,6 +68,9 @@ fn a_batch_on_two_workers_matches_one_step() {
         lead.own_gradient(b[0] as usize, b[1] as usize).unwrap();
         // The next batch's rows, drawn while the replica would still compute (as the page).
         assert_eq!(lead.prepare_next().unwrap(), 64);
+        if let Some(rows) = raw_rows {
+            lead.exchange_rows(rows).unwrap();
+        }
         lead.exchange_view().copy_from(&grads);
         if k == 1 {
             lead.apply_with_exchange().unwrap(); // the add in the optimiser's pass
@@ -80,7 +102,8 @@ fn a_batch_on_two_workers_matches_one_step() {
     assert!(lead.add_exchange().is_err(), "no batch is open");
     assert!(lead.prepare_next().is_err(), "no batch is open to draw after");
     assert!(rep.gradient_view(&[0], None, 64).is_err(), "the denoising variant needs its corrupted rows");
-    assert!(rep.gradient_tail_view().is_err(), "no gradient is half done");
+    assert!(rep.gradient_tail().is_err(), "no gradient is half done");
+    assert!(lead.exchange_rows(1).is_err(), "no batch is open");
     lead.begin_batch().unwrap();
     lead.abort_batch();
     assert_eq!(lead.reconstruct(&[0, 1, 2]).unwrap(), x, "abort_batch undoes the open batch");

@@ -7,13 +7,17 @@ use super::*;
 
 /// The page's ranged step: range by range, every replica's part of it copied into the exchange
 /// buffer in worker order, all but the last added, the last's stepped; checks that the new
-/// weights handed out per range are the model's after the step.
-pub fn apply_in_ranges(leader: &mut Trainer, grads: &[Vec<f32>], most: usize) -> StepStats {
+/// weights handed out per range are the model's after the step. `rows`: each replica's rows
+/// when its gradient is unscaled (`exchange_rows`), or empty.
+pub fn apply_in_ranges(leader: &mut Trainer, grads: &[Vec<f32>], rows: &[usize], most: usize) -> StepStats {
     let ranges = leader.apply_ranges(most).unwrap();
     let mut sent = vec![f32::NAN; leader.grad_len() - autoencoder_playground::train::LOSS_SLOTS];
     leader.apply_begin(true).unwrap();
     for r in ranges {
         for (i, g) in grads.iter().enumerate() {
+            if let Some(&rows) = rows.get(i) {
+                leader.exchange_rows(rows).unwrap();
+            }
             leader.exchange()[r.clone()].copy_from_slice(&g[r.clone()]);
             if i + 1 < grads.len() {
                 leader.add_exchange_range(r.clone()).unwrap();

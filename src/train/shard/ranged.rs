@@ -140,7 +140,11 @@ impl Trainer {
             return Ok(&[]);
         }
         let (sum, ex) = (&self.shard.sum[r.clone()], &self.shard.exchange[r.clone()]);
-        let g = if self.shard.applying.plus { Grad::Sum(sum, ex) } else { Grad::One(sum) };
+        let g = match (self.shard.applying.plus, self.exchange_scale()) {
+            (false, _) => Grad::One(sum),
+            (true, None) => Grad::Sum(sum, ex),
+            (true, Some(s)) => Grad::Scaled(sum, ex, s),
+        };
         match self.guard.checked_range(&mut self.model, &mut self.opt, r.clone(), g) {
             Some(new) => {
                 self.shard.applying.done += r.len();
@@ -161,8 +165,12 @@ impl Trainer {
             return Err(Error::Config(format!("the step ended after {done} scalars of {len}: every range comes first")));
         }
         let np = len - LOSS_SLOTS;
-        let (sum, ex, plus) = (&self.shard.sum, &self.shard.exchange, a.plus);
-        let part = |k: usize| if plus { sum[np + k] + ex[np + k] } else { sum[np + k] };
+        let (sum, ex, plus, scale) = (&self.shard.sum, &self.shard.exchange, a.plus, self.exchange_scale());
+        let part = |k: usize| match (plus, scale) {
+            (false, _) => sum[np + k],
+            (true, None) => sum[np + k] + ex[np + k],
+            (true, Some(s)) => sum[np + k] + ex[np + k] * s,
+        };
         let parts = super::super::LossParts { total: part(0), recon: part(1), penalty: part(2) };
         let (step, lr) = (self.opt.t, self.opt.lr()); // begin_checked counted this step
         let refuse = (!parts.total.is_finite()).then_some("loss of the current weights");
@@ -217,10 +225,35 @@ impl Trainer {
             }
         }
         self.exchange();
-        for (s, &g) in self.shard.sum[r.clone()].iter_mut().zip(&self.shard.exchange[r]) {
-            *s += g;
+        let scale = self.exchange_scale();
+        let (sum, ex) = (&mut self.shard.sum[r.clone()], &self.shard.exchange[r]);
+        match scale {
+            None => sum.iter_mut().zip(ex).for_each(|(s, &g)| *s += g),
+            Some(k) => sum.iter_mut().zip(ex).for_each(|(s, &g)| *s += g * k),
         }
         Ok(())
+    }
+
+    /// Leader: the exchange buffer now holds a replica's gradient of `rows` rows of the open
+    /// batch as its layers left it (`gradient_head_raw`, `gradient_tail_raw`: not scaled by
+    /// rows/m), so the adds and steps that read it scale it as they do: one rounded product per
+    /// scalar, the bits the replica's own scaling would have given, without that pass on the
+    /// replica. Holds until the batch closes (the next `begin_batch` reads scaled gradients).
+    pub fn exchange_rows(&mut self, rows: usize) -> Result<()> {
+        if !self.shard.drawn {
+            return Err(Error::Config("no batch is open: call begin_batch first".into()));
+        }
+        if rows == 0 || rows > self.shard.m {
+            return Err(Error::Shape(format!("a replica's gradient of {rows} rows of a batch of {}", self.shard.m)));
+        }
+        self.shard.ex_rows = Some(rows);
+        Ok(())
+    }
+
+    /// The scale of the exchange buffer's gradient as it is read (`exchange_rows`): rows/m as a
+    /// replica computes it (`slice_head`); None when it is scaled already.
+    fn exchange_scale(&self) -> Option<f32> {
+        self.shard.ex_rows.map(|rows| rows as f32 / self.shard.m as f32)
     }
 
     /// Closes a ranged step left open (`abort_batch`): nothing of it is kept.
