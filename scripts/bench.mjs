@@ -20,7 +20,9 @@
 // on the same model in the same browser with the playground's rate over it
 // (scripts/bench-peers.mjs; installed on first use; --peers false skips it), the page side by
 // side with the native engine and PyTorch on one thread (scripts/bench-marks.mjs; PyTorch where
-// $BENCH_PYTHON imports torch; --marks false skips both), and the JSON of it all. --first-only:
+// $BENCH_PYTHON imports torch; --marks false skips both), with PyTorch also timed in turns with the
+// page's own turns (bench_torch.py --serve, asked by bench-worker.js through
+// window.__torchRound), and the JSON of it all. --first-only:
 // the cold loads alone. Exits non-zero on a page error, a failed request, a benchmark error or a
 // timeout.
 import { parseArgs } from 'node:util';
