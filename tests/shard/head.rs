@@ -6,23 +6,42 @@
 //! rows/m they are the bits of the flat ones.
 
 use super::*;
+use std::ops::Range;
+
+/// The first of `w` slices of a batch a leader opened after 2 steps of variant `v`: its rows and
+/// corrupted inputs, its flat gradient from one replica (`want`), and another replica with the
+/// same weights that has computed nothing yet (`other`).
+struct Slice {
+    idx: Vec<u32>,
+    m: usize,
+    rows: Range<usize>,
+    inputs: Option<Vec<f32>>,
+    want: Vec<f32>,
+    other: Trainer,
+}
+
+fn slice(v: Variant, data: &Dataset, w: usize) -> Slice {
+    let s = settings(v);
+    let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
+    leader.step(2).unwrap();
+    let idx = leader.begin_batch().unwrap().to_vec();
+    let m = idx.len();
+    let rows = slice_rows(m, w, 0);
+    let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
+    let p = params(&mut leader);
+    let (mut whole, mut other) = (Trainer::new(s.clone(), data.clone()).unwrap(), Trainer::new(s, data.clone()).unwrap());
+    whole.set_params(&p).unwrap();
+    other.set_params(&p).unwrap();
+    let want = whole.gradient_out(&idx[rows.clone()], inputs.as_deref(), m).unwrap().to_vec();
+    Slice { idx, m, rows, inputs, want, other }
+}
 
 #[test]
 fn the_head_writes_the_decoders_gradient_and_the_tail_the_rest() {
     let data = digits();
     for v in VARIANTS {
-        let s = settings(v);
-        let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
-        leader.step(2).unwrap();
-        let idx = leader.begin_batch().unwrap().to_vec();
-        let m = idx.len();
-        let rows = slice_rows(m, 2, 0);
-        let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
-        let p = params(&mut leader);
-        let (mut whole, mut parts) = (Trainer::new(s.clone(), data.clone()).unwrap(), Trainer::new(s, data.clone()).unwrap());
-        whole.set_params(&p).unwrap();
-        parts.set_params(&p).unwrap();
-        let want = whole.gradient_out(&idx[rows.clone()], inputs.as_deref(), m).unwrap().to_vec();
+        let Slice { idx, m, rows, inputs, want, mut other } = slice(v, &data, 2);
+        let parts = &mut other;
         let (n, dec) = (want.len(), parts.decoder_at());
         assert!(0 < dec && dec < n - 3);
         parts.exchange().fill(f32::NAN);
@@ -45,19 +64,9 @@ fn the_head_writes_the_decoders_gradient_and_the_tail_the_rest() {
 fn the_unscaled_parts_times_rows_over_m_are_the_flat_gradients_bits() {
     let data = digits();
     for v in VARIANTS {
-        let s = settings(v);
-        let mut leader = Trainer::new(s.clone(), data.clone()).unwrap();
-        leader.step(2).unwrap();
-        let idx = leader.begin_batch().unwrap().to_vec();
-        let m = idx.len();
-        let rows = slice_rows(m, 3, 0); // 22 of 64 rows: a scale that is not a power of two
+        // 22 of 64 rows: a scale that is not a power of two.
+        let Slice { idx, m, rows, inputs, want, other: mut raw } = slice(v, &data, 3);
         let scale = rows.len() as f32 / m as f32;
-        let inputs = leader.batch_inputs(rows.clone()).unwrap().map(|x| x.to_vec());
-        let p = params(&mut leader);
-        let (mut flat, mut raw) = (Trainer::new(s.clone(), data.clone()).unwrap(), Trainer::new(s, data.clone()).unwrap());
-        flat.set_params(&p).unwrap();
-        raw.set_params(&p).unwrap();
-        let want = flat.gradient_out(&idx[rows.clone()], inputs.as_deref(), m).unwrap().to_vec();
         let (n, dec) = (want.len(), raw.decoder_at());
         let mut got = vec![f32::NAN; n];
         let unscaled = |t: &mut Trainer, got: &mut Vec<f32>, span: std::ops::Range<usize>| {
