@@ -61,8 +61,8 @@ fn run_sharded(s: &Settings, data: &Dataset, w: usize, steps: usize) -> (Vec<f32
 /// `ahead`: the next batch's rows are drawn after the leader's slice (`prepare_next`).
 /// `ranges`: with `fused`, the step is taken range by range (`apply_ranges(ranges)`), each
 /// range's gradients added and stepped in turn as the page does when they come in; 0: at once.
-/// `raw`: a replica's gradient crosses as its layers hold it (`gradient_head_raw`,
-/// `gradient_tail_raw`, `for_each_grad`) and the leader scales it (`exchange_rows`), as the
+/// `raw`: a replica's gradient crosses as its layers hold it (`gradient_head`,
+/// `gradient_tail`, `for_each_grad`) and the leader scales it (`exchange_rows`), as the
 /// page's shared-memory shards send it; else scaled by the replica (`gradient_out`).
 #[derive(Clone, Copy)]
 struct Run {
@@ -82,8 +82,8 @@ impl Run {
 /// shared-memory shards send it: every parameter's gradient and the loss parts as the replica's
 /// layers hold them, not scaled by its share of the batch.
 pub fn raw_gradient(r: &mut Trainer, idx: &[u32], inputs: Option<&[f32]>, m: usize, out: &mut [f32]) {
-    r.gradient_head_raw(idx, inputs, m).unwrap();
-    let parts = r.gradient_tail_raw().unwrap();
+    r.gradient_head(idx, inputs, m).unwrap();
+    let parts = r.gradient_tail().unwrap();
     let mut at = 0;
     r.for_each_grad(|g| {
         out[at..at + g.len()].copy_from_slice(g);
@@ -245,7 +245,7 @@ fn the_last_add_in_the_optimisers_pass_is_the_same_bits() {
 
 #[test]
 fn gradients_scaled_by_the_leader_train_the_bits_of_gradients_scaled_by_the_replicas() {
-    // The page's shards send their layers' gradients as they are (`gradient_head_raw`) and the
+    // The page's shards send their layers' gradients as they are (`gradient_head`) and the
     // leader scales them as it reads them (`exchange_rows`); scaled by each replica
     // (`gradient_out`), the same bits: in ranges, at once, and added apart; W = 2 and 3 (with
     // 3, slices of unequal rows: 64 rows as 22, 21 and 21).

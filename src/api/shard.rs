@@ -179,13 +179,13 @@ impl Trainer {
     /// copies its ranges out of `grad_views()` (the leader scales them as it reads them,
     /// `exchange_rows`) while `gradient_tail` computes the rest.
     pub fn gradient_head(&mut self, idx: &[u32], inputs: Option<Vec<f32>>, m: usize) -> Result<(), JsError> {
-        self.inner.gradient_head_raw(idx, inputs.as_deref(), m).map_err(js)
+        self.inner.gradient_head(idx, inputs.as_deref(), m).map_err(js)
     }
 
     /// Replica, after `gradient_head`: the encoder's backward, its gradient left in its layers
     /// too (`grad_views()`); the slice's loss parts `[total, recon, penalty]`, unscaled.
     pub fn gradient_tail(&mut self) -> Result<Vec<f32>, JsError> {
-        let p = self.inner.gradient_tail_raw().map_err(js)?;
+        let p = self.inner.gradient_tail().map_err(js)?;
         Ok(vec![p.total, p.recon, p.penalty])
     }
 

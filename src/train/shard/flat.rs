@@ -85,35 +85,21 @@ impl Trainer {
         Ok(&self.shard.exchange)
     }
 
-    /// Replica: `gradient_of`'s first part into the exchange buffer, which it returns
-    /// (`grad_len()` floats): the forward pass and the decoder's backward, with the decoder's
-    /// gradient `[decoder_at(), params)` written. The page sends it on while `gradient_tail`
-    /// computes the rest (the encoder's backward is ~1/5 of the products at one hidden layer),
-    /// so the leader steps the decoder's ranges meanwhile. Nothing else may use the replica
-    /// between the two.
-    pub fn gradient_head(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize) -> Result<&[f32]> {
-        self.with_exchange(|t, buf| t.head_of(idx, inputs, m, Some(buf)))?;
-        Ok(&self.shard.exchange)
-    }
-
-    /// Replica, after `gradient_head`: the rest of the gradient — the encoder's `[0,
-    /// decoder_at())` and the loss parts — into the exchange buffer, which it returns whole.
-    pub fn gradient_tail(&mut self) -> Result<&[f32]> {
-        self.with_exchange(|t, buf| t.tail_of(Some(buf)))?;
-        Ok(&self.shard.exchange)
-    }
-
-    /// Replica: `gradient_head` without its flat copy: the decoder's gradient is left in its
-    /// layers as the backward wrote it, not scaled by rows/m (`for_each_grad`). The page copies
-    /// it from there into the leader's buffer, which scales it as it reads it (`exchange_rows`):
-    /// the same bits, one pass over the gradient fewer on the replica (~0.3 ms at d = 500).
-    pub fn gradient_head_raw(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize) -> Result<()> {
+    /// Replica: `gradient_of`'s first part — the forward pass and the decoder's backward —
+    /// with the decoder's gradient `[decoder_at(), params)` final in its layers as the backward
+    /// wrote it, not scaled by rows/m (`for_each_grad`). The page copies it from there into the
+    /// leader's buffer, which scales it as it reads it (`exchange_rows`: the bits of the
+    /// replica's own scaling, one pass over the gradient fewer on the replica, ~0.3 ms at d =
+    /// 500), while `gradient_tail` computes the rest (the encoder's backward is ~1/5 of the
+    /// products at one hidden layer), so the leader steps the decoder's ranges meanwhile.
+    /// Nothing else may use the replica between the two.
+    pub fn gradient_head(&mut self, idx: &[u32], inputs: Option<&[f32]>, m: usize) -> Result<()> {
         self.head_of(idx, inputs, m, None)
     }
 
-    /// Replica, after `gradient_head_raw` (or `gradient_head`): the encoder's backward, its
-    /// gradient left in its layers too; the loss parts of the slice, not scaled by rows/m.
-    pub fn gradient_tail_raw(&mut self) -> Result<LossParts> {
+    /// Replica, after `gradient_head`: the encoder's backward, its gradient left in its layers
+    /// too; the loss parts of the slice, not scaled by rows/m.
+    pub fn gradient_tail(&mut self) -> Result<LossParts> {
         self.tail_of(None)
     }
 

@@ -235,7 +235,7 @@ impl Trainer {
     }
 
     /// Leader: the exchange buffer now holds a replica's gradient of `rows` rows of the open
-    /// batch as its layers left it (`gradient_head_raw`, `gradient_tail_raw`: not scaled by
+    /// batch as its layers left it (`gradient_head`, `gradient_tail`: not scaled by
     /// rows/m), so the adds and steps that read it scale it as they do: one rounded product per
     /// scalar, the bits the replica's own scaling would have given, without that pass on the
     /// replica. Holds until the batch closes (the next `begin_batch` reads scaled gradients).
