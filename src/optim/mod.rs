@@ -32,6 +32,15 @@ impl<'a> Grad<'a> {
         self.len() == 0
     }
 
+    /// The gradient of scalar `j`, as the step reads it.
+    pub fn at(&self, j: usize) -> f32 {
+        match *self {
+            Grad::One(g) => g[j],
+            Grad::Sum(a, b) => a[j] + b[j],
+            Grad::Scaled(a, b, s) => a[j] + b[j] * s,
+        }
+    }
+
     /// The gradient of the scalars `r` (a parameter within a flat gradient).
     pub fn slice(self, r: Range<usize>) -> Grad<'a> {
         match self {

@@ -139,12 +139,7 @@ impl Trainer {
             self.shard.applying.done += r.len(); // the loss parts: read by apply_end
             return Ok(&[]);
         }
-        let (sum, ex) = (&self.shard.sum[r.clone()], &self.shard.exchange[r.clone()]);
-        let g = match (self.shard.applying.plus, self.exchange_scale()) {
-            (false, _) => Grad::One(sum),
-            (true, None) => Grad::Sum(sum, ex),
-            (true, Some(s)) => Grad::Scaled(sum, ex, s),
-        };
+        let g = self.shard.summed(r.clone());
         match self.guard.checked_range(&mut self.model, &mut self.opt, r.clone(), g) {
             Some(new) => {
                 self.shard.applying.done += r.len();
@@ -164,14 +159,8 @@ impl Trainer {
             self.abort_batch();
             return Err(Error::Config(format!("the step ended after {done} scalars of {len}: every range comes first")));
         }
-        let np = len - LOSS_SLOTS;
-        let (sum, ex, plus, scale) = (&self.shard.sum, &self.shard.exchange, a.plus, self.exchange_scale());
-        let part = |k: usize| match (plus, scale) {
-            (false, _) => sum[np + k],
-            (true, None) => sum[np + k] + ex[np + k],
-            (true, Some(s)) => sum[np + k] + ex[np + k] * s,
-        };
-        let parts = super::super::LossParts { total: part(0), recon: part(1), penalty: part(2) };
+        let g = self.shard.summed(len - LOSS_SLOTS..len);
+        let parts = super::super::LossParts { total: g.at(0), recon: g.at(1), penalty: g.at(2) };
         let (step, lr) = (self.opt.t, self.opt.lr()); // begin_checked counted this step
         let refuse = (!parts.total.is_finite()).then_some("loss of the current weights");
         self.shard.applying.open = false;
@@ -225,7 +214,7 @@ impl Trainer {
             }
         }
         self.exchange();
-        let scale = self.exchange_scale();
+        let scale = self.shard.exchange_scale();
         let (sum, ex) = (&mut self.shard.sum[r.clone()], &self.shard.exchange[r]);
         match scale {
             None => sum.iter_mut().zip(ex).for_each(|(s, &g)| *s += g),
@@ -250,16 +239,30 @@ impl Trainer {
         Ok(())
     }
 
-    /// The scale of the exchange buffer's gradient as it is read (`exchange_rows`): rows/m as a
-    /// replica computes it (`slice_head`); None when it is scaled already.
-    fn exchange_scale(&self) -> Option<f32> {
-        self.shard.ex_rows.map(|rows| rows as f32 / self.shard.m as f32)
-    }
-
     /// Closes a ranged step left open (`abort_batch`): nothing of it is kept.
     pub(super) fn drop_applying(&mut self) {
         if std::mem::take(&mut self.shard.applying.open) {
             self.opt.discard();
         }
+    }
+}
+
+impl super::ShardState {
+    /// The batch's summed gradient of the flat scalars `r` as the ranged step reads it: the sum,
+    /// plus the last replica's gradient in the exchange buffer when the step adds it
+    /// (`plus_exchange`), scaled as it is read when it came unscaled (`exchange_rows`).
+    fn summed(&self, r: Range<usize>) -> Grad<'_> {
+        let (sum, ex) = (&self.sum[r.clone()], &self.exchange[r]);
+        match (self.applying.plus, self.exchange_scale()) {
+            (false, _) => Grad::One(sum),
+            (true, None) => Grad::Sum(sum, ex),
+            (true, Some(s)) => Grad::Scaled(sum, ex, s),
+        }
+    }
+
+    /// The scale of the exchange buffer's gradient as it is read (`exchange_rows`): rows/m as a
+    /// replica computes it (`slice_head`); None when it is scaled already.
+    fn exchange_scale(&self) -> Option<f32> {
+        self.ex_rows.map(|rows| rows as f32 / self.m as f32)
     }
 }
