@@ -28,15 +28,21 @@ let offsets = null;
 let round = -1;
 let copied = 0; // ranges of `round` copied into the replica
 
+/** The parameter that flat scalar `a` belongs to (a range lies within one parameter). */
+function paramOf(a) {
+  let j = 0;
+  while (a >= offsets[j + 1]) j += 1;
+  return j;
+}
+
 /** Copies weight ranges [from, to) of the line's `params` into the replica: one `set` each
- *  into its parameter's view (a range lies within one parameter). */
+ *  into its parameter's view. */
 function copyRanges(from, to) {
   if (from >= to) return;
   const views = replica.param_views();
   for (let k = from; k < to; k++) {
     const [a, b] = [ranges[2 * k], ranges[2 * k + 1]];
-    let j = 0;
-    while (a >= offsets[j + 1]) j += 1;
+    const j = paramOf(a);
     views[j].set(line.params.subarray(a, b), a - offsets[j]);
   }
 }
@@ -80,8 +86,7 @@ function lineBatch(start, end, m, hasInputs, fresh) {
   for (let k = 0; k < count - 1; k++) {
     if (k === heads) [parts, views] = [replica.gradient_tail(), replica.grad_views()]; // the encoder's
     const [a, b] = [ranges[2 * k], ranges[2 * k + 1]];
-    let j = 0;
-    while (a >= offsets[j + 1]) j += 1;
+    const j = paramOf(a);
     line.grads.set(views[j].subarray(a - offsets[j], b - offsets[j]), a);
     line.gradOut(k + 1, k === heads);
   }
